@@ -1,0 +1,31 @@
+package dev.cutover.runbook;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated runbook: connections per environment and ordered phases of steps.
+ *
+ * @param file the file name it was loaded from (relative to the runbooks directory)
+ */
+public record Runbook(String name, String description, String file,
+                      Map<String, RunbookEnvironment> environments, List<RunbookPhase> phases) {
+
+    public Runbook {
+        environments = Map.copyOf(environments);
+        phases = List.copyOf(phases);
+    }
+
+    public Optional<RunbookPhase> phase(String phaseName) {
+        return phases.stream().filter(p -> p.name().equals(phaseName)).findFirst();
+    }
+
+    public Optional<RunbookStep> step(String stepId) {
+        return phases.stream().flatMap(p -> p.steps().stream()).filter(s -> s.id().equals(stepId)).findFirst();
+    }
+
+    public Optional<RunbookPhase> phaseOf(String stepId) {
+        return phases.stream().filter(p -> p.steps().stream().anyMatch(s -> s.id().equals(stepId))).findFirst();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.cutover.runbook;
+
+import dev.cutover.step.StepTypeCatalog;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The runbooks of the service: every {@code *.yaml} and {@code *.yml} file of the directory set by
+ * {@code cutover.runbooks.location} (default {@code ./runbooks}), loaded at startup and on
+ * {@link #reload()}. Invalid runbooks never stop the service: they are listed with their problems.
+ */
+@Component
+public class RunbookCatalog {
+
+    private static final Logger log = LoggerFactory.getLogger(RunbookCatalog.class);
+    private static final Comparator<RunbookEntry> BY_NAME =
+            Comparator.comparing(RunbookEntry::name).thenComparing(RunbookEntry::file);
+
+    private final RunbookParser parser;
+    private final Path location;
+    private volatile List<RunbookEntry> entries = List.of();
+
+    public RunbookCatalog(StepTypeCatalog stepTypes, @Value("${cutover.runbooks.location:./runbooks}") String location) {
+        this.parser = new RunbookParser(stepTypes);
+        this.location = Path.of(location);
+        reload();
+    }
+
+    /** The directory runbooks are loaded from. */
+    public Path location() {
+        return location;
+    }
+
+    /** Every runbook file, valid or not, sorted by runbook name. */
+    public List<RunbookEntry> list() {
+        return entries;
+    }
+
+    /** The runbook of that name, valid or not; when two files share a name, the one loaded first. */
+    public Optional<RunbookEntry> find(String name) {
+        return entries.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
+    /** The runbook of that name if it is valid. */
+    public Optional<Runbook> findValid(String name) {
+        return find(name).flatMap(RunbookEntry::validRunbook);
+    }
+
+    /**
+     * Checks a runbook text without adding it to the catalog (for a posted runbook).
+     *
+     * @param fileName the name to report problems against, e.g. {@code gcp-to-aws.yaml}
+     * @return the problems; empty when the runbook is valid
+     */
+    public List<RunbookProblem> validate(String fileName, String yamlText) {
+        String file = fileName == null || fileName.isBlank() ? "runbook.yaml" : fileName;
+        return parser.parse(file, yamlText == null ? "" : yamlText).entry().problems();
+    }
+
+    /** Reads the directory again and replaces the catalog with what it holds now. */
+    public synchronized void reload() {
+        List<RunbookEntry> loaded = new ArrayList<>();
+        Map<String, RunbookEntry> firstByName = new HashMap<>();
+        for (Path file : runbookFiles()) {
+            RunbookParser.Parsed parsed = load(file);
+            RunbookEntry first = firstByName.putIfAbsent(parsed.entry().name(), parsed.entry());
+            loaded.add(first == null ? parsed.entry() : sameNameAs(first, parsed));
+        }
+        loaded.sort(BY_NAME);
+        entries = List.copyOf(loaded);
+        long invalid = loaded.stream().filter(e -> !e.valid()).count();
+        log.info("Loaded {} runbook(s) from {} ({} invalid)", loaded.size(), location.toAbsolutePath(), invalid);
+        loaded.stream().filter(e -> !e.valid()).forEach(e -> log.warn("Runbook '{}' ({}) is invalid:\n  {}", e.name(),
+                e.file(), e.problems().stream().map(RunbookProblem::toString).collect(Collectors.joining("\n  "))));
+    }
+
+    private List<Path> runbookFiles() {
+        if (!Files.isDirectory(location)) {
+            log.warn("Runbook directory {} does not exist: the runbook catalog is empty "
+                    + "(set cutover.runbooks.location to the directory holding the runbook files)", location.toAbsolutePath());
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(location)) {
+            return files.filter(Files::isRegularFile).filter(RunbookCatalog::isRunbookFile)
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            log.warn("Cannot list runbook directory {}: {}; the runbook catalog is empty", location.toAbsolutePath(), e.toString());
+            return List.of();
+        }
+    }
+
+    private static boolean isRunbookFile(Path path) {
+        String name = path.getFileName().toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        return !name.startsWith(".") && (lower.endsWith(".yaml") || lower.endsWith(".yml"));
+    }
+
+    private RunbookParser.Parsed load(Path path) {
+        String file = path.getFileName().toString();
+        try {
+            return parser.parse(file, Files.readString(path, StandardCharsets.UTF_8));
+        } catch (CharacterCodingException e) {
+            return unreadable(file, "the file is not UTF-8 text; save it as UTF-8");
+        } catch (IOException | RuntimeException e) {
+            return unreadable(file, "the file cannot be read (" + e + ")");
+        }
+    }
+
+    private static RunbookParser.Parsed unreadable(String file, String message) {
+        return new RunbookParser.Parsed(new RunbookEntry(RunbookParser.withoutExtension(file), null, file,
+                List.of(new RunbookProblem(file, 1, 1, "", message)), null), 1, 1);
+    }
+
+    private static RunbookEntry sameNameAs(RunbookEntry first, RunbookParser.Parsed parsed) {
+        RunbookEntry entry = parsed.entry();
+        List<RunbookProblem> problems = new ArrayList<>(entry.problems());
+        problems.add(new RunbookProblem(entry.file(), parsed.nameLine(), parsed.nameColumn(), "name",
+                "runbook name '" + entry.name() + "' is already used by " + first.file()
+                        + ": runbook names must be unique; rename one of them"));
+        problems.sort(Comparator.comparingInt(RunbookProblem::line).thenComparingInt(RunbookProblem::column));
+        return new RunbookEntry(entry.name(), entry.description(), entry.file(), problems, null);
+    }
+}

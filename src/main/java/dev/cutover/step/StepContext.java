@@ -1,0 +1,47 @@
+package dev.cutover.step;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** Everything a running step may see and do; given by the cutover module. */
+public interface StepContext {
+
+    String cutoverId();
+
+    String runbook();
+
+    String environment();
+
+    String phase();
+
+    String stepId();
+
+    boolean rehearsal();
+
+    /** The step's {@code with:} values (or those of its {@code rollback:} when rolling back). */
+    StepArguments arguments();
+
+    /** A connection of the cutover's environment, by name. */
+    ResolvedConnection connection(String name);
+
+    /** The step's {@code timeout:}; long-running types must stop waiting when it is spent. */
+    Duration timeout();
+
+    /** True once an operator paused or aborted: long waits must return promptly. */
+    boolean stopRequested();
+
+    /** Records a progress line and figures that the timeline shows while the step runs. */
+    void progress(String message, Map<String, Object> figures);
+
+    /**
+     * Blocks until an approver approves this step, the step's timeout is spent, or a stop is
+     * requested. The cutover shows AWAITING_APPROVAL meanwhile.
+     *
+     * @throws StepFailedException on timeout
+     * @throws StepStoppedException when a stop was requested
+     */
+    Approval awaitApproval(ApprovalRequest request) throws StepFailedException, StepStoppedException;
+
+    /** Replaces every secret value resolved so far in this step by {@code ******}. */
+    String redact(String text);
+}

@@ -1,0 +1,41 @@
+package dev.cutover.step;
+
+import java.util.List;
+
+/**
+ * A kind of runbook step. Implementations are Spring beans; the cutover module discovers them.
+ * A step type is one small thing: a forward action, a verification of that action, and its own
+ * inverse for rollback. The runbook may override the inverse with an explicit {@code rollback:}.
+ */
+public interface StepType {
+
+    /** The name used as {@code type:} in runbooks, e.g. {@code command}. */
+    String name();
+
+    /** One line for humans: what the step does. */
+    String description();
+
+    /** The {@code with:} parameters this type accepts; validation rejects unknown ones. */
+    List<StepParameter> parameters();
+
+    /** The forward action. Throw {@link StepFailedException} to fail with a reason and evidence. */
+    StepOutcome execute(StepContext context) throws Exception;
+
+    /** Checks that the forward action took effect; runs right after {@link #execute}. */
+    default StepOutcome verify(StepContext context, StepOutcome executed) throws Exception {
+        return executed;
+    }
+
+    /**
+     * The type's own inverse, used when the runbook declares no {@code rollback:}. The default
+     * says there is nothing to undo (a probe, a wait, an approval).
+     */
+    default StepOutcome rollback(StepContext context) throws Exception {
+        return StepOutcome.succeeded("nothing to undo for a " + name() + " step");
+    }
+
+    /** True when {@link #rollback} really undoes something (the default does not). */
+    default boolean hasOwnRollback() {
+        return false;
+    }
+}

@@ -1,0 +1,250 @@
+package dev.cutover.hooks;
+
+import dev.cutover.step.Approval;
+import dev.cutover.step.ApprovalRequest;
+import dev.cutover.step.ResolvedConnection;
+import dev.cutover.step.StepArguments;
+import dev.cutover.step.StepContext;
+import dev.cutover.step.StepFailedException;
+import dev.cutover.step.StepStoppedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link StepContext} for tests: arguments from a map (scalars as String, lists as
+ * List&lt;String&gt;, maps as Map&lt;String,String&gt;), {@code ${env:NAME}} resolved from a map given
+ * here and remembered for {@link #redact}, a settable stop flag, approvals preset or offered
+ * later, and every progress call recorded.
+ */
+final class RecordingStepContext implements StepContext {
+
+    private static final Pattern SECRET = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)}");
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    record Progress(long atNanos, String message, Map<String, Object> figures) {
+    }
+
+    private final Map<String, Object> with;
+    private final Map<String, String> secrets = new LinkedHashMap<>();
+    private final Set<String> resolved = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final List<Progress> progress = new CopyOnWriteArrayList<>();
+    private final List<ApprovalRequest> approvalRequests = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<Approval> approvals = new LinkedBlockingQueue<>();
+    private volatile boolean stopRequested;
+    private Duration timeout = Duration.ofMinutes(1);
+
+    RecordingStepContext(Map<String, Object> with) {
+        this.with = new LinkedHashMap<>(with);
+    }
+
+    RecordingStepContext secret(String name, String value) {
+        secrets.put(name, value);
+        return this;
+    }
+
+    RecordingStepContext timeout(Duration timeout) {
+        this.timeout = timeout;
+        return this;
+    }
+
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Requests a stop from another thread after {@code delay}. */
+    void requestStopAfter(Duration delay) {
+        Thread thread = new Thread(() -> {
+            try {
+                Thread.sleep(delay.toMillis());
+                requestStop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Gives the approval that a present or future {@link #awaitApproval} call returns. */
+    void offer(Approval approval) {
+        approvals.add(approval);
+    }
+
+    List<Progress> progress() {
+        return List.copyOf(progress);
+    }
+
+    List<ApprovalRequest> approvalRequests() {
+        return List.copyOf(approvalRequests);
+    }
+
+    @Override
+    public String cutoverId() {
+        return "c-test";
+    }
+
+    @Override
+    public String runbook() {
+        return "test-runbook";
+    }
+
+    @Override
+    public String environment() {
+        return "staging";
+    }
+
+    @Override
+    public String phase() {
+        return "test-phase";
+    }
+
+    @Override
+    public String stepId() {
+        return "test-step";
+    }
+
+    @Override
+    public boolean rehearsal() {
+        return true;
+    }
+
+    @Override
+    public StepArguments arguments() {
+        return new Arguments();
+    }
+
+    @Override
+    public ResolvedConnection connection(String name) {
+        throw new IllegalArgumentException("no connection '" + name + "' in this test");
+    }
+
+    @Override
+    public Duration timeout() {
+        return timeout;
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    @Override
+    public void progress(String message, Map<String, Object> figures) {
+        progress.add(new Progress(System.nanoTime(), message, figures));
+    }
+
+    @Override
+    public Approval awaitApproval(ApprovalRequest request) throws StepFailedException, StepStoppedException {
+        approvalRequests.add(request);
+        long until = System.nanoTime() + timeout.toNanos();
+        try {
+            while (System.nanoTime() < until) {
+                if (stopRequested) {
+                    throw new StepStoppedException("stopped while awaiting approval");
+                }
+                Approval approval = approvals.poll(50, TimeUnit.MILLISECONDS);
+                if (approval != null) {
+                    return approval;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepStoppedException("interrupted while awaiting approval");
+        }
+        throw new StepFailedException("no approval within " + timeout);
+    }
+
+    @Override
+    public String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        String redacted = text;
+        for (String secret : List.copyOf(resolved)) {
+            redacted = redacted.replace(secret, "******");
+        }
+        return redacted;
+    }
+
+    private String resolve(String value) {
+        Matcher matcher = SECRET.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String secret = secrets.get(matcher.group(1));
+            if (secret == null) {
+                throw new IllegalStateException("no secret " + matcher.group(1));
+            }
+            resolved.add(secret);
+            matcher.appendReplacement(out, Matcher.quoteReplacement(secret));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    private final class Arguments implements StepArguments {
+
+        @Override
+        public Optional<String> string(String name) {
+            return Optional.ofNullable((String) with.get(name)).map(RecordingStepContext.this::resolve);
+        }
+
+        @Override
+        public Optional<Duration> duration(String name) {
+            return string(name).map(text -> {
+                Matcher m = SHORT_DURATION.matcher(text);
+                if (!m.matches()) {
+                    return Duration.parse(text);
+                }
+                long amount = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            });
+        }
+
+        @Override
+        public Optional<Long> integer(String name) {
+            return string(name).map(Long::valueOf);
+        }
+
+        @Override
+        public Optional<Boolean> bool(String name) {
+            return string(name).map(Boolean::valueOf);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public List<String> list(String name) {
+            List<String> values = (List<String>) with.getOrDefault(name, List.of());
+            List<String> out = new ArrayList<>();
+            values.forEach(value -> out.add(resolve(value)));
+            return List.copyOf(out);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Map<String, String> map(String name) {
+            Map<String, String> values = (Map<String, String>) with.getOrDefault(name, Map.of());
+            Map<String, String> out = new LinkedHashMap<>();
+            values.forEach((key, value) -> out.put(key, resolve(value)));
+            return Collections.unmodifiableMap(out);
+        }
+    }
+}

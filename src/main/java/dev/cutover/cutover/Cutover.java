@@ -1,0 +1,16 @@
+package dev.cutover.cutover;
+
+import java.time.Instant;
+
+/**
+ * One run of one runbook against one environment.
+ *
+ * @param currentPhase          the phase running or last run
+ * @param jobExecutionId        the Spring Batch execution of that phase
+ * @param rollbackJobExecutionId the execution of the rollback, once one started
+ * @param version               optimistic lock: every transition increments it
+ */
+public record Cutover(String id, String runbook, String environment, boolean rehearsal, CutoverState state,
+                      String currentPhase, Long jobExecutionId, Long rollbackJobExecutionId, long version,
+                      String createdBy, Instant createdAt, Instant updatedAt) {
+}

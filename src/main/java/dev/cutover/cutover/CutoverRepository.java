@@ -1,0 +1,87 @@
+package dev.cutover.cutover;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Cutover rows; every change is a compare-and-set on {@code version} so two writers never both win. */
+@Repository
+class CutoverRepository {
+
+    private final JdbcClient jdbc;
+
+    CutoverRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(Cutover cutover) {
+        jdbc.sql("""
+                INSERT INTO cutover (id, runbook, environment, rehearsal, state, current_phase, job_execution_id,
+                  rollback_job_execution_id, version, created_by, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(cutover.id(), cutover.runbook(), cutover.environment(), cutover.rehearsal(),
+                        cutover.state().name(), cutover.currentPhase(), cutover.jobExecutionId(),
+                        cutover.rollbackJobExecutionId(), cutover.version(), cutover.createdBy(),
+                        ts(cutover.createdAt()), ts(cutover.updatedAt()))
+                .update();
+    }
+
+    Optional<Cutover> find(String id) {
+        return jdbc.sql("SELECT * FROM cutover WHERE id = ?").param(id).query(CutoverRepository::map).optional();
+    }
+
+    List<Cutover> findAll() {
+        return jdbc.sql("SELECT * FROM cutover ORDER BY created_at DESC").query(CutoverRepository::map).list();
+    }
+
+    List<Cutover> findInStates(Collection<CutoverState> states) {
+        return jdbc.sql("SELECT * FROM cutover WHERE state IN (:states)")
+                .param("states", states.stream().map(Enum::name).toList())
+                .query(CutoverRepository::map).list();
+    }
+
+    List<Cutover> findByRunbook(String runbook) {
+        return jdbc.sql("SELECT * FROM cutover WHERE runbook = ? ORDER BY created_at").param(runbook)
+                .query(CutoverRepository::map).list();
+    }
+
+    /**
+     * Writes {@code next} if the row still has {@code expectedVersion}; the stored version becomes
+     * {@code expectedVersion + 1}. Returns false when someone else changed the cutover first.
+     */
+    boolean compareAndSet(long expectedVersion, Cutover next) {
+        return jdbc.sql("""
+                UPDATE cutover SET state = ?, current_phase = ?, job_execution_id = ?, rollback_job_execution_id = ?,
+                  version = ?, updated_at = ?
+                WHERE id = ? AND version = ?""")
+                .params(next.state().name(), next.currentPhase(), next.jobExecutionId(), next.rollbackJobExecutionId(),
+                        expectedVersion + 1, ts(Instant.now()), next.id(), expectedVersion)
+                .update() == 1;
+    }
+
+    static Timestamp ts(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp value = rs.getTimestamp(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static Cutover map(ResultSet rs, int row) throws SQLException {
+        long jobExecutionId = rs.getLong("job_execution_id");
+        Long job = rs.wasNull() ? null : jobExecutionId;
+        long rollbackExecutionId = rs.getLong("rollback_job_execution_id");
+        Long rollback = rs.wasNull() ? null : rollbackExecutionId;
+        return new Cutover(rs.getString("id"), rs.getString("runbook"), rs.getString("environment"),
+                rs.getBoolean("rehearsal"), CutoverState.valueOf(rs.getString("state")), rs.getString("current_phase"),
+                job, rollback, rs.getLong("version"), rs.getString("created_by"),
+                instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+}

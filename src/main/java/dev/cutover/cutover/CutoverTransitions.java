@@ -1,0 +1,290 @@
+package dev.cutover.cutover;
+
+import dev.cutover.runbook.Runbook;
+import dev.cutover.runbook.RunbookCatalog;
+import dev.cutover.runbook.RunbookEntry;
+import dev.cutover.runbook.RunbookPhase;
+import dev.cutover.runbook.RunbookStep;
+import dev.cutover.step.Approval;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.springframework.stereotype.Component;
+
+/**
+ * The cutover state machine: every change of a cutover's state goes through here. People's
+ * requests are checked against the legal actions of the current state and applied with a
+ * compare-and-set on the version, so two engineers pressing the same button yield one change
+ * (the other gets 409). Each accepted request is written to the event log with its actor.
+ */
+@Component
+public class CutoverTransitions {
+
+    private final CutoverRepository cutovers;
+    private final CutoverStepRepository steps;
+    private final ApprovalRepository approvals;
+    private final EventLog events;
+    private final RunbookCatalog runbooks;
+    private final StopSignals stops;
+    private final PhaseLauncher launcher;
+    private final tools.jackson.databind.json.JsonMapper json;
+
+    CutoverTransitions(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals,
+                       EventLog events, RunbookCatalog runbooks, StopSignals stops, PhaseLauncher launcher,
+                       tools.jackson.databind.json.JsonMapper json) {
+        this.json = json;
+        this.cutovers = cutovers;
+        this.steps = steps;
+        this.approvals = approvals;
+        this.events = events;
+        this.runbooks = runbooks;
+        this.stops = stops;
+        this.launcher = launcher;
+    }
+
+    public Cutover create(String runbookName, String environment, boolean rehearsal, Actor actor) {
+        RunbookEntry entry = runbooks.find(runbookName)
+                .orElseThrow(() -> CutoverProblems.notFound("runbook", runbookName));
+        Runbook runbook = entry.validRunbook().orElseThrow(() -> CutoverProblems.unprocessable("Runbook is invalid",
+                "Runbook '" + runbookName + "' has " + entry.problems().size() + " problem(s); fix them first, e.g. "
+                        + entry.problems().get(0)));
+        if (!runbook.environments().containsKey(environment)) {
+            throw CutoverProblems.unprocessable("Unknown environment", "Runbook '" + runbookName
+                    + "' has no environment '" + environment + "'; it has " + runbook.environments().keySet() + ".");
+        }
+        Instant now = Instant.now();
+        Cutover cutover = new Cutover(UUID.randomUUID().toString(), runbook.name(), environment, rehearsal,
+                CutoverState.READY, null, null, null, 0, actor.name(), now, now);
+        cutovers.insert(cutover);
+        int position = 0;
+        for (RunbookPhase phase : runbook.phases()) {
+            for (RunbookStep step : phase.steps()) {
+                steps.insert(new CutoverStep(cutover.id(), phase.name(), step.id(), position++, step.type(), step.owner(),
+                        StepState.PENDING, 0, null, null, null));
+            }
+        }
+        events.append(cutover.id(), null, null, actor, "create", "succeeded",
+                (rehearsal ? "rehearsal" : "cutover") + " of runbook " + runbook.name() + " in " + environment,
+                Map.of("runbook", runbook.name(), "environment", environment, "rehearsal", rehearsal,
+                        "runbookFile", runbook.file()));
+        return cutover;
+    }
+
+    public Cutover startPhase(String id, String phaseName, Actor actor) {
+        Cutover cutover = require(id);
+        Runbook runbook = runbookOf(cutover);
+        checkAllowed(cutover, CutoverAction.START_PHASE);
+        RunbookPhase phase = runbook.phase(phaseName)
+                .orElseThrow(() -> CutoverProblems.notFound("phase", phaseName));
+        String notStartable = whyPhaseCannotStart(cutover, runbook, phase);
+        if (notStartable != null) {
+            throw CutoverProblems.illegalTransition(cutover, CutoverAction.START_PHASE, allowedActions(cutover), notStartable);
+        }
+        Cutover running = change(cutover, CutoverState.RUNNING, c -> withPhase(c, phaseName, null));
+        stops.lower(id);
+        events.append(id, phaseName, null, actor, "start-phase", "accepted", "phase " + phaseName + " starting", Map.of());
+        launcher.start(running, runbook, phase);
+        return running;
+    }
+
+    public Cutover approve(String id, String stepId, String comment, List<String> checkedItems, Actor actor) {
+        Cutover cutover = require(id);
+        checkAllowed(cutover, CutoverAction.APPROVE);
+        CutoverStep step = steps.find(id, stepId).orElseThrow(() -> CutoverProblems.notFound("step", stepId));
+        if (step.state() != StepState.AWAITING_APPROVAL) {
+            throw CutoverProblems.illegalTransition(cutover, CutoverAction.APPROVE, allowedActions(cutover),
+                    "step " + stepId + " is " + step.state() + ", not waiting for an approval");
+        }
+        checkChecklist(cutover, step, checkedItems);
+        Approval approval = new Approval(actor.name(), Instant.now(), comment, checkedItems);
+        if (!approvals.insert(id, stepId, approval)) {
+            throw CutoverProblems.concurrentChange(cutover, allowedActions(cutover));
+        }
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("comment", comment == null ? "" : comment);
+        evidence.put("checkedItems", approval.checkedItems());
+        events.append(id, step.phase(), stepId, actor, "approve", "succeeded", "approved by " + actor.name(), evidence);
+        return require(id);
+    }
+
+    /** An approval must tick every item the waiting step asked for, and nothing else. */
+    private void checkChecklist(Cutover cutover, CutoverStep step, List<String> checkedItems) {
+        List<String> checklist = pendingChecklist(step);
+        List<String> missing = checklist.stream().filter(item -> !checkedItems.contains(item)).toList();
+        List<String> unknown = checkedItems.stream().filter(item -> !checklist.contains(item)).toList();
+        if (!missing.isEmpty() || !unknown.isEmpty()) {
+            throw CutoverProblems.problem(org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT,
+                    "Checklist incomplete", "Step " + step.stepId() + " was not approved: "
+                            + (missing.isEmpty() ? "" : "not ticked " + missing + ". ")
+                            + (unknown.isEmpty() ? "" : "not on the checklist " + unknown + ". ")
+                            + "Send checkedItems with every item of the checklist, as written.",
+                    Map.of("checklist", checklist, "missing", missing, "unknown", unknown,
+                            "state", cutover.state().name()));
+        }
+    }
+
+    private List<String> pendingChecklist(CutoverStep step) {
+        if (step.output() == null) {
+            return List.of();
+        }
+        tools.jackson.databind.JsonNode checklist = json.readTree(step.output()).path("awaiting").path("checklist");
+        List<String> items = new java.util.ArrayList<>();
+        checklist.forEach(item -> items.add(item.asString()));
+        return items;
+    }
+
+    public Cutover pause(String id, Actor actor) {
+        Cutover cutover = require(id);
+        checkAllowed(cutover, CutoverAction.PAUSE);
+        Cutover pausing = change(cutover, CutoverState.PAUSING, UnaryOperator.identity());
+        stops.raise(id);
+        events.append(id, cutover.currentPhase(), null, actor, "pause", "accepted",
+                "pausing: the running step finishes or gives way, then the phase stops", Map.of());
+        return pausing;
+    }
+
+    public Cutover resume(String id, Actor actor) {
+        Cutover cutover = require(id);
+        checkAllowed(cutover, CutoverAction.RESUME);
+        Cutover running = change(cutover, CutoverState.RUNNING, UnaryOperator.identity());
+        stops.lower(id);
+        events.append(id, cutover.currentPhase(), null, actor, "resume", "accepted", "resuming phase "
+                + cutover.currentPhase(), Map.of());
+        launcher.restart(running, runbookOf(running));
+        return running;
+    }
+
+    public Cutover restartPhase(String id, String phaseName, Actor actor) {
+        Cutover cutover = require(id);
+        checkAllowed(cutover, CutoverAction.RESTART_PHASE);
+        if (!phaseName.equals(cutover.currentPhase())) {
+            throw CutoverProblems.illegalTransition(cutover, CutoverAction.RESTART_PHASE, allowedActions(cutover),
+                    "only the phase that stopped (" + cutover.currentPhase() + ") can be restarted");
+        }
+        // A manual gate whose checklist was rejected must be approvable again.
+        steps.findInStates(id, EnumSet.of(StepState.FAILED, StepState.INTERRUPTED, StepState.STOPPED))
+                .forEach(step -> approvals.delete(id, step.stepId()));
+        Cutover running = change(cutover, CutoverState.RUNNING, UnaryOperator.identity());
+        stops.lower(id);
+        events.append(id, phaseName, null, actor, "restart-phase", "accepted",
+                "restarting phase " + phaseName + " from the step that did not complete", Map.of());
+        launcher.restart(running, runbookOf(running));
+        return running;
+    }
+
+    public Cutover abort(String id, Actor actor) {
+        Cutover cutover = require(id);
+        checkAllowed(cutover, CutoverAction.ABORT);
+        Cutover aborted = change(cutover, CutoverState.ABORTED, UnaryOperator.identity());
+        stops.raise(id);
+        events.append(id, cutover.currentPhase(), null, actor, "abort", "accepted",
+                "aborted from " + cutover.state() + " without rollback", Map.of());
+        launcher.abandonWhenStopped(aborted);
+        return aborted;
+    }
+
+    public Cutover rollback(String id, Actor actor) {
+        Cutover cutover = require(id);
+        Runbook runbook = runbookOf(cutover);
+        checkAllowed(cutover, CutoverAction.ROLLBACK);
+        Cutover rollingBack = change(cutover, CutoverState.ROLLING_BACK, UnaryOperator.identity());
+        stops.raise(id);
+        List<String> toUndo = launcher.stepsToUndo(id).stream().map(CutoverStep::stepId).toList();
+        events.append(id, cutover.currentPhase(), null, actor, "rollback", "accepted",
+                "rolling back " + toUndo.size() + " completed step(s) in reverse order", Map.of("steps", toUndo));
+        launcher.rollback(rollingBack, runbook);
+        return rollingBack;
+    }
+
+    /** The actions legal now: the state's own, less rollback once a point of no return is passed. */
+    public Set<CutoverAction> allowedActions(Cutover cutover) {
+        Set<CutoverAction> allowed = cutover.state().allowedActions();
+        if (allowed.contains(CutoverAction.ROLLBACK) && passedPointOfNoReturn(cutover).isPresent()) {
+            allowed.remove(CutoverAction.ROLLBACK);
+        }
+        return allowed;
+    }
+
+    Cutover require(String id) {
+        return cutovers.find(id).orElseThrow(() -> CutoverProblems.notFound("cutover", id));
+    }
+
+    Runbook runbookOf(Cutover cutover) {
+        return runbooks.findValid(cutover.runbook()).orElseThrow(() -> CutoverProblems.unprocessable(
+                "Runbook unavailable", "Runbook '" + cutover.runbook() + "' of cutover " + cutover.id()
+                        + " is missing or invalid now; fix the file and reload."));
+    }
+
+    private java.util.Optional<String> passedPointOfNoReturn(Cutover cutover) {
+        return runbooks.findValid(cutover.runbook()).flatMap(runbook -> runbook.phases().stream()
+                .filter(RunbookPhase::pointOfNoReturn)
+                .filter(phase -> phaseCompleted(cutover.id(), phase))
+                .map(RunbookPhase::name)
+                .findFirst());
+    }
+
+    private boolean phaseCompleted(String id, RunbookPhase phase) {
+        Map<String, StepState> states = stepStates(id);
+        return phase.steps().stream().allMatch(step -> states.get(step.id()) == StepState.SUCCEEDED);
+    }
+
+    private Map<String, StepState> stepStates(String id) {
+        Map<String, StepState> states = new LinkedHashMap<>();
+        steps.findByCutover(id).forEach(step -> states.put(step.stepId(), step.state()));
+        return states;
+    }
+
+    private String whyPhaseCannotStart(Cutover cutover, Runbook runbook, RunbookPhase phase) {
+        for (RunbookPhase earlier : runbook.phases()) {
+            if (earlier.name().equals(phase.name())) {
+                return phaseCompleted(cutover.id(), phase) ? "phase " + phase.name() + " has completed already" : null;
+            }
+            if (!phaseCompleted(cutover.id(), earlier)) {
+                return "phase " + earlier.name() + " comes first and has not completed";
+            }
+        }
+        return null;
+    }
+
+    private void checkAllowed(Cutover cutover, CutoverAction action) {
+        Set<CutoverAction> allowed = allowedActions(cutover);
+        if (!allowed.contains(action)) {
+            String why = action == CutoverAction.ROLLBACK && cutover.state().allows(action)
+                    ? passedPointOfNoReturn(cutover).map(phase -> "phase " + phase + " is a point of no return: writes "
+                            + "may have landed on the target, and no reverse replication is set up, so a rollback would "
+                            + "lose them").orElse(null)
+                    : null;
+            throw CutoverProblems.illegalTransition(cutover, action, allowed, why);
+        }
+    }
+
+    private Cutover change(Cutover cutover, CutoverState next, UnaryOperator<Cutover> change) {
+        Cutover changed = withState(change.apply(cutover), next);
+        if (!cutovers.compareAndSet(cutover.version(), changed)) {
+            Cutover current = require(cutover.id());
+            throw CutoverProblems.concurrentChange(current, allowedActions(current));
+        }
+        return require(cutover.id());
+    }
+
+    static Cutover withState(Cutover c, CutoverState state) {
+        return new Cutover(c.id(), c.runbook(), c.environment(), c.rehearsal(), state, c.currentPhase(),
+                c.jobExecutionId(), c.rollbackJobExecutionId(), c.version(), c.createdBy(), c.createdAt(), c.updatedAt());
+    }
+
+    static Cutover withPhase(Cutover c, String phase, Long jobExecutionId) {
+        return new Cutover(c.id(), c.runbook(), c.environment(), c.rehearsal(), c.state(), phase, jobExecutionId,
+                c.rollbackJobExecutionId(), c.version(), c.createdBy(), c.createdAt(), c.updatedAt());
+    }
+
+    static Cutover withRollbackExecution(Cutover c, Long rollbackJobExecutionId) {
+        return new Cutover(c.id(), c.runbook(), c.environment(), c.rehearsal(), c.state(), c.currentPhase(),
+                c.jobExecutionId(), rollbackJobExecutionId, c.version(), c.createdBy(), c.createdAt(), c.updatedAt());
+    }
+
+}

@@ -1,0 +1,18 @@
+package dev.cutover.cutover;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A cutover as the API shows it: state, phases with their steps, and what may be done next. */
+record CutoverView(String id, String runbook, String environment, boolean rehearsal, String state,
+                   String currentPhase, Long jobExecutionId, String createdBy, Instant createdAt, Instant updatedAt,
+                   List<PhaseView> phases, List<String> allowedActions) {
+
+    record PhaseView(String name, String state, boolean pointOfNoReturn, List<StepView> steps) {
+    }
+
+    record StepView(String id, String type, String state, Instant startedAt, Instant endedAt, String owner,
+                    String escalation, int attempts, Map<String, Object> output) {
+    }
+}

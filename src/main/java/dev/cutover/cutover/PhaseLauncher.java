@@ -1,0 +1,296 @@
+package dev.cutover.cutover;
+
+import dev.cutover.runbook.Runbook;
+import dev.cutover.runbook.RunbookPhase;
+import dev.cutover.runbook.RunbookStep;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.configuration.DuplicateJobException;
+import org.springframework.batch.core.configuration.JobRegistry;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.builder.SimpleJobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs each runbook phase as a Spring Batch job execution, and a rollback as a job of the
+ * inverse steps in reverse order. Jobs are built from the runbook when launched and registered
+ * under a stable name, so a restart after a pause, a failure or a crash continues with the step
+ * that did not complete: Batch skips the steps whose executions completed.
+ */
+@Component
+class PhaseLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(PhaseLauncher.class);
+    private static final String CUTOVER_ID = "cutoverId";
+    private static final EnumSet<CutoverState> PHASE_ACTIVE =
+            EnumSet.of(CutoverState.RUNNING, CutoverState.AWAITING_APPROVAL, CutoverState.PAUSING);
+    private static final EnumSet<StepState> UNDOABLE =
+            EnumSet.of(StepState.SUCCEEDED, StepState.ROLLING_BACK, StepState.ROLLBACK_FAILED, StepState.ROLLED_BACK);
+    private static final long ENDED_WAIT_MILLIS = 120_000;
+
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+    private final JobRegistry jobRegistry;
+    private final StepExecutor stepExecutor;
+    private final CutoverStepRepository steps;
+    private final SystemMoves moves;
+    private final EventLog events;
+    private final TaskExecutor background;
+    private final ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
+
+    PhaseLauncher(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
+                  StepExecutor stepExecutor, CutoverStepRepository steps, SystemMoves moves, EventLog events,
+                  @org.springframework.beans.factory.annotation.Qualifier("cutoverBackground") TaskExecutor background) {
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.jobRegistry = jobRegistry;
+        this.stepExecutor = stepExecutor;
+        this.steps = steps;
+        this.moves = moves;
+        this.events = events;
+        this.background = background;
+    }
+
+    void start(Cutover cutover, Runbook runbook, RunbookPhase phase) {
+        Job job = register(phaseJob(runbook, phase));
+        launch(cutover, phase.name(), () -> jobOperator.start(job, parameters(cutover)));
+    }
+
+    /** Continues the cutover's current phase from the step that did not complete. */
+    void restart(Cutover cutover, Runbook runbook) {
+        RunbookPhase phase = runbook.phase(cutover.currentPhase()).orElseThrow();
+        Job job = register(phaseJob(runbook, phase));
+        background.execute(() -> launch(cutover, phase.name(), () -> {
+            if (cutover.jobExecutionId() == null) {
+                return jobOperator.start(job, parameters(cutover));
+            }
+            return jobOperator.restart(awaitEnded(cutover.jobExecutionId()));
+        }));
+    }
+
+    /** Once the forward phase (if any) has stopped, runs the inverse of every completed step, last first. */
+    void rollback(Cutover cutover, Runbook runbook) {
+        background.execute(() -> launch(cutover, null, () -> {
+            if (cutover.jobExecutionId() != null) {
+                awaitEnded(cutover.jobExecutionId());
+            }
+            Job job = register(rollbackJob(runbook, stepsToUndo(cutover.id())));
+            if (cutover.rollbackJobExecutionId() != null) {
+                return jobOperator.restart(awaitEnded(cutover.rollbackJobExecutionId()));
+            }
+            return jobOperator.start(job, parameters(cutover));
+        }));
+    }
+
+    /** After an abort, marks the phase execution abandoned so that nobody restarts it by mistake. */
+    void abandonWhenStopped(Cutover cutover) {
+        if (cutover.jobExecutionId() == null) {
+            return;
+        }
+        background.execute(() -> {
+            try {
+                jobOperator.abandon(awaitEnded(cutover.jobExecutionId()));
+            } catch (Exception e) {
+                log.warn("Could not abandon job execution {} of aborted cutover {}: {}", cutover.jobExecutionId(),
+                        cutover.id(), e.getMessage());
+            }
+        });
+    }
+
+    /** Completed steps in reverse runbook order: the order their inverses run in. */
+    List<CutoverStep> stepsToUndo(String cutoverId) {
+        List<CutoverStep> undo = new java.util.ArrayList<>(steps.findInStates(cutoverId, UNDOABLE));
+        java.util.Collections.reverse(undo);
+        return undo;
+    }
+
+    JobExecution recover(long jobExecutionId) {
+        JobExecution execution = jobRepository.getJobExecution(jobExecutionId);
+        return execution == null ? null : jobOperator.recover(execution);
+    }
+
+    private interface Launch {
+        JobExecution run() throws Exception;
+    }
+
+    private void launch(Cutover cutover, String phase, Launch launch) {
+        try {
+            launch.run();
+        } catch (Exception e) {
+            log.error("Could not launch {} of cutover {}", phase == null ? "the rollback" : "phase " + phase,
+                    cutover.id(), e);
+            boolean rollingBack = phase == null;
+            moves.move(cutover.id(), rollingBack ? EnumSet.of(CutoverState.ROLLING_BACK) : PHASE_ACTIVE,
+                    rollingBack ? CutoverState.ROLLBACK_FAILED : CutoverState.FAILED, UnaryOperator.identity());
+            events.append(cutover.id(), phase, null, Actor.SYSTEM, rollingBack ? "rollback" : "phase", "failed",
+                    "could not launch: " + e.getMessage(), Map.of());
+        }
+    }
+
+    private JobExecution awaitEnded(long jobExecutionId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + ENDED_WAIT_MILLIS;
+        while (true) {
+            JobExecution execution = jobRepository.getJobExecution(jobExecutionId);
+            if (execution == null || !execution.isRunning() || System.currentTimeMillis() > deadline) {
+                return execution;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private Job phaseJob(Runbook runbook, RunbookPhase phase) {
+        return job(jobName("phase", runbook.name(), phase.name()), phase.steps(), RunbookStep::id,
+                step -> tasklet(cutoverId -> stepExecutor.forward(cutoverId, step.id())), phaseListener(runbook, phase));
+    }
+
+    private Job rollbackJob(Runbook runbook, List<CutoverStep> toUndo) {
+        if (toUndo.isEmpty()) {
+            Step nothing = new StepBuilder("nothing-to-undo", jobRepository)
+                    .tasklet((contribution, chunk) -> RepeatStatus.FINISHED, noTransaction).build();
+            return new JobBuilder(jobName("rollback", runbook.name(), ""), jobRepository).listener(rollbackListener())
+                    .start(nothing).build();
+        }
+        return job(jobName("rollback", runbook.name(), ""), toUndo, CutoverStep::stepId,
+                step -> tasklet(cutoverId -> stepExecutor.inverse(cutoverId, step.stepId())), rollbackListener());
+    }
+
+    private <T> Job job(String name, List<T> items, Function<T, String> stepName, Function<T, Tasklet> tasklet,
+                        JobExecutionListener listener) {
+        SimpleJobBuilder builder = null;
+        for (T item : items) {
+            Step step = new StepBuilder(stepName.apply(item), jobRepository)
+                    .tasklet(tasklet.apply(item), noTransaction)
+                    .build();
+            builder = builder == null ? new JobBuilder(name, jobRepository).listener(listener).start(step)
+                    : builder.next(step);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Adapts a step run to Batch: a stop ends the Batch step as STOPPED (so a restart runs it
+     * again), a failure as FAILED. The step's transaction is resourceless: what the step records
+     * commits at once and is visible while it runs.
+     */
+    private static Tasklet tasklet(Function<String, StepRunner.Ending> run) {
+        return (contribution, chunkContext) -> {
+            String cutoverId = (String) chunkContext.getStepContext().getJobParameters().get(CUTOVER_ID);
+            StepRunner.Ending ending = run.apply(cutoverId);
+            switch (ending) {
+                case SUCCEEDED -> { }
+                case STOPPED -> chunkContext.getStepContext().getStepExecution().setTerminateOnly();
+                case FAILED -> throw new StepFailedInBatch("step " + chunkContext.getStepContext().getStepName()
+                        + " failed; see the cutover's event log");
+            }
+            return RepeatStatus.FINISHED;
+        };
+    }
+
+    private JobExecutionListener phaseListener(Runbook runbook, RunbookPhase phase) {
+        boolean lastPhase = runbook.phases().get(runbook.phases().size() - 1).name().equals(phase.name());
+        return new JobExecutionListener() {
+            @Override
+            public void beforeJob(JobExecution execution) {
+                String id = cutoverId(execution);
+                moves.update(id, c -> CutoverTransitions.withPhase(c, phase.name(), execution.getId()));
+                events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "started",
+                        "phase " + phase.name() + " running as job execution " + execution.getId(),
+                        Map.of("jobExecutionId", execution.getId()));
+            }
+
+            @Override
+            public void afterJob(JobExecution execution) {
+                String id = cutoverId(execution);
+                BatchStatus status = execution.getStatus();
+                if (status == BatchStatus.COMPLETED) {
+                    moves.move(id, PHASE_ACTIVE, lastPhase ? CutoverState.COMPLETED : CutoverState.READY,
+                            UnaryOperator.identity());
+                    events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "completed",
+                            "phase " + phase.name() + " completed" + (lastPhase ? "; the cutover is complete" : ""),
+                            Map.of("jobExecutionId", execution.getId()));
+                } else if (status == BatchStatus.STOPPED) {
+                    moves.move(id, PHASE_ACTIVE, CutoverState.PAUSED, UnaryOperator.identity());
+                    events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "stopped",
+                            "phase " + phase.name() + " stopped", Map.of("jobExecutionId", execution.getId()));
+                } else {
+                    moves.move(id, PHASE_ACTIVE, CutoverState.FAILED, UnaryOperator.identity());
+                    events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "failed",
+                            "phase " + phase.name() + " failed: " + execution.getExitStatus().getExitDescription()
+                                    .lines().findFirst().orElse(""),
+                            Map.of("jobExecutionId", execution.getId()));
+                }
+            }
+        };
+    }
+
+    private JobExecutionListener rollbackListener() {
+        return new JobExecutionListener() {
+            @Override
+            public void beforeJob(JobExecution execution) {
+                moves.update(cutoverId(execution), c -> CutoverTransitions.withRollbackExecution(c, execution.getId()));
+            }
+
+            @Override
+            public void afterJob(JobExecution execution) {
+                String id = cutoverId(execution);
+                boolean completed = execution.getStatus() == BatchStatus.COMPLETED;
+                moves.move(id, EnumSet.of(CutoverState.ROLLING_BACK),
+                        completed ? CutoverState.ROLLED_BACK : CutoverState.ROLLBACK_FAILED, UnaryOperator.identity());
+                events.append(id, null, null, Actor.SYSTEM, "rollback", completed ? "completed" : "failed",
+                        completed ? "rollback completed: every completed step was undone, last first"
+                                : "rollback stopped at a failed inverse; rollback again continues from it",
+                        Map.of("jobExecutionId", execution.getId()));
+            }
+        };
+    }
+
+    private Job register(Job job) {
+        jobRegistry.unregister(job.getName());
+        try {
+            jobRegistry.register(job);
+        } catch (DuplicateJobException raced) {
+            // Another launch registered the same job (built from the same runbook) a moment ago.
+        }
+        return job;
+    }
+
+    private static JobParameters parameters(Cutover cutover) {
+        return new JobParametersBuilder().addString(CUTOVER_ID, cutover.id()).toJobParameters();
+    }
+
+    private static String cutoverId(JobExecution execution) {
+        return execution.getJobParameters().getString(CUTOVER_ID);
+    }
+
+    /** Batch job names hold 100 characters; long runbook and phase names are shortened with a hash. */
+    private static String jobName(String kind, String runbook, String phase) {
+        String name = kind + "." + runbook + (phase.isEmpty() ? "" : "." + phase);
+        return name.length() <= 100 ? name : name.substring(0, 90) + "." + Integer.toHexString(name.hashCode());
+    }
+
+    /** Makes Batch mark the step FAILED; the reason is in the event log already. */
+    static final class StepFailedInBatch extends RuntimeException {
+        StepFailedInBatch(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.cutover.testsupport;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole service on a random port with an in-memory H2 and the test runbooks: tests talk to
+ * it over real HTTP with the dev users. One context is shared by every subclass.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ServiceTest {
+
+    protected static final TestRunbooks RUNBOOKS = TestRunbooks.create();
+
+    @LocalServerPort
+    private int port;
+
+    protected Api api;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("cutover.runbooks.location", () -> RUNBOOKS.runbooks().toString());
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:service-test;DB_CLOSE_DELAY=-1");
+    }
+
+    @BeforeEach
+    void api() {
+        api = new Api(port);
+    }
+
+    /** Creates a rehearsal cutover of the runbook in environment {@code local}; returns its id. */
+    protected String createCutover(String runbook) {
+        Api.Answer created = api.post("operator", "/api/cutovers",
+                "{\"runbook\":\"" + runbook + "\",\"environment\":\"local\",\"rehearsal\":true}");
+        if (created.status() != 201) {
+            throw new AssertionError("could not create a cutover of " + runbook + ": " + created.text());
+        }
+        return created.body().path("id").asString();
+    }
+
+    protected static String stepState(JsonNode cutover, String stepId) {
+        for (JsonNode phase : cutover.path("phases")) {
+            for (JsonNode step : phase.path("steps")) {
+                if (stepId.equals(step.path("id").asString())) {
+                    return step.path("state").asString();
+                }
+            }
+        }
+        throw new AssertionError("no step " + stepId + " in " + cutover);
+    }
+}

@@ -9,9 +9,11 @@ import dev.cutover.step.ApprovalRequest;
 import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepType;
 import dev.cutover.step.StepTypeCatalog;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -35,10 +37,12 @@ class StepExecutor implements RunningStepContext.Host {
     private final StepRunner runner;
     private final SystemMoves moves;
     private final JsonMapper json;
+    private final CutoverMetrics metrics;
 
     StepExecutor(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals, EventLog events,
                  RunbookCatalog runbooks, StepTypeCatalog types, StopSignals stops, StepRunner runner,
-                 SystemMoves moves, JsonMapper json) {
+                 SystemMoves moves, JsonMapper json, CutoverMetrics metrics) {
+        this.metrics = metrics;
         this.cutovers = cutovers;
         this.steps = steps;
         this.approvals = approvals;
@@ -68,11 +72,14 @@ class StepExecutor implements RunningStepContext.Host {
         events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step", "started",
                 step.type() + " step started" + (step.owner() == null ? "" : " (owner " + step.owner() + ")"),
                 Map.of("type", step.type(), "attempt", attempt, "timeout", step.timeout().toString()));
+        long started = System.nanoTime();
         StepRunner.Result result = runner.run(step.retries(),
                 () -> context(cutover, phase, stepId, step.with(), runbook, false),
                 context -> type.verify(context, type.execute(context)),
                 (failed, max, reason, evidence) -> events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step",
                         "retrying", "attempt " + failed + " of " + max + " failed: " + reason, evidence));
+        metrics.stepEnded(type.name(), false, result.ending().name().toLowerCase(Locale.ROOT),
+                Duration.ofNanos(System.nanoTime() - started));
         return record(cutoverId, phase, stepId, "step", result, StepState.SUCCEEDED, StepState.FAILED);
     }
 
@@ -94,10 +101,13 @@ class StepExecutor implements RunningStepContext.Host {
         events.append(cutoverId, phase, stepId, Actor.SYSTEM, "rollback", "started",
                 declared ? "running the declared " + type.name() + " rollback" : "running the " + type.name()
                         + " step's own inverse", Map.of("type", type.name()));
+        long started = System.nanoTime();
         StepRunner.Result result = runner.run(step.retries(), () -> context(cutover, phase, stepId, with, runbook, true),
                 context -> declared ? type.verify(context, type.execute(context)) : type.rollback(context),
                 (failed, max, reason, evidence) -> events.append(cutoverId, phase, stepId, Actor.SYSTEM, "rollback",
                         "retrying", "attempt " + failed + " of " + max + " failed: " + reason, evidence));
+        metrics.stepEnded(type.name(), true, result.ending().name().toLowerCase(Locale.ROOT),
+                Duration.ofNanos(System.nanoTime() - started));
         return record(cutoverId, phase, stepId, "rollback", result, StepState.ROLLED_BACK, StepState.ROLLBACK_FAILED);
     }
 

@@ -1,0 +1,180 @@
+package dev.cutover.cutover;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.cutover.testsupport.Api;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The kill -9 drill, for real: starts the packaged Spring Boot jar (system property
+ * {@code cutover.jar}, set by failsafe) as a child process on an H2 file database, kills it with
+ * SIGKILL while a {@code command} step runs, starts it again on the same database and checks that
+ * the cutover shows the step INTERRUPTED and that restarting the phase continues from that step.
+ * The temp dir (runbooks, database, work files, service logs) is kept when the test fails.
+ */
+class CrashRecoveryIT {
+
+    private static final String PHASE = "migrate";
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path root;
+
+    private int port;
+    private Process service;
+    private Path serviceLog;
+    /** Processes the service started (the command step's bash and its sleep): killed by handle at the end. */
+    private final List<ProcessHandle> commands = new ArrayList<>();
+
+    @Test
+    void killNineDuringACommandStepThenRestartContinuesFromThatStep() throws Exception {
+        port = freePort();
+        writeRunbook();
+        startService("first-run.log");
+        Api api = new Api(port);
+
+        Api.Answer created = api.post("operator", "/api/cutovers",
+                "{\"runbook\":\"crash\",\"environment\":\"local\",\"rehearsal\":true}");
+        assertThat(created.status()).as("create: %s%s", created.text(), logTail()).isEqualTo(201);
+        String id = created.body().path("id").asString();
+        Api.Answer started = api.post("operator", "/api/cutovers/" + id + "/phases/" + PHASE + "/start", null);
+        assertThat(started.status()).as("start: %s%s", started.text(), logTail()).isEqualTo(202);
+        api.awaitCutover(id, c -> "RUNNING".equals(stepState(c, "long")) && lines("long-runs") == 1, 30);
+        // No pause before the kill: the embedded default must have every commit on disk at once
+        // (H2's WRITE_DELAY=0), or the phase start just made would be lost with the process.
+
+        service.descendants().forEach(commands::add); // before the kill: orphans leave the tree
+        service.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no graceful shutdown
+        assertThat(service.waitFor(10, SECONDS)).as("service died after SIGKILL").isTrue();
+        assertThat(service.exitValue()).as("exit status of a process killed by signal 9").isEqualTo(128 + 9);
+
+        startService("second-run.log");
+        JsonNode cutover = api.get("viewer", "/api/cutovers/" + id).body();
+        String seen = cutover + logTail();
+        assertThat(cutover.path("state").asString()).as(seen).isEqualTo("INTERRUPTED");
+        assertThat(stepState(cutover, "first")).as(seen).isEqualTo("SUCCEEDED");
+        assertThat(stepState(cutover, "long")).as(seen).isEqualTo("INTERRUPTED");
+        assertThat(stepState(cutover, "last")).as(seen).isEqualTo("PENDING");
+        assertThat(strings(cutover.path("allowedActions"))).as(seen).contains("restart-phase");
+        List<String> events = new ArrayList<>();
+        for (JsonNode event : api.get("viewer", "/api/cutovers/" + id + "/events?limit=500").body().path("events")) {
+            events.add(event.path("actor").asString() + " " + event.path("action").asString() + " "
+                    + event.path("outcome").asString());
+        }
+        assertThat(events).as("event log (actor action outcome)").contains("system phase interrupted");
+
+        Files.writeString(root.resolve("work/long-done"), "");
+        Api.Answer restarted = api.post("operator", "/api/cutovers/" + id + "/phases/" + PHASE + "/restart", null);
+        assertThat(restarted.status()).as("restart: %s%s", restarted.text(), logTail()).isEqualTo(202);
+        JsonNode ended = api.awaitCutover(id, c -> !"RUNNING".equals(c.path("state").asString()), 60);
+        assertThat(ended.path("state").asString()).as(ended + logTail()).isEqualTo("COMPLETED");
+        assertThat(lines("first-runs")).as("runs of step first: done before the crash, not again").isEqualTo(1);
+        assertThat(lines("long-runs")).as("runs of step long: cut off, then again on restart").isEqualTo(2);
+        assertThat(lines("last-runs")).as("runs of step last").isEqualTo(1);
+    }
+
+    @AfterEach
+    void stopEverything() throws InterruptedException {
+        if (service != null && service.isAlive()) {
+            service.descendants().forEach(commands::add);
+            service.destroy();
+            if (!service.waitFor(10, SECONDS)) {
+                service.destroyForcibly();
+                service.waitFor(10, SECONDS);
+            }
+        }
+        commands.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private void writeRunbook() throws IOException {
+        Path runbooks = Files.createDirectories(root.resolve("runbooks"));
+        Path work = Files.createDirectories(root.resolve("work"));
+        try (InputStream in = CrashRecoveryIT.class.getResourceAsStream("/crash-runbooks/crash.yaml")) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Files.writeString(runbooks.resolve("crash.yaml"), text.replace("@WORK@", work.toString()));
+        }
+    }
+
+    /** Starts the jar and waits until it accepts traffic, i.e. after startup recovery has run. */
+    private void startService(String logName) throws Exception {
+        String jar = System.getProperty("cutover.jar");
+        assertThat(jar).as("system property cutover.jar (run with mvn verify)").isNotBlank();
+        assertThat(Path.of(jar)).exists();
+        serviceLog = root.resolve(logName);
+        service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
+                "--server.port=" + port) // the embedded defaults: ./runbooks and H2 under ./data
+                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(serviceLog.toFile()).start();
+        Api api = new Api(port);
+        long deadline = System.nanoTime() + SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!service.isAlive()) {
+                fail("service exited with " + service.exitValue() + " while starting" + logTail());
+            }
+            try {
+                if (api.get(null, "/actuator/health/readiness").status() == 200) {
+                    return;
+                }
+            } catch (UncheckedIOException notListeningYet) {
+                // keep polling
+            }
+            Thread.sleep(250);
+        }
+        fail("service did not become ready in 90 s" + logTail());
+    }
+
+    private int lines(String file) {
+        try {
+            Path path = root.resolve("work").resolve(file);
+            return Files.exists(path) ? Files.readAllLines(path).size() : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(serviceLog);
+            return "\n--- last lines of " + serviceLog + " ---\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "\n(no service log: " + e + ")";
+        }
+    }
+
+    private static String stepState(JsonNode cutover, String stepId) {
+        for (JsonNode phase : cutover.path("phases")) {
+            for (JsonNode step : phase.path("steps")) {
+                if (stepId.equals(step.path("id").asString())) {
+                    return step.path("state").asString();
+                }
+            }
+        }
+        throw new AssertionError("no step " + stepId + " in " + cutover);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asString()));
+        return values;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -7,14 +7,19 @@ import dev.cutover.runbook.RunbookPhase;
 import dev.cutover.runbook.RunbookStep;
 import dev.cutover.step.Approval;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The cutover state machine: every change of a cutover's state goes through here. People's
@@ -32,11 +37,11 @@ public class CutoverTransitions {
     private final RunbookCatalog runbooks;
     private final StopSignals stops;
     private final PhaseLauncher launcher;
-    private final tools.jackson.databind.json.JsonMapper json;
+    private final JsonMapper json;
 
     CutoverTransitions(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals,
                        EventLog events, RunbookCatalog runbooks, StopSignals stops, PhaseLauncher launcher,
-                       tools.jackson.databind.json.JsonMapper json) {
+                       JsonMapper json) {
         this.json = json;
         this.cutovers = cutovers;
         this.steps = steps;
@@ -118,7 +123,7 @@ public class CutoverTransitions {
         List<String> missing = checklist.stream().filter(item -> !checkedItems.contains(item)).toList();
         List<String> unknown = checkedItems.stream().filter(item -> !checklist.contains(item)).toList();
         if (!missing.isEmpty() || !unknown.isEmpty()) {
-            throw CutoverProblems.problem(org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT,
+            throw CutoverProblems.problem(HttpStatus.UNPROCESSABLE_CONTENT,
                     "Checklist incomplete", "Step " + step.stepId() + " was not approved: "
                             + (missing.isEmpty() ? "" : "not ticked " + missing + ". ")
                             + (unknown.isEmpty() ? "" : "not on the checklist " + unknown + ". ")
@@ -132,31 +137,27 @@ public class CutoverTransitions {
         if (step.output() == null) {
             return List.of();
         }
-        tools.jackson.databind.JsonNode checklist = json.readTree(step.output()).path("awaiting").path("checklist");
-        List<String> items = new java.util.ArrayList<>();
+        JsonNode checklist = json.readTree(step.output()).path("awaiting").path("checklist");
+        List<String> items = new ArrayList<>();
         checklist.forEach(item -> items.add(item.asString()));
         return items;
     }
 
     public Cutover pause(String id, Actor actor) {
-        Cutover cutover = require(id);
-        checkAllowed(cutover, CutoverAction.PAUSE);
-        Cutover pausing = change(cutover, CutoverState.PAUSING, UnaryOperator.identity());
+        Move move = accept(id, CutoverAction.PAUSE, CutoverState.PAUSING);
         stops.raise(id);
-        events.append(id, cutover.currentPhase(), null, actor, "pause", "accepted",
+        events.append(id, move.before().currentPhase(), null, actor, "pause", "accepted",
                 "pausing: the running step finishes or gives way, then the phase stops", Map.of());
-        return pausing;
+        return move.after();
     }
 
     public Cutover resume(String id, Actor actor) {
-        Cutover cutover = require(id);
-        checkAllowed(cutover, CutoverAction.RESUME);
-        Cutover running = change(cutover, CutoverState.RUNNING, UnaryOperator.identity());
+        Move move = accept(id, CutoverAction.RESUME, CutoverState.RUNNING);
         stops.lower(id);
-        events.append(id, cutover.currentPhase(), null, actor, "resume", "accepted", "resuming phase "
-                + cutover.currentPhase(), Map.of());
-        launcher.restart(running, runbookOf(running));
-        return running;
+        events.append(id, move.before().currentPhase(), null, actor, "resume", "accepted", "resuming phase "
+                + move.before().currentPhase(), Map.of());
+        launcher.restart(move.after(), runbookOf(move.after()));
+        return move.after();
     }
 
     public Cutover restartPhase(String id, String phaseName, Actor actor) {
@@ -178,27 +179,33 @@ public class CutoverTransitions {
     }
 
     public Cutover abort(String id, Actor actor) {
-        Cutover cutover = require(id);
-        checkAllowed(cutover, CutoverAction.ABORT);
-        Cutover aborted = change(cutover, CutoverState.ABORTED, UnaryOperator.identity());
+        Move move = accept(id, CutoverAction.ABORT, CutoverState.ABORTED);
         stops.raise(id);
-        events.append(id, cutover.currentPhase(), null, actor, "abort", "accepted",
-                "aborted from " + cutover.state() + " without rollback", Map.of());
-        launcher.abandonWhenStopped(aborted);
-        return aborted;
+        events.append(id, move.before().currentPhase(), null, actor, "abort", "accepted",
+                "aborted from " + move.before().state() + " without rollback", Map.of());
+        launcher.abandonWhenStopped(move.after());
+        return move.after();
     }
 
     public Cutover rollback(String id, Actor actor) {
-        Cutover cutover = require(id);
-        Runbook runbook = runbookOf(cutover);
-        checkAllowed(cutover, CutoverAction.ROLLBACK);
-        Cutover rollingBack = change(cutover, CutoverState.ROLLING_BACK, UnaryOperator.identity());
+        Runbook runbook = runbookOf(require(id));
+        Move move = accept(id, CutoverAction.ROLLBACK, CutoverState.ROLLING_BACK);
         stops.raise(id);
         List<String> toUndo = launcher.stepsToUndo(id).stream().map(CutoverStep::stepId).toList();
-        events.append(id, cutover.currentPhase(), null, actor, "rollback", "accepted",
+        events.append(id, move.before().currentPhase(), null, actor, "rollback", "accepted",
                 "rolling back " + toUndo.size() + " completed step(s) in reverse order", Map.of("steps", toUndo));
-        launcher.rollback(rollingBack, runbook);
-        return rollingBack;
+        launcher.rollback(move.after(), runbook);
+        return move.after();
+    }
+
+    /** A person's request that needs no check beyond the state machine's: the cutover before and after. */
+    private record Move(Cutover before, Cutover after) {
+    }
+
+    private Move accept(String id, CutoverAction action, CutoverState next) {
+        Cutover cutover = require(id);
+        checkAllowed(cutover, action);
+        return new Move(cutover, change(cutover, next, UnaryOperator.identity()));
     }
 
     /** The actions legal now: the state's own, less rollback once a point of no return is passed. */
@@ -220,7 +227,7 @@ public class CutoverTransitions {
                         + " is missing or invalid now; fix the file and reload."));
     }
 
-    private java.util.Optional<String> passedPointOfNoReturn(Cutover cutover) {
+    private Optional<String> passedPointOfNoReturn(Cutover cutover) {
         return runbooks.findValid(cutover.runbook()).flatMap(runbook -> runbook.phases().stream()
                 .filter(RunbookPhase::pointOfNoReturn)
                 .filter(phase -> phaseCompleted(cutover.id(), phase))

@@ -53,7 +53,7 @@ class CrashRecoveryIT {
         String id = created.body().path("id").asString();
         Api.Answer started = api.post("operator", "/api/cutovers/" + id + "/phases/" + PHASE + "/start", null);
         assertThat(started.status()).as("start: %s%s", started.text(), logTail()).isEqualTo(202);
-        api.awaitCutover(id, c -> "RUNNING".equals(stepState(c, "long")) && lines("long-runs") == 1, 30);
+        api.awaitCutover(id, c -> "RUNNING".equals(Api.stepState(c, "long")) && lines("long-runs") == 1, 30);
         // No pause before the kill: the embedded default must have every commit on disk at once
         // (H2's WRITE_DELAY=0), or the phase start just made would be lost with the process.
 
@@ -66,9 +66,9 @@ class CrashRecoveryIT {
         JsonNode cutover = api.get("viewer", "/api/cutovers/" + id).body();
         String seen = cutover + logTail();
         assertThat(cutover.path("state").asString()).as(seen).isEqualTo("INTERRUPTED");
-        assertThat(stepState(cutover, "first")).as(seen).isEqualTo("SUCCEEDED");
-        assertThat(stepState(cutover, "long")).as(seen).isEqualTo("INTERRUPTED");
-        assertThat(stepState(cutover, "last")).as(seen).isEqualTo("PENDING");
+        assertThat(Api.stepState(cutover, "first")).as(seen).isEqualTo("SUCCEEDED");
+        assertThat(Api.stepState(cutover, "long")).as(seen).isEqualTo("INTERRUPTED");
+        assertThat(Api.stepState(cutover, "last")).as(seen).isEqualTo("PENDING");
         assertThat(strings(cutover.path("allowedActions"))).as(seen).contains("restart-phase");
         List<String> events = new ArrayList<>();
         for (JsonNode event : api.get("viewer", "/api/cutovers/" + id + "/events?limit=500").body().path("events")) {
@@ -155,16 +155,6 @@ class CrashRecoveryIT {
         }
     }
 
-    private static String stepState(JsonNode cutover, String stepId) {
-        for (JsonNode phase : cutover.path("phases")) {
-            for (JsonNode step : phase.path("steps")) {
-                if (stepId.equals(step.path("id").asString())) {
-                    return step.path("state").asString();
-                }
-            }
-        }
-        throw new AssertionError("no step " + stepId + " in " + cutover);
-    }
 
     private static List<String> strings(JsonNode array) {
         List<String> values = new ArrayList<>();

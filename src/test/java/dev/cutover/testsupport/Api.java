@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,9 +25,17 @@ public final class Api {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final Map<String, String> passwords;
 
+    /** Signs in with the dev users: each password is the user's name. */
     public Api(int port) {
+        this(port, Map.of());
+    }
+
+    /** Signs in with the given password per user; a user not in the map uses its name as password. */
+    public Api(int port, Map<String, String> passwords) {
         this.base = "http://127.0.0.1:" + port;
+        this.passwords = Map.copyOf(passwords);
     }
 
     public Answer get(String user, String path) {
@@ -54,7 +63,7 @@ public final class Api {
     public HttpRequest.Builder request(String user, String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         if (user != null) {
-            String credentials = user + ":" + user; // dev users: the password is the name
+            String credentials = user + ":" + passwords.getOrDefault(user, user); // dev users: the name
             builder.header("Authorization", "Basic "
                     + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
@@ -96,6 +105,18 @@ public final class Api {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The state of one step in a cutover as GET /api/cutovers/{id} shows it. */
+    public static String stepState(JsonNode cutover, String stepId) {
+        for (JsonNode phase : cutover.path("phases")) {
+            for (JsonNode step : phase.path("steps")) {
+                if (stepId.equals(step.path("id").asString())) {
+                    return step.path("state").asString();
+                }
+            }
+        }
+        throw new AssertionError("no step " + stepId + " in " + cutover);
     }
 
     public static void sleep(long millis) {

@@ -43,13 +43,6 @@ public abstract class ServiceTest {
     }
 
     protected static String stepState(JsonNode cutover, String stepId) {
-        for (JsonNode phase : cutover.path("phases")) {
-            for (JsonNode step : phase.path("steps")) {
-                if (stepId.equals(step.path("id").asString())) {
-                    return step.path("state").asString();
-                }
-            }
-        }
-        throw new AssertionError("no step " + stepId + " in " + cutover);
+        return Api.stepState(cutover, stepId);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -64,6 +65,13 @@ class CutoverEventStream {
                 subscribers.getOrDefault(event.cutoverId(), List.of()).remove(emitter);
             }
         }
+    }
+
+    /** Open streams would hold the graceful shutdown for its whole timeout: end them first. */
+    @EventListener(ContextClosedEvent.class)
+    void completeStreams() {
+        subscribers.values().forEach(emitters -> emitters.forEach(SseEmitter::complete));
+        subscribers.clear();
     }
 
     private static void send(SseEmitter emitter, CutoverEvent event) throws IOException {

@@ -37,7 +37,7 @@ class CutoverRepository {
     }
 
     List<Cutover> findAll() {
-        return jdbc.sql("SELECT * FROM cutover ORDER BY created_at DESC").query(CutoverRepository::map).list();
+        return jdbc.sql("SELECT * FROM cutover ORDER BY created_at DESC, id").query(CutoverRepository::map).list();
     }
 
     List<Cutover> findInStates(Collection<CutoverState> states) {

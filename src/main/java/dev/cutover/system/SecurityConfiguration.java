@@ -1,7 +1,9 @@
 package dev.cutover.system;
 
 import java.util.List;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -64,14 +66,27 @@ class SecurityConfiguration {
     }
 
     @Bean
-    UserDetailsService users(SecurityProperties properties, PasswordEncoder encoder, Environment environment) {
+    UserDetailsService users(SecurityProperties properties) {
         List<UserDetails> users = properties.users().stream()
                 .map(user -> User.withUsername(user.name()).password(user.password())
                         .roles(user.roles().toArray(String[]::new)).build())
                 .toList();
-        if (environment.acceptsProfiles(Profiles.of("mysql"))) {
-            DevPasswords.refuseDevPasswords(properties, encoder);
-        }
         return new InMemoryUserDetailsManager(users);
+    }
+
+    /**
+     * Refuses the dev passwords with the {@code mysql} profile before any other bean is made, so a
+     * refused start touches no database (Flyway has not run yet).
+     */
+    @Bean
+    static BeanFactoryPostProcessor devPasswordGuard(Environment environment) {
+        return beanFactory -> {
+            if (environment.acceptsProfiles(Profiles.of("mysql"))) {
+                SecurityProperties properties = Binder.get(environment)
+                        .bind("cutover.security", SecurityProperties.class)
+                        .orElse(new SecurityProperties(List.of()));
+                DevPasswords.refuseDevPasswords(properties, PasswordEncoderFactories.createDelegatingPasswordEncoder());
+            }
+        };
     }
 }

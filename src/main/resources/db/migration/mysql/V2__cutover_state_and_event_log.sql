@@ -12,7 +12,7 @@ CREATE TABLE cutover (
     created_by                 VARCHAR(100) NOT NULL,
     created_at                 DATETIME(6) NOT NULL,
     updated_at                 DATETIME(6) NOT NULL
-) ENGINE=InnoDB;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE cutover_step (
     cutover_id   VARCHAR(36)  NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE cutover_step (
     output       LONGTEXT,
     PRIMARY KEY (cutover_id, step_id),
     CONSTRAINT cutover_step_cutover_fk FOREIGN KEY (cutover_id) REFERENCES cutover (id)
-) ENGINE=InnoDB;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE step_approval (
     cutover_id     VARCHAR(36)  NOT NULL,
@@ -39,7 +39,7 @@ CREATE TABLE step_approval (
     checked_items  LONGTEXT,
     PRIMARY KEY (cutover_id, step_id),
     CONSTRAINT step_approval_cutover_fk FOREIGN KEY (cutover_id) REFERENCES cutover (id)
-) ENGINE=InnoDB;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE cutover_event (
     id           BIGINT AUTO_INCREMENT PRIMARY KEY,
@@ -54,7 +54,7 @@ CREATE TABLE cutover_event (
     message      VARCHAR(2000),
     evidence     LONGTEXT,
     CONSTRAINT cutover_event_cutover_fk FOREIGN KEY (cutover_id) REFERENCES cutover (id)
-) ENGINE=InnoDB;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 CREATE INDEX cutover_event_by_cutover ON cutover_event (cutover_id, id);
 
 CREATE TABLE idempotent_request (
@@ -68,4 +68,4 @@ CREATE TABLE idempotent_request (
     body             LONGTEXT,
     created_at       DATETIME(6) NOT NULL,
     PRIMARY KEY (idempotency_key, principal)
-) ENGINE=InnoDB;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -127,9 +127,9 @@ class MySqlProfileTests {
                     "BATCH_JOB_EXECUTION_CONTEXT", "BATCH_STEP_EXECUTION", "BATCH_STEP_EXECUTION_CONTEXT",
                     "BATCH_JOB_INSTANCE_SEQ", "BATCH_JOB_EXECUTION_SEQ", "BATCH_STEP_EXECUTION_SEQ",
                     "cutover", "cutover_step", "cutover_event", "step_approval", "idempotent_request",
-                    "flyway_schema_history");
+                    "sync_run", "sync_failure", "sync_mismatch", "sync_prefix_count", "flyway_schema_history");
             assertThat(strings(connection, "SELECT CONCAT(version, ':', success) FROM flyway_schema_history "
-                    + "WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:1", "2:1");
+                    + "WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1:1", "2:1", "3:1");
         }
 
         // The configured passwords sign in; the dev passwords of application.yaml do not.

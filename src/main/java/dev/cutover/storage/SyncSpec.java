@@ -1,0 +1,39 @@
+package dev.cutover.storage;
+
+import java.util.List;
+
+/**
+ * One bucket mapping to sync or verify: connections are names from the runbook's environment,
+ * resolved (with their secrets) only when the run starts.
+ *
+ * @param deleteExtra delete objects found only on the target (never without {@code maxDelete})
+ * @param maxDelete   refuse to delete more than this many extra objects in one run
+ * @param concurrency objects copied at once
+ */
+public record SyncSpec(String runbook, String environment, String sourceConnection, String sourceBucket,
+                       String sourcePrefix, String targetConnection, String targetBucket, String targetPrefix,
+                       SyncMode mode, List<String> include, List<String> exclude, boolean deleteExtra, long maxDelete,
+                       int concurrency) {
+
+    public static final int DEFAULT_CONCURRENCY = 16;
+
+    public SyncSpec {
+        sourcePrefix = sourcePrefix == null ? "" : sourcePrefix;
+        targetPrefix = targetPrefix == null ? "" : targetPrefix;
+        include = include == null ? List.of() : List.copyOf(include);
+        exclude = exclude == null ? List.of() : List.copyOf(exclude);
+        concurrency = concurrency <= 0 ? DEFAULT_CONCURRENCY : concurrency;
+    }
+
+    public String sourceDescription() {
+        return sourceConnection + ":" + sourceBucket + "/" + sourcePrefix;
+    }
+
+    public String targetDescription() {
+        return targetConnection + ":" + targetBucket + "/" + targetPrefix;
+    }
+
+    public KeyFilter filter() {
+        return KeyFilter.of(include, exclude);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.cutover.storage.sync;
+
+import dev.cutover.storage.SyncRun;
+import dev.cutover.storage.SyncSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts, continues, stops and awaits sync and verification runs, each a Spring Batch job
+ * execution with its manifest row. A run cut off (stopped, interrupted by a crash) is continued
+ * by restarting its execution, which resumes after its last committed chunk.
+ */
+@Component
+public class BucketSync {
+
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+    private final Job storageSyncJob;
+    private final Job storageVerifyJob;
+    private final SyncRunRepository runs;
+
+    BucketSync(JobOperator jobOperator, JobRepository jobRepository, @Qualifier("storageSyncJob") Job storageSyncJob,
+               @Qualifier("storageVerifyJob") Job storageVerifyJob, SyncRunRepository runs) {
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.storageSyncJob = storageSyncJob;
+        this.storageVerifyJob = storageVerifyJob;
+        this.runs = runs;
+    }
+
+    /** Starts a sync (kind {@code sync}) or a verification (kind {@code verify}); returns its run id. */
+    public long start(String kind, SyncSpec spec, String cutoverId, String stepId, String actor) {
+        long runId = runs.create(kind, spec, cutoverId, stepId, actor);
+        try {
+            jobOperator.start("verify".equals(kind) ? storageVerifyJob : storageSyncJob,
+                    new JobParametersBuilder().addLong(StorageSyncJobConfiguration.RUN_ID, runId).toJobParameters());
+        } catch (Exception e) {
+            runs.ended(runId, "FAILED", "could not launch: " + e.getMessage());
+        }
+        return runId;
+    }
+
+    /** Continues a stopped or interrupted run from its last committed chunk. */
+    public void resume(SyncRun run) {
+        try {
+            JobExecution last = awaitEnded(run.jobExecutionId());
+            jobOperator.restart(last);
+        } catch (Exception e) {
+            runs.ended(run.id(), "FAILED", "could not resume: " + e.getMessage());
+        }
+    }
+
+    /** Asks a running run to stop after its current chunk. */
+    public void stop(SyncRun run) {
+        if (run.jobExecutionId() != null) {
+            try {
+                jobOperator.stop(jobRepository.getJobExecution(run.jobExecutionId()));
+            } catch (Exception alreadyEnded) {
+                // nothing to stop
+            }
+        }
+    }
+
+    /**
+     * Waits until the run ends; while waiting, asks {@code stopRequested} every half second and
+     * stops the run when it says so. Returns the run as it ended.
+     */
+    public SyncRun await(long runId, Duration timeout, BooleanSupplier stopRequested) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        boolean stopping = false;
+        while (true) {
+            SyncRun run = runs.find(runId).orElseThrow();
+            if (!run.running()) {
+                return run;
+            }
+            if (!stopping && (stopRequested.getAsBoolean() || Instant.now().isAfter(deadline))) {
+                stop(run);
+                stopping = true;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    public java.util.Optional<SyncRun> latestForStep(String cutoverId, String stepId) {
+        return runs.latestForStep(cutoverId, stepId);
+    }
+
+    private JobExecution awaitEnded(long executionId) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            JobExecution execution = jobRepository.getJobExecution(executionId);
+            if (!execution.isRunning()) {
+                return execution;
+            }
+            Thread.sleep(100);
+        }
+        return jobRepository.getJobExecution(executionId);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.cutover.storage.sync;
+
+import dev.cutover.storage.Crc32c;
+import dev.cutover.storage.ObjectStore;
+import dev.cutover.storage.ObjectStoreException;
+import dev.cutover.storage.ObjectStoreException.Reason;
+import dev.cutover.storage.PutOptions;
+import dev.cutover.storage.StoredObject;
+import dev.cutover.storage.SyncMetadata;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/**
+ * Copies one object from source to target, streaming: the bytes are read from the source
+ * generation that was planned (a newer generation fails the read, and the object is re-queued
+ * with its new generation rather than half-copied) and put with the source's CRC32C declared, so
+ * the target refuses corrupt bytes. Throttling and transient failures back off and retry.
+ */
+public final class ObjectCopier {
+
+    /** How one copy ended. */
+    public record Outcome(boolean copied, long bytes, int requeued, String failure) {
+    }
+
+    static final int MAX_ATTEMPTS = 6;
+    static final int MAX_REQUEUES = 3;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+
+    private final ObjectStore source;
+    private final ObjectStore target;
+
+    public ObjectCopier(ObjectStore source, ObjectStore target) {
+        this.source = source;
+        this.target = target;
+    }
+
+    /** Copies {@code planned}; {@code progress} hears every chunk of bytes moved. Never throws for one object. */
+    public Outcome copy(StoredObject planned, LongConsumer progress) {
+        StoredObject object = planned;
+        int requeued = 0;
+        String lastFailure = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (object.crc32c() == null) {
+                return new Outcome(false, 0, requeued, "source has no CRC32C: the copy could not be verified end to end");
+            }
+            long[] streamed = { 0 };
+            LongConsumer attemptProgress = bytes -> {
+                streamed[0] += bytes;
+                progress.accept(bytes);
+            };
+            try {
+                copyOnce(object, attemptProgress);
+                return new Outcome(true, object.size(), requeued, null);
+            } catch (ObjectStoreException e) {
+                progress.accept(-streamed[0]); // live progress counts only bytes that stay copied
+                lastFailure = e.reason() + ": " + e.getMessage();
+                if (e.reason() == Reason.PRECONDITION_FAILED && requeued < MAX_REQUEUES) {
+                    Optional<StoredObject> current = source.stat(object.key());
+                    if (current.isEmpty()) {
+                        return new Outcome(false, 0, requeued, "deleted on the source during the sync");
+                    }
+                    object = current.get();
+                    requeued++;
+                    attempt--; // a re-queue is not a failed attempt
+                    continue;
+                }
+                if (e.reason() == Reason.NOT_FOUND) {
+                    return new Outcome(false, 0, requeued, "deleted on the source during the sync");
+                }
+                if (!e.reason().retryable() && e.reason() != Reason.CHECKSUM_MISMATCH) {
+                    return new Outcome(false, 0, requeued, lastFailure);
+                }
+                if (e.reason() == Reason.CHECKSUM_MISMATCH && attempt >= 2) {
+                    return new Outcome(false, 0, requeued, lastFailure);
+                }
+            } catch (UncheckedIOException e) {
+                progress.accept(-streamed[0]);
+                lastFailure = "TRANSIENT: " + e.getMessage();
+            }
+            if (!sleep(FIRST_BACKOFF.multipliedBy(1L << (attempt - 1)))) {
+                return new Outcome(false, 0, requeued, "interrupted");
+            }
+        }
+        return new Outcome(false, 0, requeued, "gave up after " + MAX_ATTEMPTS + " attempts: " + lastFailure);
+    }
+
+    private void copyOnce(StoredObject object, LongConsumer progress) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(SyncMetadata.SOURCE_CRC32C, object.crc32c());
+        metadata.put(SyncMetadata.SOURCE_GENERATION, object.generation());
+        try (InputStream in = source.open(object.key(), null, object.generation())) {
+            Crc32c.Computing read = new Crc32c.Computing(new Counting(in, progress));
+            target.put(object.key(), read, object.size(), new PutOptions(object.crc32c(), metadata, null));
+            if (read.count() != object.size() || !object.crc32c().equals(read.crc32c())) {
+                // The store accepted bytes that do not match the source: never leave them looking copied.
+                target.delete(object.key());
+                throw new ObjectStoreException(Reason.CHECKSUM_MISMATCH, object.key() + ": read " + read.count()
+                        + " bytes with CRC32C " + read.crc32c() + ", source says " + object.size() + " bytes, "
+                        + object.crc32c());
+            }
+        } catch (IOException e) {
+            throw new ObjectStoreException(Reason.TRANSIENT, object.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean sleep(Duration duration) {
+        try {
+            Thread.sleep(Math.min(duration.toMillis(), 10_000));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Reports bytes as they stream through, for live progress. */
+    private static final class Counting extends FilterInputStream {
+
+        private final LongConsumer progress;
+
+        Counting(InputStream in, LongConsumer progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                progress.accept(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                progress.accept(n);
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package dev.cutover.storage.sync;
+
+import dev.cutover.storage.ObjectStore;
+import dev.cutover.storage.ObjectStores;
+import dev.cutover.storage.PlannedObject;
+import dev.cutover.storage.SyncMode;
+import dev.cutover.storage.SyncRun;
+import dev.cutover.storage.SyncSpec;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * {@code storageSyncJob}: {@code syncPlanStep} (list both sides, count what will move, for the
+ * ETA), {@code syncCopyStep} (chunks of planned objects, checkpointed per chunk) and
+ * {@code syncVerifyStep} (mode final only). {@code storageVerifyJob} is the verification alone.
+ * The run's spec (connection names, buckets, filters) comes from its manifest row, by
+ * {@code runId}; secrets are resolved when a step opens its stores.
+ */
+@Configuration(proxyBeanMethods = false)
+class StorageSyncJobConfiguration {
+
+    static final String RUN_ID = "runId";
+    static final int CHUNK = 100;
+    private static final ResourcelessTransactionManager NO_TRANSACTION = new ResourcelessTransactionManager();
+
+    @Bean
+    Job storageSyncJob(JobRepository jobs, Step syncPlanStep, Step syncCopyStep, Step syncVerifyStep,
+                       SyncRunRepository runs) {
+        return new JobBuilder("storageSyncJob", jobs).listener(manifestListener(runs))
+                .start(syncPlanStep).next(syncCopyStep).next(syncVerifyStep).build();
+    }
+
+    @Bean
+    Job storageVerifyJob(JobRepository jobs, Step syncVerifyStep, SyncRunRepository runs) {
+        return new JobBuilder("storageVerifyJob", jobs).listener(manifestListener(runs)).start(syncVerifyStep).build();
+    }
+
+    @Bean
+    Step syncPlanStep(JobRepository jobs, ObjectStores stores, SyncRunRepository runs) {
+        return new StepBuilder("syncPlanStep", jobs).tasklet((contribution, chunk) -> {
+            long runId = runId(contribution);
+            SyncSpec spec = runs.spec(runId);
+            ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
+            try (ObjectStore source = source(stores, spec); ObjectStore target = target(stores, spec);
+                 var plan = dev.cutover.storage.SyncPlanner.plan(source.list("", null), target.list("", null),
+                         spec.filter(), target::stat, lookups)) {
+                long[] figures = new long[4];
+                plan.forEach(planned -> {
+                    if (planned.source() != null) {
+                        figures[0]++;
+                        figures[1] += planned.source().size();
+                    }
+                    if (planned.toCopy()) {
+                        figures[2]++;
+                        figures[3] += planned.source().size();
+                    }
+                });
+                runs.planned(runId, figures[0], figures[1], figures[2], figures[3]);
+                runs.add(runId, new SyncRunRepository.Counts(0, 0, figures[0] - figures[2], figures[1] - figures[3],
+                        0, 0, 0, 0));
+            } finally {
+                lookups.shutdownNow();
+            }
+            return RepeatStatus.FINISHED;
+        }, NO_TRANSACTION).build();
+    }
+
+    @Bean
+    Step syncCopyStep(JobRepository jobs, PlatformTransactionManager transactions, SyncPlanReader syncPlanReader,
+                      SyncCopyWriter syncCopyWriter) {
+        return new StepBuilder("syncCopyStep", jobs).<PlannedObject, PlannedObject>chunk(CHUNK)
+                .transactionManager(transactions)
+                .reader(syncPlanReader)
+                .writer(syncCopyWriter)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    SyncPlanReader syncPlanReader(@Value("#{jobParameters['runId']}") Long runId, ObjectStores stores,
+                                  SyncRunRepository runs) {
+        SyncSpec spec = runs.spec(runId);
+        return new SyncPlanReader(spec, source(stores, spec), target(stores, spec),
+                Executors.newFixedThreadPool(Math.max(4, spec.concurrency())));
+    }
+
+    @Bean
+    @StepScope
+    SyncCopyWriter syncCopyWriter(@Value("#{jobParameters['runId']}") Long runId, ObjectStores stores,
+                                  SyncRunRepository runs, SyncProgress progress) {
+        SyncSpec spec = runs.spec(runId);
+        ObjectStore target = target(stores, spec);
+        SyncRun run = runs.find(runId).orElseThrow();
+        return new SyncCopyWriter(runId, spec, source(stores, spec), target, runs, progress,
+                Executors.newFixedThreadPool(spec.concurrency()), run.deletedObjects());
+    }
+
+    /** The report is written as it is found and must survive the step's failure: no rollback. */
+    @Bean
+    Step syncVerifyStep(JobRepository jobs, ObjectStores stores, SyncRunRepository runs) {
+        return new StepBuilder("syncVerifyStep", jobs).tasklet((contribution, chunk) -> {
+            long runId = runId(contribution);
+            SyncRun run = runs.find(runId).orElseThrow();
+            SyncSpec spec = runs.spec(runId);
+            if ("sync".equals(run.kind()) && spec.mode() != SyncMode.FINAL) {
+                return RepeatStatus.FINISHED;
+            }
+            ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
+            try (ObjectStore source = source(stores, spec); ObjectStore target = target(stores, spec)) {
+                SyncVerifier.Result result = SyncVerifier.verify(source, target, spec.filter(), lookups,
+                        mismatch -> runs.mismatch(runId, mismatch));
+                runs.prefixCounts(runId, result.prefixes());
+                if ("verify".equals(run.kind())) {
+                    runs.planned(runId, result.sourceObjects(), result.sourceBytes(), 0, 0);
+                }
+                if (!result.clean()) {
+                    throw new VerificationFailed(result.failures() + " object(s) missing or different on the target; "
+                            + "see the mismatch report of sync run " + runId);
+                }
+            } finally {
+                lookups.shutdownNow();
+            }
+            return RepeatStatus.FINISHED;
+        }, NO_TRANSACTION).build();
+    }
+
+    private static JobExecutionListener manifestListener(SyncRunRepository runs) {
+        return new JobExecutionListener() {
+            @Override
+            public void beforeJob(JobExecution execution) {
+                runs.jobExecution(execution.getJobParameters().getLong(RUN_ID), execution.getId());
+            }
+
+            @Override
+            public void afterJob(JobExecution execution) {
+                long runId = execution.getJobParameters().getLong(RUN_ID);
+                SyncRun run = runs.find(runId).orElseThrow();
+                String state = switch (execution.getStatus()) {
+                    case COMPLETED -> run.failedObjects() > 0 ? "FAILED" : "COMPLETED";
+                    case STOPPED, STOPPING -> "STOPPED";
+                    default -> "FAILED";
+                };
+                String message = execution.getStatus() == BatchStatus.COMPLETED
+                        ? (run.failedObjects() > 0 ? run.failedObjects() + " object(s) could not be copied" : null)
+                        : execution.getAllFailureExceptions().stream().map(Throwable::getMessage).findFirst().orElse(null);
+                runs.ended(runId, state, message);
+            }
+        };
+    }
+
+    private static long runId(StepContribution contribution) {
+        return contribution.getStepExecution().getJobParameters().getLong(RUN_ID);
+    }
+
+    static ObjectStore source(ObjectStores stores, SyncSpec spec) {
+        return stores.open(spec.runbook(), spec.environment(), spec.sourceConnection(), spec.sourceBucket(),
+                spec.sourcePrefix());
+    }
+
+    static ObjectStore target(ObjectStores stores, SyncSpec spec) {
+        return stores.open(spec.runbook(), spec.environment(), spec.targetConnection(), spec.targetBucket(),
+                spec.targetPrefix());
+    }
+
+    /** The verification found objects missing or different: the step (and a final sync) fails. */
+    static final class VerificationFailed extends RuntimeException {
+        VerificationFailed(String message) {
+            super(message);
+        }
+    }
+
+}

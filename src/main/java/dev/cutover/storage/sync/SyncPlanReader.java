@@ -1,0 +1,73 @@
+package dev.cutover.storage.sync;
+
+import dev.cutover.storage.Difference;
+import dev.cutover.storage.ObjectStore;
+import dev.cutover.storage.PlannedObject;
+import dev.cutover.storage.SyncPlanner;
+import dev.cutover.storage.SyncSpec;
+import java.util.Iterator;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Stream;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+
+/**
+ * Reads the sync plan's objects to copy (and extra ones, when they are to be deleted) as the
+ * merge-join produces them. Its checkpoint is the last key of the last committed chunk: a
+ * restart lists both sides after that key, and objects copied by an uncommitted chunk come back
+ * UNCHANGED, so they are skipped, not copied again.
+ */
+class SyncPlanReader implements ItemStreamReader<PlannedObject> {
+
+    static final String LAST_KEY = "sync.lastKey";
+
+    private final SyncSpec spec;
+    private final ObjectStore source;
+    private final ObjectStore target;
+    private final ExecutorService lookups;
+    private Stream<PlannedObject> plan;
+    private Iterator<PlannedObject> items;
+    private String lastKey;
+
+    SyncPlanReader(SyncSpec spec, ObjectStore source, ObjectStore target, ExecutorService lookups) {
+        this.spec = spec;
+        this.source = source;
+        this.target = target;
+        this.lookups = lookups;
+    }
+
+    @Override
+    public void open(ExecutionContext context) {
+        lastKey = context.containsKey(LAST_KEY) ? context.getString(LAST_KEY) : null;
+        plan = SyncPlanner.plan(source.list("", lastKey), target.list("", lastKey), spec.filter(), target::stat, lookups)
+                .filter(p -> p.toCopy() || p.difference() == Difference.EXTRA_ON_TARGET);
+        items = plan.iterator();
+    }
+
+    @Override
+    public PlannedObject read() {
+        if (!items.hasNext()) {
+            return null;
+        }
+        PlannedObject next = items.next();
+        lastKey = next.key();
+        return next;
+    }
+
+    @Override
+    public void update(ExecutionContext context) {
+        if (lastKey != null) {
+            context.putString(LAST_KEY, lastKey);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (plan != null) {
+            plan.close();
+        }
+        lookups.shutdownNow();
+        source.close();
+        target.close();
+    }
+}

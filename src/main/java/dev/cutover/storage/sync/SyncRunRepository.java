@@ -1,0 +1,172 @@
+package dev.cutover.storage.sync;
+
+import dev.cutover.storage.SyncMode;
+import dev.cutover.storage.SyncRun;
+import dev.cutover.storage.SyncSpec;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Sync manifests, their failures and mismatches. */
+@Repository
+public class SyncRunRepository {
+
+    /** A counter delta added to a run's manifest at the end of a chunk. */
+    public record Counts(long copiedObjects, long copiedBytes, long skippedObjects, long skippedBytes, long failedObjects,
+                         long extraObjects, long deletedObjects, long requeuedObjects) {
+    }
+
+    /** One line of a mismatch report. */
+    public record Mismatch(String key, String kind, Long sourceSize, Long targetSize, String sourceCrc32c,
+                           String targetCrc32c) {
+    }
+
+    /** Objects and bytes under one top-level prefix, on each side. */
+    public record PrefixCount(String prefix, long sourceObjects, long sourceBytes, long targetObjects, long targetBytes) {
+    }
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    SyncRunRepository(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public long create(String kind, SyncSpec spec, String cutoverId, String stepId, String actor) {
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        jdbc.sql("""
+                INSERT INTO sync_run (kind, mode, state, cutover_id, step_id, runbook, environment, actor, source, target,
+                  spec, started_at)
+                VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(kind, spec.mode().name(), cutoverId, stepId, spec.runbook(), spec.environment(), actor,
+                        spec.sourceDescription(), spec.targetDescription(), json.writeValueAsString(spec),
+                        Timestamp.from(Instant.now()))
+                .update(key, "id");
+        return key.getKey().longValue();
+    }
+
+    public Optional<SyncRun> find(long id) {
+        return jdbc.sql("SELECT * FROM sync_run WHERE id = ?").param(id).query(SyncRunRepository::map).optional();
+    }
+
+    public SyncSpec spec(long id) {
+        String text = jdbc.sql("SELECT spec FROM sync_run WHERE id = ?").param(id).query(String.class).single();
+        return json.readValue(text, SyncSpec.class);
+    }
+
+    public List<SyncRun> recent(int limit) {
+        return jdbc.sql("SELECT * FROM sync_run ORDER BY id DESC LIMIT ?").param(limit).query(SyncRunRepository::map).list();
+    }
+
+    public Optional<SyncRun> latestForStep(String cutoverId, String stepId) {
+        return jdbc.sql("SELECT * FROM sync_run WHERE cutover_id = ? AND step_id = ? ORDER BY id DESC LIMIT 1")
+                .params(cutoverId, stepId).query(SyncRunRepository::map).optional();
+    }
+
+    public List<SyncRun> inState(String state) {
+        return jdbc.sql("SELECT * FROM sync_run WHERE state = ?").param(state).query(SyncRunRepository::map).list();
+    }
+
+    public void jobExecution(long id, long jobExecutionId) {
+        jdbc.sql("UPDATE sync_run SET job_execution_id = ?, state = 'RUNNING', ended_at = NULL WHERE id = ?")
+                .params(jobExecutionId, id).update();
+    }
+
+    public void planned(long id, long listedObjects, long listedBytes, long plannedObjects, long plannedBytes) {
+        jdbc.sql("""
+                UPDATE sync_run SET listed_objects = ?, listed_bytes = ?, planned_objects = ?, planned_bytes = ?
+                WHERE id = ?""")
+                .params(listedObjects, listedBytes, plannedObjects, plannedBytes, id).update();
+    }
+
+    public void add(long id, Counts counts) {
+        jdbc.sql("""
+                UPDATE sync_run SET copied_objects = copied_objects + ?, copied_bytes = copied_bytes + ?,
+                  skipped_objects = skipped_objects + ?, skipped_bytes = skipped_bytes + ?,
+                  failed_objects = failed_objects + ?, extra_objects = extra_objects + ?,
+                  deleted_objects = deleted_objects + ?, requeued_objects = requeued_objects + ?
+                WHERE id = ?""")
+                .params(counts.copiedObjects(), counts.copiedBytes(), counts.skippedObjects(), counts.skippedBytes(),
+                        counts.failedObjects(), counts.extraObjects(), counts.deletedObjects(), counts.requeuedObjects(),
+                        id)
+                .update();
+    }
+
+    public void failure(long id, String key, String reason) {
+        jdbc.sql("INSERT INTO sync_failure (run_id, object_key, reason) VALUES (?, ?, ?)")
+                .params(id, key, reason.length() > 2000 ? reason.substring(0, 2000) : reason).update();
+    }
+
+    public List<String[]> failures(long id, int limit) {
+        return jdbc.sql("SELECT object_key, reason FROM sync_failure WHERE run_id = ? ORDER BY id LIMIT ?")
+                .params(id, limit).query((rs, row) -> new String[] { rs.getString(1), rs.getString(2) }).list();
+    }
+
+    public void mismatch(long id, Mismatch mismatch) {
+        jdbc.sql("""
+                INSERT INTO sync_mismatch (run_id, object_key, kind, source_size, target_size, source_crc32c,
+                  target_crc32c) VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                .params(id, mismatch.key(), mismatch.kind(), mismatch.sourceSize(), mismatch.targetSize(),
+                        mismatch.sourceCrc32c(), mismatch.targetCrc32c())
+                .update();
+        jdbc.sql("UPDATE sync_run SET mismatches = mismatches + 1 WHERE id = ?").param(id).update();
+    }
+
+    /** Streams the mismatch report of a run in key order of discovery, without holding it in memory. */
+    public void mismatches(long id, Consumer<Mismatch> each) {
+        jdbc.sql("SELECT * FROM sync_mismatch WHERE run_id = ? ORDER BY id").param(id)
+                .query((RowCallbackHandler) rs -> each.accept(new Mismatch(rs.getString("object_key"), rs.getString("kind"),
+                        rs.getObject("source_size", Long.class), rs.getObject("target_size", Long.class),
+                        rs.getString("source_crc32c"), rs.getString("target_crc32c"))));
+    }
+
+    public void prefixCounts(long id, List<PrefixCount> counts) {
+        for (PrefixCount count : counts) {
+            jdbc.sql("""
+                    INSERT INTO sync_prefix_count (run_id, prefix, source_objects, source_bytes, target_objects, target_bytes)
+                    VALUES (?, ?, ?, ?, ?, ?)""")
+                    .params(id, count.prefix(), count.sourceObjects(), count.sourceBytes(), count.targetObjects(),
+                            count.targetBytes())
+                    .update();
+        }
+    }
+
+    public List<PrefixCount> prefixCounts(long id) {
+        return jdbc.sql("SELECT * FROM sync_prefix_count WHERE run_id = ? ORDER BY prefix").param(id)
+                .query((rs, row) -> new PrefixCount(rs.getString("prefix"), rs.getLong("source_objects"),
+                        rs.getLong("source_bytes"), rs.getLong("target_objects"), rs.getLong("target_bytes")))
+                .list();
+    }
+
+    public void ended(long id, String state, String message) {
+        jdbc.sql("UPDATE sync_run SET state = ?, ended_at = ?, message = ? WHERE id = ?")
+                .params(state, Timestamp.from(Instant.now()),
+                        message == null || message.length() <= 2000 ? message : message.substring(0, 2000), id)
+                .update();
+    }
+
+    private static SyncRun map(ResultSet rs, int row) throws SQLException {
+        long execution = rs.getLong("job_execution_id");
+        Long jobExecutionId = rs.wasNull() ? null : execution;
+        Timestamp ended = rs.getTimestamp("ended_at");
+        return new SyncRun(rs.getLong("id"), rs.getString("kind"), SyncMode.valueOf(rs.getString("mode")),
+                rs.getString("state"), rs.getString("cutover_id"), rs.getString("step_id"), rs.getString("runbook"),
+                rs.getString("environment"), rs.getString("actor"), rs.getString("source"), rs.getString("target"),
+                jobExecutionId, rs.getTimestamp("started_at").toInstant(), ended == null ? null : ended.toInstant(),
+                rs.getLong("planned_objects"), rs.getLong("planned_bytes"), rs.getLong("listed_objects"),
+                rs.getLong("listed_bytes"), rs.getLong("copied_objects"), rs.getLong("copied_bytes"),
+                rs.getLong("skipped_objects"), rs.getLong("skipped_bytes"), rs.getLong("failed_objects"),
+                rs.getLong("extra_objects"), rs.getLong("deleted_objects"), rs.getLong("requeued_objects"),
+                rs.getLong("mismatches"), rs.getString("message"));
+    }
+}

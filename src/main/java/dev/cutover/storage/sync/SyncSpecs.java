@@ -1,0 +1,63 @@
+package dev.cutover.storage.sync;
+
+import dev.cutover.storage.SyncMode;
+import dev.cutover.storage.SyncSpec;
+import dev.cutover.step.StepArguments;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds a {@link SyncSpec} from a storage step's {@code with:} values, as a step or the API sees them. */
+final class SyncSpecs {
+
+    private SyncSpecs() {
+    }
+
+    /** @param mode overrides the step's mode when not null */
+    static SyncSpec of(String runbook, String environment, StepArguments args, String kind, SyncMode mode) {
+        SyncMode effective = mode != null ? mode
+                : "verify".equals(kind) ? SyncMode.FINAL : SyncMode.parse(args.string("mode").orElse("delta"));
+        return new SyncSpec(runbook, environment, args.requiredString("source"), args.requiredString("sourceBucket"),
+                args.string("sourcePrefix").orElse(""), args.requiredString("target"), args.requiredString("targetBucket"),
+                args.string("targetPrefix").orElse(""), effective, args.list("include"), args.list("exclude"),
+                args.bool("deleteExtra").orElse(false), args.integer("maxDelete").orElse(0L),
+                args.integer("concurrency").orElse((long) SyncSpec.DEFAULT_CONCURRENCY).intValue());
+    }
+
+    /** A runbook step's {@code with:} map (validated, no secrets among these parameters) as arguments. */
+    static StepArguments arguments(Map<String, Object> with) {
+        return new StepArguments() {
+            @Override
+            public Optional<String> string(String name) {
+                Object value = with.get(name);
+                return value instanceof String text ? Optional.of(text) : Optional.empty();
+            }
+
+            @Override
+            public Optional<Duration> duration(String name) {
+                return string(name).map(dev.cutover.runbook.Durations::parse);
+            }
+
+            @Override
+            public Optional<Long> integer(String name) {
+                return string(name).map(String::trim).map(Long::parseLong);
+            }
+
+            @Override
+            public Optional<Boolean> bool(String name) {
+                return string(name).map(String::trim).map(Boolean::parseBoolean);
+            }
+
+            @Override
+            public List<String> list(String name) {
+                return with.get(name) instanceof List<?> items ? items.stream().map(String::valueOf).toList() : List.of();
+            }
+
+            @Override
+            public Map<String, String> map(String name) {
+                return Map.of();
+            }
+        };
+    }
+}

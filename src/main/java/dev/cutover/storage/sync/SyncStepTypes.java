@@ -1,0 +1,122 @@
+package dev.cutover.storage.sync;
+
+import dev.cutover.storage.SyncMode;
+import dev.cutover.storage.SyncRun;
+import dev.cutover.storage.SyncSpec;
+import dev.cutover.step.StepContext;
+import dev.cutover.step.StepFailedException;
+import dev.cutover.step.StepOutcome;
+import dev.cutover.step.StepParameter;
+import dev.cutover.step.StepParameter.Kind;
+import dev.cutover.step.StepStoppedException;
+import dev.cutover.step.StepType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Step types {@code storage-sync} (modes full, delta, final) and {@code storage-verify}: one bucket
+ * mapping each. A step that was stopped or cut off by a crash continues its run from the last
+ * checkpoint when the phase restarts; a run that ended with failures is followed by a new run,
+ * whose plan copies only what is still missing.
+ */
+@Configuration(proxyBeanMethods = false)
+class SyncStepTypes {
+
+    private static final List<StepParameter> MAPPING = List.of(
+            StepParameter.required("source", Kind.CONNECTION, "the connection to copy from (gcs, s3 or filesystem)"),
+            StepParameter.required("sourceBucket", Kind.STRING, "the source bucket"),
+            StepParameter.optional("sourcePrefix", Kind.STRING, "only keys under this prefix (kept relative)"),
+            StepParameter.required("target", Kind.CONNECTION, "the connection to copy to"),
+            StepParameter.required("targetBucket", Kind.STRING, "the target bucket"),
+            StepParameter.optional("targetPrefix", Kind.STRING, "where keys land inside the target bucket"),
+            StepParameter.optional("include", Kind.LIST, "globs of keys to sync, e.g. assets/** (default: all)"),
+            StepParameter.optional("exclude", Kind.LIST, "globs of keys to leave behind, e.g. logs/** or **.tmp"),
+            StepParameter.optional("concurrency", Kind.INTEGER, "objects copied at once (default 16)"));
+
+    @Bean
+    StepType storageSyncStepType(BucketSync syncs) {
+        List<StepParameter> parameters = new ArrayList<>(MAPPING);
+        parameters.add(StepParameter.oneOf("mode", true, "full, delta (only new and changed) or final (delta, then "
+                + "verification that must be clean)", "full", "delta", "final"));
+        parameters.add(StepParameter.optional("deleteExtra", Kind.BOOLEAN, "delete objects only on the target"));
+        parameters.add(StepParameter.optional("maxDelete", Kind.INTEGER, "refuse to delete more than this (default 0)"));
+        parameters.add(StepParameter.optional("schedule", Kind.STRING, "cron for scheduled delta syncs"));
+        return new SyncStep("storage-sync", "Copies new and changed objects of one bucket mapping with end-to-end "
+                + "CRC32C; mode final also verifies every object", parameters, syncs, "sync");
+    }
+
+    @Bean
+    StepType storageVerifyStepType(BucketSync syncs) {
+        return new SyncStep("storage-verify", "Compares source and target object by object (counts, bytes, CRC32C); "
+                + "fails when anything is missing or differs", MAPPING, syncs, "verify");
+    }
+
+    /** One of the two types: they differ in the kind of run they start. */
+    record SyncStep(String name, String description, List<StepParameter> parameters, BucketSync syncs, String kind)
+            implements StepType {
+
+        @Override
+        public StepOutcome execute(StepContext context) throws Exception {
+            SyncSpec spec = spec(context);
+            Optional<SyncRun> previous = syncs.latestForStep(context.cutoverId(), context.stepId());
+            long runId;
+            if (previous.isPresent() && List.of("STOPPED", "INTERRUPTED").contains(previous.get().state())
+                    && previous.get().jobExecutionId() != null) {
+                runId = previous.get().id();
+                context.progress("continuing sync run " + runId + " from its last checkpoint", Map.of("runId", runId));
+                syncs.resume(previous.get());
+            } else {
+                runId = syncs.start(kind, spec, context.cutoverId(), context.stepId(), "system");
+            }
+            SyncRun run = syncs.await(runId, context.timeout(), context::stopRequested);
+            Map<String, Object> evidence = evidence(run);
+            switch (run.state()) {
+                case "COMPLETED" -> {
+                    return StepOutcome.succeeded(summary(run), evidence);
+                }
+                case "STOPPED" -> throw new StepStoppedException("sync run " + runId + " stopped after its last chunk");
+                default -> throw new StepFailedException("sync run " + runId + " " + run.state().toLowerCase()
+                        + (run.message() == null ? "" : ": " + run.message()), evidence);
+            }
+        }
+
+        private SyncSpec spec(StepContext context) {
+            return SyncSpecs.of(context.runbook(), context.environment(), context.arguments(), kind, null);
+        }
+
+        private static String summary(SyncRun run) {
+            if ("verify".equals(run.kind())) {
+                return "verified " + run.listedObjects() + " objects (" + run.listedBytes() + " bytes): no mismatch";
+            }
+            return "copied " + run.copiedObjects() + " objects (" + run.copiedBytes() + " bytes), "
+                    + run.skippedObjects() + " unchanged, " + run.extraObjects() + " extra on target"
+                    + (run.mode() == SyncMode.FINAL ? "; verification clean" : "");
+        }
+
+        private static Map<String, Object> evidence(SyncRun run) {
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            evidence.put("syncRunId", run.id());
+            evidence.put("mode", run.mode().name().toLowerCase());
+            evidence.put("source", run.source());
+            evidence.put("target", run.target());
+            evidence.put("listedObjects", run.listedObjects());
+            evidence.put("listedBytes", run.listedBytes());
+            evidence.put("copiedObjects", run.copiedObjects());
+            evidence.put("copiedBytes", run.copiedBytes());
+            evidence.put("skippedObjects", run.skippedObjects());
+            evidence.put("failedObjects", run.failedObjects());
+            evidence.put("extraObjects", run.extraObjects());
+            evidence.put("requeuedObjects", run.requeuedObjects());
+            evidence.put("mismatches", run.mismatches());
+            evidence.put("durationMs", run.elapsed().toMillis());
+            evidence.put("throughputBytesPerSecond", Math.round(run.throughput(run.copiedBytes())));
+            return evidence;
+        }
+
+    }
+}

@@ -1,0 +1,134 @@
+package dev.cutover.storage.sync;
+
+import dev.cutover.storage.KeyFilter;
+import dev.cutover.storage.KeyOrder;
+import dev.cutover.storage.ObjectStore;
+import dev.cutover.storage.StoredObject;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Compares every object of source and target after a sync: counts and bytes per top-level
+ * prefix, and per object the size and the target's OWN CRC32C (what the target computed over the
+ * bytes it holds, looked up where its listing lacks it) against the source's. A checksum that
+ * cannot be established on either side is a mismatch. Extra target objects are reported but are
+ * not a failure.
+ */
+final class SyncVerifier {
+
+    static final String MISSING = "MISSING_ON_TARGET";
+    static final String SIZE = "SIZE_DIFFERS";
+    static final String CHECKSUM = "CHECKSUM_DIFFERS";
+    static final String UNKNOWN = "CHECKSUM_UNKNOWN";
+    static final String EXTRA = "EXTRA_ON_TARGET";
+    private static final int WINDOW = 256;
+
+    /** What a verification found. */
+    record Result(long sourceObjects, long sourceBytes, long targetObjects, long targetBytes, long failures, long extra,
+                  List<SyncRunRepository.PrefixCount> prefixes) {
+
+        boolean clean() {
+            return failures == 0;
+        }
+    }
+
+    private SyncVerifier() {
+    }
+
+    static Result verify(ObjectStore source, ObjectStore target, KeyFilter filter, Executor lookups,
+                         Consumer<SyncRunRepository.Mismatch> report) {
+        Map<String, long[]> prefixes = new TreeMap<>(KeyOrder.UTF8_BINARY);
+        long[] totals = new long[6];
+        try (var sources = source.list("", null); var targets = target.list("", null)) {
+            Iterator<StoredObject> s = sources.filter(o -> filter.test(o.key())).iterator();
+            Iterator<StoredObject> t = targets.filter(o -> filter.test(o.key())).iterator();
+            StoredObject a = s.hasNext() ? s.next() : null;
+            StoredObject b = t.hasNext() ? t.next() : null;
+            List<StoredObject[]> window = new ArrayList<>();
+            while (a != null || b != null) {
+                int order = a == null ? 1 : b == null ? -1 : KeyOrder.compare(a.key(), b.key());
+                StoredObject[] pair = { order <= 0 ? a : null, order >= 0 ? b : null };
+                count(prefixes, totals, pair);
+                window.add(pair);
+                if (window.size() == WINDOW) {
+                    check(window, target, lookups, report, totals);
+                }
+                if (order <= 0) {
+                    a = s.hasNext() ? s.next() : null;
+                }
+                if (order >= 0) {
+                    b = t.hasNext() ? t.next() : null;
+                }
+            }
+            check(window, target, lookups, report, totals);
+        }
+        List<SyncRunRepository.PrefixCount> counts = new ArrayList<>();
+        prefixes.forEach((prefix, c) -> counts.add(new SyncRunRepository.PrefixCount(prefix, c[0], c[1], c[2], c[3])));
+        return new Result(totals[0], totals[1], totals[2], totals[3], totals[4], totals[5], counts);
+    }
+
+    private static void count(Map<String, long[]> prefixes, long[] totals, StoredObject[] pair) {
+        String key = pair[0] != null ? pair[0].key() : pair[1].key();
+        int slash = key.indexOf('/');
+        long[] counts = prefixes.computeIfAbsent(slash < 0 ? "" : key.substring(0, slash + 1), p -> new long[4]);
+        if (pair[0] != null) {
+            counts[0]++;
+            counts[1] += pair[0].size();
+            totals[0]++;
+            totals[1] += pair[0].size();
+        }
+        if (pair[1] != null) {
+            counts[2]++;
+            counts[3] += pair[1].size();
+            totals[2]++;
+            totals[3] += pair[1].size();
+        }
+    }
+
+    /** Decides a window of pairs, stat-ing targets whose listing has no CRC32C in parallel. */
+    private static void check(List<StoredObject[]> window, ObjectStore target, Executor lookups,
+                              Consumer<SyncRunRepository.Mismatch> report, long[] totals) {
+        List<CompletableFuture<SyncRunRepository.Mismatch>> found = new ArrayList<>();
+        for (StoredObject[] pair : window) {
+            StoredObject src = pair[0];
+            StoredObject dst = pair[1];
+            if (dst != null && src != null && dst.crc32c() == null && dst.size() == src.size()) {
+                found.add(CompletableFuture.supplyAsync(() -> compare(src, target.stat(dst.key()).orElse(dst)), lookups));
+            } else {
+                found.add(CompletableFuture.completedFuture(compare(src, dst)));
+            }
+        }
+        for (CompletableFuture<SyncRunRepository.Mismatch> mismatch : found) {
+            SyncRunRepository.Mismatch m = mismatch.join();
+            if (m != null) {
+                report.accept(m);
+                if (EXTRA.equals(m.kind())) {
+                    totals[5]++;
+                } else {
+                    totals[4]++;
+                }
+            }
+        }
+        window.clear();
+    }
+
+    static SyncRunRepository.Mismatch compare(StoredObject source, StoredObject target) {
+        if (target == null) {
+            return new SyncRunRepository.Mismatch(source.key(), MISSING, source.size(), null, source.crc32c(), null);
+        }
+        if (source == null) {
+            return new SyncRunRepository.Mismatch(target.key(), EXTRA, null, target.size(), null, target.crc32c());
+        }
+        String kind = source.size() != target.size() ? SIZE
+                : source.crc32c() == null || target.crc32c() == null ? UNKNOWN
+                : !source.crc32c().equals(target.crc32c()) ? CHECKSUM : null;
+        return kind == null ? null : new SyncRunRepository.Mismatch(source.key(), kind, source.size(), target.size(),
+                source.crc32c(), target.crc32c());
+    }
+}

@@ -42,9 +42,11 @@ class SyncController {
     private final SyncProgress progress;
     private final RunbookCatalog runbooks;
     private final JsonMapper json;
+    private final SyncForecast forecast;
 
     SyncController(BucketSync syncs, SyncRunRepository runs, SyncProgress progress, RunbookCatalog runbooks,
-                   JsonMapper json) {
+                   JsonMapper json, SyncForecast forecast) {
+        this.forecast = forecast;
         this.syncs = syncs;
         this.runs = runs;
         this.progress = progress;
@@ -83,6 +85,12 @@ class SyncController {
         return started("verify", request, user);
     }
 
+    /** A dry run: what the step's sync would transfer, the egress cost, and auto-expiring source buckets. */
+    @PostMapping("/plan")
+    SyncForecast.Plan plan(@Valid @RequestBody SyncRequest request) {
+        return forecast.plan(spec("sync", request));
+    }
+
     @GetMapping("/{id}/report.json")
     void reportJson(@PathVariable long id, HttpServletResponse response) throws IOException {
         require(id);
@@ -112,6 +120,12 @@ class SyncController {
     }
 
     private ResponseEntity<SyncView> started(String kind, SyncRequest request, Authentication user) {
+        long id = syncs.start(kind, spec(kind, request), null, null, user.getName());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/syncs/" + id))
+                .body(view(require(id), 0));
+    }
+
+    private SyncSpec spec(String kind, SyncRequest request) {
         Runbook runbook = runbooks.findValid(request.runbook()).orElseThrow(() -> problem(HttpStatus.NOT_FOUND,
                 "No valid runbook named '" + request.runbook() + "'."));
         if (!runbook.environments().containsKey(request.environment())) {
@@ -130,10 +144,7 @@ class SyncController {
         } catch (IllegalArgumentException e) {
             throw problem(HttpStatus.BAD_REQUEST, "mode must be full, delta or final, was '" + request.mode() + "'.");
         }
-        SyncSpec spec = SyncSpecs.of(runbook.name(), request.environment(), SyncSpecs.arguments(step.with()), kind, mode);
-        long id = syncs.start(kind, spec, null, null, user.getName());
-        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/syncs/" + id))
-                .body(view(require(id), 0));
+        return SyncSpecs.of(runbook.name(), request.environment(), SyncSpecs.arguments(step.with()), kind, mode);
     }
 
     private SyncView view(SyncRun run, int failures) {

@@ -27,6 +27,15 @@ class FilesystemSyncTests extends ServiceTest {
         write(source.resolve("docs/readme.txt"), "hello");
         write(source.resolve("logs/2026-11-01.log"), "left behind on purpose");
 
+        Api.Answer plan = api.post("operator", "/api/syncs/plan",
+                "{\"runbook\":\"storage\",\"environment\":\"local\",\"step\":\"full-sync\"}");
+        assertThat(plan.status()).isEqualTo(200);
+        assertThat(plan.body().path("objectsToCopy").asLong()).isEqualTo(251);
+        assertThat(plan.body().path("differences").path("NEW").path("objects").asLong()).isEqualTo(251);
+        assertThat(plan.body().path("bytesToCopy").asLong()).isEqualTo(bytesOutsideLogs(source));
+        assertThat(plan.body().path("egressPricePerGiB").asDouble()).isEqualTo(0.12);
+        assertThat(plan.body().path("currency").asString()).isEqualTo("USD");
+
         String id = createCutover("storage");
         api.post("operator", "/api/cutovers/" + id + "/phases/data-migration/start", null);
         JsonNode done = api.awaitState(id, "COMPLETED");
@@ -69,6 +78,13 @@ class FilesystemSyncTests extends ServiceTest {
             Api.sleep(100);
         }
         throw new AssertionError("sync run " + runId + " did not end");
+    }
+
+    private static long bytesOutsideLogs(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).filter(f -> !root.relativize(f).startsWith("logs"))
+                    .mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     private static void write(Path file, String text) throws IOException {

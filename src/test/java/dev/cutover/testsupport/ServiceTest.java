@@ -25,6 +25,7 @@ public abstract class ServiceTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("cutover.runbooks.location", () -> RUNBOOKS.runbooks().toString());
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:service-test;DB_CLOSE_DELAY=-1");
+        registry.add("cutover.storage.schedule-tick", () -> "500ms");
     }
 
     @BeforeEach

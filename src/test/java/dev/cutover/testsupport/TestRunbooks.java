@@ -17,7 +17,8 @@ public final class TestRunbooks {
 
     public static final String SECRET = "s3cr3t-T0ken-do-not-leak";
     private static final List<String> FILES =
-            List.of("walkthrough.yaml", "flaky.yaml", "slow.yaml", "one-way.yaml", "broken.yaml", "storage.yaml");
+            List.of("walkthrough.yaml", "flaky.yaml", "slow.yaml", "one-way.yaml", "broken.yaml", "storage.yaml",
+                    "scheduled.yaml");
 
     private final Path runbooks;
     private final Path work;

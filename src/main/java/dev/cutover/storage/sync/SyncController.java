@@ -43,10 +43,12 @@ class SyncController {
     private final RunbookCatalog runbooks;
     private final JsonMapper json;
     private final SyncForecast forecast;
+    private final SyncSchedules schedules;
 
     SyncController(BucketSync syncs, SyncRunRepository runs, SyncProgress progress, RunbookCatalog runbooks,
-                   JsonMapper json, SyncForecast forecast) {
+                   JsonMapper json, SyncForecast forecast, SyncSchedules schedules) {
         this.forecast = forecast;
+        this.schedules = schedules;
         this.syncs = syncs;
         this.runs = runs;
         this.progress = progress;
@@ -89,6 +91,12 @@ class SyncController {
     @PostMapping("/plan")
     SyncForecast.Plan plan(@Valid @RequestBody SyncRequest request) {
         return forecast.plan(spec("sync", request));
+    }
+
+    /** The scheduled delta syncs of one cutover: cron, state, next fire time, last run. */
+    @GetMapping("/schedules/{cutoverId}")
+    List<Map<String, Object>> schedules(@PathVariable String cutoverId) {
+        return schedules.schedules(cutoverId);
     }
 
     @GetMapping("/{id}/report.json")

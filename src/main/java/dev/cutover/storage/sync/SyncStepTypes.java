@@ -39,7 +39,7 @@ class SyncStepTypes {
             StepParameter.optional("concurrency", Kind.INTEGER, "objects copied at once (default 16)"));
 
     @Bean
-    StepType storageSyncStepType(BucketSync syncs) {
+    StepType storageSyncStepType(BucketSync syncs, SyncSchedules schedules) {
         List<StepParameter> parameters = new ArrayList<>(MAPPING);
         parameters.add(StepParameter.oneOf("mode", true, "full, delta (only new and changed) or final (delta, then "
                 + "verification that must be clean)", "full", "delta", "final"));
@@ -47,22 +47,26 @@ class SyncStepTypes {
         parameters.add(StepParameter.optional("maxDelete", Kind.INTEGER, "refuse to delete more than this (default 0)"));
         parameters.add(StepParameter.optional("schedule", Kind.STRING, "cron for scheduled delta syncs"));
         return new SyncStep("storage-sync", "Copies new and changed objects of one bucket mapping with end-to-end "
-                + "CRC32C; mode final also verifies every object", parameters, syncs, "sync");
+                + "CRC32C; mode final also verifies every object", parameters, syncs, schedules, "sync");
     }
 
     @Bean
     StepType storageVerifyStepType(BucketSync syncs) {
         return new SyncStep("storage-verify", "Compares source and target object by object (counts, bytes, CRC32C); "
-                + "fails when anything is missing or differs", MAPPING, syncs, "verify");
+                + "fails when anything is missing or differs", MAPPING, syncs, null, "verify");
     }
 
     /** One of the two types: they differ in the kind of run they start. */
-    record SyncStep(String name, String description, List<StepParameter> parameters, BucketSync syncs, String kind)
-            implements StepType {
+    record SyncStep(String name, String description, List<StepParameter> parameters, BucketSync syncs,
+                    SyncSchedules schedules, String kind) implements StepType {
 
         @Override
         public StepOutcome execute(StepContext context) throws Exception {
             SyncSpec spec = spec(context);
+            if (schedules != null && spec.mode() == SyncMode.FINAL) {
+                schedules.pauseAll(context.cutoverId(), "the final sync of " + context.stepId()
+                        + " started: the write-freeze window has begun");
+            }
             Optional<SyncRun> previous = syncs.latestForStep(context.cutoverId(), context.stepId());
             long runId;
             if (previous.isPresent() && List.of("STOPPED", "INTERRUPTED").contains(previous.get().state())
@@ -77,6 +81,11 @@ class SyncStepTypes {
             Map<String, Object> evidence = evidence(run);
             switch (run.state()) {
                 case "COMPLETED" -> {
+                    Optional<String> cron = context.arguments().string("schedule");
+                    if (schedules != null && cron.isPresent() && spec.mode() != SyncMode.FINAL) {
+                        schedules.activate(context.cutoverId(), context.stepId(), cron.get(), spec);
+                        evidence.put("schedule", cron.get());
+                    }
                     return StepOutcome.succeeded(summary(run), evidence);
                 }
                 case "STOPPED" -> throw new StepStoppedException("sync run " + runId + " stopped after its last chunk");

@@ -1,0 +1,168 @@
+package dev.cutover.storage.sync;
+
+import dev.cutover.storage.SyncMode;
+import dev.cutover.storage.SyncRun;
+import dev.cutover.storage.SyncSpec;
+import dev.cutover.step.CutoverJournal;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.support.CronExpression;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Scheduled delta syncs. A storage-sync step with a {@code schedule} (a Spring cron, six fields)
+ * starts its schedule when it succeeds; from then on a delta of the same mapping runs at each
+ * fire time, one at a time across service instances (ShedLock on the service's database), as
+ * actor {@code scheduler} in the cutover's event log. Schedules pause when the cutover's final
+ * sync starts (the write-freeze window has begun) and when the cutover ends.
+ */
+@Component
+class SyncSchedules {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncSchedules.class);
+    static final String SCHEDULER = "scheduler";
+
+    private record Schedule(String cutoverId, String stepId, String cron, Instant nextRunAt, Long lastRunId,
+                            boolean lastReported, String spec) {
+    }
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final BucketSync syncs;
+    private final SyncRunRepository runs;
+    private final CutoverJournal journal;
+
+    SyncSchedules(JdbcClient jdbc, JsonMapper json, BucketSync syncs, SyncRunRepository runs, CutoverJournal journal) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.syncs = syncs;
+        this.runs = runs;
+        this.journal = journal;
+    }
+
+    /** Starts (or restarts) the schedule of a storage-sync step after it succeeded. */
+    void activate(String cutoverId, String stepId, String cron, SyncSpec fullOrDelta) {
+        CronExpression expression = CronExpression.parse(cron);
+        SyncSpec delta = new SyncSpec(fullOrDelta.runbook(), fullOrDelta.environment(), fullOrDelta.sourceConnection(),
+                fullOrDelta.sourceBucket(), fullOrDelta.sourcePrefix(), fullOrDelta.targetConnection(),
+                fullOrDelta.targetBucket(), fullOrDelta.targetPrefix(), SyncMode.DELTA, fullOrDelta.include(),
+                fullOrDelta.exclude(), false, 0, fullOrDelta.concurrency());
+        Timestamp next = Timestamp.from(next(expression, Instant.now()));
+        int updated = jdbc.sql("""
+                UPDATE sync_schedule SET cron = ?, state = 'ACTIVE', next_run_at = ?, spec = ?, paused_reason = NULL
+                WHERE cutover_id = ? AND step_id = ?""")
+                .params(cron, next, json.writeValueAsString(delta), cutoverId, stepId).update();
+        if (updated == 0) {
+            jdbc.sql("""
+                    INSERT INTO sync_schedule (cutover_id, step_id, cron, state, next_run_at, spec)
+                    VALUES (?, ?, ?, 'ACTIVE', ?, ?)""")
+                    .params(cutoverId, stepId, cron, next, json.writeValueAsString(delta)).update();
+        }
+        journal.record(cutoverId, stepId, SCHEDULER, "schedule", "activated", "delta syncs scheduled: " + cron,
+                Map.of("cron", cron, "nextRunAt", next.toInstant().toString()));
+    }
+
+    /** Pauses every schedule of the cutover, e.g. because its write freeze began. */
+    void pauseAll(String cutoverId, String reason) {
+        int paused = jdbc.sql("""
+                UPDATE sync_schedule SET state = 'PAUSED', paused_reason = ? WHERE cutover_id = ? AND state = 'ACTIVE'""")
+                .params(reason, cutoverId).update();
+        if (paused > 0) {
+            journal.record(cutoverId, null, SCHEDULER, "schedule", "paused", paused + " scheduled delta sync(s) paused: "
+                    + reason, Map.of("schedules", paused));
+        }
+    }
+
+    List<Map<String, Object>> schedules(String cutoverId) {
+        return jdbc.sql("SELECT step_id, cron, state, next_run_at, last_run_id, paused_reason FROM sync_schedule "
+                        + "WHERE cutover_id = ? ORDER BY step_id").param(cutoverId)
+                .query((rs, row) -> {
+                    Map<String, Object> schedule = new LinkedHashMap<>();
+                    schedule.put("stepId", rs.getString("step_id"));
+                    schedule.put("cron", rs.getString("cron"));
+                    schedule.put("state", rs.getString("state"));
+                    schedule.put("nextRunAt", rs.getTimestamp("next_run_at").toInstant());
+                    schedule.put("lastRunId", rs.getObject("last_run_id", Long.class));
+                    schedule.put("pausedReason", rs.getString("paused_reason"));
+                    return schedule;
+                }).list();
+    }
+
+    /** One tick: report runs that ended, start the deltas that are due. One instance at a time. */
+    @Scheduled(fixedDelayString = "${cutover.storage.schedule-tick:30s}", initialDelayString = "${cutover.storage.schedule-tick:30s}")
+    @SchedulerLock(name = "storage-sync-schedules", lockAtMostFor = "10m")
+    void tick() {
+        for (Schedule schedule : active()) {
+            try {
+                tick(schedule);
+            } catch (RuntimeException e) {
+                log.error("Scheduled delta sync {} of cutover {} failed to run", schedule.stepId(), schedule.cutoverId(), e);
+            }
+        }
+    }
+
+    private void tick(Schedule schedule) {
+        if (!journal.active(schedule.cutoverId())) {
+            pauseAll(schedule.cutoverId(), "the cutover has ended");
+            return;
+        }
+        SyncRun last = schedule.lastRunId() == null ? null : runs.find(schedule.lastRunId()).orElse(null);
+        if (last != null && !schedule.lastReported() && !last.running()) {
+            report(schedule, last);
+        }
+        if (last != null && last.running()) {
+            return; // one run of a mapping at a time; the next fire time waits for it
+        }
+        if (Instant.now().isBefore(schedule.nextRunAt())) {
+            return;
+        }
+        SyncSpec spec = json.readValue(schedule.spec(), SyncSpec.class);
+        long runId = syncs.start("sync", spec, schedule.cutoverId(), schedule.stepId() + "@schedule", SCHEDULER);
+        Instant next = next(CronExpression.parse(schedule.cron()), Instant.now());
+        jdbc.sql("""
+                UPDATE sync_schedule SET last_run_id = ?, last_reported = FALSE, next_run_at = ?
+                WHERE cutover_id = ? AND step_id = ?""")
+                .params(runId, Timestamp.from(next), schedule.cutoverId(), schedule.stepId()).update();
+        journal.record(schedule.cutoverId(), schedule.stepId(), SCHEDULER, "scheduled-sync", "started",
+                "scheduled delta sync started as sync run " + runId, Map.of("syncRunId", runId, "cron", schedule.cron()));
+    }
+
+    private void report(Schedule schedule, SyncRun run) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("syncRunId", run.id());
+        evidence.put("copiedObjects", run.copiedObjects());
+        evidence.put("copiedBytes", run.copiedBytes());
+        evidence.put("skippedObjects", run.skippedObjects());
+        evidence.put("failedObjects", run.failedObjects());
+        evidence.put("durationMs", run.elapsed().toMillis());
+        journal.record(schedule.cutoverId(), schedule.stepId(), SCHEDULER, "scheduled-sync",
+                "COMPLETED".equals(run.state()) ? "succeeded" : "failed",
+                "scheduled delta sync " + run.id() + " " + run.state().toLowerCase() + ": copied " + run.copiedObjects()
+                        + " objects (" + run.copiedBytes() + " bytes)" + (run.message() == null ? "" : "; " + run.message()),
+                evidence);
+        jdbc.sql("UPDATE sync_schedule SET last_reported = TRUE WHERE cutover_id = ? AND step_id = ?")
+                .params(schedule.cutoverId(), schedule.stepId()).update();
+    }
+
+    private List<Schedule> active() {
+        return jdbc.sql("SELECT * FROM sync_schedule WHERE state = 'ACTIVE'")
+                .query((rs, row) -> new Schedule(rs.getString("cutover_id"), rs.getString("step_id"), rs.getString("cron"),
+                        rs.getTimestamp("next_run_at").toInstant(), rs.getObject("last_run_id", Long.class),
+                        rs.getBoolean("last_reported"), rs.getString("spec")))
+                .list();
+    }
+
+    private static Instant next(CronExpression cron, Instant after) {
+        return cron.next(after.atZone(ZoneOffset.UTC)).toInstant();
+    }
+}

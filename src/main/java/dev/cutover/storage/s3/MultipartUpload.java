@@ -1,0 +1,147 @@
+package dev.cutover.storage.s3;
+
+import dev.cutover.storage.Crc32c;
+import dev.cutover.storage.ObjectStoreException;
+import dev.cutover.storage.ObjectStoreException.Reason;
+import dev.cutover.storage.PutOptions;
+import dev.cutover.storage.StoredObject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * A multipart upload with a FULL_OBJECT CRC32C: every part carries its own CRC32C (S3 checks each), and
+ * CompleteMultipartUpload carries the whole object's, which S3 checks against the parts before the
+ * object becomes visible. The adapter also computes the CRC32C of everything it read and aborts before
+ * completing if that differs from the declared one, so a mismatch never leaves an object behind.
+ * Parts are read into one buffer of {@code partSize} bytes at a time, so a part can be retried by the
+ * SDK; memory per upload is one part.
+ */
+final class MultipartUpload {
+
+    /** S3 allows at most this many parts per upload. */
+    static final int MAX_PARTS = 10_000;
+    private static final long MIB = 1024 * 1024;
+
+    private final S3Client s3;
+    private final S3Keys keys;
+    private final long partSize;
+
+    MultipartUpload(S3Client s3, S3Keys keys, long partSize) {
+        this.s3 = s3;
+        this.keys = keys;
+        this.partSize = partSize;
+    }
+
+    /** The configured part size, raised (in whole MiB) when the object would need more than 10,000 parts. */
+    static long partSizeFor(long size, long configured) {
+        long needed = (size + MAX_PARTS - 1) / MAX_PARTS;
+        long rounded = (needed + MIB - 1) / MIB * MIB;
+        return Math.max(configured, rounded);
+    }
+
+    StoredObject put(String key, InputStream data, long size, PutOptions options) {
+        String where = keys.where(key);
+        String s3Key = keys.s3Key(key);
+        String contentType = options.contentType() == null ? SinglePartUpload.CONTENT_TYPE : options.contentType();
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(r -> r.bucket(keys.bucket()).key(s3Key)
+                    .contentType(contentType)
+                    .metadata(options.metadata())
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
+                    .checksumType(ChecksumType.FULL_OBJECT)).uploadId();
+        } catch (RuntimeException e) {
+            throw S3Errors.translate(where, e);
+        }
+        try {
+            Crc32c.Computing read = new Crc32c.Computing(data);
+            List<CompletedPart> parts = uploadParts(s3Key, uploadId, read, size, where);
+            String sent = read.crc32c();
+            if (options.crc32c() != null && !options.crc32c().equals(sent)) {
+                throw new ObjectStoreException(Reason.CHECKSUM_MISMATCH, where + ": the bytes read had CRC32C "
+                        + sent + ", not the declared " + options.crc32c() + "; upload aborted before completing");
+            }
+            String fullObjectCrc32c = options.crc32c() != null ? options.crc32c() : sent;
+            CompleteMultipartUploadResponse done = s3.completeMultipartUpload(r -> r.bucket(keys.bucket()).key(s3Key)
+                    .uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts))
+                    .checksumType(ChecksumType.FULL_OBJECT)
+                    .checksumCRC32C(fullObjectCrc32c));
+            return S3ObjectMapping.afterPut(key, size, fullObjectCrc32c, done.eTag(), null,
+                    SinglePartUpload.serverTime(done.sdkHttpResponse()), options.metadata());
+        } catch (RuntimeException e) {
+            ObjectStoreException failure = S3Errors.translate(where, e);
+            abort(s3Key, uploadId, failure);
+            if (failure.reason() == Reason.CHECKSUM_MISMATCH && !(e instanceof ObjectStoreException)) {
+                // Each part's CRC32C was computed from the very buffer sent, and the whole object's was
+                // compared with what was read before completing: S3 received other bytes than were sent.
+                throw new ObjectStoreException(Reason.TRANSIENT, where + ": S3 received bytes that do not have the"
+                        + " CRC32C they were sent with (corrupted on the way; upload aborted, try again): "
+                        + failure.getMessage(), e);
+            }
+            throw failure;
+        }
+    }
+
+    private List<CompletedPart> uploadParts(String s3Key, String uploadId, InputStream data, long size, String where) {
+        long thisPartSize = partSizeFor(size, partSize);
+        byte[] buffer = new byte[(int) Math.min(thisPartSize, size)];
+        List<CompletedPart> parts = new ArrayList<>();
+        long remaining = size;
+        for (int number = 1; remaining > 0; number++) {
+            int length = (int) Math.min(thisPartSize, remaining);
+            readFully(data, buffer, length, size - remaining, size, where);
+            CRC32C crc = new CRC32C();
+            crc.update(buffer, 0, length);
+            String partCrc32c = Crc32c.encode(crc.getValue());
+            int partNumber = number;
+            UploadPartResponse uploaded = s3.uploadPart(r -> r.bucket(keys.bucket()).key(s3Key).uploadId(uploadId)
+                            .partNumber(partNumber)
+                            .contentLength((long) length)
+                            .checksumCRC32C(partCrc32c),
+                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length,
+                            SinglePartUpload.CONTENT_TYPE));
+            parts.add(CompletedPart.builder().partNumber(partNumber).eTag(uploaded.eTag())
+                    .checksumCRC32C(partCrc32c).build());
+            remaining -= length;
+        }
+        return parts;
+    }
+
+    private static void readFully(InputStream data, byte[] buffer, int length, long offset, long size, String where) {
+        int filled = 0;
+        try {
+            while (filled < length) {
+                int n = data.read(buffer, filled, length - filled);
+                if (n < 0) {
+                    throw new ObjectStoreException(Reason.OTHER, where + ": the data ended after "
+                            + (offset + filled) + " of the announced " + size + " bytes");
+                }
+                filled += n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(where + ": reading the data to upload failed after "
+                    + (offset + filled) + " bytes", e);
+        }
+    }
+
+    private void abort(String s3Key, String uploadId, ObjectStoreException failure) {
+        try {
+            s3.abortMultipartUpload(r -> r.bucket(keys.bucket()).key(s3Key).uploadId(uploadId));
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

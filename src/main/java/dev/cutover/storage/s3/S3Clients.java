@@ -1,0 +1,56 @@
+package dev.cutover.storage.s3;
+
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** Builds the SDK client an {@link S3ObjectStore} uses. */
+final class S3Clients {
+
+    private S3Clients() {
+    }
+
+    static S3Client build(S3Settings settings) {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials(settings))
+                .forcePathStyle(settings.pathStyle())
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .maxConnections(settings.maxConnections())
+                        .connectionAcquisitionTimeout(Duration.ofMinutes(1))
+                        .tcpKeepAlive(true))
+                // The SDK's own retries: 429/500/502/503/504, SlowDown and other throttling codes, connection
+                // resets and timeouts, with exponential backoff and jitter. ADAPTIVE also slows this client
+                // down (client-side rate limiting) while S3 keeps throttling; one client serves one bucket,
+                // which is the scope that mode is meant for.
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
+                        .maxAttempts(settings.maxAttempts())
+                        .build()))
+                // Checksums only where we ask for them: puts declare the source's CRC32C themselves
+                // (x-amz-checksum-crc32c), and the SDK must not add its own CRC32 trailer on top of it.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                // Readers verify CRC32C themselves (ranges cannot be verified by the SDK anyway).
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(settings.endpoint());
+        }
+        return builder.build();
+    }
+
+    private static AwsCredentialsProvider credentials(S3Settings settings) {
+        if (settings.accessKeyId() != null) {
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.cutover.storage.s3;
+
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * Where an {@link S3ObjectStore} points and how it talks to S3.
+ *
+ * @param bucket             the bucket
+ * @param prefix             key prefix inside the bucket that the store maps its keys under ("" for the whole
+ *                           bucket); a non-empty prefix is given a trailing {@code /}
+ * @param region             e.g. {@code eu-west-1}
+ * @param endpoint           endpoint override (S3Mock, MinIO, a VPC endpoint), or null for AWS
+ * @param pathStyle          {@code http://host/bucket/key} instead of {@code http://bucket.host/key}
+ * @param accessKeyId        static credentials, or null for the default credentials chain
+ * @param secretAccessKey    static credentials, or null for the default credentials chain
+ * @param multipartThreshold objects of this size or larger go up in parts
+ * @param partSize           the size of one part (raised when an object would need more than 10,000 parts)
+ * @param maxConnections     HTTP connection pool size
+ * @param listPageSize       keys per ListObjectsV2 page (1..1000)
+ * @param maxAttempts        attempts per request, first one included, for the SDK's adaptive retry strategy
+ * @param checksumsInListing S3 listings carry no checksum values; when true, {@code list} asks for each
+ *                           object's CRC32C with a HeadObject (one request per object). Off by default.
+ */
+public record S3Settings(String bucket, String prefix, String region, URI endpoint, boolean pathStyle,
+                         String accessKeyId, String secretAccessKey, long multipartThreshold, long partSize,
+                         int maxConnections, int listPageSize, int maxAttempts, boolean checksumsInListing) {
+
+    public static final long DEFAULT_MULTIPART_THRESHOLD = 64L * 1024 * 1024;
+    public static final long DEFAULT_PART_SIZE = 16L * 1024 * 1024;
+    /** S3's largest single PutObject. */
+    public static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+    /** S3's smallest part (all but the last). */
+    public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS = 64;
+    public static final int DEFAULT_LIST_PAGE_SIZE = 1000;
+    public static final int DEFAULT_MAX_ATTEMPTS = 8;
+
+    public S3Settings {
+        if (bucket == null || bucket.isBlank()) {
+            throw new IllegalArgumentException("an S3 store needs a bucket");
+        }
+        if (region == null || region.isBlank()) {
+            throw new IllegalArgumentException("an S3 store needs a region");
+        }
+        prefix = normalizePrefix(prefix);
+        if ((accessKeyId == null) != (secretAccessKey == null)) {
+            throw new IllegalArgumentException("give both accessKeyId and secretAccessKey, or neither");
+        }
+        multipartThreshold = multipartThreshold > 0 ? multipartThreshold : DEFAULT_MULTIPART_THRESHOLD;
+        if (multipartThreshold > MAX_SINGLE_PUT) {
+            throw new IllegalArgumentException("multipartThreshold " + multipartThreshold
+                    + " is above S3's largest single PutObject (5 GiB)");
+        }
+        partSize = partSize > 0 ? partSize : DEFAULT_PART_SIZE;
+        if (partSize < MIN_PART_SIZE) {
+            throw new IllegalArgumentException("partSize " + partSize + " is below S3's minimum of 5 MiB");
+        }
+        if (partSize > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("partSize " + partSize + " does not fit one buffer");
+        }
+        maxConnections = maxConnections > 0 ? maxConnections : DEFAULT_MAX_CONNECTIONS;
+        listPageSize = listPageSize > 0 ? Math.min(listPageSize, 1000) : DEFAULT_LIST_PAGE_SIZE;
+        maxAttempts = maxAttempts > 0 ? maxAttempts : DEFAULT_MAX_ATTEMPTS;
+    }
+
+    /** Defaults for everything but bucket and region: whole bucket, AWS endpoint, default credentials chain. */
+    public static S3Settings of(String bucket, String region) {
+        return new S3Settings(bucket, "", region, null, false, null, null, 0, 0, 0, 0, 0, false);
+    }
+
+    public S3Settings withPrefix(String newPrefix) {
+        return new S3Settings(bucket, newPrefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
+                multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
+    }
+
+    public S3Settings withEndpoint(URI newEndpoint, boolean newPathStyle) {
+        return new S3Settings(bucket, prefix, region, newEndpoint, newPathStyle, accessKeyId, secretAccessKey,
+                multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
+    }
+
+    public S3Settings withCredentials(String newAccessKeyId, String newSecretAccessKey) {
+        return new S3Settings(bucket, prefix, region, endpoint, pathStyle, newAccessKeyId, newSecretAccessKey,
+                multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
+    }
+
+    public S3Settings withMultipart(long newThreshold, long newPartSize) {
+        return new S3Settings(bucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
+                newThreshold, newPartSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
+    }
+
+    public S3Settings withListPageSize(int newListPageSize) {
+        return new S3Settings(bucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
+                multipartThreshold, partSize, maxConnections, newListPageSize, maxAttempts, checksumsInListing);
+    }
+
+    public S3Settings withMaxAttempts(int newMaxAttempts) {
+        return new S3Settings(bucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
+                multipartThreshold, partSize, maxConnections, listPageSize, newMaxAttempts, checksumsInListing);
+    }
+
+    public S3Settings withChecksumsInListing(boolean newChecksumsInListing) {
+        return new S3Settings(bucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
+                multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, newChecksumsInListing);
+    }
+
+    /** Same record, other bucket (tests use one bucket per test). */
+    public S3Settings withBucket(String newBucket) {
+        return new S3Settings(newBucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
+                multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
+    }
+
+    /** {@code s3://bucket/prefix}. */
+    public String describe() {
+        return "s3://" + bucket + "/" + prefix;
+    }
+
+    /** Never prints the secret key. */
+    @Override
+    public String toString() {
+        return "S3Settings[" + describe() + ", region=" + region + ", endpoint=" + endpoint + ", pathStyle="
+                + pathStyle + ", credentials=" + (accessKeyId == null ? "default chain" : "static " + accessKeyId)
+                + ", multipartThreshold=" + multipartThreshold + ", partSize=" + partSize + ", maxConnections="
+                + maxConnections + ", listPageSize=" + listPageSize + ", maxAttempts=" + maxAttempts
+                + ", checksumsInListing=" + checksumsInListing + "]";
+    }
+
+    private static String normalizePrefix(String prefix) {
+        String p = Objects.requireNonNullElse(prefix, "");
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        return p.isEmpty() || p.endsWith("/") ? p : p + "/";
+    }
+}

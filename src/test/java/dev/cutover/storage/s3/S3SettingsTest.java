@@ -1,0 +1,51 @@
+package dev.cutover.storage.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class S3SettingsTest {
+
+    @Test
+    void defaults() {
+        S3Settings settings = S3Settings.of("assets", "eu-west-1");
+        assertThat(settings.prefix()).isEmpty();
+        assertThat(settings.multipartThreshold()).isEqualTo(64L * 1024 * 1024);
+        assertThat(settings.partSize()).isEqualTo(16L * 1024 * 1024);
+        assertThat(settings.maxConnections()).isEqualTo(64);
+        assertThat(settings.listPageSize()).isEqualTo(1000);
+        assertThat(settings.maxAttempts()).isEqualTo(8);
+        assertThat(settings.checksumsInListing()).isFalse();
+        assertThat(settings.accessKeyId()).isNull();
+        assertThat(settings.describe()).isEqualTo("s3://assets/");
+    }
+
+    @Test
+    void aPrefixIsADirectory() {
+        assertThat(S3Settings.of("b", "r").withPrefix("/logs").prefix()).isEqualTo("logs/");
+        assertThat(S3Settings.of("b", "r").withPrefix("logs/").describe()).isEqualTo("s3://b/logs/");
+    }
+
+    @Test
+    void theSecretKeyIsNeverPrinted() {
+        S3Settings settings = S3Settings.of("b", "r").withCredentials("AKIAEXAMPLE", "very-secret");
+        assertThat(settings.toString()).contains("AKIAEXAMPLE").doesNotContain("very-secret");
+    }
+
+    @Test
+    void impossibleSettingsAreRefused() {
+        assertThatThrownBy(() -> S3Settings.of("b", "r").withMultipart(0, 1024)).hasMessageContaining("5 MiB");
+        assertThatThrownBy(() -> S3Settings.of("b", "r").withCredentials("id", null)).hasMessageContaining("both");
+        assertThatThrownBy(() -> S3Settings.of(" ", "r")).hasMessageContaining("bucket");
+    }
+
+    @Test
+    void partsGrowSoThatAnObjectNeedsAtMostTenThousand() {
+        long fiveTiB = 5L * 1024 * 1024 * 1024 * 1024;
+        long part = MultipartUpload.partSizeFor(fiveTiB, 16L * 1024 * 1024);
+        assertThat((fiveTiB + part - 1) / part).isLessThanOrEqualTo(10_000);
+        assertThat(part % (1024 * 1024)).isZero();
+        assertThat(MultipartUpload.partSizeFor(100L * 1024 * 1024, 16L * 1024 * 1024)).isEqualTo(16L * 1024 * 1024);
+    }
+}

@@ -59,6 +59,8 @@ class S3ObjectStoreTests {
                 assertThat(object.updated()).isNotNull();
                 assertThat(object.crc32c()).as("S3 listings carry no checksum values").isNull();
                 assertThat(object.metadata()).as("nor user metadata").isEmpty();
+                assertThat(object.md5()).as("a single-part ETag is offered as the MD5")
+                        .isEqualTo(java.util.Base64.getEncoder().encodeToString(md5(data)));
             });
         }
     }
@@ -295,5 +297,13 @@ class S3ObjectStoreTests {
         byte[] data = new byte[size];
         new Random(seed).nextBytes(data);
         return data;
+    }
+
+    private static byte[] md5(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("MD5").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,9 +1,11 @@
 package dev.cutover.cutover;
 
+import dev.cutover.runbook.Durations;
 import dev.cutover.runbook.RunbookConnection;
 import dev.cutover.runbook.SecretReferences;
 import dev.cutover.step.Approval;
 import dev.cutover.step.ApprovalRequest;
+import dev.cutover.step.MapStepArguments;
 import dev.cutover.step.ResolvedConnection;
 import dev.cutover.step.StepArguments;
 import dev.cutover.step.StepContext;
@@ -91,7 +93,7 @@ final class RunningStepContext implements StepContext {
 
     @Override
     public StepArguments arguments() {
-        return new ResolvingStepArguments(with, this::resolve);
+        return new MapStepArguments(with, this::resolve, Durations::parse);
     }
 
     @Override

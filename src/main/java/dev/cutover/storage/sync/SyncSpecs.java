@@ -2,11 +2,11 @@ package dev.cutover.storage.sync;
 
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncSpec;
+import dev.cutover.runbook.Durations;
+import dev.cutover.step.MapStepArguments;
 import dev.cutover.step.StepArguments;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Builds a {@link SyncSpec} from a storage step's {@code with:} values, as a step or the API sees them. */
 final class SyncSpecs {
@@ -27,37 +27,6 @@ final class SyncSpecs {
 
     /** A runbook step's {@code with:} map (validated, no secrets among these parameters) as arguments. */
     static StepArguments arguments(Map<String, Object> with) {
-        return new StepArguments() {
-            @Override
-            public Optional<String> string(String name) {
-                Object value = with.get(name);
-                return value instanceof String text ? Optional.of(text) : Optional.empty();
-            }
-
-            @Override
-            public Optional<Duration> duration(String name) {
-                return string(name).map(dev.cutover.runbook.Durations::parse);
-            }
-
-            @Override
-            public Optional<Long> integer(String name) {
-                return string(name).map(String::trim).map(Long::parseLong);
-            }
-
-            @Override
-            public Optional<Boolean> bool(String name) {
-                return string(name).map(String::trim).map(Boolean::parseBoolean);
-            }
-
-            @Override
-            public List<String> list(String name) {
-                return with.get(name) instanceof List<?> items ? items.stream().map(String::valueOf).toList() : List.of();
-            }
-
-            @Override
-            public Map<String, String> map(String name) {
-                return Map.of();
-            }
-        };
+        return new MapStepArguments(with, UnaryOperator.identity(), Durations::parse);
     }
 }

@@ -1,26 +1,30 @@
-package dev.cutover.cutover;
+package dev.cutover.step;
 
-import dev.cutover.runbook.Durations;
-import dev.cutover.step.StepArguments;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * A step's {@code with:} values as written in the runbook (already validated), with secret
- * references resolved only when a step reads them.
+ * A step's {@code with:} values as written in the runbook (scalars as text, lists, maps of text),
+ * already validated, with every text value passed through {@code resolver} when read (the cutover
+ * module resolves secret references there, at the last moment).
  */
-final class ResolvingStepArguments implements StepArguments {
+public final class MapStepArguments implements StepArguments {
 
     private final Map<String, Object> with;
     private final UnaryOperator<String> resolver;
+    private final Function<String, Duration> durations;
 
-    ResolvingStepArguments(Map<String, Object> with, UnaryOperator<String> resolver) {
+    /** @param durations parses the runbook's duration format ({@code 30s}, {@code 1h30m}, {@code PT5M}) */
+    public MapStepArguments(Map<String, Object> with, UnaryOperator<String> resolver,
+                            Function<String, Duration> durations) {
         this.with = with;
         this.resolver = resolver;
+        this.durations = durations;
     }
 
     @Override
@@ -30,7 +34,7 @@ final class ResolvingStepArguments implements StepArguments {
 
     @Override
     public Optional<Duration> duration(String name) {
-        return string(name).map(Durations::parse);
+        return string(name).map(durations);
     }
 
     @Override

@@ -1,14 +1,12 @@
 package dev.cutover.cutover;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.cutover.testsupport.Api;
+import dev.cutover.testsupport.ServiceProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,37 +32,30 @@ class CrashRecoveryIT {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path root;
 
-    private int port;
-    private Process service;
-    private Path serviceLog;
-    /** Processes the service started (the command step's bash and its sleep): killed by handle at the end. */
-    private final List<ProcessHandle> commands = new ArrayList<>();
+    private ServiceProcess service;
 
     @Test
     void killNineDuringACommandStepThenRestartContinuesFromThatStep() throws Exception {
-        port = freePort();
+        service = new ServiceProcess(root);
         writeRunbook();
-        startService("first-run.log");
-        Api api = new Api(port);
+        service.start("first-run.log");
+        Api api = service.api();
 
         Api.Answer created = api.post("operator", "/api/cutovers",
                 "{\"runbook\":\"crash\",\"environment\":\"local\",\"rehearsal\":true}");
-        assertThat(created.status()).as("create: %s%s", created.text(), logTail()).isEqualTo(201);
+        assertThat(created.status()).as("create: %s%s", created.text(), service.logTail()).isEqualTo(201);
         String id = created.body().path("id").asString();
         Api.Answer started = api.post("operator", "/api/cutovers/" + id + "/phases/" + PHASE + "/start", null);
-        assertThat(started.status()).as("start: %s%s", started.text(), logTail()).isEqualTo(202);
+        assertThat(started.status()).as("start: %s%s", started.text(), service.logTail()).isEqualTo(202);
         api.awaitCutover(id, c -> "RUNNING".equals(Api.stepState(c, "long")) && lines("long-runs") == 1, 30);
         // No pause before the kill: the embedded default must have every commit on disk at once
         // (H2's WRITE_DELAY=0), or the phase start just made would be lost with the process.
 
-        service.descendants().forEach(commands::add); // before the kill: orphans leave the tree
-        service.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no graceful shutdown
-        assertThat(service.waitFor(10, SECONDS)).as("service died after SIGKILL").isTrue();
-        assertThat(service.exitValue()).as("exit status of a process killed by signal 9").isEqualTo(128 + 9);
+        service.killNine(); // SIGKILL, the command step's bash and sleep captured first; asserts exit status 137
 
-        startService("second-run.log");
+        service.start("second-run.log");
         JsonNode cutover = api.get("viewer", "/api/cutovers/" + id).body();
-        String seen = cutover + logTail();
+        String seen = cutover + service.logTail();
         assertThat(cutover.path("state").asString()).as(seen).isEqualTo("INTERRUPTED");
         assertThat(Api.stepState(cutover, "first")).as(seen).isEqualTo("SUCCEEDED");
         assertThat(Api.stepState(cutover, "long")).as(seen).isEqualTo("INTERRUPTED");
@@ -79,25 +70,20 @@ class CrashRecoveryIT {
 
         Files.writeString(root.resolve("work/long-done"), "");
         Api.Answer restarted = api.post("operator", "/api/cutovers/" + id + "/phases/" + PHASE + "/restart", null);
-        assertThat(restarted.status()).as("restart: %s%s", restarted.text(), logTail()).isEqualTo(202);
+        assertThat(restarted.status()).as("restart: %s%s", restarted.text(), service.logTail()).isEqualTo(202);
         JsonNode ended = api.awaitCutover(id, c -> !"RUNNING".equals(c.path("state").asString()), 60);
-        assertThat(ended.path("state").asString()).as(ended + logTail()).isEqualTo("COMPLETED");
+        assertThat(ended.path("state").asString()).as(ended + service.logTail()).isEqualTo("COMPLETED");
         assertThat(lines("first-runs")).as("runs of step first: done before the crash, not again").isEqualTo(1);
         assertThat(lines("long-runs")).as("runs of step long: cut off, then again on restart").isEqualTo(2);
         assertThat(lines("last-runs")).as("runs of step last").isEqualTo(1);
     }
 
+    /** Stops the service and kills the processes it started (the command step's bash and its sleep). */
     @AfterEach
     void stopEverything() throws InterruptedException {
-        if (service != null && service.isAlive()) {
-            service.descendants().forEach(commands::add);
-            service.destroy();
-            if (!service.waitFor(10, SECONDS)) {
-                service.destroyForcibly();
-                service.waitFor(10, SECONDS);
-            }
+        if (service != null) {
+            service.close();
         }
-        commands.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     private void writeRunbook() throws IOException {
@@ -109,33 +95,6 @@ class CrashRecoveryIT {
         }
     }
 
-    /** Starts the jar and waits until it accepts traffic, i.e. after startup recovery has run. */
-    private void startService(String logName) throws Exception {
-        String jar = System.getProperty("cutover.jar");
-        assertThat(jar).as("system property cutover.jar (run with mvn verify)").isNotBlank();
-        assertThat(Path.of(jar)).exists();
-        serviceLog = root.resolve(logName);
-        service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
-                "--server.port=" + port) // the embedded defaults: ./runbooks and H2 under ./data
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(serviceLog.toFile()).start();
-        Api api = new Api(port);
-        long deadline = System.nanoTime() + SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!service.isAlive()) {
-                fail("service exited with " + service.exitValue() + " while starting" + logTail());
-            }
-            try {
-                if (api.get(null, "/actuator/health/readiness").status() == 200) {
-                    return;
-                }
-            } catch (UncheckedIOException notListeningYet) {
-                // keep polling
-            }
-            Thread.sleep(250);
-        }
-        fail("service did not become ready in 90 s" + logTail());
-    }
-
     private int lines(String file) {
         try {
             Path path = root.resolve("work").resolve(file);
@@ -145,26 +104,9 @@ class CrashRecoveryIT {
         }
     }
 
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(serviceLog);
-            return "\n--- last lines of " + serviceLog + " ---\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException | RuntimeException e) {
-            return "\n(no service log: " + e + ")";
-        }
-    }
-
-
     private static List<String> strings(JsonNode array) {
         List<String> values = new ArrayList<>();
         array.forEach(value -> values.add(value.asString()));
         return values;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -52,6 +52,9 @@ public class BucketSync {
     public void resume(SyncRun run) {
         try {
             JobExecution last = awaitEnded(run.jobExecutionId());
+            // RUNNING before the restart returns: the job's beforeJob runs on another thread, and an
+            // await() right after this must not read the old STOPPED/INTERRUPTED as how the run ended.
+            runs.jobExecution(run.id(), last.getId());
             jobOperator.restart(last);
         } catch (Exception e) {
             runs.ended(run.id(), "FAILED", "could not resume: " + e.getMessage());

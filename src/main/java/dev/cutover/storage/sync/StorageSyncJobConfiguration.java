@@ -97,7 +97,7 @@ class StorageSyncJobConfiguration {
                                   SyncRunRepository runs) {
         SyncSpec spec = runs.spec(runId);
         return new SyncPlanReader(spec, source(stores, spec), target(stores, spec),
-                Executors.newFixedThreadPool(Math.max(4, spec.concurrency())));
+                Executors.newFixedThreadPool(Math.max(4, spec.concurrency())), runs.find(runId).orElseThrow().startedAt());
     }
 
     @Bean

@@ -50,7 +50,14 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         long extra = 0;
         long deleted = 0;
         List<String[]> failures = new ArrayList<>();
+        long alreadyCopied = 0;
+        long alreadyCopiedBytes = 0;
         for (PlannedObject planned : chunk) {
+            if (planned.difference() == Difference.UNCHANGED) { // copied by this run before it was cut off
+                alreadyCopied++;
+                alreadyCopiedBytes += planned.source().size();
+                continue;
+            }
             if (planned.difference() == Difference.EXTRA_ON_TARGET) {
                 extra++;
                 if (spec.deleteExtra()) {
@@ -69,8 +76,8 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
             outcomes.add(CompletableFuture.supplyAsync(() -> copier.copy(planned.source(),
                     bytes -> progress.streamed(runId, bytes)), copies));
         }
-        long copied = 0;
-        long copiedBytes = 0;
+        long copied = alreadyCopied;
+        long copiedBytes = alreadyCopiedBytes;
         long requeued = 0;
         for (int i = 0; i < toCopy.size(); i++) {
             ObjectCopier.Outcome outcome = outcomes.get(i).join();

@@ -5,6 +5,7 @@ import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.PlannedObject;
 import dev.cutover.storage.SyncPlanner;
 import dev.cutover.storage.SyncSpec;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
@@ -25,11 +26,13 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     private final ObjectStore source;
     private final ObjectStore target;
     private final ExecutorService lookups;
+    private final Instant runStarted;
     private Stream<PlannedObject> plan;
     private Iterator<PlannedObject> items;
     private String lastKey;
 
-    SyncPlanReader(SyncSpec spec, ObjectStore source, ObjectStore target, ExecutorService lookups) {
+    SyncPlanReader(SyncSpec spec, ObjectStore source, ObjectStore target, ExecutorService lookups, Instant runStarted) {
+        this.runStarted = runStarted;
         this.spec = spec;
         this.source = source;
         this.target = target;
@@ -39,9 +42,20 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     @Override
     public void open(ExecutionContext context) {
         lastKey = context.containsKey(LAST_KEY) ? context.getString(LAST_KEY) : null;
+        boolean resumed = lastKey != null;
         plan = SyncPlanner.plan(source.list("", lastKey), target.list("", lastKey), spec.filter(), target::stat, lookups)
-                .filter(p -> p.toCopy() || p.difference() == Difference.EXTRA_ON_TARGET);
+                .filter(p -> p.toCopy() || p.difference() == Difference.EXTRA_ON_TARGET
+                        || (resumed && copiedByThisRun(p)));
         items = plan.iterator();
+    }
+
+    /**
+     * After a crash, objects the cut-off chunk had already copied plan as UNCHANGED; the writer
+     * counts them as copied by this run (their target is newer than the run) so the figures add up.
+     */
+    private boolean copiedByThisRun(PlannedObject planned) {
+        return planned.difference() == Difference.UNCHANGED && planned.target().updated() != null
+                && !planned.target().updated().isBefore(runStarted);
     }
 
     @Override

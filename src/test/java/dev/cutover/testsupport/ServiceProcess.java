@@ -1,0 +1,152 @@
+package dev.cutover.testsupport;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packaged Spring Boot jar (system property {@code cutover.jar}, set by failsafe) as a child
+ * process, for the kill -9 drills: started on a free port in a working directory (so the embedded
+ * defaults apply: runbooks from {@code ./runbooks}, H2 under {@code ./data}), killed with SIGKILL,
+ * started again on the same directory and port. Each start logs to its own file in the working
+ * directory; {@link #logTail()} shows the end of the current one for assertion messages.
+ * Processes the service started (e.g. a command step's shell) are captured before each kill or
+ * stop, since orphans leave the process tree, and killed by handle on {@link #close()}.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final int READY_SECONDS = 90;
+    private static final int LOG_TAIL_LINES = 40;
+
+    private final Path directory;
+    private final int port;
+    private final Api api;
+    private final List<ProcessHandle> descendants = new ArrayList<>();
+    private Process process;
+    private Path log;
+
+    /** A service that will run in {@code directory} on a port free now. */
+    public ServiceProcess(Path directory) {
+        this.directory = directory;
+        this.port = freePort();
+        this.api = new Api(port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** A client of this service (dev users; the port stays the same across restarts). */
+    public Api api() {
+        return api;
+    }
+
+    /** The running (or last) process. */
+    public Process process() {
+        return process;
+    }
+
+    /**
+     * Starts the jar with {@code --server.port} and waits until {@code /actuator/health/readiness}
+     * answers 200, i.e. after startup recovery has run; fails with the log tail if the process
+     * exits or is not ready in 90 s. Output (stdout and stderr) goes to {@code logName} in the
+     * working directory.
+     */
+    public void start(String logName, String... arguments) throws InterruptedException {
+        assertThat(process == null || !process.isAlive()).as("the previous service process is still running").isTrue();
+        String jar = System.getProperty("cutover.jar");
+        assertThat(jar).as("system property cutover.jar (run with mvn verify)").isNotBlank();
+        assertThat(Path.of(jar)).exists();
+        log = directory.resolve(logName);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar, "--server.port=" + port)); // the embedded defaults: ./runbooks and H2 under ./data
+        command.addAll(List.of(arguments));
+        try {
+            process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+        long deadline = System.nanoTime() + SECONDS.toNanos(READY_SECONDS);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                fail("service exited with " + process.exitValue() + " while starting" + logTail());
+            }
+            try {
+                if (api.get(null, "/actuator/health/readiness").status() == 200) {
+                    return;
+                }
+            } catch (UncheckedIOException notListeningYet) {
+                // keep polling
+            }
+            Thread.sleep(250);
+        }
+        fail("service did not become ready in " + READY_SECONDS + " s" + logTail());
+    }
+
+    /**
+     * SIGKILL on Linux: no shutdown hooks, no graceful shutdown. The service's descendants are
+     * captured first (orphans leave the tree); asserts that the process died with status 137.
+     */
+    public void killNine() throws InterruptedException {
+        assertThat(process).as("a started service").isNotNull();
+        process.descendants().forEach(descendants::add); // before the kill: orphans leave the tree
+        process.destroyForcibly();
+        assertThat(process.waitFor(10, SECONDS)).as("service died after SIGKILL").isTrue();
+        assertThat(process.exitValue()).as("exit status of a process killed by signal 9").isEqualTo(128 + 9);
+    }
+
+    /**
+     * Stops the service if it runs (SIGTERM, then SIGKILL after 10 s) and kills every descendant
+     * captured so far that is still alive. Safe to call more than once.
+     */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.descendants().forEach(descendants::add);
+            process.destroy();
+            if (!process.waitFor(10, SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, SECONDS);
+            }
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    /** The current log file, or null before the first start. */
+    public Path log() {
+        return log;
+    }
+
+    /** The last 40 lines of the current log, as a suffix for assertion messages. */
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return "\n--- last lines of " + log + " ---\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "\n(no service log: " + e + ")";
+        }
+    }
+
+    /** A TCP port nobody listens on right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

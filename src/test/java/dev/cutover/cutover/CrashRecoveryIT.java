@@ -79,6 +79,35 @@ class CrashRecoveryIT {
     }
 
     /** Stops the service and kills the processes it started (the command step's bash and its sleep). */
+    /** SIGTERM (a deploy, a reboot): the running phase is paused like an operator would, and resumes. */
+    @Test
+    void aGracefulStopPausesTheRunningPhaseAndResumeContinuesIt() throws Exception {
+        service = new ServiceProcess(root);
+        writeRunbook();
+        service.start("first-run.log");
+        Api api = service.api();
+        String id = api.post("operator", "/api/cutovers",
+                "{\"runbook\":\"crash\",\"environment\":\"local\",\"rehearsal\":true}").body().path("id").asString();
+        api.post("operator", "/api/cutovers/" + id + "/phases/" + PHASE + "/start", null);
+        api.awaitCutover(id, c -> "RUNNING".equals(Api.stepState(c, "long")) && lines("long-runs") == 1, 30);
+
+        service.stop(); // SIGTERM: Spring's graceful shutdown
+
+        service.start("second-run.log");
+        JsonNode cutover = api.get("viewer", "/api/cutovers/" + id).body();
+        String seen = cutover + service.logTail();
+        assertThat(cutover.path("state").asString()).as(seen).isEqualTo("PAUSED");
+        assertThat(Api.stepState(cutover, "long")).as(seen).isEqualTo("STOPPED");
+        assertThat(strings(cutover.path("allowedActions"))).as(seen).contains("resume");
+
+        Files.writeString(root.resolve("work/long-done"), "");
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/resume", null).status()).isEqualTo(202);
+        JsonNode ended = api.awaitCutover(id, c -> !List.of("RUNNING", "PAUSED").contains(c.path("state").asString()), 60);
+        assertThat(ended.path("state").asString()).as(ended + service.logTail()).isEqualTo("COMPLETED");
+        assertThat(lines("first-runs")).as("runs of step first").isEqualTo(1);
+        assertThat(lines("long-runs")).as("runs of step long: stopped by the shutdown, then again").isEqualTo(2);
+    }
+
     @AfterEach
     void stopEverything() throws InterruptedException {
         if (service != null) {

@@ -1,13 +1,16 @@
 package dev.cutover.storage.sync;
 
 import dev.cutover.storage.SyncRun;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,6 +31,29 @@ class SyncRecovery {
         this.runs = runs;
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
+    }
+
+    /**
+     * On a graceful stop, runs end after their current chunk (STOPPED, resumable) rather than being
+     * cut off by the executor's shutdown into a state Batch refuses to restart.
+     */
+    @EventListener(ContextClosedEvent.class)
+    @Order(1)
+    void stopRunningRuns() throws InterruptedException {
+        List<SyncRun> running = runs.inState("RUNNING");
+        for (SyncRun run : running) {
+            if (run.jobExecutionId() != null) {
+                try {
+                    jobOperator.stop(jobRepository.getJobExecution(run.jobExecutionId()));
+                } catch (Exception alreadyEnded) {
+                    // it ended meanwhile
+                }
+            }
+        }
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!running.isEmpty() && !runs.inState("RUNNING").isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -1,0 +1,55 @@
+package dev.cutover.cutover;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * On a graceful stop of the service (SIGTERM, a deploy), running phases are paused the way an
+ * operator pauses them: their steps give way, their Batch executions end STOPPED and the cutovers
+ * show PAUSED, ready to resume. Without this, executor threads would be cut mid-step and Batch
+ * would leave executions in an unknown state that cannot be restarted.
+ */
+@Component
+class GracefulShutdown {
+
+    private static final Logger log = LoggerFactory.getLogger(GracefulShutdown.class);
+    private static final EnumSet<CutoverState> ACTIVE =
+            EnumSet.of(CutoverState.RUNNING, CutoverState.AWAITING_APPROVAL, CutoverState.PAUSING);
+    private static final long WAIT_MILLIS = 30_000;
+
+    private final CutoverRepository cutovers;
+    private final StopSignals stops;
+    private final EventLog events;
+
+    GracefulShutdown(CutoverRepository cutovers, StopSignals stops, EventLog events) {
+        this.cutovers = cutovers;
+        this.stops = stops;
+        this.events = events;
+    }
+
+    @EventListener(ContextClosedEvent.class)
+    @Order(0)
+    void pauseRunningPhases() throws InterruptedException {
+        List<Cutover> running = cutovers.findInStates(ACTIVE);
+        for (Cutover cutover : running) {
+            stops.raise(cutover.id());
+            events.append(cutover.id(), cutover.currentPhase(), null, Actor.SYSTEM, "phase", "pausing",
+                    "the service is shutting down: pausing phase " + cutover.currentPhase() + "; resume it afterwards",
+                    Map.of());
+        }
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (!running.isEmpty() && !cutovers.findInStates(ACTIVE).isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        if (!running.isEmpty()) {
+            log.info("Paused {} running cutover phase(s) for shutdown", running.size());
+        }
+    }
+}

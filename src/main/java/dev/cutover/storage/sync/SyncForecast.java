@@ -91,6 +91,6 @@ class SyncForecast {
     }
 
     private BigDecimal cost(long bytes) {
-        return pricePerGiB.multiply(BigDecimal.valueOf(bytes / GIB)).setScale(2, RoundingMode.HALF_UP);
+        return pricePerGiB.multiply(BigDecimal.valueOf(bytes / GIB)).setScale(4, RoundingMode.HALF_UP);
     }
 }

@@ -5,6 +5,7 @@ import dev.cutover.storage.SyncSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -77,12 +78,23 @@ public class BucketSync {
      * stops the run when it says so. Returns the run as it ended.
      */
     public SyncRun await(long runId, Duration timeout, BooleanSupplier stopRequested) throws InterruptedException {
+        return await(runId, timeout, stopRequested, run -> { });
+    }
+
+    /** As {@link #await(long, Duration, BooleanSupplier)}, telling {@code progress} about the run every few seconds. */
+    public SyncRun await(long runId, Duration timeout, BooleanSupplier stopRequested,
+                         Consumer<SyncRun> progress) throws InterruptedException {
+        long lastProgress = 0;
         Instant deadline = Instant.now().plus(timeout);
         boolean stopping = false;
         while (true) {
             SyncRun run = runs.find(runId).orElseThrow();
             if (!run.running()) {
                 return run;
+            }
+            if (System.currentTimeMillis() - lastProgress >= 2000) {
+                progress.accept(run);
+                lastProgress = System.currentTimeMillis();
             }
             if (!stopping && (stopRequested.getAsBoolean() || Instant.now().isAfter(deadline))) {
                 stop(run);

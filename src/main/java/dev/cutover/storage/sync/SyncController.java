@@ -16,7 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -27,6 +32,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -44,6 +50,12 @@ class SyncController {
     private final JsonMapper json;
     private final SyncForecast forecast;
     private final SyncSchedules schedules;
+    /** Sends the progress events of every open stream; one thread is plenty for a few screens. */
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "sync-progress-events");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     SyncController(BucketSync syncs, SyncRunRepository runs, SyncProgress progress, RunbookCatalog runbooks,
                    JsonMapper json, SyncForecast forecast, SyncSchedules schedules) {
@@ -85,6 +97,32 @@ class SyncController {
     @PostMapping("/verify")
     ResponseEntity<SyncView> verify(@Valid @RequestBody SyncRequest request, Authentication user) {
         return started("verify", request, user);
+    }
+
+    /**
+     * Server-sent progress of one run: a {@code progress} event with the run and its figures every
+     * second while it runs, and a last one when it has ended.
+     */
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable long id) {
+        require(id);
+        SseEmitter emitter = new SseEmitter(6 * 60 * 60 * 1000L);
+        ScheduledFuture<?>[] ticking = new ScheduledFuture<?>[1];
+        ticking[0] = ticker.scheduleAtFixedRate(() -> {
+            try {
+                SyncView view = view(require(id), 0);
+                emitter.send(SseEmitter.event().id(Long.toString(System.currentTimeMillis())).name("progress").data(view));
+                if (!view.run().running()) {
+                    emitter.complete();
+                    ticking[0].cancel(false);
+                }
+            } catch (Exception gone) {
+                ticking[0].cancel(false);
+                emitter.completeWithError(gone);
+            }
+        }, 0, 1, TimeUnit.SECONDS);
+        emitter.onCompletion(() -> ticking[0].cancel(false));
+        return emitter;
     }
 
     /** A dry run: what the step's sync would transfer, the egress cost, and auto-expiring source buckets. */

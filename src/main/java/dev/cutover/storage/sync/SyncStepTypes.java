@@ -77,7 +77,11 @@ class SyncStepTypes {
             } else {
                 runId = syncs.start(kind, spec, context.cutoverId(), context.stepId(), "system");
             }
-            SyncRun run = syncs.await(runId, context.timeout(), context::stopRequested);
+            SyncRun run = syncs.await(runId, context.timeout(), context::stopRequested, running -> context.progress(
+                    "sync run " + running.id() + ": " + running.copiedObjects() + " of " + running.plannedObjects()
+                            + " objects copied", Map.of("syncRunId", running.id(), "copiedObjects", running.copiedObjects(),
+                            "plannedObjects", running.plannedObjects(), "copiedBytes", running.copiedBytes(),
+                            "plannedBytes", running.plannedBytes())));
             Map<String, Object> evidence = evidence(run);
             switch (run.state()) {
                 case "COMPLETED" -> {

@@ -54,6 +54,8 @@ class FilesystemSyncTests extends ServiceTest {
         assertThat(run.path("run").path("skippedObjects").asLong()).isEqualTo(250);
         assertThat(run.path("progress").path("bytesDone").asLong()).isEqualTo(run.path("progress").path("bytesTotal").asLong());
         assertThat(Files.readString(target.resolve("img/007.png"))).isEqualTo("image 7, retouched");
+        String stream = api.get("viewer", "/api/syncs/" + run.path("run").path("id").asLong() + "/events").text();
+        assertThat(stream).contains("event:progress", "\"state\":\"COMPLETED\"", "\"bytesTotal\"");
 
         write(target.resolve("img/008.png"), "tampered!");
         Api.Answer verify = api.post("operator", "/api/syncs/verify",

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Our storage sync against `rclone sync`, GCS (the GCS JSON API fake, file-backed) to S3 (S3Mock from
+# scripts/test-stack.sh), in one JVM run (dev.cutover.storage.sync.SyncVsRcloneBenchmark):
+#   source: 2,000 objects of 256 KiB + 20 of 16 MiB; an untimed warm-up of both tools (1,000 x 256 KiB + 1 x 16 MiB);
+#   full:   rclone sync, then our full sync (--ours-first: the other way round), each into its own empty S3 bucket;
+#   delta:  1% of the objects overwritten with new bytes, then rclone sync again, then our delta sync.
+# Same concurrency for both (16: ours `concurrency`, rclone `--transfers 16 --checkers 16`); rclone runs
+# with --checksum so that both deltas compare by checksum. Both targets are checked complete (object
+# count equals the source's, changed objects hold the new bytes). Buckets and temp files are removed at the end.
+# Installs rclone (Debian package) when absent. Starts the test stack when it is not running and stops
+# it again at the end; a stack that was already running is left running.
+# Extra arguments go to the benchmark (e.g. --small 200 --large 2, --concurrency 8, --profile, --ours-first).
+# Last line:
+#   sync-vs-rclone: full_ratio=<ours MiB/s / rclone MiB/s> delta_ratio=<rclone s / ours s> ours_full_mibps=<x> rclone_full_mibps=<y>
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else echo "need root (or sudo) to run: $*" >&2; exit 1
+  fi
+}
+
+if ! command -v rclone >/dev/null 2>&1; then
+  echo "rclone not installed: apt-get install -y rclone" >&2
+  { as_root apt-get install -y -q rclone || { as_root apt-get update -q && as_root apt-get install -y -q rclone; }; } \
+    >/tmp/sync-vs-rclone-apt.log 2>&1 || { tail -n 20 /tmp/sync-vs-rclone-apt.log >&2; exit 1; }
+fi
+
+mkdir -p target
+./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
+    >target/bench-build.log 2>&1 || { tail -n 40 target/bench-build.log >&2; exit 1; }
+
+started_stack=0
+if ! bash scripts/test-stack.sh status >/dev/null 2>&1; then
+  started_stack=1
+fi
+eval "$(bash scripts/test-stack.sh up)"
+if [ "$started_stack" -eq 1 ]; then
+  trap 'bash scripts/test-stack.sh down >/dev/null 2>&1 || true' EXIT
+fi
+
+# S3Mock's pid, so that the benchmark can report the CPU each run costs it.
+s3mock_pid_file="${CUTOVER_TEST_STACK_DIR:-.test-stack}/pids/s3mock.pid"
+s3mock_pid=()
+if [ -s "$s3mock_pid_file" ]; then s3mock_pid=(--s3mock-pid "$(cat "$s3mock_pid_file")"); fi
+
+# BENCH_JAVA_OPTS: extra JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/bench.jfr for a CPU profile.
+# shellcheck disable=SC2086
+java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  dev.cutover.storage.sync.SyncVsRcloneBenchmark --s3 "$CUTOVER_TEST_S3_ENDPOINT" "${s3mock_pid[@]}" "$@"

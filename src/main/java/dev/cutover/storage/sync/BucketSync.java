@@ -74,7 +74,7 @@ public class BucketSync {
     }
 
     /**
-     * Waits until the run ends; while waiting, asks {@code stopRequested} every half second and
+     * Waits until the run ends; while waiting, asks {@code stopRequested} every 100 ms and
      * stops the run when it says so. Returns the run as it ended.
      */
     public SyncRun await(long runId, Duration timeout, BooleanSupplier stopRequested) throws InterruptedException {
@@ -100,7 +100,7 @@ public class BucketSync {
                 stop(run);
                 stopping = true;
             }
-            Thread.sleep(500);
+            Thread.sleep(100);
         }
     }
 

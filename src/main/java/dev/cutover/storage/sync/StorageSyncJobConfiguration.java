@@ -26,8 +26,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * {@code storageSyncJob}: {@code syncPlanStep} (list both sides, count what will move, for the
- * ETA), {@code syncCopyStep} (chunks of planned objects, checkpointed per chunk) and
+ * {@code storageSyncJob}: {@code syncPlanStep} (full runs: list both sides, count what will move,
+ * for the ETA; deltas count as they go), {@code syncCopyStep} (chunks of planned objects, checkpointed per chunk) and
  * {@code syncVerifyStep} (mode final only). {@code storageVerifyJob} is the verification alone.
  * The run's spec (connection names, buckets, filters) comes from its manifest row, by
  * {@code runId}; secrets are resolved when a step opens its stores.
@@ -56,6 +56,9 @@ class StorageSyncJobConfiguration {
         return new StepBuilder("syncPlanStep", jobs).tasklet((contribution, chunk) -> {
             long runId = runId(contribution);
             SyncSpec spec = runs.spec(runId);
+            if (spec.mode() != SyncMode.FULL) {
+                return RepeatStatus.FINISHED; // deltas count as they copy: a second listing would cost more than it tells
+            }
             ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
             try (ObjectStore source = source(stores, spec); ObjectStore target = target(stores, spec);
                  var plan = dev.cutover.storage.SyncPlanner.plan(source.list("", null), target.list("", null),
@@ -97,7 +100,8 @@ class StorageSyncJobConfiguration {
                                   SyncRunRepository runs) {
         SyncSpec spec = runs.spec(runId);
         return new SyncPlanReader(spec, source(stores, spec), target(stores, spec),
-                Executors.newFixedThreadPool(Math.max(4, spec.concurrency())), runs.find(runId).orElseThrow().startedAt());
+                Executors.newFixedThreadPool(Math.max(4, spec.concurrency())), runs.find(runId).orElseThrow().startedAt(),
+                runId, runs);
     }
 
     @Bean

@@ -3,6 +3,7 @@ package dev.cutover.storage.sync;
 import dev.cutover.storage.Difference;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.PlannedObject;
+import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncPlanner;
 import dev.cutover.storage.SyncSpec;
 import java.time.Instant;
@@ -27,11 +28,18 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     private final ObjectStore target;
     private final ExecutorService lookups;
     private final Instant runStarted;
+    private final long runId;
+    private final SyncRunRepository runs;
+    /** listed objects, listed bytes, planned objects, planned bytes, skipped objects, skipped bytes since the last update */
+    private final long[] tally = new long[6];
     private Stream<PlannedObject> plan;
     private Iterator<PlannedObject> items;
     private String lastKey;
 
-    SyncPlanReader(SyncSpec spec, ObjectStore source, ObjectStore target, ExecutorService lookups, Instant runStarted) {
+    SyncPlanReader(SyncSpec spec, ObjectStore source, ObjectStore target, ExecutorService lookups, Instant runStarted,
+                   long runId, SyncRunRepository runs) {
+        this.runId = runId;
+        this.runs = runs;
         this.runStarted = runStarted;
         this.spec = spec;
         this.source = source;
@@ -43,7 +51,13 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     public void open(ExecutionContext context) {
         lastKey = context.containsKey(LAST_KEY) ? context.getString(LAST_KEY) : null;
         boolean resumed = lastKey != null;
+        boolean counting = spec.mode() != SyncMode.FULL; // a full run counted everything up front, for its ETA
         plan = SyncPlanner.plan(source.list("", lastKey), target.list("", lastKey), spec.filter(), target::stat, lookups)
+                .peek(p -> {
+                    if (counting) {
+                        tally(p, resumed && copiedByThisRun(p));
+                    }
+                })
                 .filter(p -> p.toCopy() || p.difference() == Difference.EXTRA_ON_TARGET
                         || (resumed && copiedByThisRun(p)));
         items = plan.iterator();
@@ -72,6 +86,29 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     public void update(ExecutionContext context) {
         if (lastKey != null) {
             context.putString(LAST_KEY, lastKey);
+        }
+        // In the chunk's transaction, with the checkpoint: a resume counts from where this left off.
+        if (tally[0] + tally[2] + tally[4] > 0) {
+            runs.addPlanned(runId, tally[0], tally[1], tally[2], tally[3], tally[4], tally[5]);
+            java.util.Arrays.fill(tally, 0);
+        }
+    }
+
+    /**
+     * Delta and final runs count as the plan streams instead of listing everything twice (the
+     * plan's figures grow as it goes); objects the cut-off chunk copied count as copied, not skipped.
+     */
+    private void tally(PlannedObject planned, boolean copiedBeforeCrash) {
+        if (planned.source() != null) {
+            tally[0]++;
+            tally[1] += planned.source().size();
+        }
+        if (planned.toCopy() || copiedBeforeCrash) {
+            tally[2]++;
+            tally[3] += planned.source().size();
+        } else if (planned.difference() == Difference.UNCHANGED) {
+            tally[4]++;
+            tally[5] += planned.source().size();
         }
     }
 

@@ -89,6 +89,18 @@ public class SyncRunRepository {
                 .params(listedObjects, listedBytes, plannedObjects, plannedBytes, id).update();
     }
 
+    /** Adds listed and planned figures counted while the plan streams (delta and final runs). */
+    public void addPlanned(long id, long listedObjects, long listedBytes, long plannedObjects, long plannedBytes,
+                           long skippedObjects, long skippedBytes) {
+        jdbc.sql("""
+                UPDATE sync_run SET listed_objects = listed_objects + ?, listed_bytes = listed_bytes + ?,
+                  planned_objects = planned_objects + ?, planned_bytes = planned_bytes + ?,
+                  skipped_objects = skipped_objects + ?, skipped_bytes = skipped_bytes + ?
+                WHERE id = ?""")
+                .params(listedObjects, listedBytes, plannedObjects, plannedBytes, skippedObjects, skippedBytes, id)
+                .update();
+    }
+
     public void add(long id, Counts counts) {
         jdbc.sql("""
                 UPDATE sync_run SET copied_objects = copied_objects + ?, copied_bytes = copied_bytes + ?,

@@ -16,13 +16,16 @@ import java.util.stream.StreamSupport;
 
 /**
  * The sync plan as a streaming merge-join of two listings in {@link KeyOrder}: each key is NEW,
- * CHANGED, UNCHANGED or EXTRA_ON_TARGET, decided as both listings advance. Memory holds one
- * window of pairs (for looking up target details in parallel), never a listing.
+ * CHANGED, UNCHANGED or EXTRA_ON_TARGET, decided as both listings advance. The two listings are
+ * read ahead at the same time, a page each. Memory holds those pages and one window of pairs (for
+ * looking up target details in parallel), never a listing.
  */
 public final class SyncPlanner {
 
     /** Pairs decided together; also the number of target lookups that may run at once. */
     static final int WINDOW = 256;
+    /** Objects each listing may be read ahead: about one page. */
+    static final int PREFETCH = 1000;
 
     private SyncPlanner() {
     }
@@ -37,10 +40,14 @@ public final class SyncPlanner {
     public static Stream<PlannedObject> plan(Stream<StoredObject> source, Stream<StoredObject> target,
                                              Predicate<String> filter,
                                              Function<String, Optional<StoredObject>> targetDetails, Executor lookups) {
-        Iterator<PlannedObject> planned = new Decided(new MergeJoin(
-                source.filter(o -> filter.test(o.key())).iterator(),
-                target.filter(o -> filter.test(o.key())).iterator()), targetDetails, lookups);
+        PrefetchingIterator<StoredObject> sources = new PrefetchingIterator<>(
+                source.filter(o -> filter.test(o.key())).iterator(), PREFETCH, "plan-source-listing");
+        PrefetchingIterator<StoredObject> targets = new PrefetchingIterator<>(
+                target.filter(o -> filter.test(o.key())).iterator(), PREFETCH, "plan-target-listing");
+        Iterator<PlannedObject> planned = new Decided(new MergeJoin(sources, targets), targetDetails, lookups);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(planned, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(sources::close)
+                .onClose(targets::close)
                 .onClose(source::close)
                 .onClose(target::close);
     }

@@ -1,0 +1,74 @@
+package dev.cutover.storage;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Reads another iterator ahead on its own thread into a bounded queue, so the two listings of a
+ * plan (each paged requests to a store) are fetched at the same time rather than one after the
+ * other. Memory stays bounded by the queue; a failure of the listing surfaces on {@link #next()}.
+ */
+final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable {
+
+    private static final Object END = new Object();
+
+    private final BlockingQueue<Object> queue;
+    private final Thread reader;
+    private Object next;
+
+    PrefetchingIterator(Iterator<T> source, int capacity, String name) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.reader = new Thread(() -> {
+            try {
+                while (source.hasNext()) {
+                    queue.put(source.next());
+                }
+                queue.put(END);
+            } catch (InterruptedException closed) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException failure) {
+                queue.clear();
+                queue.offer(new Failure(failure));
+            }
+        }, name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private record Failure(RuntimeException cause) {
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next == null) {
+            try {
+                next = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading a listing", e);
+            }
+        }
+        if (next instanceof Failure failure) {
+            throw failure.cause();
+        }
+        return next != END;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        T item = (T) next;
+        next = null;
+        return item;
+    }
+
+    @Override
+    public void close() {
+        reader.interrupt();
+    }
+}

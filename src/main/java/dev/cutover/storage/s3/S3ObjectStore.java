@@ -63,8 +63,9 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
     }
 
     /**
-     * ListObjectsV2 page by page. S3 listings carry no checksum values and no user metadata: crc32c, md5
-     * and metadata are null/empty unless {@link S3Settings#checksumsInListing()} is on, in which case each
+     * ListObjectsV2 page by page. S3 listings carry no checksum values and no user metadata: crc32c and
+     * metadata are null/empty (md5 is offered from a single-part ETag) unless
+     * {@link S3Settings#checksumsInListing()} is on, in which case each
      * listed object is replaced by its {@link #stat} (one HeadObject per object, a page at a time, in
      * parallel). Objects deleted between the listing and the HeadObject are left out.
      */

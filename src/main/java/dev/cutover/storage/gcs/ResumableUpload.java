@@ -1,5 +1,6 @@
 package dev.cutover.storage.gcs;
 
+import dev.cutover.storage.UploadData;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.BlobWriteSession;
 import com.google.cloud.storage.Storage;

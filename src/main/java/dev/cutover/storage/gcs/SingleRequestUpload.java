@@ -1,5 +1,6 @@
 package dev.cutover.storage.gcs;
 
+import dev.cutover.storage.UploadData;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;

@@ -1,5 +1,6 @@
 package dev.cutover.storage.s3;
 
+import dev.cutover.storage.UploadData;
 import dev.cutover.storage.Crc32c;
 import dev.cutover.storage.ObjectStoreException;
 import dev.cutover.storage.ObjectStoreException.Reason;
@@ -102,7 +103,7 @@ final class MultipartUpload {
         long remaining = size;
         for (int number = 1; remaining > 0; number++) {
             int length = (int) Math.min(thisPartSize, remaining);
-            readFully(data, buffer, length, size - remaining, size, where);
+            UploadData.readFully(data, buffer, length, size - remaining, size, where);
             CRC32C crc = new CRC32C();
             crc.update(buffer, 0, length);
             String partCrc32c = Crc32c.encode(crc.getValue());
@@ -118,23 +119,6 @@ final class MultipartUpload {
             remaining -= length;
         }
         return parts;
-    }
-
-    private static void readFully(InputStream data, byte[] buffer, int length, long offset, long size, String where) {
-        int filled = 0;
-        try {
-            while (filled < length) {
-                int n = data.read(buffer, filled, length - filled);
-                if (n < 0) {
-                    throw new ObjectStoreException(Reason.OTHER, where + ": the data ended after "
-                            + (offset + filled) + " of the announced " + size + " bytes");
-                }
-                filled += n;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(where + ": reading the data to upload failed after "
-                    + (offset + filled) + " bytes", e);
-        }
     }
 
     private void abort(String s3Key, String uploadId, ObjectStoreException failure) {

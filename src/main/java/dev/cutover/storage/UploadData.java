@@ -1,19 +1,18 @@
-package dev.cutover.storage.gcs;
+package dev.cutover.storage;
 
-import dev.cutover.storage.ObjectStoreException;
 import dev.cutover.storage.ObjectStoreException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /** Reads the announced number of bytes of a put from the caller's stream, failing clearly when it ends early. */
-final class UploadData {
+public final class UploadData {
 
     private UploadData() {
     }
 
     /** Fills {@code buffer[0, length)}; {@code offset} and {@code size} only serve the messages. */
-    static void readFully(InputStream data, byte[] buffer, int length, long offset, long size, String where) {
+    public static void readFully(InputStream data, byte[] buffer, int length, long offset, long size, String where) {
         int filled = 0;
         try {
             while (filled < length) {

@@ -30,6 +30,19 @@ public final class KeyOrder {
         return a.length() - b.length();
     }
 
+    /**
+     * Refuses a listing that is not in this order: a merge-join on it would misreport objects as
+     * missing. {@code store} names whose order was expected, e.g. {@code S3's}.
+     */
+    public static void requireAscending(String previousKey, String key, String where, String store) {
+        if (previousKey != null && compare(previousKey, key) >= 0) {
+            throw new ObjectStoreException(ObjectStoreException.Reason.OTHER, "listing " + where
+                    + ": the server listed \"" + previousKey + "\" before \"" + key + "\", which is not " + store
+                    + " UTF-8 byte order; refusing to go on, since a merge-join on this listing would misreport"
+                    + " objects as missing");
+        }
+    }
+
     private static int codePointRank(char c) {
         if (c < 0xD800) {
             return c;

@@ -100,12 +100,7 @@ final class GcsListing {
             }
             StoredObject object = next;
             next = null;
-            if (previousKey != null && KeyOrder.compare(previousKey, object.key()) >= 0) {
-                throw new ObjectStoreException(ObjectStoreException.Reason.OTHER, "listing " + where
-                        + ": the server listed \"" + previousKey + "\" before \"" + object.key()
-                        + "\", which is not GCS's UTF-8 byte order; refusing to go on, since a merge-join on"
-                        + " this listing would misreport objects as missing");
-            }
+            KeyOrder.requireAscending(previousKey, object.key(), where, "GCS's");
             previousKey = object.key();
             return object;
         }

@@ -91,12 +91,7 @@ final class S3Listing {
                 throw new NoSuchElementException();
             }
             StoredObject object = page.next();
-            if (previousKey != null && KeyOrder.compare(previousKey, object.key()) >= 0) {
-                throw new ObjectStoreException(ObjectStoreException.Reason.OTHER, "listing " + where
-                        + ": the server listed \"" + previousKey + "\" before \"" + object.key()
-                        + "\", which is not S3's UTF-8 byte order; refusing to go on, since a merge-join on"
-                        + " this listing would misreport objects as missing");
-            }
+            KeyOrder.requireAscending(previousKey, object.key(), where, "S3's");
             previousKey = object.key();
             return object;
         }

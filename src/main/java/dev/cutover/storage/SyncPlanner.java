@@ -40,12 +40,24 @@ public final class SyncPlanner {
     public static Stream<PlannedObject> plan(Stream<StoredObject> source, Stream<StoredObject> target,
                                              Predicate<String> filter,
                                              Function<String, Optional<StoredObject>> targetDetails, Executor lookups) {
+        Stream<Pair> pairs = pairs(source, target, filter);
+        Iterator<PlannedObject> planned = new Decided(pairs.iterator(), targetDetails, lookups);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(planned, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(pairs::close);
+    }
+
+    /**
+     * The merge-join alone: each key of either listing (inside {@code filter}) with its object on
+     * each side, in key order; both listings read ahead at the same time. A listing out of key
+     * order fails the stream. Used by the plan and by verification.
+     */
+    public static Stream<Pair> pairs(Stream<StoredObject> source, Stream<StoredObject> target, Predicate<String> filter) {
         PrefetchingIterator<StoredObject> sources = new PrefetchingIterator<>(
                 source.filter(o -> filter.test(o.key())).iterator(), PREFETCH, "plan-source-listing");
         PrefetchingIterator<StoredObject> targets = new PrefetchingIterator<>(
                 target.filter(o -> filter.test(o.key())).iterator(), PREFETCH, "plan-target-listing");
-        Iterator<PlannedObject> planned = new Decided(new MergeJoin(sources, targets), targetDetails, lookups);
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(planned, Spliterator.ORDERED | Spliterator.NONNULL), false)
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(new MergeJoin(sources, targets),
+                        Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(sources::close)
                 .onClose(targets::close)
                 .onClose(source::close)
@@ -53,7 +65,11 @@ public final class SyncPlanner {
     }
 
     /** Source and target object of one key; either may be null. */
-    record Pair(StoredObject source, StoredObject target) {
+    public record Pair(StoredObject source, StoredObject target) {
+
+        public String key() {
+            return source != null ? source.key() : target.key();
+        }
     }
 
     /** Walks both sorted listings at once, pairing equal keys. */

@@ -2,16 +2,17 @@ package dev.cutover.storage.sync;
 
 import dev.cutover.storage.KeyFilter;
 import dev.cutover.storage.KeyOrder;
+import dev.cutover.storage.SyncPlanner;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.StoredObject;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Compares every object of source and target after a sync: counts and bytes per top-level
@@ -45,27 +46,16 @@ final class SyncVerifier {
                          Consumer<SyncRunRepository.Mismatch> report) {
         Map<String, long[]> prefixes = new TreeMap<>(KeyOrder.UTF8_BINARY);
         long[] totals = new long[6];
-        try (var sources = source.list("", null); var targets = target.list("", null)) {
-            Iterator<StoredObject> s = sources.filter(o -> filter.test(o.key())).iterator();
-            Iterator<StoredObject> t = targets.filter(o -> filter.test(o.key())).iterator();
-            StoredObject a = s.hasNext() ? s.next() : null;
-            StoredObject b = t.hasNext() ? t.next() : null;
+        try (Stream<SyncPlanner.Pair> pairs = SyncPlanner.pairs(source.list("", null), target.list("", null), filter)) {
             List<StoredObject[]> window = new ArrayList<>();
-            while (a != null || b != null) {
-                int order = a == null ? 1 : b == null ? -1 : KeyOrder.compare(a.key(), b.key());
-                StoredObject[] pair = { order <= 0 ? a : null, order >= 0 ? b : null };
+            pairs.forEach(joined -> {
+                StoredObject[] pair = { joined.source(), joined.target() };
                 count(prefixes, totals, pair);
                 window.add(pair);
                 if (window.size() == WINDOW) {
                     check(window, target, lookups, report, totals);
                 }
-                if (order <= 0) {
-                    a = s.hasNext() ? s.next() : null;
-                }
-                if (order >= 0) {
-                    b = t.hasNext() ? t.next() : null;
-                }
-            }
+            });
             check(window, target, lookups, report, totals);
         }
         List<SyncRunRepository.PrefixCount> counts = new ArrayList<>();

@@ -165,7 +165,7 @@ class MySqlProfileTests {
         // Instants the API shows, read back from DATETIME columns: now, not hours away.
         assertNear(instant(ready.path("createdAt")), before, after);
         assertNear(instant(ready.path("updatedAt")), before, after);
-        JsonNode step = step(ready, "write-marker");
+        JsonNode step = Api.step(ready, "write-marker");
         assertNear(instant(step.path("startedAt")), before, after);
         assertNear(instant(step.path("endedAt")), before, after);
 
@@ -378,16 +378,6 @@ class MySqlProfileTests {
         throw new AssertionError("no event " + action + " " + outcome + " " + stepId + " in " + events);
     }
 
-    private static JsonNode step(JsonNode cutover, String stepId) {
-        for (JsonNode phase : cutover.path("phases")) {
-            for (JsonNode step : phase.path("steps")) {
-                if (stepId.equals(step.path("id").asString())) {
-                    return step;
-                }
-            }
-        }
-        throw new AssertionError("no step " + stepId + " in " + cutover);
-    }
 
     /** Every migration shipped for MySQL, as "version:1" (applied successfully), in version order. */
     private static List<String> shippedMigrations() throws java.io.IOException {

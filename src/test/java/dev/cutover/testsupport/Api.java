@@ -107,16 +107,21 @@ public final class Api {
         }
     }
 
-    /** The state of one step in a cutover as GET /api/cutovers/{id} shows it. */
-    public static String stepState(JsonNode cutover, String stepId) {
+    /** One step of a cutover as GET /api/cutovers/{id} shows it. */
+    public static JsonNode step(JsonNode cutover, String stepId) {
         for (JsonNode phase : cutover.path("phases")) {
             for (JsonNode step : phase.path("steps")) {
                 if (stepId.equals(step.path("id").asString())) {
-                    return step.path("state").asString();
+                    return step;
                 }
             }
         }
         throw new AssertionError("no step " + stepId + " in " + cutover);
+    }
+
+    /** The state of one step in a cutover as GET /api/cutovers/{id} shows it. */
+    public static String stepState(JsonNode cutover, String stepId) {
+        return step(cutover, stepId).path("state").asString();
     }
 
     public static void sleep(long millis) {

@@ -112,7 +112,7 @@ class StorageCrashRecoveryIT {
         JsonNode run = api.get("viewer", "/api/syncs/" + runId).body().path("run");
         assertThat(run.path("state").asString()).as("sync run %d: %s", runId, run).isEqualTo("COMPLETED");
         assertThat(syncRunsOf(api, id, "full-sync")).as("sync runs of step full-sync").containsExactly(runId);
-        assertThat(step(ended, "full-sync").path("output").path("evidence").path("syncRunId").asLong())
+        assertThat(Api.step(ended, "full-sync").path("output").path("evidence").path("syncRunId").asLong())
                 .as("the run the step reports").isEqualTo(runId);
         long copied = run.path("copiedObjects").asLong();
         assertThat(run.path("plannedObjects").asLong()).as("planned objects: %s", run).isEqualTo(TOTAL);
@@ -122,7 +122,7 @@ class StorageCrashRecoveryIT {
         long copiedByResume = copied - copiedAtCrash;
         assertThat(copiedByResume).as("objects copied after the restart").isLessThanOrEqualTo(TOTAL - copiedAtCrash);
 
-        JsonNode verify = step(ended, "verify").path("output");
+        JsonNode verify = Api.step(ended, "verify").path("output");
         assertThat(verify.path("summary").asString()).as("verify step: %s", verify).contains("no mismatch");
         assertThat(verify.path("evidence").path("mismatches").asLong()).as("verify step: %s", verify).isZero();
         assertThat(verify.path("evidence").path("listedObjects").asLong()).as("verify step: %s", verify)
@@ -238,16 +238,6 @@ class StorageCrashRecoveryIT {
         return ids;
     }
 
-    private static JsonNode step(JsonNode cutover, String stepId) {
-        for (JsonNode phase : cutover.path("phases")) {
-            for (JsonNode step : phase.path("steps")) {
-                if (stepId.equals(step.path("id").asString())) {
-                    return step;
-                }
-            }
-        }
-        throw new AssertionError("no step " + stepId + " in " + cutover);
-    }
 
     /** The objects of a filesystem bucket: its files, without the store's sidecars and temp files. */
     private static TreeSet<String> objects(Path bucket) throws IOException {

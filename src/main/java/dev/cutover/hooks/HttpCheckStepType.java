@@ -1,5 +1,7 @@
 package dev.cutover.hooks;
 
+import dev.cutover.step.DurationText;
+
 import dev.cutover.step.StepArguments;
 import dev.cutover.step.StepContext;
 import dev.cutover.step.StepFailedException;

@@ -1,5 +1,7 @@
 package dev.cutover.hooks;
 
+import dev.cutover.testsupport.RecordingStepContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,14 +1,14 @@
-package dev.cutover.hooks;
+package dev.cutover.step;
 
 import java.time.Duration;
 
 /** Writes durations the way runbooks spell them: {@code 250ms}, {@code 60s}, {@code 5m}, {@code 1h30m}. */
-final class DurationText {
+public final class DurationText {
 
     private DurationText() {
     }
 
-    static String of(Duration duration) {
+    public static String of(Duration duration) {
         if (duration.isZero()) {
             return "0s";
         }

@@ -1,4 +1,4 @@
-package dev.cutover.hooks;
+package dev.cutover.testsupport;
 
 import dev.cutover.step.Approval;
 import dev.cutover.step.ApprovalRequest;
@@ -27,14 +27,15 @@ import java.util.regex.Pattern;
  * A {@link StepContext} for tests: arguments from a map (scalars as String, lists as
  * List&lt;String&gt;, maps as Map&lt;String,String&gt;), {@code ${env:NAME}} resolved from a map given
  * here and remembered for {@link #redact}, a settable stop flag, approvals preset or offered
- * later, and every progress call recorded.
+ * later, connections given by name, type and settings (settings may hold {@code ${env:NAME}}), and every
+ * progress call recorded.
  */
-final class RecordingStepContext implements StepContext {
+public final class RecordingStepContext implements StepContext {
 
     private static final Pattern SECRET = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)}");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
-    record Progress(long atNanos, String message, Map<String, Object> figures) {
+    public record Progress(long atNanos, String message, Map<String, Object> figures) {
     }
 
     private final Map<String, Object> with;
@@ -43,29 +44,63 @@ final class RecordingStepContext implements StepContext {
     private final List<Progress> progress = new CopyOnWriteArrayList<>();
     private final List<ApprovalRequest> approvalRequests = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Approval> approvals = new LinkedBlockingQueue<>();
+    private final Map<String, ResolvedConnection> connections = new LinkedHashMap<>();
     private volatile boolean stopRequested;
     private Duration timeout = Duration.ofMinutes(1);
 
-    RecordingStepContext(Map<String, Object> with) {
+    public RecordingStepContext(Map<String, Object> with) {
         this.with = new LinkedHashMap<>(with);
     }
 
-    RecordingStepContext secret(String name, String value) {
+    public RecordingStepContext secret(String name, String value) {
         secrets.put(name, value);
         return this;
     }
 
-    RecordingStepContext timeout(Duration timeout) {
+    /** Adds a connection of the environment; setting values may hold {@code ${env:NAME}} references. */
+    public RecordingStepContext connection(String name, String type, Map<String, String> settings) {
+        Map<String, String> copy = Map.copyOf(settings);
+        connections.put(name, new ResolvedConnection() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String type() {
+                return type;
+            }
+
+            @Override
+            public Set<String> settingNames() {
+                return copy.keySet();
+            }
+
+            @Override
+            public Optional<String> setting(String setting) {
+                return Optional.ofNullable(copy.get(setting)).map(RecordingStepContext.this::resolve);
+            }
+        });
+        return this;
+    }
+
+    /** Replaces the step's {@code with:} values, e.g. to run the rollback of the same step with other values. */
+    public RecordingStepContext with(String name, Object value) {
+        with.put(name, value);
+        return this;
+    }
+
+    public RecordingStepContext timeout(Duration timeout) {
         this.timeout = timeout;
         return this;
     }
 
-    void requestStop() {
+    public void requestStop() {
         stopRequested = true;
     }
 
     /** Requests a stop from another thread after {@code delay}. */
-    void requestStopAfter(Duration delay) {
+    public void requestStopAfter(Duration delay) {
         Thread thread = new Thread(() -> {
             try {
                 Thread.sleep(delay.toMillis());
@@ -79,15 +114,15 @@ final class RecordingStepContext implements StepContext {
     }
 
     /** Gives the approval that a present or future {@link #awaitApproval} call returns. */
-    void offer(Approval approval) {
+    public void offer(Approval approval) {
         approvals.add(approval);
     }
 
-    List<Progress> progress() {
+    public List<Progress> progress() {
         return List.copyOf(progress);
     }
 
-    List<ApprovalRequest> approvalRequests() {
+    public List<ApprovalRequest> approvalRequests() {
         return List.copyOf(approvalRequests);
     }
 
@@ -128,7 +163,11 @@ final class RecordingStepContext implements StepContext {
 
     @Override
     public ResolvedConnection connection(String name) {
-        throw new IllegalArgumentException("no connection '" + name + "' in this test");
+        ResolvedConnection connection = connections.get(name);
+        if (connection == null) {
+            throw new IllegalArgumentException("no connection '" + name + "' in this test");
+        }
+        return connection;
     }
 
     @Override

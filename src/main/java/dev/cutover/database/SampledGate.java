@@ -1,0 +1,130 @@
+package dev.cutover.database;
+
+import dev.cutover.step.DurationText;
+import dev.cutover.step.StepContext;
+import dev.cutover.step.StepFailedException;
+import dev.cutover.step.StepOutcome;
+import dev.cutover.step.StepStoppedException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A gate with hysteresis: it samples every {@code interval} and opens after {@code consecutive}
+ * samples in a row were within bounds. One sample out of bounds starts the count again; a broken
+ * sample (replication stopped, a member down) fails at once; the step's timeout fails it too. The
+ * last samples are the evidence either way.
+ */
+public final class SampledGate {
+
+    private static final int SAMPLES_KEPT = 20;
+
+    public enum Verdict { WITHIN, OUTSIDE, BROKEN }
+
+    /** One observation: whether it lets the gate open, a line for the timeline, and its figures. */
+    public record Sample(Verdict verdict, String summary, Map<String, Object> figures) {
+
+        public Sample {
+            figures = figures == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+        }
+    }
+
+    @FunctionalInterface
+    public interface Sampler {
+        Sample sample() throws Exception;
+    }
+
+    private final String what;
+    private final int consecutive;
+    private final Duration interval;
+
+    /** @param what names the gate in messages, e.g. {@code lag of orders-replica} */
+    public SampledGate(String what, int consecutive, Duration interval) {
+        if (consecutive < 1) {
+            throw new IllegalArgumentException("consecutive must be at least 1");
+        }
+        this.what = what;
+        this.consecutive = consecutive;
+        this.interval = interval;
+    }
+
+    /** Samples until the gate opens; the outcome's evidence holds the last samples. */
+    public StepOutcome await(StepContext context, Sampler sampler) throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + context.timeout().toNanos();
+        Deque<Map<String, Object>> kept = new ArrayDeque<>();
+        int inARow = 0;
+        int taken = 0;
+        Sample sample;
+        while (true) {
+            if (context.stopRequested()) {
+                throw new StepStoppedException(what + ": gate stopped on request while closed");
+            }
+            long sampledAt = System.nanoTime();
+            sample = sampler.sample();
+            taken++;
+            inARow = sample.verdict() == Verdict.WITHIN ? inARow + 1 : 0;
+            keep(kept, sample, sampledAt - started, inARow);
+            Map<String, Object> figures = new LinkedHashMap<>(sample.figures());
+            figures.put("consecutive", inARow);
+            figures.put("required", consecutive);
+            context.progress(what + ": " + sample.summary() + " (" + inARow + "/" + consecutive + ")", figures);
+            long waitedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            if (sample.verdict() == Verdict.BROKEN) {
+                throw new StepFailedException(what + ": " + sample.summary(), evidence(kept, taken, waitedMs, sample));
+            }
+            if (inARow >= consecutive) {
+                return StepOutcome.succeeded(what + ": open after " + consecutive + " samples in a row within bounds; "
+                        + sample.summary(), evidence(kept, taken, waitedMs, sample));
+            }
+            long next = sampledAt + interval.toNanos();
+            if (next >= deadline) {
+                throw new StepFailedException(what + ": still closed after " + DurationText.of(context.timeout()) + "; last sample: "
+                        + sample.summary(), evidence(kept, taken, waitedMs, sample));
+            }
+            sleepUntil(next, context);
+        }
+    }
+
+    private static void keep(Deque<Map<String, Object>> kept, Sample sample, long atNanos, int inARow) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("atMs", Duration.ofNanos(atNanos).toMillis());
+        row.put("verdict", sample.verdict().name().toLowerCase());
+        row.put("summary", sample.summary());
+        row.putAll(sample.figures());
+        row.put("consecutive", inARow);
+        kept.addLast(row);
+        if (kept.size() > SAMPLES_KEPT) {
+            kept.removeFirst();
+        }
+    }
+
+    private Map<String, Object> evidence(Deque<Map<String, Object>> kept, int taken, long waitedMs, Sample last) {
+        Map<String, Object> evidence = new LinkedHashMap<>(last.figures());
+        evidence.put("verdict", last.verdict().name().toLowerCase());
+        evidence.put("requiredConsecutive", consecutive);
+        evidence.put("intervalMs", interval.toMillis());
+        evidence.put("samplesTaken", taken);
+        evidence.put("waitedMs", waitedMs);
+        evidence.put("samples", List.copyOf(kept));
+        return evidence;
+    }
+
+    private static void sleepUntil(long nanoTime, StepContext context) throws StepStoppedException {
+        try {
+            long left;
+            while ((left = nanoTime - System.nanoTime()) > 0) {
+                if (context.stopRequested()) {
+                    return;
+                }
+                Thread.sleep(Math.max(1, Math.min(Duration.ofNanos(left).toMillis(), 100)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepStoppedException("interrupted while waiting for the next sample");
+        }
+    }
+}

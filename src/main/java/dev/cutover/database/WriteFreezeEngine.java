@@ -1,0 +1,31 @@
+package dev.cutover.database;
+
+import dev.cutover.step.ResolvedConnection;
+import dev.cutover.step.StepContext;
+import java.util.Map;
+
+/**
+ * One engine's part of the {@code write-freeze} step (MySQL's {@code read-only}, MongoDB's
+ * {@code fsync-lock}): its own freeze and unfreeze, and the write position that proves a freeze
+ * holds. The step itself runs the {@code command} strategy and the verification window.
+ */
+public interface WriteFreezeEngine {
+
+    /** The connection type served: {@code mysql} or {@code mongo}. */
+    String connectionType();
+
+    /** The engine's own strategy name, as written under {@code strategy:}. */
+    String strategy();
+
+    /** Freezes writes; returns the evidence (what was set, which sessions were ended). */
+    Map<String, Object> freeze(ResolvedConnection connection, StepContext context) throws Exception;
+
+    /** Lets writes in again; returns the evidence. */
+    Map<String, Object> unfreeze(ResolvedConnection connection, StepContext context) throws Exception;
+
+    /**
+     * Where the database's write history ends right now (binlog file and position plus GTIDs,
+     * the last oplog entry): equal positions a window apart mean nothing was written.
+     */
+    WritePosition writePosition(ResolvedConnection connection) throws Exception;
+}

@@ -1,0 +1,163 @@
+package dev.cutover.database;
+
+import dev.cutover.hooks.CommandStepType;
+import dev.cutover.step.DurationText;
+import dev.cutover.step.ResolvedConnection;
+import dev.cutover.step.StepArguments;
+import dev.cutover.step.StepContext;
+import dev.cutover.step.StepFailedException;
+import dev.cutover.step.StepOutcome;
+import dev.cutover.step.StepParameter;
+import dev.cutover.step.StepParameter.Kind;
+import dev.cutover.step.StepStoppedException;
+import dev.cutover.step.StepType;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code write-freeze}: stops writes to a source database, either the engine's own way
+ * ({@code read-only} for MySQL, {@code fsync-lock} for MongoDB) or with a {@code command} such as an
+ * iptables script. Verified by the source's write position standing still for a window; its
+ * inverse lets writes in again.
+ */
+@Component
+class WriteFreezeStepType implements StepType {
+
+    static final String COMMAND = "command";
+    private static final Duration DEFAULT_WINDOW = Duration.ofSeconds(1);
+
+    private final Map<String, WriteFreezeEngine> engines;
+    private final CommandStepType commands;
+
+    WriteFreezeStepType(ObjectProvider<WriteFreezeEngine> engines, CommandStepType commands) {
+        this.engines = engines.orderedStream().collect(Collectors.toMap(WriteFreezeEngine::connectionType, engine -> engine));
+        this.commands = commands;
+    }
+
+    @Override
+    public String name() {
+        return "write-freeze";
+    }
+
+    @Override
+    public String description() {
+        return "Stops writes to a source database (read-only, fsync-lock or a command such as an iptables script) and "
+                + "proves it: the write position must stand still for a window; rollback lets writes in again";
+    }
+
+    @Override
+    public List<StepParameter> parameters() {
+        return List.of(
+                StepParameter.required("connection", Kind.CONNECTION, "the source database whose writes stop (mysql or mongo)"),
+                StepParameter.oneOf("strategy", true, "read-only (MySQL: read_only, plus super_read_only on MySQL 8), "
+                        + "fsync-lock (MongoDB primary) or command", "read-only", "fsync-lock", COMMAND),
+                StepParameter.optional("run", Kind.STRING, "strategy command: the freeze command line, e.g. runbooks/scripts/freeze.sh"),
+                StepParameter.optional("undo", Kind.STRING, "strategy command: the command line that lifts the freeze (required)"),
+                StepParameter.optional("env", Kind.MAP, "strategy command: extra environment variables"),
+                StepParameter.optional("workdir", Kind.STRING, "strategy command: working directory"),
+                StepParameter.optional("endSessionsOf", Kind.LIST, "MySQL: application users whose open sessions are "
+                        + "ended, so no transaction already open can commit after the freeze"),
+                StepParameter.optional("verifyWindow", Kind.DURATION, "how long the write position must stand still (default 1s)"));
+    }
+
+    @Override
+    public StepOutcome execute(StepContext context) throws Exception {
+        StepArguments args = context.arguments();
+        ResolvedConnection connection = context.connection(args.requiredString("connection"));
+        String strategy = args.requiredString("strategy");
+        WriteFreezeEngine engine = engine(connection);
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("connection", connection.name());
+        evidence.put("strategy", strategy);
+        evidence.put("positionBefore", engine.writePosition(connection).detail());
+        if (COMMAND.equals(strategy)) {
+            if (args.string("run").isEmpty() || args.string("undo").isEmpty()) {
+                throw new StepFailedException("strategy command needs both run: (the freeze) and undo: (its inverse); "
+                        + "a freeze that cannot be lifted is not reversible", evidence);
+            }
+            evidence.put("command", commands.execute(new CommandContext(context, "run")).evidence());
+        } else if (strategy.equals(engine.strategy())) {
+            evidence.putAll(engine.freeze(connection, context));
+        } else {
+            throw new StepFailedException("strategy " + strategy + " does not apply to " + connection.type() + " connection '"
+                    + connection.name() + "'; use " + engine.strategy() + " or command", evidence);
+        }
+        return StepOutcome.succeeded("writes to " + connection.name() + " frozen (" + strategy + ")", evidence);
+    }
+
+    @Override
+    public StepOutcome verify(StepContext context, StepOutcome executed) throws Exception {
+        ResolvedConnection connection = context.connection(context.arguments().requiredString("connection"));
+        WriteFreezeEngine engine = engine(connection);
+        Duration window = context.arguments().duration("verifyWindow").orElse(DEFAULT_WINDOW);
+        WritePosition first = engine.writePosition(connection);
+        context.progress("watching the write position of " + connection.name() + " for " + DurationText.of(window),
+                Map.of("position", first.position()));
+        pause(window, context);
+        WritePosition second = engine.writePosition(connection);
+        Map<String, Object> evidence = new LinkedHashMap<>(executed.evidence());
+        evidence.put("verifyWindowMs", window.toMillis());
+        evidence.put("positionAtWindowStart", first.detail());
+        evidence.put("positionAtWindowEnd", second.detail());
+        if (!second.sameAs(first)) {
+            throw new StepFailedException("writes still land on " + connection.name() + ": its write position moved from "
+                    + first.position() + " to " + second.position() + " within " + DurationText.of(window), evidence);
+        }
+        return StepOutcome.succeeded(executed.summary() + "; write position stood still at " + first.position()
+                + " for " + DurationText.of(window), evidence);
+    }
+
+    @Override
+    public StepOutcome rollback(StepContext context) throws Exception {
+        StepArguments args = context.arguments();
+        ResolvedConnection connection = context.connection(args.requiredString("connection"));
+        String strategy = args.requiredString("strategy");
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("connection", connection.name());
+        evidence.put("strategy", strategy);
+        if (COMMAND.equals(strategy)) {
+            if (args.string("undo").isEmpty()) {
+                throw new StepFailedException("no undo: command declared; writes to " + connection.name() + " stay frozen", evidence);
+            }
+            evidence.put("command", commands.execute(new CommandContext(context, "undo")).evidence());
+        } else {
+            evidence.putAll(engine(connection).unfreeze(connection, context));
+        }
+        return StepOutcome.succeeded("writes to " + connection.name() + " let in again (" + strategy + " lifted)", evidence);
+    }
+
+    @Override
+    public boolean hasOwnRollback() {
+        return true;
+    }
+
+    private WriteFreezeEngine engine(ResolvedConnection connection) throws StepFailedException {
+        WriteFreezeEngine engine = engines.get(connection.type());
+        if (engine == null) {
+            throw new StepFailedException("connection '" + connection.name() + "' is of type " + connection.type()
+                    + "; write-freeze works on " + String.join(" and ", engines.keySet().stream().sorted().toList())
+                    + " connections", Map.of("connection", connection.name()));
+        }
+        return engine;
+    }
+
+    private static void pause(Duration window, StepContext context) throws StepStoppedException {
+        long until = System.nanoTime() + window.toNanos();
+        try {
+            while (System.nanoTime() < until) {
+                if (context.stopRequested()) {
+                    throw new StepStoppedException("stopped while verifying the freeze");
+                }
+                Thread.sleep(Math.max(1, Math.min(50, (until - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepStoppedException("interrupted while verifying the freeze");
+        }
+    }
+}

@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Lists runbooks with their problems, shows one, and validates a posted runbook. */
+/** Lists runbooks with their problems, shows one, reloads the directory, and validates a posted runbook. */
 @RestController
 @RequestMapping("/api/runbooks")
 class RunbookController {
@@ -59,6 +59,13 @@ class RunbookController {
         });
         return new RunbookDetail(entry.name(), entry.description(), entry.file(), entry.valid(), entry.problems(),
                 environments, runbook.phases());
+    }
+
+    /** Reads the runbook directory again, e.g. after a file was fixed; answers the new list. */
+    @PostMapping("/reload")
+    List<RunbookSummary> reload() {
+        catalog.reload();
+        return list();
     }
 
     @PostMapping(path = "/validate", consumes = { "application/yaml", "application/x-yaml", "text/yaml", "text/plain" })

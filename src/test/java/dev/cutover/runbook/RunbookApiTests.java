@@ -30,6 +30,25 @@ class RunbookApiTests extends ServiceTest {
             """;
 
     @Test
+    void reloadPicksUpARunbookAddedAfterStartAndNeedsAnOperator() {
+        RUNBOOKS.add("added-later.yaml", """
+                name: added-later
+                environments: { local: { connections: {} } }
+                phases:
+                  - name: only
+                    steps: [ { id: a, type: wait, with: { duration: 1ms } } ]
+                """);
+        assertThat(api.get("viewer", "/api/runbooks/added-later").status()).isEqualTo(404);
+        assertThat(api.post("viewer", "/api/runbooks/reload", "").status()).isEqualTo(403);
+
+        Api.Answer reloaded = api.post("operator", "/api/runbooks/reload", "");
+
+        assertThat(reloaded.status()).isEqualTo(200);
+        assertThat(reloaded.text()).contains("added-later");
+        assertThat(api.get("viewer", "/api/runbooks/added-later").body().path("valid").asBoolean()).isTrue();
+    }
+
+    @Test
     void listsInvalidRunbooksWithTheirProblemsWithoutFailing() {
         Api.Answer answer = api.get("viewer", "/api/runbooks");
         assertThat(answer.status()).isEqualTo(200);

@@ -65,6 +65,18 @@ public final class TestRunbooks {
         }
     }
 
+    /**
+     * Writes a runbook built at test time (e.g. with ports of peers started by the test) next to
+     * the others; {@code POST /api/runbooks/reload} (or {@code RunbookCatalog.reload()}) picks it up.
+     */
+    public Path add(String fileName, String yaml) {
+        try {
+            return Files.writeString(runbooks.resolve(fileName), yaml.replace("@WORK@", work.toAbsolutePath().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public void touch(String file) {
         try {
             Files.writeString(work.resolve(file), "");

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,8 +35,13 @@ class WriteFreezeStepType implements StepType {
     private final Map<String, WriteFreezeEngine> engines;
     private final CommandStepType commands;
 
+    @Autowired
     WriteFreezeStepType(ObjectProvider<WriteFreezeEngine> engines, CommandStepType commands) {
-        this.engines = engines.orderedStream().collect(Collectors.toMap(WriteFreezeEngine::connectionType, engine -> engine));
+        this(engines.orderedStream().toList(), commands);
+    }
+
+    WriteFreezeStepType(List<WriteFreezeEngine> engines, CommandStepType commands) {
+        this.engines = engines.stream().collect(Collectors.toMap(WriteFreezeEngine::connectionType, engine -> engine));
         this.commands = commands;
     }
 

@@ -40,8 +40,27 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class TestPeers {
 
-    /** A MySQL-compatible source and its replica; {@code user} has all privileges on both. */
-    public record MySqlPair(String sourceUrl, String replicaUrl, String user, String password) {
+    /**
+     * A MySQL-compatible source and its replica; {@code user} has all privileges on both. The
+     * replication addresses are how each server reaches the other (loopback ports here, network
+     * aliases between containers); {@code replicationUser} exists on both servers.
+     */
+    public record MySqlPair(String sourceUrl, String replicaUrl, String user, String password,
+                            String sourceReplicationAddress, String replicaReplicationAddress,
+                            String replicationUser, String replicationPassword) {
+
+        /** Peers whose replication addresses are their URLs' host and port (same machine, same network). */
+        MySqlPair(String sourceUrl, String replicaUrl, String user, String password) {
+            this(sourceUrl, replicaUrl, user, password, address(sourceUrl), address(replicaUrl), "replicator", "replicator");
+        }
+
+        private static String address(String jdbcUrl) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^jdbc:[a-z]+://([^:/?]+)(?::(\\d+))?").matcher(jdbcUrl);
+            if (!m.find()) {
+                throw new IllegalArgumentException("not a JDBC URL: " + jdbcUrl);
+            }
+            return m.group(1) + ":" + (m.group(2) == null ? "3306" : m.group(2));
+        }
 
         public Connection openSource() throws SQLException {
             return DriverManager.getConnection(sourceUrl, user, password);
@@ -349,7 +368,8 @@ public final class TestPeers {
             catch (SQLException ex) {
                 throw new IllegalStateException("setting up MySQL GTID replication failed: " + ex.getMessage(), ex);
             }
-            return new MySqlPair(source.getJdbcUrl(), replica.getJdbcUrl(), DB_USER, DB_PASSWORD);
+            return new MySqlPair(source.getJdbcUrl(), replica.getJdbcUrl(), DB_USER, DB_PASSWORD, "mysql-source:3306",
+                    "mysql-replica:3306", "replicator", "replicator");
         }
 
         @SuppressWarnings("resource")

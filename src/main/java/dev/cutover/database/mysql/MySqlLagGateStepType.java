@@ -1,0 +1,168 @@
+package dev.cutover.database.mysql;
+
+import dev.cutover.database.ReplicationLagGauges;
+import dev.cutover.database.SampledGate;
+import dev.cutover.database.SampledGate.Sample;
+import dev.cutover.database.SampledGate.Verdict;
+import dev.cutover.step.DurationText;
+import dev.cutover.step.StepArguments;
+import dev.cutover.step.StepContext;
+import dev.cutover.step.StepOutcome;
+import dev.cutover.step.StepParameter;
+import dev.cutover.step.StepParameter.Kind;
+import dev.cutover.step.StepType;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code mysql-lag-gate}: opens when the replica's lag is at most {@code maxLag} for
+ * {@code consecutive} samples in a row and — when the source is named — the replica executed the
+ * source's position (GTIDs, or binlog file and offset) read at the start of each sample within
+ * {@code catchUpWithin}. Seconds alone are not trusted: MySQL computes them from event timestamps
+ * and reports NULL (unknown, never 0) when the SQL thread stops. A stopped thread or a replication
+ * error fails the gate at once.
+ */
+@Component
+class MySqlLagGateStepType implements StepType {
+
+    private final ReplicationLagGauges gauges;
+
+    MySqlLagGateStepType(ReplicationLagGauges gauges) {
+        this.gauges = gauges;
+    }
+
+    @Override
+    public String name() {
+        return "mysql-lag-gate";
+    }
+
+    @Override
+    public String description() {
+        return "Waits until a MySQL/MariaDB replica is within maxLag for N samples in a row and has executed the "
+                + "source's position; fails when replication is stopped or broken";
+    }
+
+    @Override
+    public List<StepParameter> parameters() {
+        return List.of(
+                StepParameter.required("replica", Kind.CONNECTION, "the replica whose lag is watched"),
+                StepParameter.optional("source", Kind.CONNECTION, "its source: each sample also requires the replica "
+                        + "to execute the source's position (recommended)"),
+                StepParameter.optional("maxLag", Kind.DURATION, "the most lag that counts as caught up (default 1s)"),
+                StepParameter.optional("consecutive", Kind.INTEGER, "samples in a row within bounds (default 3)"),
+                StepParameter.optional("interval", Kind.DURATION, "time between samples (default 1s)"),
+                StepParameter.optional("catchUpWithin", Kind.DURATION, "how long the replica may take to execute the "
+                        + "source's position read at the start of a sample (default 1s)"));
+    }
+
+    @Override
+    public StepOutcome execute(StepContext context) throws Exception {
+        StepArguments args = context.arguments();
+        Duration maxLag = args.duration("maxLag").orElse(Duration.ofSeconds(1));
+        Duration catchUpWithin = args.duration("catchUpWithin").orElse(Duration.ofSeconds(1));
+        int consecutive = args.integer("consecutive").orElse(3L).intValue();
+        Duration interval = args.duration("interval").orElse(Duration.ofSeconds(1));
+        String replicaName = args.requiredString("replica");
+        Optional<String> sourceName = args.string("source");
+        try (Sessions sessions = new Sessions(context, replicaName, sourceName)) {
+            SampledGate gate = new SampledGate("lag of " + replicaName, consecutive, interval);
+            return gate.await(context, () -> sessions.sample(maxLag, catchUpWithin));
+        }
+    }
+
+    /** The admin sessions a gate holds while it samples; reopened after an error. */
+    private final class Sessions implements AutoCloseable {
+
+        private final StepContext context;
+        private final String replicaName;
+        private final Optional<String> sourceName;
+        private MySqlServer replica;
+        private MySqlServer source;
+
+        Sessions(StepContext context, String replicaName, Optional<String> sourceName) {
+            this.context = context;
+            this.replicaName = replicaName;
+            this.sourceName = sourceName;
+        }
+
+        Sample sample(Duration maxLag, Duration catchUpWithin) {
+            try {
+                return read(maxLag, catchUpWithin);
+            } catch (SQLException | RuntimeException e) {
+                close();
+                return new Sample(Verdict.OUTSIDE, "cannot read replication status: " + context.redact(e.getMessage()),
+                        Map.of("secondsBehind", "unknown"));
+            }
+        }
+
+        private Sample read(Duration maxLag, Duration catchUpWithin) throws SQLException {
+            if (replica == null) {
+                replica = MySqlServer.connect(context.connection(replicaName));
+            }
+            if (source == null && sourceName.isPresent()) {
+                source = MySqlServer.connect(context.connection(sourceName.get()));
+            }
+            SourcePosition sourcePosition = source == null ? null : source.sourcePosition();
+            Optional<ReplicaStatus> read = replica.replicaStatus();
+            if (read.isEmpty()) {
+                gauges.record("mysql", replicaName, replica.settings().address(), OptionalDouble.empty());
+                return new Sample(Verdict.BROKEN, replicaName + " is not a replica: SHOW REPLICA STATUS is empty",
+                        Map.of("secondsBehind", "unknown"));
+            }
+            ReplicaStatus status = read.get();
+            gauges.record("mysql", replicaName, replica.settings().address(), status.secondsBehind().isPresent()
+                    ? OptionalDouble.of(status.secondsBehind().getAsLong()) : OptionalDouble.empty());
+            Map<String, Object> figures = new LinkedHashMap<>(status.evidence());
+            if (sourcePosition != null) {
+                figures.put("sourcePosition", sourcePosition.text());
+            }
+            boolean ioConnecting = "Connecting".equalsIgnoreCase(status.ioThread()) && status.lastIoErrno() == 0;
+            if (!status.healthy() && !ioConnecting) {
+                return new Sample(Verdict.BROKEN, "replication is broken: " + status.problem() + "; lag unknown", figures);
+            }
+            if (ioConnecting) {
+                return new Sample(Verdict.OUTSIDE, "IO thread is connecting to the source; lag unknown", figures);
+            }
+            if (status.secondsBehind().isEmpty()) {
+                return new Sample(Verdict.OUTSIDE, "lag unknown (Seconds_Behind is NULL)", figures);
+            }
+            long seconds = status.secondsBehind().getAsLong();
+            if (seconds * 1000 > maxLag.toMillis()) {
+                return new Sample(Verdict.OUTSIDE, "lag " + seconds + "s exceeds " + DurationText.of(maxLag), figures);
+            }
+            if (sourcePosition != null) {
+                long started = System.nanoTime();
+                boolean reached = sourcePosition.hasGtids()
+                        ? replica.waitForGtids(sourcePosition.gtids(), catchUpWithin)
+                        : replica.waitForPosition(sourcePosition.file(), sourcePosition.position(), catchUpWithin);
+                long catchUpMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+                figures.put("catchUpMs", catchUpMs);
+                if (!reached) {
+                    return new Sample(Verdict.OUTSIDE, "lag " + seconds + "s, but the replica did not execute the source's "
+                            + "position " + sourcePosition.text() + " within " + DurationText.of(catchUpWithin), figures);
+                }
+                return new Sample(Verdict.WITHIN, "lag " + seconds + "s; source position " + sourcePosition.text()
+                        + " executed after " + catchUpMs + "ms", figures);
+            }
+            return new Sample(Verdict.WITHIN, "lag " + seconds + "s", figures);
+        }
+
+        @Override
+        public void close() {
+            if (replica != null) {
+                replica.close();
+                replica = null;
+            }
+            if (source != null) {
+                source.close();
+                source = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package dev.cutover.database.mysql;
+
+import dev.cutover.step.ResolvedConnection;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * One admin session on one monitored MySQL or MariaDB server: what it says about replication and
+ * its binlog, and the few moves a cutover makes on it. Statements that differ by dialect come
+ * from {@link ServerFlavor}. Statements carrying a password are never logged or echoed.
+ */
+final class MySqlServer implements AutoCloseable {
+
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+
+    private final MySqlSettings settings;
+    private final Connection connection;
+    private final ServerFlavor flavor;
+
+    private MySqlServer(MySqlSettings settings, Connection connection, ServerFlavor flavor) {
+        this.settings = settings;
+        this.connection = connection;
+        this.flavor = flavor;
+    }
+
+    static MySqlServer connect(ResolvedConnection resolved) throws SQLException {
+        return connect(MySqlSettings.of(resolved));
+    }
+
+    static MySqlServer connect(MySqlSettings settings) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", settings.user());
+        properties.setProperty("password", settings.password());
+        properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_MS));
+        properties.setProperty("tcpKeepAlive", "true");
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection(settings.url(), properties);
+        } catch (SQLException e) {
+            throw new SQLException("cannot connect to " + settings.name() + " (" + settings.address() + "): "
+                    + e.getMessage().replace(settings.password().isEmpty() ? "\u0000" : settings.password(), "******"),
+                    e.getSQLState(), e.getErrorCode());
+        }
+        connection.setAutoCommit(true);
+        try {
+            return new MySqlServer(settings, connection, ServerFlavor.of(text(connection, "SELECT VERSION()")));
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    MySqlSettings settings() {
+        return settings;
+    }
+
+    ServerFlavor flavor() {
+        return flavor;
+    }
+
+    String name() {
+        return settings.name();
+    }
+
+    /** Empty when the server is not a replica (no replication configured). */
+    Optional<ReplicaStatus> replicaStatus() throws SQLException {
+        Map<String, String> row;
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SHOW REPLICA STATUS")) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            row = row(rs);
+        }
+        return Optional.of(ReplicaStatus.of(row, flavor.mariaDb() ? text(connection, flavor.executedGtidsSql()) : null));
+    }
+
+    SourcePosition sourcePosition() throws SQLException {
+        String file = "";
+        long position = 0;
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(flavor.binaryLogStatusSql())) {
+            if (rs.next()) {
+                file = rs.getString("File");
+                position = rs.getLong("Position");
+            }
+        }
+        return new SourcePosition(file, position, ReplicaStatus.normalizeGtids(text(connection, flavor.writtenGtidsSql())));
+    }
+
+    /** True when this server has executed every GTID in {@code gtids}. */
+    boolean executedAll(String gtids) throws SQLException {
+        if (gtids == null || gtids.isBlank()) {
+            return true;
+        }
+        if (flavor.mariaDb()) {
+            return GtidPositions.covers(text(connection, "SELECT @@GLOBAL.gtid_current_pos"), gtids);
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT GTID_SUBSET(?, @@GLOBAL.gtid_executed)")) {
+            statement.setString(1, gtids);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    /** Waits up to {@code timeout} for this replica to execute {@code gtids}; true when it did. */
+    boolean waitForGtids(String gtids, Duration timeout) throws SQLException {
+        if (executedAll(gtids)) {
+            return true;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(flavor.waitForGtidsSql())) {
+            statement.setString(1, gtids);
+            statement.setDouble(2, Math.max(0.001, timeout.toMillis() / 1000.0));
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 0 && !rs.wasNull();
+            }
+        }
+    }
+
+    /** Waits up to {@code timeout} for this replica to execute up to a source binlog position. */
+    boolean waitForPosition(String file, long position, Duration timeout) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(flavor.waitForPositionSql())) {
+            statement.setString(1, file);
+            statement.setLong(2, position);
+            statement.setDouble(3, Math.max(0.001, timeout.toMillis() / 1000.0));
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                long waited = rs.getLong(1);
+                return !rs.wasNull() && waited >= 0;
+            }
+        }
+    }
+
+    boolean readOnly() throws SQLException {
+        return "1".equals(text(connection, "SELECT @@GLOBAL.read_only"));
+    }
+
+    /**
+     * Read-only on: new writes of non-admin accounts fail at once with error 1290 and the COMMIT of a
+     * transaction already open fails too. On MySQL 8 super_read_only also stops admin accounts.
+     */
+    void setReadOnly(boolean on) throws SQLException {
+        if (on) {
+            execute(flavor.hasSuperReadOnly() ? "SET GLOBAL super_read_only = ON" : "SET GLOBAL read_only = ON");
+        } else {
+            if (flavor.hasSuperReadOnly()) {
+                execute("SET GLOBAL super_read_only = OFF");
+            }
+            execute("SET GLOBAL read_only = OFF");
+        }
+    }
+
+    /** The open sessions of the given accounts (user names, any host), other than this one. */
+    List<Session> sessionsOf(List<String> users) throws SQLException {
+        List<Session> sessions = new ArrayList<>();
+        if (users.isEmpty()) {
+            return sessions;
+        }
+        String marks = String.join(",", users.stream().map(user -> "?").toList());
+        try (PreparedStatement statement = connection.prepareStatement("SELECT ID, USER, HOST, COMMAND, TIME FROM "
+                + "information_schema.PROCESSLIST WHERE USER IN (" + marks + ") AND ID <> CONNECTION_ID()")) {
+            for (int i = 0; i < users.size(); i++) {
+                statement.setString(i + 1, users.get(i));
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    sessions.add(new Session(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)));
+                }
+            }
+        }
+        return sessions;
+    }
+
+    /** Ends the sessions (KILL CONNECTION): an open transaction of theirs rolls back, it cannot commit later. */
+    List<Session> endSessionsOf(List<String> users) throws SQLException {
+        List<Session> ended = new ArrayList<>();
+        for (Session session : sessionsOf(users)) {
+            try {
+                execute("KILL CONNECTION " + session.id());
+                ended.add(session);
+            } catch (SQLException e) {
+                if (e.getErrorCode() != 1094) { // 1094: unknown thread id — it ended by itself meanwhile
+                    throw e;
+                }
+            }
+        }
+        return ended;
+    }
+
+    void stopReplica() throws SQLException {
+        execute("STOP REPLICA");
+    }
+
+    void startReplica() throws SQLException {
+        execute("START REPLICA");
+    }
+
+    /** Forgets the replication configuration entirely: this server replicates from nobody. */
+    void resetReplicaAll() throws SQLException {
+        execute("RESET REPLICA ALL");
+    }
+
+    /**
+     * Makes this server a replica of {@code source} and starts replicating. With GTIDs it continues
+     * from what it has executed (MariaDB: gtid_slave_pos set to its current position, so a former
+     * primary resumes after its own last transaction; MySQL: auto-position); without, from
+     * {@code startAt}, the source's binlog position taken while it was still read-only.
+     */
+    void replicateFrom(MySqlSettings source, SourcePosition startAt) throws SQLException {
+        String user = source.requireReplicationUser();
+        String password = source.replicationPassword().orElse("");
+        boolean gtid = startAt.hasGtids();
+        StringBuilder sql = new StringBuilder();
+        if (flavor.mariaDb()) {
+            if (gtid) {
+                execute("SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_current_pos");
+            }
+            sql.append("CHANGE MASTER TO MASTER_HOST=").append(quote(source.replicationHost()))
+                    .append(", MASTER_PORT=").append(source.replicationPort())
+                    .append(", MASTER_USER=").append(quote(user))
+                    .append(", MASTER_PASSWORD=").append(quote(password))
+                    .append(", MASTER_CONNECT_RETRY=1");
+            sql.append(gtid ? ", MASTER_USE_GTID=slave_pos"
+                    : ", MASTER_LOG_FILE=" + quote(startAt.file()) + ", MASTER_LOG_POS=" + startAt.position());
+        } else {
+            sql.append("CHANGE REPLICATION SOURCE TO SOURCE_HOST=").append(quote(source.replicationHost()))
+                    .append(", SOURCE_PORT=").append(source.replicationPort())
+                    .append(", SOURCE_USER=").append(quote(user))
+                    .append(", SOURCE_PASSWORD=").append(quote(password))
+                    .append(", SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1");
+            sql.append(gtid ? ", SOURCE_AUTO_POSITION=1"
+                    : ", SOURCE_AUTO_POSITION=0, SOURCE_LOG_FILE=" + quote(startAt.file()) + ", SOURCE_LOG_POS="
+                    + startAt.position());
+        }
+        execute(sql.toString());
+        startReplica();
+    }
+
+    long serverId() throws SQLException {
+        return Long.parseLong(text(connection, "SELECT @@GLOBAL.server_id"));
+    }
+
+    Connection jdbc() {
+        return connection;
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing a session that is already gone changes nothing
+        }
+    }
+
+    /** An open session of an account, from the process list. */
+    record Session(long id, String user, String host, String command, long seconds) {
+    }
+
+    private static String text(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            String value = rs.getString(1);
+            return value == null ? "" : value;
+        }
+    }
+
+    private static Map<String, String> row(ResultSet rs) throws SQLException {
+        ResultSetMetaData meta = rs.getMetaData();
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            row.put(meta.getColumnLabel(i), rs.getString(i));
+        }
+        return row;
+    }
+
+    private static String quote(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+}

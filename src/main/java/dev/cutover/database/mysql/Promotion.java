@@ -1,0 +1,263 @@
+package dev.cutover.database.mysql;
+
+import dev.cutover.step.DurationText;
+import dev.cutover.step.StepContext;
+import dev.cutover.step.StepFailedException;
+import dev.cutover.step.StepOutcome;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The moves of one promotion and of its inverse, in the order that loses nothing:
+ * <ol>
+ * <li>promote: refuse unless replication is healthy and the source frozen; wait until the replica
+ * executed the source's last position; stop and forget replication on it; start the old primary
+ * replicating from it (reverse replication) and only then make it writable; repoint the others.</li>
+ * <li>demote: freeze the new primary; wait until the old one executed everything it wrote; stop the
+ * reverse replication; replicate from the old primary again; make the old primary writable.</li>
+ * </ol>
+ * Every figure goes into the evidence: positions, GTIDs, and the milliseconds each move took.
+ */
+final class Promotion {
+
+    private static final Duration FREEZE_CHECK = Duration.ofSeconds(1);
+    private static final Duration REPLICATION_START = Duration.ofSeconds(10);
+
+    private final StepContext context;
+    private final String sourceName;
+    private final String replicaName;
+    private final List<String> repoint;
+    private final boolean reverse;
+    private final Duration catchUp;
+    private final List<String> endSessionsOf;
+    private final long started = System.nanoTime();
+    private final Map<String, Object> evidence = new LinkedHashMap<>();
+    private final Map<String, Object> timings = new LinkedHashMap<>();
+
+    Promotion(StepContext context, String sourceName, String replicaName, List<String> repoint, boolean reverse,
+              Duration catchUp, List<String> endSessionsOf) {
+        this.context = context;
+        this.sourceName = sourceName;
+        this.replicaName = replicaName;
+        this.repoint = repoint;
+        this.reverse = reverse;
+        this.catchUp = catchUp;
+        this.endSessionsOf = endSessionsOf;
+    }
+
+    StepOutcome promote() throws Exception {
+        try (MySqlServer source = connect(sourceName); MySqlServer replica = connect(replicaName)) {
+            evidence.put("source", source.settings().address() + " (" + source.flavor().name() + ")");
+            evidence.put("replica", replica.settings().address() + " (" + replica.flavor().name() + ")");
+            ReplicaStatus status = replica.replicaStatus().orElseThrow(() -> refuse(replicaName
+                    + " is not a replica (SHOW REPLICA STATUS is empty): nothing to promote"));
+            evidence.put("replicaStatusBefore", status.evidence());
+            if (!status.healthy()) {
+                throw refuse("replication into " + replicaName + " is broken: " + status.problem());
+            }
+            requireFrozen(source);
+            SourcePosition last = source.sourcePosition();
+            evidence.put("sourcePosition", last.evidence());
+            progress("waiting until " + replicaName + " executed " + last.text());
+            if (!executed(replica, last, catchUp)) {
+                ReplicaStatus behind = replica.replicaStatus().orElse(status);
+                evidence.put("replicaStatusAtRefusal", behind.evidence());
+                throw refuse(replicaName + " is behind: it did not execute the source's last position " + last.text()
+                        + " within " + DurationText.of(catchUp) + " (it executed " + describeExecuted(behind) + ")");
+            }
+            mark("caughtUp");
+
+            replica.stopReplica();
+            replica.resetReplicaAll();
+            SourcePosition newPrimaryStart = replica.sourcePosition();
+            evidence.put("newPrimaryPosition", newPrimaryStart.evidence());
+            mark("replicationStopped");
+
+            if (reverse) {
+                progress("starting reverse replication " + replicaName + " -> " + sourceName);
+                source.replicateFrom(replica.settings(), newPrimaryStart);
+                ReplicaStatus reverseStatus = awaitReplicating(source);
+                if (!reverseStatus.healthy()) {
+                    undoStop(source, replica, last);
+                    throw new StepFailedException("reverse replication " + replicaName + " -> " + sourceName
+                            + " did not start (" + reverseStatus.problem() + "); promotion undone: " + replicaName
+                            + " replicates from " + sourceName + " again and stays read-only", evidence());
+                }
+                evidence.put("reverseReplication", reverseStatus.evidence());
+                mark("reverseReplicationRunning");
+            }
+
+            replica.setReadOnly(false);
+            mark("writable");
+
+            List<String> repointed = new ArrayList<>();
+            for (String other : repoint) {
+                try (MySqlServer server = connect(other)) {
+                    moveReplica(server, last, replica.settings(), newPrimaryStart);
+                    repointed.add(other + " -> " + replicaName);
+                }
+            }
+            evidence.put("repointed", repointed);
+            mark("repointed");
+            evidence.put("timingsMs", timings);
+            return StepOutcome.succeeded(replicaName + " promoted after " + timings.get("writable") + "ms"
+                    + (reverse ? "; " + sourceName + " replicates from it (reverse replication)" : "")
+                    + (repointed.isEmpty() ? "" : "; repointed " + String.join(", ", repoint)), evidence());
+        }
+    }
+
+    /** The new primary takes writes and replicates from nobody; the old one is read-only. */
+    void verifyPromoted() throws Exception {
+        try (MySqlServer source = connect(sourceName); MySqlServer replica = connect(replicaName)) {
+            if (replica.readOnly() || replica.replicaStatus().isPresent()) {
+                throw new StepFailedException(replicaName + " is not a writable primary after promotion (read_only="
+                        + replica.readOnly() + ", replicating=" + replica.replicaStatus().isPresent() + ")", evidence());
+            }
+            if (!source.readOnly()) {
+                throw new StepFailedException(sourceName + " still accepts writes after promotion: two primaries", evidence());
+            }
+        }
+    }
+
+    StepOutcome demote() throws Exception {
+        try (MySqlServer source = connect(sourceName); MySqlServer replica = connect(replicaName)) {
+            Optional<ReplicaStatus> reverseStatus = source.replicaStatus();
+            boolean reverseInPlace = reverseStatus.isPresent()
+                    && reverseStatus.get().sourceHost().equals(replica.settings().replicationHost())
+                    && reverseStatus.get().sourcePort() == replica.settings().replicationPort();
+            if (reverseStatus.isEmpty() && !source.readOnly() && replica.replicaStatus().isPresent()) {
+                return StepOutcome.succeeded(sourceName + " is already the writable primary and " + replicaName
+                        + " replicates from it: nothing to demote", Map.of());
+            }
+            replica.setReadOnly(true);
+            List<MySqlServer.Session> ended = replica.endSessionsOf(endSessionsOf);
+            evidence.put("sessionsEnded", ended.stream().map(s -> s.user() + "@" + s.host()).toList());
+            mark("newPrimaryFrozen");
+            SourcePosition written = replica.sourcePosition();
+            evidence.put("newPrimaryPosition", written.evidence());
+            if (reverseInPlace) {
+                progress("waiting until " + sourceName + " executed " + written.text() + " (reverse replication)");
+                if (!executed(source, written, catchUp)) {
+                    evidence.put("reverseReplication", source.replicaStatus().map(ReplicaStatus::evidence).orElse(Map.of()));
+                    throw new StepFailedException("rollback stopped: " + sourceName + " did not execute " + written.text()
+                            + " from " + replicaName + " within " + DurationText.of(catchUp) + "; " + replicaName
+                            + " stays frozen (read-only) so nothing is lost", evidence());
+                }
+                mark("reverseCaughtUp");
+                source.stopReplica();
+                source.resetReplicaAll();
+            } else if (!written.hasGtids() || !source.executedAll(written.gtids())) {
+                replica.setReadOnly(false);
+                throw new StepFailedException("cannot roll back without losing writes: " + sourceName + " does not replicate "
+                        + "from " + replicaName + " (no reverse replication) and " + replicaName + " has transactions "
+                        + sourceName + " lacks (" + written.text() + "); " + replicaName + " stays the primary", evidence());
+            }
+            SourcePosition oldPrimaryStart = source.sourcePosition();
+            evidence.put("oldPrimaryPosition", oldPrimaryStart.evidence());
+            if (replica.replicaStatus().isPresent()) {
+                replica.stopReplica();
+            }
+            replica.replicateFrom(source.settings(), oldPrimaryStart);
+            evidence.put("replicationRestored", awaitReplicating(replica).evidence());
+            for (String other : repoint) {
+                try (MySqlServer server = connect(other)) {
+                    moveReplica(server, written, source.settings(), oldPrimaryStart);
+                }
+            }
+            source.setReadOnly(false);
+            mark("oldPrimaryWritable");
+            evidence.put("timingsMs", timings);
+            return StepOutcome.succeeded(sourceName + " is the primary again after " + timings.get("oldPrimaryWritable")
+                    + "ms; " + replicaName + " replicates from it", evidence());
+        }
+    }
+
+    private MySqlServer connect(String name) throws SQLException {
+        return MySqlServer.connect(context.connection(name));
+    }
+
+    /** Read-only, or a write position that stands still (a command such as iptables froze it). */
+    private void requireFrozen(MySqlServer source) throws Exception {
+        if (source.readOnly()) {
+            evidence.put("sourceFrozen", "read_only=ON");
+            return;
+        }
+        SourcePosition first = source.sourcePosition();
+        Thread.sleep(FREEZE_CHECK.toMillis());
+        SourcePosition second = source.sourcePosition();
+        if (!second.text().equals(first.text())) {
+            throw refuse(sourceName + " is not frozen: read_only is OFF and its binlog moved from " + first.text() + " to "
+                    + second.text() + " within " + DurationText.of(FREEZE_CHECK) + "; run a write-freeze step first");
+        }
+        evidence.put("sourceFrozen", "read_only=OFF but no write for " + DurationText.of(FREEZE_CHECK));
+    }
+
+    private static boolean executed(MySqlServer server, SourcePosition position, Duration within) throws SQLException {
+        return position.hasGtids() ? server.waitForGtids(position.gtids(), within)
+                : server.waitForPosition(position.file(), position.position(), within);
+    }
+
+    /** Waits for a replica it just started to run both threads (or to report why not). */
+    private ReplicaStatus awaitReplicating(MySqlServer server) throws Exception {
+        long until = System.nanoTime() + REPLICATION_START.toNanos();
+        ReplicaStatus status;
+        do {
+            status = server.replicaStatus().orElseThrow();
+            if (status.healthy() || status.lastIoErrno() != 0 || status.lastSqlErrno() != 0) {
+                return status;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < until);
+        return status;
+    }
+
+    /** A replica that followed the old primary follows {@code to} from the position matching {@code reached}. */
+    private void moveReplica(MySqlServer server, SourcePosition reached, MySqlSettings to, SourcePosition start)
+            throws Exception {
+        if (!executed(server, reached, catchUp)) {
+            throw new StepFailedException(server.name() + " did not execute " + reached.text() + " within "
+                    + DurationText.of(catchUp) + "; it was not repointed", evidence());
+        }
+        server.stopReplica();
+        server.resetReplicaAll();
+        server.replicateFrom(to, start);
+        ReplicaStatus status = awaitReplicating(server);
+        if (!status.healthy()) {
+            throw new StepFailedException(server.name() + " does not replicate from " + to.name() + ": " + status.problem(),
+                    evidence());
+        }
+    }
+
+    /** Reverse replication failed before the replica took writes: put the original direction back. */
+    private void undoStop(MySqlServer source, MySqlServer replica, SourcePosition last) throws SQLException {
+        source.stopReplica();
+        source.resetReplicaAll();
+        replica.replicateFrom(source.settings(), last);
+    }
+
+    private StepFailedException refuse(String reason) {
+        return new StepFailedException("refusing to promote " + replicaName + ": " + reason, evidence());
+    }
+
+    private Map<String, Object> evidence() {
+        return new LinkedHashMap<>(evidence);
+    }
+
+    private void mark(String moment) {
+        timings.put(moment, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    private void progress(String message) {
+        context.progress(message, Map.of("elapsedMs", Duration.ofNanos(System.nanoTime() - started).toMillis()));
+    }
+
+    private static String describeExecuted(ReplicaStatus status) {
+        return status.executedGtids().isEmpty() ? status.relaySourceLogFile() + ":" + status.execSourceLogPos()
+                : status.executedGtids();
+    }
+}

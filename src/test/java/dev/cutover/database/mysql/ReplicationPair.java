@@ -1,0 +1,152 @@
+package dev.cutover.database.mysql;
+
+import dev.cutover.testpeers.TestPeers;
+import dev.cutover.testpeers.TestPeers.MySqlPair;
+import dev.cutover.testsupport.RecordingStepContext;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The test stack's real source/replica pair (MariaDB with GTID replication here, MySQL 8.4 where
+ * Docker runs) as runbook connections {@code source} and {@code replica}, an application account
+ * without admin rights (so read_only stops it, as it stops a real application), and a way back to
+ * the original topology whatever a test did to it — tests promote and demote the shared pair.
+ */
+final class ReplicationPair {
+
+    static final String DATABASE = "cutover_test";
+    static final String APP_USER = "cutover_app";
+    static final String APP_PASSWORD = "app-pass-1";
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    final MySqlPair peers = TestPeers.mariaDb();
+
+    Map<String, String> settings(String role) {
+        boolean source = "source".equals(role);
+        String[] address = (source ? peers.sourceReplicationAddress() : peers.replicaReplicationAddress()).split(":");
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("url", source ? peers.sourceUrl() : peers.replicaUrl());
+        settings.put("user", peers.user());
+        settings.put("password", peers.password());
+        settings.put("replicationUser", peers.replicationUser());
+        settings.put("replicationPassword", peers.replicationPassword());
+        settings.put("replicationHost", address[0]);
+        settings.put("replicationPort", address[1]);
+        return settings;
+    }
+
+    /** A step context with connections {@code source} and {@code replica}. */
+    RecordingStepContext context(Map<String, Object> with) {
+        return new RecordingStepContext(with).connection("source", "mysql", settings("source"))
+                .connection("replica", "mysql", settings("replica")).timeout(Duration.ofSeconds(30));
+    }
+
+    MySqlServer server(String role) throws SQLException {
+        return MySqlServer.connect(new MySqlSettings(role, "source".equals(role) ? peers.sourceUrl() : peers.replicaUrl(),
+                "", 0, peers.user(), peers.password(), settings(role).get("replicationHost"),
+                Integer.parseInt(settings(role).get("replicationPort")), java.util.Optional.of(peers.replicationUser()),
+                java.util.Optional.of(peers.replicationPassword())));
+    }
+
+    Connection admin(String role) throws SQLException {
+        return "source".equals(role) ? peers.openSource() : peers.openReplica();
+    }
+
+    /** The application account on the source (it replicates to the replica), allowed DML only. */
+    void createAppUser() throws SQLException {
+        try (Connection source = peers.openSource(); Statement statement = source.createStatement()) {
+            statement.execute("CREATE USER IF NOT EXISTS '" + APP_USER + "'@'%' IDENTIFIED BY '" + APP_PASSWORD + "'");
+            statement.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + DATABASE + ".* TO '" + APP_USER + "'@'%'");
+        }
+        awaitReplicaCaughtUp();
+    }
+
+    Connection app(String role) throws SQLException {
+        return DriverManager.getConnection("source".equals(role) ? peers.sourceUrl() : peers.replicaUrl(), APP_USER,
+                APP_PASSWORD);
+    }
+
+    /** Creates a fresh table {@code cutover_test.<prefix>_<n>} (id auto-increment, note) on the source. */
+    String createTable(String prefix) throws SQLException {
+        String table = prefix + "_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet();
+        execute("source", "CREATE TABLE " + DATABASE + "." + table
+                + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(100), amount DECIMAL(10,2) NULL)");
+        awaitReplicaCaughtUp();
+        return table;
+    }
+
+    void execute(String role, String sql) throws SQLException {
+        try (Connection connection = admin(role); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    long count(String role, String table) throws SQLException {
+        try (Connection connection = admin(role); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + DATABASE + "." + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    void awaitReplicaCaughtUp() throws SQLException {
+        try (MySqlServer source = server("source"); MySqlServer replica = server("replica")) {
+            SourcePosition position = source.sourcePosition();
+            if (!replica.waitForGtids(position.gtids(), Duration.ofSeconds(30))) {
+                throw new IllegalStateException("replica did not catch up with " + position.text() + ": "
+                        + replica.replicaStatus().map(ReplicaStatus::problem).orElse("not a replica"));
+            }
+        }
+    }
+
+    /**
+     * Puts the pair back as the test stack made it — source writable, replica read-only and
+     * replicating from it, both holding every transaction — from any state a promotion test can
+     * leave: reverse replication running, the replica promoted with writes of its own, the SQL
+     * thread stopped, a delay set.
+     */
+    void restoreOriginalTopology() throws Exception {
+        try (MySqlServer source = server("source"); MySqlServer replica = server("replica")) {
+            if (source.replicaStatus().isPresent()) {
+                source.waitForGtids(replica.sourcePosition().gtids(), Duration.ofSeconds(30));
+                source.stopReplica();
+                source.resetReplicaAll();
+            }
+            SourcePosition replicaWrote = replica.sourcePosition();
+            if (!source.executedAll(replicaWrote.gtids())) {
+                // The promoted replica took writes the source lacks: fetch them before turning back.
+                if (replica.replicaStatus().isPresent()) {
+                    replica.stopReplica();
+                    replica.resetReplicaAll();
+                }
+                source.replicateFrom(replica.settings(), replicaWrote);
+                if (!source.waitForGtids(replicaWrote.gtids(), Duration.ofSeconds(30))) {
+                    throw new IllegalStateException("source could not fetch the replica's own transactions: "
+                            + source.replicaStatus().map(ReplicaStatus::problem).orElse("?"));
+                }
+                source.stopReplica();
+                source.resetReplicaAll();
+            }
+            replica.setReadOnly(true);
+            source.setReadOnly(false);
+            var status = replica.replicaStatus();
+            boolean right = status.isPresent() && status.get().healthy() && status.get().sqlDelay() == 0
+                    && status.get().sourcePort() == source.settings().replicationPort();
+            if (!right) {
+                if (status.isPresent()) {
+                    replica.stopReplica();
+                    replica.resetReplicaAll();
+                }
+                replica.replicateFrom(source.settings(), source.sourcePosition());
+            }
+        }
+        awaitReplicaCaughtUp();
+    }
+}

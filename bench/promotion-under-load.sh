@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# MySQL promotion and its rollback under write load (dev.cutover.database.mysql.PromotionUnderLoadBenchmark):
+# an application writer inserts ≈200 rows/s (each acknowledged id recorded) into the test stack's MariaDB
+# source while the service, driven over its REST API, runs write-freeze -> mysql-lag-gate -> mysql-promote;
+# the writer fails over to the new primary once it takes writes. Then the same for the rollback.
+# Measures the write-unavailability window (last acknowledged write on the old primary -> first on the
+# new one) and counts acknowledged ids missing on the primary afterwards. Rejected writes are listed by
+# error code (1290 = read-only) so none is silent.
+# Starts the test stack when it is not running and stops it again at the end.
+# Last line:
+#   promotion-under-load: window_ms=<w> acknowledged=<n> lost=<l> rollback_window_ms=<r> rollback_lost=<l2>
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+mkdir -p target
+./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
+    >target/bench-build.log 2>&1 || { tail -n 40 target/bench-build.log >&2; exit 1; }
+
+started_stack=0
+if ! bash scripts/test-stack.sh status >/dev/null 2>&1; then
+  started_stack=1
+fi
+eval "$(bash scripts/test-stack.sh up)"
+if [ "$started_stack" -eq 1 ]; then
+  trap 'bash scripts/test-stack.sh down >/dev/null 2>&1 || true' EXIT
+fi
+
+java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  dev.cutover.database.mysql.PromotionUnderLoadBenchmark "$@"

@@ -1,0 +1,254 @@
+package dev.cutover.database.mysql;
+
+import dev.cutover.CutoverApplication;
+import dev.cutover.testsupport.Api;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Promotion and its rollback under write load, against the test stack's MariaDB pair, with the
+ * whole service in this JVM driven over its REST API (bench/promotion-under-load.sh runs it):
+ * <ol>
+ * <li>an application writer (the non-admin account) inserts a row every 5 ms (≈200/s) into
+ * whichever server it believes is the primary, recording every acknowledged id; when a write is
+ * rejected it records the error (code and message) and tries the other server next — an
+ * application whose connection pool fails over;</li>
+ * <li>the phase {@code write-freeze → mysql-lag-gate → mysql-promote} runs; the window is the time
+ * from the last acknowledged write on the old primary to the first on the new one; every
+ * acknowledged id must be on the new primary;</li>
+ * <li>after 2 s, {@code POST /rollback}; the same figures the other way; every id acknowledged on
+ * either server must be on the old primary.</li>
+ * </ol>
+ * Last line: {@code promotion-under-load: window_ms=.. acknowledged=.. lost=.. rollback_window_ms=.. rollback_lost=..}.
+ */
+public final class PromotionUnderLoadBenchmark {
+
+    private static final ReplicationPair PAIR = new ReplicationPair();
+    private static final long TICK_NANOS = 5_000_000;
+
+    record Ack(long id, String server, long atNanos) {
+    }
+
+    record Rejection(String server, int code, String message, long atNanos) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PAIR.restoreOriginalTopology();
+        PAIR.createAppUser();
+        String table = ReplicationPair.DATABASE + "." + PAIR.createTable("bench_writes");
+        Path runbooks = Files.createTempDirectory("promotion-bench-");
+        Files.writeString(runbooks.resolve("mysql-password"), PAIR.peers.password());
+        Files.writeString(runbooks.resolve("promotion.yaml"), runbook(runbooks.resolve("mysql-password")));
+        ConfigurableApplicationContext app = new SpringApplication(CutoverApplication.class).run("--server.port=0",
+                "--cutover.runbooks.location=" + runbooks, "--spring.datasource.url=jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1",
+                "--cutover.scheduling.enabled=false", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+        Writer writer = new Writer(table);
+        Thread thread = new Thread(writer, "bench-writer");
+        try {
+            Api api = new Api(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
+            thread.start();
+            Thread.sleep(2_000);
+            String id = api.post("operator", "/api/cutovers",
+                    "{\"runbook\":\"promotion\",\"environment\":\"local\",\"rehearsal\":true}").body().path("id").asString();
+            long phaseStart = System.nanoTime();
+            api.post("operator", "/api/cutovers/" + id + "/phases/database-failover/start", null);
+            JsonNode done = api.awaitCutover(id, c -> !"RUNNING".equals(c.path("state").asString()), 120);
+            long phaseMs = (System.nanoTime() - phaseStart) / 1_000_000;
+            if (!"COMPLETED".equals(done.path("state").asString())) {
+                throw new IllegalStateException("the promotion phase ended " + done);
+            }
+            Thread.sleep(2_000);
+            int promotedAt = writer.acks.size();
+            Window promotion = writer.window("source", "replica", phaseStart);
+            long lost = missing(new ArrayList<>(writer.acks).subList(0, promotedAt), "replica", table);
+            say("promotion: phase %d ms; window %d ms (last ack on source -> first ack on replica); %d rejected writes %s",
+                    phaseMs, promotion.millis(), promotion.rejections(), writer.errorCodes(phaseStart));
+            for (String step : List.of("freeze-writes", "replica-caught-up", "promote-replica")) {
+                JsonNode s = Api.step(done, step);
+                say("  %-18s %s", step, s.path("output").path("summary").asString());
+            }
+
+            long rollbackStart = System.nanoTime();
+            api.post("approver", "/api/cutovers/" + id + "/rollback", null);
+            JsonNode rolledBack = api.awaitCutover(id, c -> !"ROLLING_BACK".equals(c.path("state").asString()), 120);
+            long rollbackMs = (System.nanoTime() - rollbackStart) / 1_000_000;
+            if (!"ROLLED_BACK".equals(rolledBack.path("state").asString())) {
+                throw new IllegalStateException("the rollback ended " + rolledBack);
+            }
+            Thread.sleep(2_000);
+            writer.stop = true;
+            thread.join();
+            Window rollback = writer.window("replica", "source", rollbackStart);
+            long rollbackLost = missing(writer.acks, "source", table);
+            say("rollback: %d ms; window %d ms (last ack on replica -> first ack on source); %d rejected writes %s",
+                    rollbackMs, rollback.millis(), rollback.rejections(), writer.errorCodes(rollbackStart));
+            say("writer: %d acknowledged in %.1f s (%.0f/s)", writer.acks.size(), writer.elapsedSeconds(),
+                    writer.acks.size() / writer.elapsedSeconds());
+            System.out.printf("promotion-under-load: window_ms=%d acknowledged=%d lost=%d rollback_window_ms=%d "
+                    + "rollback_lost=%d%n", promotion.millis(), writer.acks.size(), lost, rollback.millis(), rollbackLost);
+        } finally {
+            writer.stop = true;
+            thread.join(5_000);
+            app.close();
+            PAIR.restoreOriginalTopology();
+        }
+    }
+
+    private static long missing(List<Ack> acks, String server, String table) throws SQLException {
+        Set<Long> present = new HashSet<>();
+        try (Connection connection = PAIR.admin(server); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT id FROM " + table)) {
+            while (rs.next()) {
+                present.add(rs.getLong(1));
+            }
+        }
+        return acks.stream().filter(ack -> !present.contains(ack.id())).count();
+    }
+
+    record Window(long millis, long rejections) {
+    }
+
+    /** The application: one insert per tick into the server it believes is the primary. */
+    private static final class Writer implements Runnable {
+
+        final List<Ack> acks = new CopyOnWriteArrayList<>();
+        final List<Rejection> rejections = new CopyOnWriteArrayList<>();
+        final String table;
+        volatile boolean stop;
+        private String target = "source";
+        private Connection connection;
+        private long started;
+        private long ended;
+
+        Writer(String table) {
+            this.table = table;
+        }
+
+        @Override
+        public void run() {
+            started = System.nanoTime();
+            long next = started;
+            while (!stop) {
+                try {
+                    if (connection == null) {
+                        connection = PAIR.app(target);
+                    }
+                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (note) VALUES (?)",
+                            Statement.RETURN_GENERATED_KEYS)) {
+                        insert.setString(1, "written to " + target);
+                        insert.executeUpdate();
+                        try (ResultSet keys = insert.getGeneratedKeys()) {
+                            keys.next();
+                            acks.add(new Ack(keys.getLong(1), target, System.nanoTime()));
+                        }
+                    }
+                } catch (SQLException e) {
+                    rejections.add(new Rejection(target, e.getErrorCode(), e.getMessage(), System.nanoTime()));
+                    close();
+                    target = "source".equals(target) ? "replica" : "source";
+                }
+                next += TICK_NANOS;
+                LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+            }
+            ended = System.nanoTime();
+            close();
+        }
+
+        Window window(String from, String to, long after) {
+            long lastOld = 0;
+            long firstNew = 0;
+            for (Ack ack : acks) {
+                if (ack.atNanos() < after) {
+                    continue;
+                }
+                if (ack.server().equals(from) && firstNew == 0) {
+                    lastOld = ack.atNanos();
+                }
+                if (ack.server().equals(to) && firstNew == 0) {
+                    firstNew = ack.atNanos();
+                }
+            }
+            if (lastOld == 0) {
+                lastOld = acks.stream().filter(a -> a.server().equals(from) && a.atNanos() < after)
+                        .mapToLong(Ack::atNanos).max().orElse(after);
+            }
+            long end = firstNew;
+            long rejected = rejections.stream().filter(r -> r.atNanos() > after && r.atNanos() < end).count();
+            return new Window((firstNew - lastOld) / 1_000_000, rejected);
+        }
+
+        /** Rejections after {@code after} by error code, with one message each: none may be silent. */
+        Map<Integer, String> errorCodes(long after) {
+            Map<Integer, String> codes = new TreeMap<>();
+            for (Rejection r : new ArrayList<>(rejections)) {
+                if (r.atNanos() > after) {
+                    codes.putIfAbsent(r.code(), r.message().length() > 80 ? r.message().substring(0, 80) : r.message());
+                }
+            }
+            return codes;
+        }
+
+        double elapsedSeconds() {
+            return ((ended == 0 ? System.nanoTime() : ended) - started) / 1e9;
+        }
+
+        private void close() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // a killed session is already gone
+                }
+                connection = null;
+            }
+        }
+    }
+
+    private static String runbook(Path passwordFile) {
+        Map<String, String> source = PAIR.settings("source");
+        Map<String, String> replica = PAIR.settings("replica");
+        return """
+                name: promotion
+                environments:
+                  local:
+                    connections:
+                      orders-source: { type: mysql, url: "%s", user: %s, password: "${file:%s}", replicationUser: %s,
+                                       replicationPassword: "%s", replicationHost: "%s", replicationPort: "%s" }
+                      orders-replica: { type: mysql, url: "%s", user: %s, password: "${file:%s}", replicationUser: %s,
+                                        replicationPassword: "%s", replicationHost: "%s", replicationPort: "%s" }
+                phases:
+                  - name: database-failover
+                    steps:
+                      - { id: freeze-writes, type: write-freeze, with: { connection: orders-source, strategy: read-only,
+                          endSessionsOf: [%s], verifyWindow: 200ms } }
+                      - { id: replica-caught-up, type: mysql-lag-gate, with: { replica: orders-replica, source: orders-source,
+                          maxLag: 1s, interval: 50ms, consecutive: 3 } }
+                      - { id: promote-replica, type: mysql-promote, with: { source: orders-source, replica: orders-replica,
+                          endSessionsOf: [%s] } }
+                """.formatted(source.get("url"), source.get("user"), passwordFile, source.get("replicationUser"),
+                source.get("replicationPassword"), source.get("replicationHost"), source.get("replicationPort"),
+                replica.get("url"), replica.get("user"), passwordFile, replica.get("replicationUser"),
+                replica.get("replicationPassword"), replica.get("replicationHost"), replica.get("replicationPort"),
+                ReplicationPair.APP_USER, ReplicationPair.APP_USER);
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf(format + "%n", args);
+    }
+}

@@ -46,6 +46,8 @@ class MySqlCutoverTests extends ServiceTest {
         JsonNode gate = Api.step(done, "replica-caught-up").path("output").path("evidence");
         assertThat(gate.path("samples").size()).isGreaterThanOrEqualTo(3);
         assertThat(gate.path("samples").get(0).has("secondsBehind")).isTrue();
+        assertThat(api.get("viewer", "/actuator/prometheus").text())
+                .containsPattern("cutover_replication_lag_seconds\\{[^}]*connection=\"orders-replica\"[^}]*} 0\\.0");
         assertThat(Api.step(done, "promote-replica").path("output").path("evidence").path("timingsMs").has("writable")).isTrue();
         assertThat(Api.step(done, "verify-orders").path("output").path("evidence").path("mismatches").size()).isZero();
         try (Connection app = PAIR.app("replica")) {

@@ -264,14 +264,13 @@ class MySqlEngineTests {
 
         assertThat(verify.execute(context).summary()).contains("2 tables (5 rows) identical");
 
-        // admins bypass read_only on MariaDB: a write straight into the replica is drift
-        PAIR.execute("replica", "UPDATE " + ReplicationPair.DATABASE + "." + drifted + " SET note = 'B' WHERE note = 'b'");
+        PAIR.writeIntoReplica("UPDATE " + ReplicationPair.DATABASE + "." + drifted + " SET note = 'B' WHERE note = 'b'");
 
         assertThatThrownBy(() -> verify.execute(context))
                 .isInstanceOf(StepFailedException.class)
                 .hasMessageContaining("1 of 2 tables differ")
                 .hasMessageContaining(drifted + ": same row count, different contents");
-        PAIR.execute("replica", "UPDATE " + ReplicationPair.DATABASE + "." + drifted + " SET note = 'b' WHERE note = 'B'");
+        PAIR.writeIntoReplica("UPDATE " + ReplicationPair.DATABASE + "." + drifted + " SET note = 'b' WHERE note = 'B'");
     }
 
     /** The write-freeze step type with only the MySQL engine, as the service would assemble it. */

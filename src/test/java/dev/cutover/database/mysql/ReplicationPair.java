@@ -88,6 +88,23 @@ final class ReplicationPair {
         }
     }
 
+    /** Writes straight into the replica, as drift would (MySQL 8 needs super_read_only lifted for it). */
+    void writeIntoReplica(String sql) throws SQLException {
+        try (MySqlServer replica = server("replica")) {
+            boolean superReadOnly = replica.flavor().hasSuperReadOnly();
+            if (superReadOnly) {
+                replica.execute("SET GLOBAL super_read_only = OFF");
+            }
+            try {
+                replica.execute(sql);
+            } finally {
+                if (superReadOnly) {
+                    replica.execute("SET GLOBAL super_read_only = ON");
+                }
+            }
+        }
+    }
+
     long count(String role, String table) throws SQLException {
         try (Connection connection = admin(role); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + DATABASE + "." + table)) {

@@ -1,0 +1,180 @@
+package dev.cutover.cutover;
+
+import dev.cutover.runbook.Runbook;
+import dev.cutover.runbook.RunbookPhase;
+import dev.cutover.runbook.RunbookStep;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * How long a runbook's cutover will take, from its rehearsals: every forward step that succeeded
+ * in a rehearsal cutover of the environment is timed from the event log (its last "started" to its
+ * "succeeded", so a retried or restarted step counts its final run; a manual gate counts the wait
+ * for its approver — that is cutover time too). Per step and per phase the median and the p90
+ * (nearest rank); in total the median and p90 of the rehearsals that ran every step, so the team
+ * knows whether the cutover fits its window. The time between phases (a person starting the next
+ * one) is not in the figures: the answer says so.
+ */
+@Component
+class RehearsalForecast {
+
+    private final JdbcClient jdbc;
+
+    RehearsalForecast(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record StepFigures(String phase, String stepId, String type, int samples, Double medianSeconds, Double p90Seconds,
+                       Double minSeconds, Double maxSeconds) {
+    }
+
+    record PhaseFigures(String phase, Double medianSeconds, Double p90Seconds) {
+    }
+
+    record RehearsalRun(String cutoverId, Instant createdAt, String state, int stepsTimed, boolean complete,
+                        double totalSeconds) {
+    }
+
+    record Total(int rehearsals, Double medianSeconds, Double p90Seconds, String basis) {
+    }
+
+    record Forecast(String runbook, String environment, int rehearsals, Total total, String window, Long windowSeconds,
+                    Boolean fits,
+                    List<PhaseFigures> phases, List<StepFigures> steps, List<RehearsalRun> rehearsalRuns, String note) {
+    }
+
+    private record Event(String cutoverId, String stepId, String outcome, Instant at) {
+    }
+
+    Forecast forecast(Runbook runbook, String environment, Duration window) {
+        Map<String, Instant> created = new LinkedHashMap<>();
+        Map<String, String> states = new HashMap<>();
+        jdbc.sql("SELECT id, state, created_at FROM cutover WHERE runbook = ? AND environment = ? AND rehearsal = TRUE "
+                        + "ORDER BY created_at")
+                .params(runbook.name(), environment)
+                .query((rs, n) -> {
+                    created.put(rs.getString(1), rs.getTimestamp(3).toInstant());
+                    states.put(rs.getString(1), rs.getString(2));
+                    return null;
+                }).list();
+        // cutover id -> step id -> seconds of its successful forward run
+        Map<String, Map<String, Double>> timed = new LinkedHashMap<>();
+        created.keySet().forEach(id -> timed.put(id, new HashMap<>()));
+        Map<String, Instant> lastStart = new HashMap<>();
+        for (Event event : events(runbook.name(), environment)) {
+            String key = event.cutoverId() + "/" + event.stepId();
+            if ("started".equals(event.outcome())) {
+                lastStart.put(key, event.at());
+            } else if (lastStart.containsKey(key) && timed.containsKey(event.cutoverId())) {
+                double seconds = Duration.between(lastStart.remove(key), event.at()).toMillis() / 1000.0;
+                timed.get(event.cutoverId()).put(event.stepId(), seconds);
+            }
+        }
+
+        List<StepFigures> steps = new ArrayList<>();
+        List<PhaseFigures> phases = new ArrayList<>();
+        for (RunbookPhase phase : runbook.phases()) {
+            List<Double> phaseTotals = new ArrayList<>();
+            for (String id : timed.keySet()) {
+                Map<String, Double> run = timed.get(id);
+                if (phase.steps().stream().allMatch(s -> run.containsKey(s.id()))) {
+                    phaseTotals.add(phase.steps().stream().mapToDouble(s -> run.get(s.id())).sum());
+                }
+            }
+            phases.add(new PhaseFigures(phase.name(), Percentiles.median(phaseTotals), Percentiles.p90(phaseTotals)));
+            for (RunbookStep step : phase.steps()) {
+                List<Double> samples = timed.values().stream().filter(run -> run.containsKey(step.id()))
+                        .map(run -> run.get(step.id())).toList();
+                steps.add(new StepFigures(phase.name(), step.id(), step.type(), samples.size(),
+                        Percentiles.median(samples), Percentiles.p90(samples), Percentiles.min(samples),
+                        Percentiles.max(samples)));
+            }
+        }
+
+        int stepCount = runbook.phases().stream().mapToInt(p -> p.steps().size()).sum();
+        List<RehearsalRun> runs = new ArrayList<>();
+        List<Double> completeTotals = new ArrayList<>();
+        timed.forEach((id, run) -> {
+            double total = run.values().stream().mapToDouble(Double::doubleValue).sum();
+            boolean complete = run.size() == stepCount;
+            if (complete) {
+                completeTotals.add(total);
+            }
+            runs.add(new RehearsalRun(id, created.get(id), states.get(id), run.size(), complete, round(total)));
+        });
+        Total total;
+        if (!completeTotals.isEmpty()) {
+            total = new Total(completeTotals.size(), Percentiles.median(completeTotals), Percentiles.p90(completeTotals),
+                    "rehearsals that ran every step");
+        } else if (steps.stream().allMatch(s -> s.samples() > 0) && !steps.isEmpty()) {
+            total = new Total(0, round(steps.stream().mapToDouble(StepFigures::medianSeconds).sum()),
+                    round(steps.stream().mapToDouble(StepFigures::p90Seconds).sum()),
+                    "sum over steps: no single rehearsal ran every step");
+        } else {
+            total = new Total(0, null, null, "not every step has been rehearsed yet");
+        }
+        Boolean fits = window == null || total.p90Seconds() == null ? null : total.p90Seconds() <= window.toSeconds();
+        String note = timed.isEmpty() ? "no rehearsal of " + runbook.name() + " in " + environment + " yet: create one "
+                + "with \"rehearsal\": true"
+                : "step times from the event log; time between phases (someone starting the next phase) is not included";
+        return new Forecast(runbook.name(), environment, timed.size(), total,
+                window == null ? null : dev.cutover.runbook.Durations.format(window),
+                window == null ? null : window.toSeconds(), fits, phases, steps, runs, note);
+    }
+
+    private List<Event> events(String runbook, String environment) {
+        return jdbc.sql("""
+                        SELECT e.cutover_id, e.step_id, e.outcome, e.occurred_at FROM cutover_event e
+                        JOIN cutover c ON c.id = e.cutover_id
+                        WHERE c.runbook = ? AND c.environment = ? AND c.rehearsal = TRUE
+                          AND e.action = 'step' AND e.outcome IN ('started', 'succeeded')
+                        ORDER BY e.id""")
+                .params(runbook, environment)
+                .query((rs, n) -> new Event(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant()))
+                .list();
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+
+    /** Median and nearest-rank percentiles of a handful of samples (a few rehearsals, not a stream). */
+    static final class Percentiles {
+
+        private Percentiles() {
+        }
+
+        static Double median(List<Double> samples) {
+            if (samples.isEmpty()) {
+                return null;
+            }
+            List<Double> sorted = samples.stream().sorted().toList();
+            int n = sorted.size();
+            return round(n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2);
+        }
+
+        static Double p90(List<Double> samples) {
+            if (samples.isEmpty()) {
+                return null;
+            }
+            List<Double> sorted = samples.stream().sorted().toList();
+            return round(sorted.get((int) Math.ceil(0.9 * sorted.size()) - 1));
+        }
+
+        static Double min(List<Double> samples) {
+            return samples.stream().min(Double::compare).map(RehearsalForecast::round).orElse(null);
+        }
+
+        static Double max(List<Double> samples) {
+            return samples.stream().max(Double::compare).map(RehearsalForecast::round).orElse(null);
+        }
+    }
+}

@@ -6,6 +6,7 @@ import dev.cutover.runbook.RunbookEntry;
 import dev.cutover.runbook.RunbookPhase;
 import dev.cutover.runbook.RunbookStep;
 import dev.cutover.step.Approval;
+import dev.cutover.step.StepOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -208,10 +209,13 @@ public class CutoverTransitions {
         return new Move(cutover, change(cutover, next, UnaryOperator.identity()));
     }
 
-    /** The actions legal now: the state's own, less rollback once a point of no return is passed. */
+    /**
+     * The actions legal now: the state's own, less rollback once a point of no return is passed —
+     * unless a completed step kept rollback lossless (reverse replication) and none gave that up.
+     */
     public Set<CutoverAction> allowedActions(Cutover cutover) {
         Set<CutoverAction> allowed = cutover.state().allowedActions();
-        if (allowed.contains(CutoverAction.ROLLBACK) && passedPointOfNoReturn(cutover).isPresent()) {
+        if (allowed.contains(CutoverAction.ROLLBACK) && rollbackWouldLoseWrites(cutover).isPresent()) {
             allowed.remove(CutoverAction.ROLLBACK);
         }
         return allowed;
@@ -225,6 +229,36 @@ public class CutoverTransitions {
         return runbooks.findValid(cutover.runbook()).orElseThrow(() -> CutoverProblems.unprocessable(
                 "Runbook unavailable", "Runbook '" + cutover.runbook() + "' of cutover " + cutover.id()
                         + " is missing or invalid now; fix the file and reload."));
+    }
+
+    /** Why a rollback now would lose writes, if it would; read from the completed steps' evidence. */
+    private Optional<String> rollbackWouldLoseWrites(Cutover cutover) {
+        Optional<String> phase = passedPointOfNoReturn(cutover);
+        if (phase.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> kept = new ArrayList<>();
+        List<String> lost = new ArrayList<>();
+        for (CutoverStep step : steps.findByCutover(cutover.id())) {
+            if (step.state() != StepState.SUCCEEDED || step.output() == null) {
+                continue;
+            }
+            JsonNode evidence = json.readTree(step.output()).path("evidence");
+            JsonNode lossless = evidence.path(StepOutcome.LOSSLESS_ROLLBACK);
+            if (lossless.isBoolean() && lossless.asBoolean()) {
+                kept.add(step.stepId());
+            } else if (lossless.isBoolean()) {
+                lost.add(step.stepId() + (evidence.has(StepOutcome.ROLLBACK_WOULD_LOSE)
+                        ? " (" + evidence.path(StepOutcome.ROLLBACK_WOULD_LOSE).asString() + ")" : ""));
+            }
+        }
+        if (!kept.isEmpty() && lost.isEmpty()) {
+            return Optional.empty();
+        }
+        String because = lost.isEmpty()
+                ? "writes may have landed on the target and no step set up reverse replication, so a rollback would lose them"
+                : "a rollback would lose " + String.join("; ", lost);
+        return Optional.of("phase " + phase.get() + " is a point of no return: " + because);
     }
 
     private Optional<String> passedPointOfNoReturn(Cutover cutover) {
@@ -262,10 +296,7 @@ public class CutoverTransitions {
         Set<CutoverAction> allowed = allowedActions(cutover);
         if (!allowed.contains(action)) {
             String why = action == CutoverAction.ROLLBACK && cutover.state().allows(action)
-                    ? passedPointOfNoReturn(cutover).map(phase -> "phase " + phase + " is a point of no return: writes "
-                            + "may have landed on the target, and no reverse replication is set up, so a rollback would "
-                            + "lose them").orElse(null)
-                    : null;
+                    ? rollbackWouldLoseWrites(cutover).orElse(null) : null;
             throw CutoverProblems.illegalTransition(cutover, action, allowed, why);
         }
     }

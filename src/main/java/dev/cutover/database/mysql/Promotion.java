@@ -105,6 +105,11 @@ final class Promotion {
             evidence.put("repointed", repointed);
             mark("repointed");
             evidence.put("timingsMs", timings);
+            evidence.put(StepOutcome.LOSSLESS_ROLLBACK, reverse);
+            if (!reverse) {
+                evidence.put(StepOutcome.ROLLBACK_WOULD_LOSE, "every write made on " + replicaName + " after its promotion "
+                        + "(no reverse replication to " + sourceName + ")");
+            }
             return StepOutcome.succeeded(replicaName + " promoted after " + timings.get("writable") + "ms"
                     + (reverse ? "; " + sourceName + " replicates from it (reverse replication)" : "")
                     + (repointed.isEmpty() ? "" : "; repointed " + String.join(", ", repoint)), evidence());

@@ -6,7 +6,6 @@ import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ class MySqlCutoverTests extends ServiceTest {
         String qualified = ReplicationPair.DATABASE + "." + table;
         PAIR.execute("source", "INSERT INTO " + qualified + " (note, amount) VALUES ('first', 10.00), ('second', 20.00)");
         Files.writeString(RUNBOOKS.work().resolve("mysql-password"), PAIR.peers.password());
-        RUNBOOKS.add("mysql-cutover.yaml", runbook(qualified));
+        RUNBOOKS.add("mysql-cutover.yaml", runbook("mysql-cutover", qualified, true));
         api.post("operator", "/api/runbooks/reload", "");
         String id = createCutover("mysql-cutover");
 
@@ -70,11 +69,32 @@ class MySqlCutoverTests extends ServiceTest {
                 .doesNotContain("password\":\"" + PAIR.peers.password());
     }
 
-    private static String runbook(String table) throws SQLException {
+    @Test
+    void withoutReverseReplicationRollbackPastThePointOfNoReturnIsRefusedSayingWhatWouldBeLost() throws Exception {
+        PAIR.createAppUser();
+        String qualified = ReplicationPair.DATABASE + "." + PAIR.createTable("one_way");
+        Files.writeString(RUNBOOKS.work().resolve("mysql-password"), PAIR.peers.password());
+        RUNBOOKS.add("mysql-one-way.yaml", runbook("mysql-one-way", qualified, false));
+        api.post("operator", "/api/runbooks/reload", "");
+        String id = createCutover("mysql-one-way");
+        api.post("operator", "/api/cutovers/" + id + "/phases/database-failover/start", null);
+        JsonNode done = api.awaitCutover(id, c -> !c.path("state").asString().equals("RUNNING"), 60);
+        assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("COMPLETED");
+        assertThat(done.path("allowedActions").toString()).doesNotContain("rollback");
+
+        Api.Answer refused = api.post("approver", "/api/cutovers/" + id + "/rollback", null);
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body().path("detail").asString())
+                .contains("database-failover is a point of no return")
+                .contains("every write made on orders-replica after its promotion (no reverse replication to orders-source)");
+    }
+
+    private static String runbook(String name, String table, boolean reverse) {
         Map<String, String> source = PAIR.settings("source");
         Map<String, String> replica = PAIR.settings("replica");
         return """
-                name: mysql-cutover
+                name: %s
                 description: MySQL failover against the test stack's MariaDB pair
                 environments:
                   local:
@@ -85,6 +105,7 @@ class MySqlCutoverTests extends ServiceTest {
                                         replicationUser: %s, replicationPassword: "%s", replicationHost: "%s", replicationPort: "%s" }
                 phases:
                   - name: database-failover
+                    pointOfNoReturn: true
                     steps:
                       - id: freeze-writes
                         type: write-freeze
@@ -94,15 +115,15 @@ class MySqlCutoverTests extends ServiceTest {
                         with: { replica: orders-replica, source: orders-source, maxLag: 1s, interval: 100ms, consecutive: 3 }
                       - id: promote-replica
                         type: mysql-promote
-                        with: { source: orders-source, replica: orders-replica, endSessionsOf: [%s] }
+                        with: { source: orders-source, replica: orders-replica, endSessionsOf: [%s], reverseReplication: %s }
                       - id: verify-orders
                         type: mysql-verify
                         with: { source: orders-source, target: orders-replica, databases: [%s], tables: [%s] }
-                """.formatted(
+                """.formatted(name,
                 source.get("url"), source.get("user"), source.get("replicationUser"), source.get("replicationPassword"),
                 source.get("replicationHost"), source.get("replicationPort"),
                 replica.get("url"), replica.get("user"), replica.get("replicationUser"), replica.get("replicationPassword"),
                 replica.get("replicationHost"), replica.get("replicationPort"),
-                ReplicationPair.APP_USER, ReplicationPair.APP_USER, ReplicationPair.DATABASE, table);
+                ReplicationPair.APP_USER, ReplicationPair.APP_USER, reverse, ReplicationPair.DATABASE, table);
     }
 }

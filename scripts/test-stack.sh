@@ -5,7 +5,7 @@
 #   scripts/test-stack.sh down    stop what `up` started (by pid file), idempotent
 #   scripts/test-stack.sh status  show what is running; exit 0 when the whole stack is healthy, 3 otherwise
 #   scripts/test-stack.sh env     print the env lines of the running stack
-#   scripts/test-stack.sh install install MariaDB (apt-get, when absent) and fetch the S3Mock jar
+#   scripts/test-stack.sh install install MariaDB and BIND (apt-get, when absent) and fetch the S3Mock jar
 #
 # Everything listens on 127.0.0.1 and lives in the state dir
 # ${CUTOVER_TEST_STACK_DIR:-<repo>/.test-stack}:
@@ -14,8 +14,10 @@
 #     User cutover/cutover has ALL PRIVILEGES WITH GRANT OPTION; database cutover_test.
 #     The replica runs with read_only=ON, like a real replica (admins such as cutover still write).
 #   - S3Mock (com.adobe.testing:s3mock exec jar) as a child JVM, plain HTTP.
+#   - BIND 9 (Debian `bind9`) authoritative for the zone cutover.test., UDP and TCP, no recursion;
+#     RFC 2136 dynamic updates allowed with a TSIG key (hmac-sha256) made fresh on every `up`.
 # Progress goes to stderr, env lines to stdout and to <state dir>/env.
-# Ports: 13306 (source), 13307 (replica), 19090 (S3) when free, otherwise random free ports.
+# Ports: 13306 (source), 13307 (replica), 19090 (S3), 15353 (DNS) when free, otherwise random free ports.
 # Each fresh `up` starts from empty datadirs; `down` keeps logs and data for post-mortems.
 set -euo pipefail
 
@@ -35,6 +37,10 @@ REPL_PASSWORD=replicator
 PREFERRED_SOURCE_PORT=13306
 PREFERRED_REPLICA_PORT=13307
 PREFERRED_S3_PORT=19090
+PREFERRED_DNS_PORT=15353
+DNS_ZONE=cutover.test.
+DNS_TSIG_NAME=cutover-test-key.
+DNS_TSIG_ALGORITHM=hmac-sha256
 START_TIMEOUT=${CUTOVER_TEST_STACK_TIMEOUT:-60}
 
 PID_DIR="$STATE_DIR/pids"
@@ -87,6 +93,33 @@ ensure_mariadb() {
   [ -n "$(mariadbd_bin)" ] || die "mariadbd still not found after apt-get install"
 }
 
+named_bin() { command -v named 2>/dev/null || true; }
+
+ensure_bind() {
+  if [ -n "$(named_bin)" ] && command -v dig >/dev/null 2>&1; then
+    return
+  fi
+  log "BIND not installed: installing bind9 and bind9-dnsutils with apt-get"
+  # Keep the package's postinst from starting the system named: we run our own server.
+  local created_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+    as_root chmod 755 /usr/sbin/policy-rc.d
+    created_policy=1
+  fi
+  local rc=0
+  {
+    as_root apt-get update -q &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q bind9 bind9-dnsutils
+  } >"$STATE_DIR/apt-install-bind.log" 2>&1 || rc=$?
+  if [ "$created_policy" -eq 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; fi
+  if [ "$rc" -ne 0 ]; then
+    tail -n 30 "$STATE_DIR/apt-install-bind.log" >&2 || true
+    die "apt-get install bind9 bind9-dnsutils failed (log: $STATE_DIR/apt-install-bind.log)"
+  fi
+  [ -n "$(named_bin)" ] || die "named still not found after apt-get install"
+}
+
 java_bin() {
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then echo "$JAVA_HOME/bin/java"
   elif command -v java >/dev/null 2>&1; then command -v java
@@ -114,11 +147,13 @@ ensure_s3mock_jar() {
 
 # --- ports ----------------------------------------------------------------------------------
 
-# Sets SOURCE_PORT, REPLICA_PORT, S3_PORT: the preferred ports when free, else free random ones.
+# Sets SOURCE_PORT, REPLICA_PORT, S3_PORT, DNS_PORT: the preferred ports when free (TCP and UDP),
+# else free random ones.
 pick_ports() {
   local ports
   if command -v python3 >/dev/null 2>&1; then
-    ports=$(python3 - "$PREFERRED_SOURCE_PORT" "$PREFERRED_REPLICA_PORT" "$PREFERRED_S3_PORT" <<'EOF'
+    ports=$(python3 - "$PREFERRED_SOURCE_PORT" "$PREFERRED_REPLICA_PORT" "$PREFERRED_S3_PORT" \
+        "$PREFERRED_DNS_PORT" <<'EOF'
 import socket, sys
 held, chosen = [], []
 for preferred in sys.argv[1:]:
@@ -132,8 +167,16 @@ for preferred in sys.argv[1:]:
         except OSError:
             s.close()
             continue
-        held.append(s)  # keep it bound so the next pick cannot return the same port
-        chosen.append(str(s.getsockname()[1]))
+        port = s.getsockname()[1]
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # DNS listens on UDP as well
+        try:
+            u.bind(("127.0.0.1", port))
+        except OSError:
+            s.close()
+            u.close()
+            continue
+        held += [s, u]  # keep them bound so the next pick cannot return the same port
+        chosen.append(str(port))
         break
 print(" ".join(chosen))
 EOF
@@ -142,7 +185,7 @@ EOF
     # No python3: a port is taken when something accepts connections on it.
     local preferred port taken=" " i
     ports=""
-    for preferred in "$PREFERRED_SOURCE_PORT" "$PREFERRED_REPLICA_PORT" "$PREFERRED_S3_PORT"; do
+    for preferred in "$PREFERRED_SOURCE_PORT" "$PREFERRED_REPLICA_PORT" "$PREFERRED_S3_PORT" "$PREFERRED_DNS_PORT"; do
       port=$preferred
       for i in $(seq 1 200); do
         if [[ "$taken" != *" $port "* ]] && ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
@@ -152,8 +195,8 @@ EOF
       ports="$ports $port"
     done
   fi
-  read -r SOURCE_PORT REPLICA_PORT S3_PORT <<<"$ports"
-  [ -n "$S3_PORT" ] || die "could not find free ports"
+  read -r SOURCE_PORT REPLICA_PORT S3_PORT DNS_PORT <<<"$ports"
+  [ -n "$DNS_PORT" ] || die "could not find free ports"
 }
 
 # --- processes ------------------------------------------------------------------------------
@@ -356,10 +399,89 @@ wait_s3mock() { # port
   done
 }
 
+# --- BIND (RFC 2136 dynamic updates) ------------------------------------------------------
+
+# The zone as the tests find it after `up`; dynamic updates change it (journal in the state dir).
+write_zone() { # file
+  cat >"$1" <<EOF
+\$ORIGIN $DNS_ZONE
+\$TTL 3600
+@        IN SOA  ns.$DNS_ZONE hostmaster.$DNS_ZONE ( 1 3600 600 86400 60 )
+@        IN NS   ns.$DNS_ZONE
+ns       IN A    127.0.0.1
+www      IN A    192.0.2.10
+api      IN A    192.0.2.20
+api      IN A    192.0.2.21
+app  300 IN CNAME app-lb.gcp.example.
+info     IN TXT  "cutover test zone"
+EOF
+}
+
+start_named() { # port
+  local port=$1 dir="$STATE_DIR/dns" secret
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  secret=$(head -c 32 /dev/urandom | base64)
+  printf '%s\n' "$secret" >"$dir/tsig.secret"
+  write_zone "$dir/zone.db"
+  cat >"$dir/named.conf" <<EOF
+// Generated by scripts/test-stack.sh: authoritative-only BIND for tests, loopback only.
+options {
+    directory "$dir";
+    listen-on port $port { 127.0.0.1; };
+    listen-on-v6 { none; };
+    pid-file none;
+    session-keyfile "$dir/session.key";
+    managed-keys-directory "$dir";
+    recursion no;
+    dnssec-validation no;
+    notify no;
+    allow-query { 127.0.0.1; };
+    allow-transfer { none; };
+};
+controls { };
+key "$DNS_TSIG_NAME" { algorithm $DNS_TSIG_ALGORITHM; secret "$secret"; };
+logging {
+    channel to_file { file "$LOG_DIR/named.log"; severity info; print-time yes; print-category yes; };
+    category default { to_file; };
+    category update { to_file; };
+};
+zone "$DNS_ZONE" {
+    type primary;
+    file "$dir/zone.db";
+    journal "$dir/zone.db.jnl";
+    allow-update { key "$DNS_TSIG_NAME"; };
+};
+EOF
+  # -f: foreground, so the pid we record is named's own. As root named stays root (no -u).
+  nohup "$(named_bin)" -f -4 -c "$dir/named.conf" -n 1 \
+      </dev/null >>"$LOG_DIR/named.out" 2>&1 9>&- &
+  echo $! >"$PID_DIR/named.pid"
+  disown $!
+}
+
+dns_soa() { # port -> the zone's SOA serial as the server answers it, or nothing
+  dig @127.0.0.1 -p "$1" +time=1 +tries=1 +short SOA "$DNS_ZONE" 2>/dev/null | awk '{print $3}'
+}
+
+wait_named() { # port
+  local port=$1 pid deadline
+  pid=$(read_pid named)
+  deadline=$(( $(date +%s) + START_TIMEOUT ))
+  until [ -n "$(dns_soa "$port")" ]; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 30 "$LOG_DIR/named.out" "$LOG_DIR/named.log" >&2 || true
+      die "named exited during startup (logs: $LOG_DIR/named.out, $LOG_DIR/named.log)"
+    fi
+    [ "$(date +%s)" -lt "$deadline" ] || die "named not answering on port $port after ${START_TIMEOUT}s"
+    sleep 0.1
+  done
+}
+
 # --- commands -------------------------------------------------------------------------------
 
 load_ports() {
-  SOURCE_PORT="" REPLICA_PORT="" S3_PORT=""
+  SOURCE_PORT="" REPLICA_PORT="" S3_PORT="" DNS_PORT=""
   # shellcheck disable=SC1090
   [ -s "$PORTS_FILE" ] && . "$PORTS_FILE"
   return 0
@@ -374,6 +496,12 @@ export CUTOVER_TEST_MYSQL_PASSWORD=$DB_PASSWORD
 export CUTOVER_TEST_MYSQL_SOURCE_PORT=$SOURCE_PORT
 export CUTOVER_TEST_MYSQL_REPLICA_PORT=$REPLICA_PORT
 export CUTOVER_TEST_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
+export CUTOVER_TEST_DNS_SERVER=127.0.0.1
+export CUTOVER_TEST_DNS_PORT=$DNS_PORT
+export CUTOVER_TEST_DNS_ZONE=$DNS_ZONE
+export CUTOVER_TEST_DNS_TSIG_NAME=$DNS_TSIG_NAME
+export CUTOVER_TEST_DNS_TSIG_ALGORITHM=$DNS_TSIG_ALGORITHM
+export CUTOVER_TEST_DNS_TSIG_SECRET=$(cat "$STATE_DIR/dns/tsig.secret")
 EOF
 }
 
@@ -381,7 +509,7 @@ EOF
 check_stack() {
   local healthy=0 name pid state
   load_ports
-  for name in mariadb-source mariadb-replica s3mock; do
+  for name in mariadb-source mariadb-replica s3mock named; do
     pid=$(read_pid "$name")
     if [ -n "$pid" ] && pid_alive "$pid"; then state="running (pid $pid)"
     elif [ -n "$pid" ]; then state="dead (stale pid $pid)"; healthy=1
@@ -391,6 +519,7 @@ check_stack() {
       mariadb-source)  printf '%-16s %-28s 127.0.0.1:%s' "$name" "$state" "${SOURCE_PORT:-?}" ;;
       mariadb-replica) printf '%-16s %-28s 127.0.0.1:%s' "$name" "$state" "${REPLICA_PORT:-?}" ;;
       s3mock)          printf '%-16s %-28s http://127.0.0.1:%s' "$name" "$state" "${S3_PORT:-?}" ;;
+      named)           printf '%-16s %-28s 127.0.0.1:%s (udp+tcp)' "$name" "$state" "${DNS_PORT:-?}" ;;
     esac
     if [ "${state%% *}" = running ]; then
       case "$name" in
@@ -408,6 +537,11 @@ check_stack() {
           code=$(http_status "$S3_PORT" /)
           printf '  GET / -> %s' "${code:-no answer}"
           [ "$code" = 200 ] || healthy=1 ;;
+        named)
+          local serial
+          serial=$(dns_soa "$DNS_PORT")
+          printf '  SOA %s serial %s' "$DNS_ZONE" "${serial:-NOT ANSWERING}"
+          [ -n "$serial" ] || healthy=1 ;;
       esac
     fi
     printf '\n'
@@ -417,6 +551,7 @@ check_stack() {
 }
 
 cmd_down() {
+  stop_one named
   stop_one s3mock
   stop_one mariadb-replica
   stop_one mariadb-source
@@ -439,6 +574,7 @@ cmd_up() {
   # A failed `up` stops whatever it had started (logs stay in the state dir).
   trap 'log "up failed: stopping what was started; logs in $LOG_DIR"; STOP_WAIT=5 cmd_down' EXIT
   ensure_mariadb
+  ensure_bind
   ensure_s3mock_jar
   mkdir -p "$PID_DIR"
   rm -rf "$LOG_DIR.prev"
@@ -446,10 +582,13 @@ cmd_up() {
   mkdir -p "$LOG_DIR"
 
   pick_ports
-  printf 'SOURCE_PORT=%s\nREPLICA_PORT=%s\nS3_PORT=%s\n' "$SOURCE_PORT" "$REPLICA_PORT" "$S3_PORT" >"$PORTS_FILE"
+  printf 'SOURCE_PORT=%s\nREPLICA_PORT=%s\nS3_PORT=%s\nDNS_PORT=%s\n' "$SOURCE_PORT" "$REPLICA_PORT" "$S3_PORT" \
+      "$DNS_PORT" >"$PORTS_FILE"
 
   log "starting S3Mock $S3MOCK_VERSION on 127.0.0.1:$S3_PORT"
   start_s3mock "$S3_PORT"
+  log "starting named (BIND, zone $DNS_ZONE, TSIG key $DNS_TSIG_NAME) on 127.0.0.1:$DNS_PORT"
+  start_named "$DNS_PORT"
   log "starting MariaDB source on 127.0.0.1:$SOURCE_PORT and replica on 127.0.0.1:$REPLICA_PORT"
   install_mariadb source 1 "$SOURCE_PORT" & local install_source=$!
   install_mariadb replica 2 "$REPLICA_PORT" & local install_replica=$!
@@ -461,6 +600,8 @@ cmd_up() {
   wait_mariadb replica
   log "MariaDB source and replica answering"
   setup_replication "$SOURCE_PORT" "$REPLICA_PORT"
+  wait_named "$DNS_PORT"
+  log "named answering on 127.0.0.1:$DNS_PORT"
   wait_s3mock "$S3_PORT"
   log "S3Mock answering on http://127.0.0.1:$S3_PORT"
 
@@ -498,8 +639,10 @@ main() {
       exec 9>"$STATE_DIR/.lock"
       flock -w 300 9 || die "could not lock $STATE_DIR/.lock"
       ensure_mariadb
+      ensure_bind
       ensure_s3mock_jar
-      log "installed: $("$(mariadbd_bin)" --version | tr -s " "); S3Mock $S3MOCK_VERSION jar in $STATE_DIR/lib" ;;
+      log "installed: $("$(mariadbd_bin)" --version | tr -s " "); $("$(named_bin)" -v);" \
+          "S3Mock $S3MOCK_VERSION jar in $STATE_DIR/lib" ;;
     status) cmd_status ;;
     env) cmd_env ;;
     *) echo "usage: $0 up|down|status|env|install" >&2; exit 2 ;;

@@ -29,10 +29,12 @@ import org.testcontainers.utility.DockerImageName;
  * <ol>
  * <li>endpoints given by environment variables (or system properties of the same name):
  * {@code CUTOVER_TEST_MYSQL_SOURCE_URL}, {@code CUTOVER_TEST_MYSQL_REPLICA_URL},
- * {@code CUTOVER_TEST_MYSQL_USER}, {@code CUTOVER_TEST_MYSQL_PASSWORD}, {@code CUTOVER_TEST_S3_ENDPOINT};</li>
+ * {@code CUTOVER_TEST_MYSQL_USER}, {@code CUTOVER_TEST_MYSQL_PASSWORD}, {@code CUTOVER_TEST_S3_ENDPOINT},
+ * {@code CUTOVER_TEST_DNS_*};</li>
  * <li>Testcontainers when Docker is available: MySQL 8.4 source + replica with GTID replication, S3Mock;</li>
  * <li>otherwise {@code scripts/test-stack.sh up} (MariaDB source + replica with GTID replication, S3Mock
- * as a child process on loopback), once per JVM. The stack stays up after the JVM exits so the next run
+ * as a child process, BIND with a TSIG key on loopback), once per JVM. The DNS server always comes from
+ * the environment or the script (no container image is set up for it). The stack stays up after the JVM exits so the next run
  * reuses it; {@code scripts/test-stack.sh down} stops it (CI's {@code .ci/run} does).</li>
  * </ol>
  * {@code CUTOVER_TEST_PEERS=script} skips the Docker check. A peer that cannot be had is a test failure,
@@ -71,12 +73,33 @@ public final class TestPeers {
         }
     }
 
+    /**
+     * An authoritative DNS server for {@code zone} that accepts RFC 2136 updates signed with the TSIG key.
+     * {@link #toString()} leaves out the secret.
+     */
+    public record DnsServer(String host, int port, String zone, String tsigName, String tsigAlgorithm,
+                            String tsigSecret) {
+
+        @Override
+        public String toString() {
+            return "DnsServer[" + host + ":" + port + ", zone " + zone + ", TSIG " + tsigName + " (" + tsigAlgorithm + ")]";
+        }
+    }
+
     static final String SOURCE_URL = "CUTOVER_TEST_MYSQL_SOURCE_URL";
     static final String REPLICA_URL = "CUTOVER_TEST_MYSQL_REPLICA_URL";
     static final String USER = "CUTOVER_TEST_MYSQL_USER";
     static final String PASSWORD = "CUTOVER_TEST_MYSQL_PASSWORD";
     static final String S3_ENDPOINT = "CUTOVER_TEST_S3_ENDPOINT";
     static final String STACK_DIR = "CUTOVER_TEST_STACK_DIR";
+    static final String DNS_SERVER = "CUTOVER_TEST_DNS_SERVER";
+    static final String DNS_PORT = "CUTOVER_TEST_DNS_PORT";
+    static final String DNS_ZONE = "CUTOVER_TEST_DNS_ZONE";
+    static final String DNS_TSIG_NAME = "CUTOVER_TEST_DNS_TSIG_NAME";
+    static final String DNS_TSIG_ALGORITHM = "CUTOVER_TEST_DNS_TSIG_ALGORITHM";
+    static final String DNS_TSIG_SECRET = "CUTOVER_TEST_DNS_TSIG_SECRET";
+    private static final List<String> DNS_SETTINGS = List.of(DNS_SERVER, DNS_PORT, DNS_ZONE, DNS_TSIG_NAME,
+            DNS_TSIG_ALGORITHM, DNS_TSIG_SECRET);
     static final String PEERS_MODE = "CUTOVER_TEST_PEERS";
 
     private static final String DATABASE = "cutover_test";
@@ -88,6 +111,7 @@ public final class TestPeers {
 
     private static MySqlPair mariaDb;
     private static URI s3Endpoint;
+    private static DnsServer dnsServer;
     private static Boolean dockerAvailable;
     private static Map<String, String> scriptEnv;
     private static RuntimeException scriptFailure;
@@ -109,6 +133,39 @@ public final class TestPeers {
             s3Endpoint = findS3Endpoint();
         }
         return s3Endpoint;
+    }
+
+    /** BIND on loopback from {@code scripts/test-stack.sh}, or the server the CUTOVER_TEST_DNS_* variables name. */
+    public static synchronized DnsServer dnsServer() {
+        if (dnsServer == null) {
+            dnsServer = findDnsServer();
+        }
+        return dnsServer;
+    }
+
+    private static DnsServer findDnsServer() {
+        List<String> given = DNS_SETTINGS.stream().filter(name -> setting(name) != null).toList();
+        Map<String, String> env;
+        if (!given.isEmpty()) {
+            if (given.size() != DNS_SETTINGS.size()) {
+                throw missing("DNS server", String.join(", ", DNS_SETTINGS) + " must be set together (only "
+                        + String.join(", ", given) + " are)", null);
+            }
+            env = new LinkedHashMap<>();
+            for (String name : DNS_SETTINGS) {
+                env.put(name, setting(name));
+            }
+        } else {
+            env = scriptEnv();
+        }
+        try {
+            return new DnsServer(required(env, DNS_SERVER), Integer.parseInt(required(env, DNS_PORT)),
+                    required(env, DNS_ZONE), required(env, DNS_TSIG_NAME), required(env, DNS_TSIG_ALGORITHM),
+                    required(env, DNS_TSIG_SECRET));
+        }
+        catch (NumberFormatException ex) {
+            throw missing("DNS server", DNS_PORT + " is not a port number", ex);
+        }
     }
 
     private static MySqlPair findMySqlPair() {

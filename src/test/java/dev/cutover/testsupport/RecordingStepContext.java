@@ -46,6 +46,7 @@ public final class RecordingStepContext implements StepContext {
     private final BlockingQueue<Approval> approvals = new LinkedBlockingQueue<>();
     private final Map<String, ResolvedConnection> connections = new LinkedHashMap<>();
     private volatile boolean stopRequested;
+    private String stepId = "test-step";
     private Duration timeout = Duration.ofMinutes(1);
 
     public RecordingStepContext(Map<String, Object> with) {
@@ -87,6 +88,12 @@ public final class RecordingStepContext implements StepContext {
     /** Replaces the step's {@code with:} values, e.g. to run the rollback of the same step with other values. */
     public RecordingStepContext with(String name, Object value) {
         with.put(name, value);
+        return this;
+    }
+
+    /** Another step id than {@code test-step}, for step types that keep state per step. */
+    public RecordingStepContext stepId(String stepId) {
+        this.stepId = stepId;
         return this;
     }
 
@@ -148,7 +155,7 @@ public final class RecordingStepContext implements StepContext {
 
     @Override
     public String stepId() {
-        return "test-step";
+        return stepId;
     }
 
     @Override

@@ -1,0 +1,183 @@
+package dev.cutover.dns.rfc2136;
+
+import dev.cutover.dns.ChangeReceipt;
+import dev.cutover.dns.DnsException;
+import dev.cutover.dns.DnsNames;
+import dev.cutover.dns.DnsSwitch;
+import dev.cutover.dns.InSyncWait;
+import dev.cutover.dns.RecordChange;
+import dev.cutover.dns.RecordKey;
+import dev.cutover.dns.RecordSet;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/**
+ * RFC 2136 dynamic updates (BIND, Knot, PowerDNS, Windows DNS...) with dnsjava: one update message
+ * per change, TSIG-signed, sent over TCP to the zone's primary, which is also asked (by a query) for
+ * the records before and after. In sync means the primary answers exactly what was sent; its SOA
+ * serial afterwards is the change id. Secondaries catch up by NOTIFY/IXFR, outside this switch.
+ */
+public final class Rfc2136DnsSwitch implements DnsSwitch {
+
+    private final Rfc2136Settings settings;
+    private final SimpleResolver resolver;
+    private final Name zone;
+
+    public Rfc2136DnsSwitch(Rfc2136Settings settings) {
+        this.settings = settings;
+        this.zone = name(DnsNames.absolute(settings.zone()));
+        this.resolver = new SimpleResolver(new InetSocketAddress(settings.server(), settings.port()));
+        resolver.setTCP(true); // answers of any size, and updates are never truncated
+        resolver.setTimeout(settings.queryTimeout());
+        if (settings.tsigName() != null) {
+            try {
+                resolver.setTSIGKey(new TSIG(settings.tsigAlgorithm(), settings.tsigName(), settings.tsigSecret()));
+            } catch (RuntimeException e) {
+                // dnsjava's message may quote the secret; say what is wrong without it.
+                throw new DnsException("TSIG key " + settings.tsigName() + " (" + settings.tsigAlgorithm()
+                        + ") is not usable: check the algorithm name and that the secret is base64");
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> zone() {
+        return Optional.of(zone.toString());
+    }
+
+    @Override
+    public Optional<RecordSet> read(RecordKey key) {
+        return resolve(key);
+    }
+
+    @Override
+    public Optional<RecordSet> resolve(RecordKey key) {
+        Message response = send(Message.newQuery(Record.newRecord(name(key.name()), type(key.type()), DClass.IN)),
+                "query " + key);
+        int rcode = response.getRcode();
+        if (rcode == Rcode.NXDOMAIN) {
+            return Optional.empty();
+        }
+        if (rcode != Rcode.NOERROR) {
+            throw new DnsException(settings.server() + " answered " + Rcode.string(rcode) + " to a query for " + key);
+        }
+        // Only the set itself: a query for A at a CNAME answers the CNAME (and what it points to).
+        List<Record> records = response.getSection(Section.ANSWER).stream()
+                .filter(r -> r.getType() == type(key.type()) && r.getName().equals(name(key.name()))).toList();
+        if (records.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RecordSet(key.name(), key.type(), records.get(0).getTTL(),
+                records.stream().map(Record::rdataToString).toList()));
+    }
+
+    @Override
+    public ChangeReceipt apply(RecordChange change, InSyncWait wait) {
+        InSyncWait.Clock clock = wait.start(settings.pollEvery());
+        Update update = new Update(zone);
+        try {
+            for (RecordSet set : change.deletions()) {
+                update.delete(name(set.name()), type(set.type()));
+            }
+            for (RecordSet set : change.upserts()) {
+                update.delete(name(set.name()), type(set.type())); // replace the whole set, like UPSERT
+                for (String value : set.values()) {
+                    update.add(name(set.name()), type(set.type()), set.ttlSeconds(), value);
+                }
+            }
+        } catch (IOException e) {
+            throw new DnsException("cannot build the update (" + change.describe() + "): " + e.getMessage(), e);
+        }
+        Message response = send(update, "update " + change.describe());
+        if (response.getRcode() != Rcode.NOERROR) {
+            throw new DnsException(settings.server() + " refused the update (" + change.describe() + "): "
+                    + Rcode.string(response.getRcode()) + refusalHint(response.getRcode()));
+        }
+        while (!visible(change)) {
+            clock.notYet("update " + change.describe() + " on " + settings.server());
+        }
+        return clock.inSync("soa-serial-" + serial(), "NOERROR");
+    }
+
+    @Override
+    public String describe() {
+        return settings.toString();
+    }
+
+    @Override
+    public void close() {
+        // SimpleResolver keeps no connection between messages.
+    }
+
+    private boolean visible(RecordChange change) {
+        for (RecordSet deleted : change.deletions()) {
+            if (change.upserts().stream().noneMatch(set -> set.key().equals(deleted.key()))
+                    && resolve(deleted.key()).isPresent()) {
+                return false;
+            }
+        }
+        return change.upserts().stream().allMatch(set -> resolve(set.key()).equals(Optional.of(set)));
+    }
+
+    private long serial() {
+        Message response = send(Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN)), "query SOA " + zone);
+        return response.getSection(Section.ANSWER).stream().filter(SOARecord.class::isInstance)
+                .map(r -> ((SOARecord) r).getSerial()).findFirst().orElse(-1L);
+    }
+
+    private Message send(Message message, String what) {
+        Message response;
+        try {
+            response = resolver.send(message);
+        } catch (IOException e) {
+            throw new DnsException("no answer from " + settings.server() + ":" + settings.port() + " to " + what + ": "
+                    + e.getMessage(), e);
+        }
+        if (response.getRcode() == Rcode.NOTAUTH) {
+            throw new DnsException(settings.server() + " answered NOTAUTH to " + what + refusalHint(Rcode.NOTAUTH));
+        }
+        if (settings.tsigName() != null && response.isSigned() && !response.isVerified()) {
+            throw new DnsException("the answer of " + settings.server() + " to " + what + " failed TSIG verification");
+        }
+        return response;
+    }
+
+    private static String refusalHint(int rcode) {
+        return switch (rcode) {
+            case Rcode.NOTAUTH -> " (TSIG key unknown to the server, wrong secret, or clock skew)";
+            case Rcode.REFUSED -> " (the server does not allow this key or address to update the zone)";
+            case Rcode.NOTZONE -> " (a record name is outside the zone)";
+            default -> "";
+        };
+    }
+
+    private static Name name(String absolute) {
+        try {
+            return Name.fromString(absolute);
+        } catch (TextParseException e) {
+            throw new DnsException("'" + absolute + "' is not a valid DNS name", e);
+        }
+    }
+
+    private static int type(String type) {
+        int value = Type.value(type);
+        if (value < 0) {
+            throw new DnsException("unknown DNS record type " + type);
+        }
+        return value;
+    }
+}

@@ -43,8 +43,14 @@ class PhaseLauncher {
     private static final String CUTOVER_ID = "cutoverId";
     private static final EnumSet<CutoverState> PHASE_ACTIVE =
             EnumSet.of(CutoverState.RUNNING, CutoverState.AWAITING_APPROVAL, CutoverState.PAUSING);
-    private static final EnumSet<StepState> UNDOABLE =
-            EnumSet.of(StepState.SUCCEEDED, StepState.ROLLING_BACK, StepState.ROLLBACK_FAILED, StepState.ROLLED_BACK);
+    /**
+     * Every step that started: a step that failed, was stopped or was cut off by a crash may have
+     * taken effect in part (a DNS record changed, then its check failed), so its inverse runs too;
+     * inverses are written to be harmless when there is nothing to undo.
+     */
+    private static final EnumSet<StepState> UNDOABLE = EnumSet.of(StepState.SUCCEEDED, StepState.FAILED,
+            StepState.STOPPED, StepState.INTERRUPTED, StepState.ROLLING_BACK, StepState.ROLLBACK_FAILED,
+            StepState.ROLLED_BACK);
     private static final long ENDED_WAIT_MILLIS = 120_000;
 
     private final JobOperator jobOperator;
@@ -116,7 +122,7 @@ class PhaseLauncher {
         });
     }
 
-    /** Completed steps in reverse runbook order: the order their inverses run in. */
+    /** Steps that started, in reverse runbook order: the order their inverses run in. */
     List<CutoverStep> stepsToUndo(String cutoverId) {
         List<CutoverStep> undo = new java.util.ArrayList<>(steps.findInStates(cutoverId, UNDOABLE));
         java.util.Collections.reverse(undo);

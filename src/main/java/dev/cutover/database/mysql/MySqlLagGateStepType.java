@@ -1,9 +1,9 @@
 package dev.cutover.database.mysql;
 
 import dev.cutover.database.ReplicationLagGauges;
-import dev.cutover.database.SampledGate;
-import dev.cutover.database.SampledGate.Sample;
-import dev.cutover.database.SampledGate.Verdict;
+import dev.cutover.step.SampledGate;
+import dev.cutover.step.SampledGate.Sample;
+import dev.cutover.step.SampledGate.Verdict;
 import dev.cutover.step.DurationText;
 import dev.cutover.step.StepArguments;
 import dev.cutover.step.StepContext;

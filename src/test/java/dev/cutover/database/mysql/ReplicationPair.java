@@ -19,16 +19,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without admin rights (so read_only stops it, as it stops a real application), and a way back to
  * the original topology whatever a test did to it — tests promote and demote the shared pair.
  */
-final class ReplicationPair {
+public final class ReplicationPair {
 
-    static final String DATABASE = "cutover_test";
-    static final String APP_USER = "cutover_app";
-    static final String APP_PASSWORD = "app-pass-1";
+    public static final String DATABASE = "cutover_test";
+    public static final String APP_USER = "cutover_app";
+    public static final String APP_PASSWORD = "app-pass-1";
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    final MySqlPair peers = TestPeers.mariaDb();
+    public final MySqlPair peers = TestPeers.mariaDb();
 
-    Map<String, String> settings(String role) {
+    public Map<String, String> settings(String role) {
         boolean source = "source".equals(role);
         String[] address = (source ? peers.sourceReplicationAddress() : peers.replicaReplicationAddress()).split(":");
         Map<String, String> settings = new LinkedHashMap<>();
@@ -43,7 +43,7 @@ final class ReplicationPair {
     }
 
     /** A step context with connections {@code source} and {@code replica}. */
-    RecordingStepContext context(Map<String, Object> with) {
+    public RecordingStepContext context(Map<String, Object> with) {
         return new RecordingStepContext(with).connection("source", "mysql", settings("source"))
                 .connection("replica", "mysql", settings("replica")).timeout(Duration.ofSeconds(30));
     }
@@ -55,12 +55,12 @@ final class ReplicationPair {
                 java.util.Optional.of(peers.replicationPassword())));
     }
 
-    Connection admin(String role) throws SQLException {
+    public Connection admin(String role) throws SQLException {
         return "source".equals(role) ? peers.openSource() : peers.openReplica();
     }
 
     /** The application account on the source (it replicates to the replica), allowed DML only. */
-    void createAppUser() throws SQLException {
+    public void createAppUser() throws SQLException {
         try (Connection source = peers.openSource(); Statement statement = source.createStatement()) {
             statement.execute("CREATE USER IF NOT EXISTS '" + APP_USER + "'@'%' IDENTIFIED BY '" + APP_PASSWORD + "'");
             statement.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + DATABASE + ".* TO '" + APP_USER + "'@'%'");
@@ -68,13 +68,13 @@ final class ReplicationPair {
         awaitReplicaCaughtUp();
     }
 
-    Connection app(String role) throws SQLException {
+    public Connection app(String role) throws SQLException {
         return DriverManager.getConnection("source".equals(role) ? peers.sourceUrl() : peers.replicaUrl(), APP_USER,
                 APP_PASSWORD);
     }
 
     /** Creates a fresh table {@code cutover_test.<prefix>_<n>} (id auto-increment, note) on the source. */
-    String createTable(String prefix) throws SQLException {
+    public String createTable(String prefix) throws SQLException {
         String table = prefix + "_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet();
         execute("source", "CREATE TABLE " + DATABASE + "." + table
                 + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(100), amount DECIMAL(10,2) NULL)");
@@ -82,14 +82,14 @@ final class ReplicationPair {
         return table;
     }
 
-    void execute(String role, String sql) throws SQLException {
+    public void execute(String role, String sql) throws SQLException {
         try (Connection connection = admin(role); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
     /** Writes straight into the replica, as drift would (MySQL 8 needs super_read_only lifted for it). */
-    void writeIntoReplica(String sql) throws SQLException {
+    public void writeIntoReplica(String sql) throws SQLException {
         try (MySqlServer replica = server("replica")) {
             boolean superReadOnly = replica.flavor().hasSuperReadOnly();
             if (superReadOnly) {
@@ -105,7 +105,7 @@ final class ReplicationPair {
         }
     }
 
-    long count(String role, String table) throws SQLException {
+    public long count(String role, String table) throws SQLException {
         try (Connection connection = admin(role); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + DATABASE + "." + table)) {
             rs.next();
@@ -113,7 +113,7 @@ final class ReplicationPair {
         }
     }
 
-    void awaitReplicaCaughtUp() throws SQLException {
+    public void awaitReplicaCaughtUp() throws SQLException {
         try (MySqlServer source = server("source"); MySqlServer replica = server("replica")) {
             SourcePosition position = source.sourcePosition();
             if (!replica.waitForGtids(position.gtids(), Duration.ofSeconds(30))) {
@@ -129,7 +129,7 @@ final class ReplicationPair {
      * leave: reverse replication running, the replica promoted with writes of its own, the SQL
      * thread stopped, a delay set.
      */
-    void restoreOriginalTopology() throws Exception {
+    public void restoreOriginalTopology() throws Exception {
         try (MySqlServer source = server("source"); MySqlServer replica = server("replica")) {
             if (source.replicaStatus().isPresent()) {
                 source.waitForGtids(replica.sourcePosition().gtids(), Duration.ofSeconds(30));

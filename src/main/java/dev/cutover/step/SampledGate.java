@@ -1,10 +1,5 @@
-package dev.cutover.database;
+package dev.cutover.step;
 
-import dev.cutover.step.DurationText;
-import dev.cutover.step.StepContext;
-import dev.cutover.step.StepFailedException;
-import dev.cutover.step.StepOutcome;
-import dev.cutover.step.StepStoppedException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;

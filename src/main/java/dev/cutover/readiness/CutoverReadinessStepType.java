@@ -1,0 +1,108 @@
+package dev.cutover.readiness;
+
+import dev.cutover.step.ReadinessSignal;
+import dev.cutover.step.ReadinessSignal.Probe;
+import dev.cutover.step.ReadinessSignal.Reading;
+import dev.cutover.step.SampledGate;
+import dev.cutover.step.SampledGate.Sample;
+import dev.cutover.step.SampledGate.Verdict;
+import dev.cutover.step.StepContext;
+import dev.cutover.step.StepFailedException;
+import dev.cutover.step.StepOutcome;
+import dev.cutover.step.StepParameter;
+import dev.cutover.step.StepParameter.Kind;
+import dev.cutover.step.StepType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code cutover-readiness}: one gate over everything that must hold before the switch — storage
+ * delta backlog at zero (or under a byte bound), every replica within its lag bound, the freeze
+ * holding — each read every {@code interval}, open after {@code consecutive} samples in a row where
+ * all are ready. While closed its live output names the inputs that hold it closed; when it opens,
+ * its evidence holds every figure of that moment.
+ */
+@Component
+class CutoverReadinessStepType implements StepType {
+
+    private final List<ReadinessSignal> signals;
+
+    CutoverReadinessStepType(ObjectProvider<ReadinessSignal> signals) {
+        this.signals = signals.orderedStream().toList();
+    }
+
+    @Override
+    public String name() {
+        return "cutover-readiness";
+    }
+
+    @Override
+    public String description() {
+        return "Opens when the storage backlog is drained, every replica is within its lag bound and the freeze holds, "
+                + "for N samples in a row; while closed it names what holds it closed";
+    }
+
+    @Override
+    public List<StepParameter> parameters() {
+        List<StepParameter> parameters = new ArrayList<>();
+        parameters.add(StepParameter.optional("consecutive", Kind.INTEGER, "samples in a row with every input ready (default 3)"));
+        parameters.add(StepParameter.optional("interval", Kind.DURATION, "time between samples (default 5s)"));
+        signals.forEach(signal -> parameters.addAll(signal.parameters()));
+        return parameters;
+    }
+
+    @Override
+    public StepOutcome execute(StepContext context) throws Exception {
+        int consecutive = context.arguments().integer("consecutive").orElse(3L).intValue();
+        Duration interval = context.arguments().duration("interval").orElse(Duration.ofSeconds(5));
+        List<Probe> probes = new ArrayList<>();
+        try {
+            for (ReadinessSignal signal : signals) {
+                signal.watch(context).ifPresent(probes::add);
+            }
+            if (probes.isEmpty()) {
+                throw new StepFailedException("cutover-readiness watches nothing: name storageSteps, mysqlReplicas, "
+                        + "mongoTargets or frozen", Map.of());
+            }
+            SampledGate gate = new SampledGate("cutover readiness", consecutive, interval);
+            return gate.await(context, () -> sample(probes));
+        } finally {
+            probes.forEach(Probe::close);
+        }
+    }
+
+    private static Sample sample(List<Probe> probes) {
+        List<Reading> readings = new ArrayList<>();
+        for (Probe probe : probes) {
+            try {
+                readings.addAll(probe.read());
+            } catch (Exception e) {
+                readings.add(new Reading(probe.getClass().getSimpleName(), false, "cannot read: " + e.getMessage(), Map.of()));
+            }
+        }
+        List<String> heldBy = new ArrayList<>();
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        for (Reading reading : readings) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("input", reading.input());
+            row.put("ready", reading.ready());
+            row.put("summary", reading.summary());
+            row.putAll(reading.figures());
+            inputs.add(row);
+            if (!reading.ready()) {
+                heldBy.add(reading.input() + ": " + reading.summary());
+            }
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("heldBy", heldBy);
+        figures.put("inputs", inputs);
+        return heldBy.isEmpty()
+                ? new Sample(Verdict.WITHIN, "all " + readings.size() + " inputs ready", figures)
+                : new Sample(Verdict.OUTSIDE, "held closed by " + String.join("; ", heldBy), figures);
+    }
+}

@@ -14,16 +14,17 @@ import java.util.regex.Pattern;
 
 /**
  * Secret references in runbook values: {@code ${env:NAME}} (an environment variable) and
- * {@code ${file:/absolute/path}} (a file's contents, trailing newlines trimmed). A value that does
+ * {@code ${file:/absolute/path}} (a file's contents, trailing newlines trimmed; a relative path
+ * starts at the service's working directory, e.g. {@code ${file:.test-stack/dns/tsig.secret}}). A value that does
  * not start with {@code ${} is plain text. Runbooks are loaded with references unresolved; a
  * running step resolves them when it reads the value.
  */
 public final class SecretReferences {
 
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Pattern FILE = Pattern.compile("\\$\\{file:(/[^}]*)}");
+    private static final Pattern FILE = Pattern.compile("\\$\\{file:([^}\\s][^}]*)}");
     private static final String FORMS = "use ${env:NAME} (NAME of letters, digits and _, not starting with a digit) "
-            + "or ${file:/absolute/path}";
+            + "or ${file:/path} (absolute, or relative to the service's working directory)";
 
     private SecretReferences() {
     }

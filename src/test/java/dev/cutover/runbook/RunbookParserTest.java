@@ -341,7 +341,7 @@ class RunbookParserTest {
                 environments:
                   staging:
                     connections:
-                      db: { type: mysql, password: "${env:OK_NAME}", token: "${vault:x}", key: "${file:relative/path}" }
+                      db: { type: mysql, password: "${env:OK_NAME}", token: "${vault:x}", key: "${file: }", cert: "${file:relative/path}" }
                 phases:
                   - name: one
                     steps:
@@ -354,7 +354,7 @@ class RunbookParserTest {
                 "environments.staging.connections.db.token",
                 "environments.staging.connections.db.key",
                 "phases[0].steps[0].with.env.PASSWORD");
-        assertThat(problems(yaml).get(0).message()).contains("${env:NAME}", "${file:/absolute/path}");
+        assertThat(problems(yaml).get(0).message()).contains("${env:NAME}", "${file:/path}");
     }
 
     @Test

@@ -26,7 +26,8 @@ class SecretReferencesTest {
         assertThat(SecretReferences.isReference("${file:/run/secrets/db}")).isTrue();
         assertThat(SecretReferences.isReference("${env:1BAD}")).isFalse();
         assertThat(SecretReferences.isReference("${env:MY-PASS}")).isFalse();
-        assertThat(SecretReferences.isReference("${file:relative}")).isFalse();
+        assertThat(SecretReferences.isReference("${file:relative}")).as("relative to the working directory").isTrue();
+        assertThat(SecretReferences.isReference("${file: }")).isFalse();
         assertThat(SecretReferences.isReference("${vault:x}")).isFalse();
         assertThat(SecretReferences.isReference("plain")).isFalse();
         assertThat(SecretReferences.isReference(null)).isFalse();

@@ -414,6 +414,7 @@ api      IN A    192.0.2.20
 api      IN A    192.0.2.21
 app  300 IN CNAME app-lb.gcp.example.
 info     IN TXT  "cutover test zone"
+shop     IN A    192.0.2.30
 EOF
 }
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Stand-in for the network checks: the loopback target answers on TCP.
+# Network checks of the rehearsal: every peer of the local stack answers on TCP (127.0.0.1:PORT ...).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-port="${TARGET_PORT:-8080}"
-if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-  say "target 127.0.0.1:$port reachable"
-else
-  say "target 127.0.0.1:$port NOT reachable" >&2
-  exit 1
-fi
+failed=0
+for port in ${TARGET_PORTS:-8080}; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    say "127.0.0.1:$port reachable"
+  else
+    say "127.0.0.1:$port NOT reachable" >&2
+    failed=1
+  fi
+done
+exit "$failed"

@@ -4,19 +4,8 @@ import dev.cutover.CutoverApplication;
 import dev.cutover.testsupport.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.LockSupport;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -40,13 +29,6 @@ import tools.jackson.databind.JsonNode;
 public final class PromotionUnderLoadBenchmark {
 
     private static final ReplicationPair PAIR = new ReplicationPair();
-    private static final long TICK_NANOS = 5_000_000;
-
-    record Ack(long id, String server, long atNanos) {
-    }
-
-    record Rejection(String server, int code, String message, long atNanos) {
-    }
 
     public static void main(String[] args) throws Exception {
         PAIR.restoreOriginalTopology();
@@ -58,11 +40,10 @@ public final class PromotionUnderLoadBenchmark {
         ConfigurableApplicationContext app = new SpringApplication(CutoverApplication.class).run("--server.port=0",
                 "--cutover.runbooks.location=" + runbooks, "--spring.datasource.url=jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1",
                 "--cutover.scheduling.enabled=false", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
-        Writer writer = new Writer(table);
-        Thread thread = new Thread(writer, "bench-writer");
+        ApplicationWriter writer = new ApplicationWriter(PAIR, table, 200);
         try {
             Api api = new Api(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
-            thread.start();
+            writer.start();
             Thread.sleep(2_000);
             String id = api.post("operator", "/api/cutovers",
                     "{\"runbook\":\"promotion\",\"environment\":\"local\",\"rehearsal\":true}").body().path("id").asString();
@@ -74,9 +55,9 @@ public final class PromotionUnderLoadBenchmark {
                 throw new IllegalStateException("the promotion phase ended " + done);
             }
             Thread.sleep(2_000);
-            int promotedAt = writer.acks.size();
-            Window promotion = writer.window("source", "replica", phaseStart);
-            long lost = missing(new ArrayList<>(writer.acks).subList(0, promotedAt), "replica", table);
+            List<ApplicationWriter.Ack> promotedAcks = writer.acks();
+            ApplicationWriter.Window promotion = writer.window("source", "replica", phaseStart);
+            long lost = writer.missingOn("replica", promotedAcks);
             say("promotion: phase %d ms; window %d ms (last ack on source -> first ack on replica); %d rejected writes %s",
                     phaseMs, promotion.millis(), promotion.rejections(), writer.errorCodes(phaseStart));
             for (String step : List.of("freeze-writes", "replica-caught-up", "promote-replica")) {
@@ -92,131 +73,20 @@ public final class PromotionUnderLoadBenchmark {
                 throw new IllegalStateException("the rollback ended " + rolledBack);
             }
             Thread.sleep(2_000);
-            writer.stop = true;
-            thread.join();
-            Window rollback = writer.window("replica", "source", rollbackStart);
-            long rollbackLost = missing(writer.acks, "source", table);
+            writer.close();
+            ApplicationWriter.Window rollback = writer.window("replica", "source", rollbackStart);
+            long rollbackLost = writer.missingOn("source", writer.acks());
             say("rollback: %d ms; window %d ms (last ack on replica -> first ack on source); %d rejected writes %s",
                     rollbackMs, rollback.millis(), rollback.rejections(), writer.errorCodes(rollbackStart));
-            say("writer: %d acknowledged in %.1f s (%.0f/s)", writer.acks.size(), writer.elapsedSeconds(),
-                    writer.acks.size() / writer.elapsedSeconds());
+            int acknowledged = writer.acks().size();
+            say("writer: %d acknowledged in %.1f s (%.0f/s)", acknowledged, writer.elapsedSeconds(),
+                    acknowledged / writer.elapsedSeconds());
             System.out.printf("promotion-under-load: window_ms=%d acknowledged=%d lost=%d rollback_window_ms=%d "
-                    + "rollback_lost=%d%n", promotion.millis(), writer.acks.size(), lost, rollback.millis(), rollbackLost);
+                    + "rollback_lost=%d%n", promotion.millis(), acknowledged, lost, rollback.millis(), rollbackLost);
         } finally {
-            writer.stop = true;
-            thread.join(5_000);
+            writer.close();
             app.close();
             PAIR.restoreOriginalTopology();
-        }
-    }
-
-    private static long missing(List<Ack> acks, String server, String table) throws SQLException {
-        Set<Long> present = new HashSet<>();
-        try (Connection connection = PAIR.admin(server); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT id FROM " + table)) {
-            while (rs.next()) {
-                present.add(rs.getLong(1));
-            }
-        }
-        return acks.stream().filter(ack -> !present.contains(ack.id())).count();
-    }
-
-    record Window(long millis, long rejections) {
-    }
-
-    /** The application: one insert per tick into the server it believes is the primary. */
-    private static final class Writer implements Runnable {
-
-        final List<Ack> acks = new CopyOnWriteArrayList<>();
-        final List<Rejection> rejections = new CopyOnWriteArrayList<>();
-        final String table;
-        volatile boolean stop;
-        private String target = "source";
-        private Connection connection;
-        private long started;
-        private long ended;
-
-        Writer(String table) {
-            this.table = table;
-        }
-
-        @Override
-        public void run() {
-            started = System.nanoTime();
-            long next = started;
-            while (!stop) {
-                try {
-                    if (connection == null) {
-                        connection = PAIR.app(target);
-                    }
-                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (note) VALUES (?)",
-                            Statement.RETURN_GENERATED_KEYS)) {
-                        insert.setString(1, "written to " + target);
-                        insert.executeUpdate();
-                        try (ResultSet keys = insert.getGeneratedKeys()) {
-                            keys.next();
-                            acks.add(new Ack(keys.getLong(1), target, System.nanoTime()));
-                        }
-                    }
-                } catch (SQLException e) {
-                    rejections.add(new Rejection(target, e.getErrorCode(), e.getMessage(), System.nanoTime()));
-                    close();
-                    target = "source".equals(target) ? "replica" : "source";
-                }
-                next += TICK_NANOS;
-                LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
-            }
-            ended = System.nanoTime();
-            close();
-        }
-
-        Window window(String from, String to, long after) {
-            long lastOld = 0;
-            long firstNew = 0;
-            for (Ack ack : acks) {
-                if (ack.atNanos() < after) {
-                    continue;
-                }
-                if (ack.server().equals(from) && firstNew == 0) {
-                    lastOld = ack.atNanos();
-                }
-                if (ack.server().equals(to) && firstNew == 0) {
-                    firstNew = ack.atNanos();
-                }
-            }
-            if (lastOld == 0) {
-                lastOld = acks.stream().filter(a -> a.server().equals(from) && a.atNanos() < after)
-                        .mapToLong(Ack::atNanos).max().orElse(after);
-            }
-            long end = firstNew;
-            long rejected = rejections.stream().filter(r -> r.atNanos() > after && r.atNanos() < end).count();
-            return new Window((firstNew - lastOld) / 1_000_000, rejected);
-        }
-
-        /** Rejections after {@code after} by error code, with one message each: none may be silent. */
-        Map<Integer, String> errorCodes(long after) {
-            Map<Integer, String> codes = new TreeMap<>();
-            for (Rejection r : new ArrayList<>(rejections)) {
-                if (r.atNanos() > after) {
-                    codes.putIfAbsent(r.code(), r.message().length() > 80 ? r.message().substring(0, 80) : r.message());
-                }
-            }
-            return codes;
-        }
-
-        double elapsedSeconds() {
-            return ((ended == 0 ? System.nanoTime() : ended) - started) / 1e9;
-        }
-
-        private void close() {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException ignored) {
-                    // a killed session is already gone
-                }
-                connection = null;
-            }
         }
     }
 

@@ -107,7 +107,12 @@ public final class FakeGcsServer implements AutoCloseable {
     }
 
     public FakeGcsServer start() {
-        server = unchecked(() -> HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128));
+        return start(0);
+    }
+
+    /** Listens on {@code port} of 127.0.0.1 (0: any free port), e.g. a fixed one a runbook names. */
+    public FakeGcsServer start(int port) {
+        server = unchecked(() -> HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128));
         executor = Executors.newFixedThreadPool(32, r -> {
             Thread t = new Thread(r, "fake-gcs");
             t.setDaemon(true);

@@ -44,17 +44,26 @@ public final class BindTestZone {
 
     /** Replaces the record set, as an operator with nsupdate would. */
     public void seed(RecordSet set) {
+        update(set.name(), set.type(), set.ttlSeconds(), set.values(), set.describe());
+    }
+
+    /** Deletes the record set (nothing happens when there is none). */
+    public void remove(RecordKey key) {
+        update(key.name(), key.type(), 0, List.of(), "removing " + key.name() + " " + key.type());
+    }
+
+    private void update(String name, String type, long ttlSeconds, List<String> values, String what) {
         try {
             Update update = new Update(Name.fromString(zone()));
-            update.delete(Name.fromString(set.name()), Type.value(set.type()));
-            for (String value : set.values()) {
-                update.add(Name.fromString(set.name()), Type.value(set.type()), set.ttlSeconds(), value);
+            update.delete(Name.fromString(name), Type.value(type));
+            for (String value : values) {
+                update.add(Name.fromString(name), Type.value(type), ttlSeconds, value);
             }
             SimpleResolver resolver = resolver();
             resolver.setTSIGKey(new TSIG(server.tsigAlgorithm(), server.tsigName(), server.tsigSecret()));
             Message response = resolver.send(update);
             if (response.getRcode() != Rcode.NOERROR) {
-                throw new IllegalStateException("seeding " + set.describe() + " failed: " + Rcode.string(response.getRcode()));
+                throw new IllegalStateException(what + " failed: " + Rcode.string(response.getRcode()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

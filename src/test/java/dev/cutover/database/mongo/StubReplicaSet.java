@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
  * <li>{@code dbHash} digests are MD5s over each collection's stored documents.</li>
  * </ul>
  */
-final class StubReplicaSet implements AutoCloseable {
+public final class StubReplicaSet implements AutoCloseable {
 
     private static final int WIRE_VERSION = ServerVersion.MONGO_5_0.getWireVersion();
     private static final Set<String> WRITES = Set.of("insert", "update", "delete", "findandmodify", "create", "drop",
@@ -86,11 +86,17 @@ final class StubReplicaSet implements AutoCloseable {
     /** Starts one member per tag map, the first one primary, all priority 1. */
     @SafeVarargs
     static StubReplicaSet start(String setName, Map<String, String>... tagsPerMember) {
+        return startOnPorts(setName, 0, tagsPerMember);
+    }
+
+    /** As {@link #start}, member i listening on {@code firstPort + i} (any free ports when 0), e.g. ports a runbook names. */
+    @SafeVarargs
+    public static StubReplicaSet startOnPorts(String setName, int firstPort, Map<String, String>... tagsPerMember) {
         StubReplicaSet set = new StubReplicaSet(setName);
         List<Document> configMembers = new ArrayList<>();
         for (int i = 0; i < tagsPerMember.length; i++) {
             Member member = set.new Member();
-            member.server.bind("127.0.0.1", 0);
+            member.server.bind("127.0.0.1", firstPort == 0 ? 0 : firstPort + i);
             member.host = "127.0.0.1:" + member.server.getLocalAddress().getPort();
             set.members.add(member);
             configMembers.add(new Document("_id", i).append("host", member.host).append("arbiterOnly", false)
@@ -109,15 +115,15 @@ final class StubReplicaSet implements AutoCloseable {
 
     // ---- what tests control -------------------------------------------------------------------
 
-    List<String> hosts() {
+    public List<String> hosts() {
         return members.stream().map(member -> member.host).toList();
     }
 
-    String uri() {
+    public String uri() {
         return "mongodb://" + String.join(",", hosts()) + "/?replicaSet=" + setName;
     }
 
-    synchronized String primary() {
+    public synchronized String primary() {
         return primary == null ? null : primary.host;
     }
 

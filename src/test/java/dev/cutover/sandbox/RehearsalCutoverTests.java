@@ -1,0 +1,129 @@
+package dev.cutover.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cutover.database.mysql.ApplicationWriter;
+import dev.cutover.dns.RecordSet;
+import dev.cutover.testsupport.Api;
+import dev.cutover.testsupport.ServiceTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The end-to-end rehearsal: {@code runbooks/rehearsal.yaml}, as shipped, over the REST API against
+ * the local stack (real MariaDB pair, S3Mock and BIND; the GCS fake and the MongoDB stub replica set
+ * in this JVM), while an application keeps writing orders and new objects keep landing in the
+ * source bucket until the freeze. First a cutover rolled back after promotion and the DNS switch,
+ * then one that completes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RehearsalCutoverTests extends ServiceTest {
+
+    private static RehearsalStack stack;
+
+    @BeforeAll
+    static void stack() throws Exception {
+        stack = RehearsalStack.start(Files.createTempDirectory("rehearsal-stack-")).seed(120);
+        RUNBOOKS.add("rehearsal.yaml", Files.readString(Path.of("runbooks/rehearsal.yaml")));
+    }
+
+    @AfterAll
+    static void restore() throws Exception {
+        if (stack == null) {
+            return;
+        }
+        stack.restore();
+        stack.close();
+    }
+
+    @Test
+    @Order(1)
+    void rolledBackAfterPromotionTheOriginalPrimaryTakesWritesAgainWithNothingLost() throws Exception {
+        api.post("operator", "/api/runbooks/reload", "");
+        RehearsalDriver driver = new RehearsalDriver(api);
+        String id = driver.create();
+        JsonNode completed;
+        try (ApplicationWriter writer = stack.startOrdersWriter(50);
+             RehearsalStack.ObjectLander lander = stack.startObjectLander("incoming/rolled-back/", 200)) {
+            completed = driver.runAll(id, () -> close(lander));
+            assertThat(completed.path("state").asString()).as(completed.toString()).isEqualTo("COMPLETED");
+            assertThat(stack.shop("CNAME").orElseThrow().values()).containsExactly("shop-alb.aws.example.");
+
+            JsonNode rolledBack = driver.rollback(id);
+
+            assertThat(rolledBack.path("state").asString()).as(rolledBack.toString()).isEqualTo("ROLLED_BACK");
+            Thread.sleep(1_000);
+            writer.close();
+            List<ApplicationWriter.Ack> acks = writer.acks();
+            assertThat(acks.stream().filter(a -> a.server().equals("replica"))).as("writes landed on the new primary")
+                    .isNotEmpty();
+            assertThat(writer.missingOn("source", acks)).as("acknowledged writes missing on the original primary").isZero();
+        }
+        assertThat(stack.sourceTakesApplicationWrites()).isTrue();
+        assertThat(stack.mongo().primary()).isEqualTo("127.0.0.1:" + RehearsalStack.MONGO_FIRST_PORT);
+        assertThat(stack.shop("CNAME")).isEmpty();
+        RecordSet shop = stack.shop("A").orElseThrow();
+        assertThat(shop.values()).containsExactly("192.0.2.30");
+        assertThat(shop.ttlSeconds()).as("the TTL lowered ahead of the window is restored too").isEqualTo(3600);
+        assertThat(new RehearsalDriver(api).story(id)).containsSubsequence(
+                "operator create succeeded ",
+                "system step succeeded lower-ttl",
+                "approver approve succeeded go-no-go",
+                "system step succeeded promote-orders",
+                "system step succeeded switch-dns",
+                "approver rollback accepted ",
+                "system rollback succeeded switch-dns",
+                "system rollback succeeded promote-catalog",
+                "system rollback succeeded promote-orders",
+                "system rollback succeeded freeze-orders",
+                "system rollback succeeded lower-ttl",
+                "system rollback completed ");
+    }
+
+    @Test
+    @Order(2)
+    void aFullRehearsalUnderLoadCompletesOnTheTargetWithNothingLost() throws Exception {
+        stack.restore();
+        api.post("operator", "/api/runbooks/reload", "");
+        RehearsalDriver driver = new RehearsalDriver(api);
+        String id = driver.create();
+        JsonNode completed;
+        int landed;
+        try (ApplicationWriter writer = stack.startOrdersWriter(50);
+             RehearsalStack.ObjectLander lander = stack.startObjectLander("incoming/completed/", 200)) {
+            completed = driver.runAll(id, () -> close(lander));
+            landed = lander.landed();
+            Thread.sleep(1_000);
+            writer.close();
+
+            assertThat(completed.path("state").asString()).as(completed.toString()).isEqualTo("COMPLETED");
+            List<ApplicationWriter.Ack> acks = writer.acks();
+            assertThat(writer.missingOn("replica", acks)).as("acknowledged writes missing on the new primary").isZero();
+            assertThat(writer.window("source", "replica", 0).millis()).isBetween(0L, 30_000L);
+        }
+        assertThat(stack.targetKeys("incoming/completed/")).as("every object that landed before the freeze").hasSize(landed);
+        assertThat(stack.targetKeys("logs/")).as("auto-expiring logs left behind").isEmpty();
+        JsonNode finalSync = Api.step(completed, "final-sync").path("output").path("evidence");
+        assertThat(finalSync.path("mismatches").asLong()).as(finalSync.toString()).isZero();
+        assertThat(Api.step(completed, "verify-orders").path("output").path("evidence").path("mismatches").size()).isZero();
+        assertThat(Api.stepState(completed, "verify-catalog")).isEqualTo("SUCCEEDED");
+        assertThat(stack.shop("CNAME").orElseThrow().values()).containsExactly("shop-alb.aws.example.");
+        assertThat(stack.mongo().primary()).isEqualTo("127.0.0.1:" + (RehearsalStack.MONGO_FIRST_PORT + 2));
+    }
+
+    private static void close(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

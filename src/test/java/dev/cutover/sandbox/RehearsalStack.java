@@ -1,0 +1,247 @@
+package dev.cutover.sandbox;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import dev.cutover.database.mongo.StubReplicaSet;
+import dev.cutover.database.mysql.ApplicationWriter;
+import dev.cutover.database.mysql.ReplicationPair;
+import dev.cutover.dns.BindTestZone;
+import dev.cutover.dns.RecordKey;
+import dev.cutover.dns.RecordSet;
+import dev.cutover.storage.gcs.FakeGcsServer;
+import dev.cutover.testpeers.TestPeers;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bson.Document;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The local stack that {@code runbooks/rehearsal.yaml} names, on its fixed loopback ports: the
+ * test stack's MariaDB pair (13306/13307), S3Mock (19090) and BIND (15353), plus two peers run in
+ * this JVM — the GCS JSON API fake (14443) and the MongoDB stub replica set (27117-27119). Seeds
+ * them as a rehearsal expects (a bucket of objects with logs to leave behind, an orders table,
+ * a catalog collection, the {@code shop} record), and gives the load a rehearsal runs under: an
+ * application writing orders and objects landing in the source bucket.
+ */
+public final class RehearsalStack implements AutoCloseable {
+
+    public static final int GCS_PORT = 14443;
+    public static final int MONGO_FIRST_PORT = 27117;
+    public static final String ASSETS = "acme-assets";
+    public static final String ASSETS_AWS = "acme-assets-aws";
+    public static final String ORDERS = ReplicationPair.DATABASE + ".orders";
+    public static final String SHOP = "shop.cutover.test.";
+    public static final RecordSet SHOP_ORIGINAL = new RecordSet(SHOP, "A", 3600, List.of("192.0.2.30"));
+
+    private final ReplicationPair pair = new ReplicationPair();
+    private final BindTestZone zone = new BindTestZone();
+    private final FakeGcsServer gcs;
+    private final StubReplicaSet mongo;
+
+    private RehearsalStack(FakeGcsServer gcs, StubReplicaSet mongo) {
+        this.gcs = gcs;
+        this.mongo = mongo;
+    }
+
+    /** Starts (or finds) the peers; fails with what to do when a port the runbook names is not theirs. */
+    public static RehearsalStack start(Path dataDir) throws Exception {
+        requirePort("MariaDB source", TestPeers.mariaDb().sourceUrl(), ":13306/");
+        requirePort("MariaDB replica", TestPeers.mariaDb().replicaUrl(), ":13307/");
+        requirePort("S3Mock", TestPeers.s3Endpoint().toString(), ":19090");
+        requirePort("BIND", ":" + TestPeers.dnsServer().port(), ":15353");
+        FakeGcsServer gcs = new FakeGcsServer(java.nio.file.Files.createDirectories(dataDir.resolve("gcs"))).start(GCS_PORT);
+        StubReplicaSet mongo = StubReplicaSet.startOnPorts("rs0", MONGO_FIRST_PORT, Map.of("cloud", "gcp"),
+                Map.of("cloud", "gcp"), Map.of("cloud", "aws"));
+        RehearsalStack stack = new RehearsalStack(gcs, mongo);
+        stack.pair.restoreOriginalTopology();
+        return stack;
+    }
+
+    /**
+     * Objects (plus logs that the runbook leaves behind) in the source bucket and an empty target
+     * bucket, 500 orders, 200 catalog documents, the shop record.
+     */
+    public RehearsalStack seed(int objects) throws Exception {
+        gcs.createBucket(ASSETS);
+        Random random = new Random(42);
+        for (int i = 0; i < objects; i++) {
+            byte[] data = new byte[8 * 1024 + random.nextInt(56 * 1024)];
+            random.nextBytes(data);
+            gcs.put(ASSETS, String.format("img/%05d.jpg", i), data, Map.of());
+        }
+        for (int i = 0; i < 5; i++) {
+            gcs.put(ASSETS, "logs/2026-11-0" + (i + 1) + ".log", ("log line " + i).getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+        try (S3Client s3 = s3()) {
+            if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(ASSETS_AWS))) {
+                s3.createBucket(b -> b.bucket(ASSETS_AWS));
+            } else { // a fresh rehearsal: nothing on the target from an earlier one
+                s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(ASSETS_AWS).build()).contents()
+                        .forEach(o -> s3.deleteObject(d -> d.bucket(ASSETS_AWS).key(o.key())));
+            }
+        }
+        pair.createAppUser();
+        pair.execute("source", "CREATE TABLE IF NOT EXISTS " + ORDERS
+                + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(100), amount DECIMAL(10,2) NULL)");
+        try (Connection source = pair.admin("source");
+             PreparedStatement insert = source.prepareStatement("INSERT INTO " + ORDERS + " (note, amount) VALUES (?, ?)")) {
+            for (int i = 0; i < 500; i++) {
+                insert.setString(1, "seed order " + i);
+                insert.setBigDecimal(2, java.math.BigDecimal.valueOf(i, 2));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        pair.awaitReplicaCaughtUp();
+        try (MongoClient client = MongoClients.create(mongo.uri())) {
+            MongoCollection<Document> catalog = client.getDatabase("shop").getCollection("catalog");
+            List<Document> documents = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                documents.add(new Document("_id", "sku-" + i).append("name", "product " + i).append("price", i * 1.5));
+            }
+            catalog.insertMany(documents);
+        }
+        resetShopRecord();
+        return this;
+    }
+
+    /** The shop record as the stack made it: A 192.0.2.30 with TTL 3600, no CNAME. */
+    public void resetShopRecord() {
+        zone.remove(new RecordKey(SHOP, "CNAME"));
+        zone.seed(SHOP_ORIGINAL);
+    }
+
+    public Optional<RecordSet> shop(String type) {
+        return zone.lookUp(new RecordKey(SHOP, type));
+    }
+
+    public ReplicationPair mysql() {
+        return pair;
+    }
+
+    public StubReplicaSet mongo() {
+        return mongo;
+    }
+
+    /** An application writing orders at {@code perSecond}, failing over when its server turns read-only. */
+    public ApplicationWriter startOrdersWriter(int perSecond) {
+        return new ApplicationWriter(pair, ORDERS, perSecond).start();
+    }
+
+    /** New objects landing in the source bucket under {@code prefix} every {@code everyMillis} until closed. */
+    public ObjectLander startObjectLander(String prefix, long everyMillis) {
+        return new ObjectLander(gcs, ASSETS, prefix, everyMillis).start();
+    }
+
+    /** Keys of the target bucket under {@code prefix} (S3Mock, listed page by page). */
+    public List<String> targetKeys(String prefix) {
+        try (S3Client s3 = s3()) {
+            return s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(ASSETS_AWS).prefix(prefix).build())
+                    .contents().stream().map(S3Object::key).toList();
+        }
+    }
+
+    /** Puts the MySQL pair and the shop record back as they were before a rehearsal. */
+    public void restore() throws Exception {
+        pair.restoreOriginalTopology();
+        resetShopRecord();
+    }
+
+    @Override
+    public void close() {
+        mongo.close();
+        gcs.close();
+    }
+
+    private static S3Client s3() {
+        return S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:19090")).forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("rehearsal", "rehearsal")))
+                .build();
+    }
+
+    private static void requirePort(String peer, String address, String expected) {
+        if (!address.contains(expected)) {
+            throw new IllegalStateException(peer + " is at " + address + ", but runbooks/rehearsal.yaml expects port "
+                    + expected.replaceAll("[:/]", "") + ": something else holds that port. Free it, then run "
+                    + "scripts/test-stack.sh down && scripts/test-stack.sh up");
+        }
+    }
+
+    /** Lands one new object per tick in a bucket of the GCS fake, as the application would upload them. */
+    public static final class ObjectLander implements Runnable, AutoCloseable {
+
+        private final FakeGcsServer gcs;
+        private final String bucket;
+        private final String prefix;
+        private final long everyMillis;
+        private final AtomicInteger landed = new AtomicInteger();
+        private final Thread thread = new Thread(this, "object-lander");
+        private volatile boolean stop;
+
+        ObjectLander(FakeGcsServer gcs, String bucket, String prefix, long everyMillis) {
+            this.gcs = gcs;
+            this.bucket = bucket;
+            this.prefix = prefix;
+            this.everyMillis = everyMillis;
+            thread.setDaemon(true);
+        }
+
+        ObjectLander start() {
+            thread.start();
+            return this;
+        }
+
+        @Override
+        public void run() {
+            while (!stop) {
+                int n = landed.get();
+                gcs.put(bucket, prefix + String.format("%06d.json", n),
+                        ("{\"upload\":" + n + "}").getBytes(StandardCharsets.UTF_8), Map.of());
+                landed.incrementAndGet();
+                try {
+                    Thread.sleep(everyMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        public int landed() {
+            return landed.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(5_000);
+        }
+    }
+
+    /** For the writer's ids: true when the SQL works on the source (used to prove it is writable again). */
+    public boolean sourceTakesApplicationWrites() {
+        try (Connection app = pair.app("source"); Statement statement = app.createStatement()) {
+            statement.execute("INSERT INTO " + ORDERS + " (note) VALUES ('after rollback')");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+}

@@ -158,9 +158,10 @@ public final class RehearsalStack implements AutoCloseable {
         }
     }
 
-    /** Puts the MySQL pair and the shop record back as they were before a rehearsal. */
+    /** Puts the MySQL pair, the MongoDB replica set and the shop record back as they were before a rehearsal. */
     public void restore() throws Exception {
         pair.restoreOriginalTopology();
+        mongo.restoreInitialTopology();
         resetShopRecord();
     }
 

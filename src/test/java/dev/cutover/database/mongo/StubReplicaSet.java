@@ -74,6 +74,7 @@ public final class StubReplicaSet implements AutoCloseable {
     private final String setName;
     private final List<Member> members = new ArrayList<>();
     private Document config;
+    private Document initialConfig;
     private long term = 1;
     private Member primary;
     private long lastSecond;
@@ -106,6 +107,7 @@ public final class StubReplicaSet implements AutoCloseable {
         synchronized (set) {
             set.config = new Document("_id", setName).append("version", 1).append("term", set.term)
                     .append("protocolVersion", 1L).append("members", configMembers).append("settings", new Document());
+            set.initialConfig = set.config;
             set.primary = set.members.get(0);
             set.primary.state = "PRIMARY";
             set.replicate(set.primary, new Op("admin", "n", new Document("msg", "initiating set"), null, set.nextOpTime()));
@@ -114,6 +116,25 @@ public final class StubReplicaSet implements AutoCloseable {
     }
 
     // ---- what tests control -------------------------------------------------------------------
+
+    /**
+     * Back to the set as started — the first member primary, the first config (under a new
+     * version), no fsync lock, every member healthy and replicating — keeping the data, as a
+     * reset between two rehearsals on the same stub.
+     */
+    public synchronized void restoreInitialTopology() {
+        for (Member member : members) {
+            member.fsyncLocks = 0;
+            member.health = 1;
+            member.electableAfterMillis = 0;
+            member.state = "SECONDARY";
+            resume(member.host);
+        }
+        term++;
+        config = new Document(initialConfig).append("version", ((Number) config.get("version")).intValue() + 1).append("term", term);
+        primary = members.get(0);
+        primary.state = "PRIMARY";
+    }
 
     public List<String> hosts() {
         return members.stream().map(member -> member.host).toList();

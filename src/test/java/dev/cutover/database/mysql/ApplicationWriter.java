@@ -136,7 +136,8 @@ public final class ApplicationWriter implements Runnable, AutoCloseable {
         Map<Integer, String> codes = new TreeMap<>();
         for (Rejection r : rejections) {
             if (r.atNanos() > after) {
-                codes.putIfAbsent(r.code(), r.message().length() > 80 ? r.message().substring(0, 80) : r.message());
+                String message = r.message().replaceAll("\\s+", " ");
+                codes.putIfAbsent(r.code(), message.length() > 80 ? message.substring(0, 80) : message);
             }
         }
         return codes;

@@ -2,6 +2,7 @@ package dev.cutover.runbook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -21,7 +22,19 @@ class ShippedRunbooksTests {
         assertThat(catalog.list()).allSatisfy(entry ->
                 assertThat(entry.problems()).as(entry.file()).isEmpty());
         Runbook production = catalog.findValid("gcp-to-aws").orElseThrow();
-        assertThat(production.phases()).extracting(RunbookPhase::name).containsExactly("network-checks",
-                "data-migration", "database-sync", "application-migration", "cutover");
+        Runbook rehearsal = catalog.findValid("rehearsal").orElseThrow();
+        List<String> fivePhases = List.of("network-checks", "data-migration", "database-sync", "application-migration",
+                "cutover");
+        assertThat(production.phases()).extracting(RunbookPhase::name)
+                .as("the five phases, then retiring the GCP members days later").containsExactlyElementsOf(
+                        java.util.stream.Stream.concat(fivePhases.stream(), java.util.stream.Stream.of("decommission")).toList());
+        assertThat(rehearsal.phases()).extracting(RunbookPhase::name).as("the same shape").containsExactlyElementsOf(fivePhases);
+        for (Runbook runbook : List.of(production, rehearsal)) {
+            assertThat(runbook.phases()).flatExtracting(RunbookPhase::steps)
+                    .allSatisfy(step -> assertThat(step.owner()).as(runbook.name() + " " + step.id()).isNotBlank());
+        }
+        assertThat(production.phases()).flatExtracting(RunbookPhase::steps).extracting(step -> step.type())
+                .as("real step types, no stand-ins for engines that exist").contains("mysql-promote", "mongo-promote",
+                        "dns-switch", "cutover-readiness", "write-freeze", "storage-sync");
     }
 }

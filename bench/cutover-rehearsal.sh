@@ -11,18 +11,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-mkdir -p target
-./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
-    >target/bench-build.log 2>&1 || { tail -n 40 target/bench-build.log >&2; exit 1; }
+source bench/lib.sh
+build_test_classpath
 
-started_stack=0
-if ! bash scripts/test-stack.sh status >/dev/null 2>&1; then
-  started_stack=1
-fi
-eval "$(bash scripts/test-stack.sh up)"
-if [ "$started_stack" -eq 1 ]; then
-  trap 'bash scripts/test-stack.sh down >/dev/null 2>&1 || true' EXIT
-fi
+test_stack_up
 
-java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-  dev.cutover.sandbox.CutoverRehearsalBenchmark "$@"
+run_test_class dev.cutover.sandbox.CutoverRehearsalBenchmark "$@"

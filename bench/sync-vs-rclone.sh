@@ -28,25 +28,15 @@ if ! command -v rclone >/dev/null 2>&1; then
     >/tmp/sync-vs-rclone-apt.log 2>&1 || { tail -n 20 /tmp/sync-vs-rclone-apt.log >&2; exit 1; }
 fi
 
-mkdir -p target
-./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
-    >target/bench-build.log 2>&1 || { tail -n 40 target/bench-build.log >&2; exit 1; }
+source bench/lib.sh
+build_test_classpath
 
-started_stack=0
-if ! bash scripts/test-stack.sh status >/dev/null 2>&1; then
-  started_stack=1
-fi
-eval "$(bash scripts/test-stack.sh up)"
-if [ "$started_stack" -eq 1 ]; then
-  trap 'bash scripts/test-stack.sh down >/dev/null 2>&1 || true' EXIT
-fi
+test_stack_up
 
 # S3Mock's pid, so that the benchmark can report the CPU each run costs it.
 s3mock_pid_file="${CUTOVER_TEST_STACK_DIR:-.test-stack}/pids/s3mock.pid"
 s3mock_pid=()
 if [ -s "$s3mock_pid_file" ]; then s3mock_pid=(--s3mock-pid "$(cat "$s3mock_pid_file")"); fi
 
-# BENCH_JAVA_OPTS: extra JVM options, e.g. -XX:StartFlightRecording=filename=/tmp/bench.jfr for a CPU profile.
-# shellcheck disable=SC2086
-java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-  dev.cutover.storage.sync.SyncVsRcloneBenchmark --s3 "$CUTOVER_TEST_S3_ENDPOINT" "${s3mock_pid[@]}" "$@"
+BENCH_JAVA_OPTS="-Xmx2g ${BENCH_JAVA_OPTS:-}" run_test_class dev.cutover.storage.sync.SyncVsRcloneBenchmark \
+  --s3 "$CUTOVER_TEST_S3_ENDPOINT" "${s3mock_pid[@]}" "$@"

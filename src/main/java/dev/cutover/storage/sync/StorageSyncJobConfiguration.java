@@ -97,11 +97,14 @@ class StorageSyncJobConfiguration {
     @Bean
     @StepScope
     SyncPlanReader syncPlanReader(@Value("#{jobParameters['runId']}") Long runId, ObjectStores stores,
-                                  SyncRunRepository runs) {
+                                  SyncRunRepository runs, SyncCopyWriter syncCopyWriter) {
         SyncSpec spec = runs.spec(runId);
+        // The writer is this step's (a step-scoped proxy): copies start as the reader plans them, ahead of
+        // their chunk, so that they overlap the listing and the next chunk's first copies overlap the
+        // previous chunk's last ones.
         return new SyncPlanReader(spec, source(stores, spec), target(stores, spec),
                 Executors.newFixedThreadPool(Math.max(4, spec.concurrency())), runs.find(runId).orElseThrow().startedAt(),
-                runId, runs);
+                runId, runs, syncCopyWriter::begin, 2 * spec.concurrency());
     }
 
     @Bean

@@ -5,7 +5,9 @@ import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.PlannedObject;
 import dev.cutover.storage.SyncSpec;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -16,6 +18,11 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  * Copies one chunk of planned objects, {@code concurrency} at a time, and adds the chunk's figures
  * to the run's manifest in the chunk's transaction (with the reader's checkpoint). An object that
  * cannot be copied is recorded with its reason and does not stop the others.
+ * <p>
+ * Copies may {@link #begin} before their chunk is written: the reader starts them as it plans, a little
+ * ahead of the chunk (see {@link SyncPlanReader}), so that copies overlap the listing and the pool never
+ * drains at a chunk's end. A chunk still counts only its own objects, after all of them ended; an object
+ * copied ahead of a crash plans as UNCHANGED on restart and is counted then.
  */
 class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
 
@@ -28,6 +35,8 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
     private final ExecutorService copies;
     private final AutoCloseable sourceStore;
     private long deletesLeft;
+    /** Copies started ahead of their chunk, by the planned object the reader will hand over. */
+    private final Map<PlannedObject, CompletableFuture<ObjectCopier.Outcome>> begun = new IdentityHashMap<>();
 
     SyncCopyWriter(long runId, SyncSpec spec, ObjectStore source, ObjectStore target, SyncRunRepository runs,
                    SyncProgress progress, ExecutorService copies, long deletedSoFar) {
@@ -41,6 +50,18 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         this.progress = progress;
         this.copies = copies;
         this.deletesLeft = spec.maxDelete() - deletedSoFar;
+    }
+
+    /** Starts copying {@code planned} now; its chunk's {@link #write} waits for it and counts it. */
+    public void begin(PlannedObject planned) {
+        if (planned.toCopy()) {
+            begun.computeIfAbsent(planned, this::startCopy);
+        }
+    }
+
+    private CompletableFuture<ObjectCopier.Outcome> startCopy(PlannedObject planned) {
+        return CompletableFuture.supplyAsync(() -> copier.copy(planned.source(),
+                bytes -> progress.streamed(runId, bytes)), copies);
     }
 
     @Override
@@ -73,8 +94,8 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
                 continue;
             }
             toCopy.add(planned);
-            outcomes.add(CompletableFuture.supplyAsync(() -> copier.copy(planned.source(),
-                    bytes -> progress.streamed(runId, bytes)), copies));
+            CompletableFuture<ObjectCopier.Outcome> started = begun.remove(planned);
+            outcomes.add(started != null ? started : startCopy(planned));
         }
         long copied = alreadyCopied;
         long copiedBytes = alreadyCopiedBytes;
@@ -97,6 +118,7 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
 
     @Override
     public void close() {
+        begun.clear();
         copies.shutdownNow();
         try {
             sourceStore.close();

@@ -7,8 +7,11 @@ import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncPlanner;
 import dev.cutover.storage.SyncSpec;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -18,10 +21,18 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * merge-join produces them. Its checkpoint is the last key of the last committed chunk: a
  * restart lists both sides after that key, and objects copied by an uncommitted chunk come back
  * UNCHANGED, so they are skipped, not copied again.
+ * <p>
+ * The reader plans ahead of what it has handed out (at most {@link #LOOKAHEAD_ITEMS} objects, and at
+ * most {@code copiesAhead} objects to copy) and tells {@code copyAhead} about each object to copy as
+ * soon as it is planned, so that its copy starts while the listing goes on: a delta whose few changes are
+ * spread over the whole key range would otherwise copy nothing until its only chunk was read, i.e. until
+ * both listings were complete. Figures and the checkpoint still move with what is handed out.
  */
 class SyncPlanReader implements ItemStreamReader<PlannedObject> {
 
     static final String LAST_KEY = "sync.lastKey";
+    /** Planned objects held ahead of the one handed out: bounds the reader's memory. */
+    static final int LOOKAHEAD_ITEMS = 1000;
 
     private final SyncSpec spec;
     private final ObjectStore source;
@@ -32,12 +43,29 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     private final SyncRunRepository runs;
     /** listed objects, listed bytes, planned objects, planned bytes, skipped objects, skipped bytes since the last update */
     private final long[] tally = new long[6];
+    private final Consumer<PlannedObject> copyAhead;
+    private final int copiesAhead;
+    private final Deque<PlannedObject> ahead = new ArrayDeque<>();
+    private int copiesInAhead;
+    private boolean resumed;
+    private boolean counting;
     private Stream<PlannedObject> plan;
     private Iterator<PlannedObject> items;
     private String lastKey;
 
     SyncPlanReader(SyncSpec spec, ObjectStore source, ObjectStore target, ExecutorService lookups, Instant runStarted,
                    long runId, SyncRunRepository runs) {
+        this(spec, source, target, lookups, runStarted, runId, runs, planned -> { }, 0);
+    }
+
+    /**
+     * @param copyAhead   told about each object to copy as soon as it is planned (starts its copy)
+     * @param copiesAhead how many objects to copy may be planned ahead of the one handed out
+     */
+    SyncPlanReader(SyncSpec spec, ObjectStore source, ObjectStore target, ExecutorService lookups, Instant runStarted,
+                   long runId, SyncRunRepository runs, Consumer<PlannedObject> copyAhead, int copiesAhead) {
+        this.copyAhead = copyAhead;
+        this.copiesAhead = copiesAhead;
         this.runId = runId;
         this.runs = runs;
         this.runStarted = runStarted;
@@ -50,16 +78,9 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     @Override
     public void open(ExecutionContext context) {
         lastKey = context.containsKey(LAST_KEY) ? context.getString(LAST_KEY) : null;
-        boolean resumed = lastKey != null;
-        boolean counting = spec.mode() != SyncMode.FULL; // a full run counted everything up front, for its ETA
-        plan = SyncPlanner.plan(source.list("", lastKey), target.list("", lastKey), spec.filter(), target::stat, lookups)
-                .peek(p -> {
-                    if (counting) {
-                        tally(p, resumed && copiedByThisRun(p));
-                    }
-                })
-                .filter(p -> p.toCopy() || p.difference() == Difference.EXTRA_ON_TARGET
-                        || (resumed && copiedByThisRun(p)));
+        resumed = lastKey != null;
+        counting = spec.mode() != SyncMode.FULL; // a full run counted everything up front, for its ETA
+        plan = SyncPlanner.plan(source.list("", lastKey), target.list("", lastKey), spec.filter(), target::stat, lookups);
         items = plan.iterator();
     }
 
@@ -74,12 +95,37 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
 
     @Override
     public PlannedObject read() {
-        if (!items.hasNext()) {
-            return null;
+        while (true) {
+            planAhead();
+            PlannedObject next = ahead.pollFirst();
+            if (next == null) {
+                return null;
+            }
+            if (next.toCopy()) {
+                copiesInAhead--;
+            }
+            boolean copiedBeforeCrash = resumed && copiedByThisRun(next);
+            if (counting) {
+                tally(next, copiedBeforeCrash);
+            }
+            if (next.toCopy() || next.difference() == Difference.EXTRA_ON_TARGET || copiedBeforeCrash) {
+                lastKey = next.key();
+                return next;
+            }
         }
-        PlannedObject next = items.next();
-        lastKey = next.key();
-        return next;
+    }
+
+    /** Plans up to the lookahead's bounds (at least one object), starting the copies of what is to copy. */
+    private void planAhead() {
+        while (items.hasNext() && (ahead.isEmpty()
+                || ahead.size() < LOOKAHEAD_ITEMS && copiesInAhead < copiesAhead)) {
+            PlannedObject planned = items.next();
+            ahead.addLast(planned);
+            if (planned.toCopy()) {
+                copiesInAhead++;
+                copyAhead.accept(planned);
+            }
+        }
     }
 
     @Override

@@ -68,7 +68,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Arguments: {@code --s3 <endpoint>} (default {@code $CUTOVER_TEST_S3_ENDPOINT}), {@code --small N},
  * {@code --small-kib N}, {@code --large N}, {@code --large-mib N}, {@code --changed N},
  * {@code --concurrency N}, {@code --rclone <binary>}, {@code --warmup-small N} (default 1000),
- * {@code --no-warmup}, {@code --rclone-only} (skip ours, to test the rclone half), {@code --ours-first},
+ * {@code --no-warmup}, {@code --warmup-delta} (after the warm-up, an unchanged delta of each tool, also untimed,
+ * so that the delta's code paths are compiled before the timed delta), {@code --rclone-only} (skip ours, to test the rclone half), {@code --ours-first},
  * {@code --s3mock-pid <pid>} (S3Mock's CPU per run, from /proc), {@code --profile} (sample our threads'
  * stacks during our runs, and the CPU of our JVM's threads by kind: JIT, GC, copy pool...).
  * Last line: {@code sync-vs-rclone: full_ratio=.. delta_ratio=.. ours_full_mibps=.. rclone_full_mibps=..}.
@@ -128,7 +129,7 @@ public final class SyncVsRcloneBenchmark {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String name = args[i].replaceFirst("^--", "");
-            boolean flag = List.of("no-warmup", "rclone-only", "profile", "ours-first").contains(name);
+            boolean flag = List.of("no-warmup", "warmup-delta", "rclone-only", "profile", "ours-first").contains(name);
             options.put(name, flag ? "true" : args[++i]);
         }
         int status;
@@ -172,11 +173,23 @@ public final class SyncVsRcloneBenchmark {
             startApplication();
         }
         if (!options.containsKey("no-warmup")) {
-            Timed r = rclone(rcloneConfig, WARMUP, bucket("rclone-warmup"), "warm-up");
+            String rcloneWarmup = bucket("rclone-warmup");
+            String oursWarmup = bucket("ours-warmup");
+            Timed r = rclone(rcloneConfig, WARMUP, rcloneWarmup, "warm-up");
             say("warm-up (untimed) rclone: %.2f s", r.seconds());
             if (!rcloneOnly) {
-                Timed o = ours(WARMUP, bucket("ours-warmup"), SyncMode.FULL, "warm-up");
+                Timed o = ours(WARMUP, oursWarmup, SyncMode.FULL, "warm-up");
                 say("warm-up (untimed) ours: %.2f s", o.seconds());
+            }
+            if (options.containsKey("warmup-delta")) {
+                // A second, unchanged round of each: the delta's paths (listing a full target, comparing
+                // checksums) are otherwise first run, interpreted and JIT-compiled, inside the timed delta.
+                Timed rd = rclone(rcloneConfig, WARMUP, rcloneWarmup, "warm-up");
+                say("warm-up delta (untimed) rclone: %.2f s", rd.seconds());
+                if (!rcloneOnly) {
+                    Timed od = ours(WARMUP, oursWarmup, SyncMode.DELTA, "warm-up");
+                    say("warm-up delta (untimed) ours: %.2f s", od.seconds());
+                }
             }
         }
 

@@ -9,7 +9,7 @@ import dev.cutover.step.StepFailedException;
 import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepParameter;
 import dev.cutover.step.StepParameter.Kind;
-import dev.cutover.step.StepStoppedException;
+import dev.cutover.step.StepPause;
 import dev.cutover.step.StepType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -104,7 +104,7 @@ class WriteFreezeStepType implements StepType {
         WritePosition first = engine.writePosition(connection);
         context.progress("watching the write position of " + connection.name() + " for " + DurationText.of(window),
                 Map.of("position", first.position()));
-        pause(window, context);
+        StepPause.pause(window, context, "verifying the freeze");
         WritePosition second = engine.writePosition(connection);
         Map<String, Object> evidence = new LinkedHashMap<>(executed.evidence());
         evidence.put("verifyWindowMs", window.toMillis());
@@ -150,20 +150,5 @@ class WriteFreezeStepType implements StepType {
                     + " connections", Map.of("connection", connection.name()));
         }
         return engine;
-    }
-
-    private static void pause(Duration window, StepContext context) throws StepStoppedException {
-        long until = System.nanoTime() + window.toNanos();
-        try {
-            while (System.nanoTime() < until) {
-                if (context.stopRequested()) {
-                    throw new StepStoppedException("stopped while verifying the freeze");
-                }
-                Thread.sleep(Math.max(1, Math.min(50, (until - System.nanoTime()) / 1_000_000)));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StepStoppedException("interrupted while verifying the freeze");
-        }
     }
 }

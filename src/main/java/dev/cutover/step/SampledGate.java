@@ -80,7 +80,7 @@ public final class SampledGate {
                 throw new StepFailedException(what + ": still closed after " + DurationText.of(context.timeout()) + "; last sample: "
                         + sample.summary(), evidence(kept, taken, waitedMs, sample));
             }
-            sleepUntil(next, context);
+            StepPause.until(next, context, "the gate on " + what + " was closed");
         }
     }
 
@@ -106,20 +106,5 @@ public final class SampledGate {
         evidence.put("waitedMs", waitedMs);
         evidence.put("samples", List.copyOf(kept));
         return evidence;
-    }
-
-    private static void sleepUntil(long nanoTime, StepContext context) throws StepStoppedException {
-        try {
-            long left;
-            while ((left = nanoTime - System.nanoTime()) > 0) {
-                if (context.stopRequested()) {
-                    return;
-                }
-                Thread.sleep(Math.max(1, Math.min(Duration.ofNanos(left).toMillis(), 100)));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StepStoppedException("interrupted while waiting for the next sample");
-        }
     }
 }

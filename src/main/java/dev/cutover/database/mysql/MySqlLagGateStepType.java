@@ -4,7 +4,6 @@ import dev.cutover.database.ReplicationLagGauges;
 import dev.cutover.step.SampledGate;
 import dev.cutover.step.SampledGate.Sample;
 import dev.cutover.step.SampledGate.Verdict;
-import dev.cutover.step.DurationText;
 import dev.cutover.step.StepArguments;
 import dev.cutover.step.StepContext;
 import dev.cutover.step.StepOutcome;
@@ -13,11 +12,9 @@ import dev.cutover.step.StepParameter.Kind;
 import dev.cutover.step.StepType;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.springframework.stereotype.Component;
 
 /**
@@ -108,49 +105,7 @@ class MySqlLagGateStepType implements StepType {
             if (source == null && sourceName.isPresent()) {
                 source = MySqlServer.connect(context.connection(sourceName.get()));
             }
-            SourcePosition sourcePosition = source == null ? null : source.sourcePosition();
-            Optional<ReplicaStatus> read = replica.replicaStatus();
-            if (read.isEmpty()) {
-                gauges.record("mysql", replicaName, replica.settings().address(), OptionalDouble.empty());
-                return new Sample(Verdict.BROKEN, replicaName + " is not a replica: SHOW REPLICA STATUS is empty",
-                        Map.of("secondsBehind", "unknown"));
-            }
-            ReplicaStatus status = read.get();
-            gauges.record("mysql", replicaName, replica.settings().address(), status.secondsBehind().isPresent()
-                    ? OptionalDouble.of(status.secondsBehind().getAsLong()) : OptionalDouble.empty());
-            Map<String, Object> figures = new LinkedHashMap<>(status.evidence());
-            if (sourcePosition != null) {
-                figures.put("sourcePosition", sourcePosition.text());
-            }
-            boolean ioConnecting = "Connecting".equalsIgnoreCase(status.ioThread()) && status.lastIoErrno() == 0;
-            if (!status.healthy() && !ioConnecting) {
-                return new Sample(Verdict.BROKEN, "replication is broken: " + status.problem() + "; lag unknown", figures);
-            }
-            if (ioConnecting) {
-                return new Sample(Verdict.OUTSIDE, "IO thread is connecting to the source; lag unknown", figures);
-            }
-            if (status.secondsBehind().isEmpty()) {
-                return new Sample(Verdict.OUTSIDE, "lag unknown (Seconds_Behind is NULL)", figures);
-            }
-            long seconds = status.secondsBehind().getAsLong();
-            if (seconds * 1000 > maxLag.toMillis()) {
-                return new Sample(Verdict.OUTSIDE, "lag " + seconds + "s exceeds " + DurationText.of(maxLag), figures);
-            }
-            if (sourcePosition != null) {
-                long started = System.nanoTime();
-                boolean reached = sourcePosition.hasGtids()
-                        ? replica.waitForGtids(sourcePosition.gtids(), catchUpWithin)
-                        : replica.waitForPosition(sourcePosition.file(), sourcePosition.position(), catchUpWithin);
-                long catchUpMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
-                figures.put("catchUpMs", catchUpMs);
-                if (!reached) {
-                    return new Sample(Verdict.OUTSIDE, "lag " + seconds + "s, but the replica did not execute the source's "
-                            + "position " + sourcePosition.text() + " within " + DurationText.of(catchUpWithin), figures);
-                }
-                return new Sample(Verdict.WITHIN, "lag " + seconds + "s; source position " + sourcePosition.text()
-                        + " executed after " + catchUpMs + "ms", figures);
-            }
-            return new Sample(Verdict.WITHIN, "lag " + seconds + "s", figures);
+            return ReplicaLagCheck.sample(replica, source, replicaName, maxLag, catchUpWithin, gauges);
         }
 
         @Override

@@ -132,6 +132,12 @@ final class MySqlServer implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code timeout} for this replica to execute {@code position}: its GTIDs, else its binlog offset. */
+    boolean waitForExecuted(SourcePosition position, Duration timeout) throws SQLException {
+        return position.hasGtids() ? waitForGtids(position.gtids(), timeout)
+                : waitForPosition(position.file(), position.position(), timeout);
+    }
+
     /** Waits up to {@code timeout} for this replica to execute up to a source binlog position. */
     boolean waitForPosition(String file, long position, Duration timeout) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(flavor.waitForPositionSql())) {

@@ -2,6 +2,7 @@ package dev.cutover.database.mysql;
 
 import dev.cutover.step.ResolvedConnection;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,31 +31,36 @@ record MySqlSettings(String name, String url, String host, int port, String user
             throw new IllegalArgumentException("connection '" + connection.name() + "' is of type " + connection.type()
                     + ", not mysql");
         }
-        Optional<String> url = connection.setting("url");
+        return of(connection.name(), connection::setting);
+    }
+
+    /** @param setting a setting's value by name, as a runbook connection gives it */
+    static MySqlSettings of(String name, Function<String, Optional<String>> setting) {
+        Optional<String> url = setting.apply("url");
         String host;
         int port;
         String jdbcUrl;
         if (url.isPresent()) {
             Matcher m = URL.matcher(url.get());
             if (!m.matches()) {
-                throw new IllegalArgumentException("connection '" + connection.name()
+                throw new IllegalArgumentException("connection '" + name
                         + "': url must look like jdbc:mysql://host:3306/database");
             }
             host = m.group(1);
             port = m.group(2) == null ? 3306 : Integer.parseInt(m.group(2));
             jdbcUrl = url.get().replaceFirst("^jdbc:mariadb:", "jdbc:mysql:");
         } else {
-            host = connection.setting("host").orElseThrow(() -> new IllegalArgumentException("connection '"
-                    + connection.name() + "' needs url: (jdbc:mysql://host:port/database) or host:"));
-            port = connection.setting("port").map(String::trim).map(Integer::parseInt).orElse(3306);
-            jdbcUrl = "jdbc:mysql://" + host + ":" + port + "/" + connection.setting("database").orElse("");
+            host = setting.apply("host").orElseThrow(() -> new IllegalArgumentException("connection '"
+                    + name + "' needs url: (jdbc:mysql://host:port/database) or host:"));
+            port = setting.apply("port").map(String::trim).map(Integer::parseInt).orElse(3306);
+            jdbcUrl = "jdbc:mysql://" + host + ":" + port + "/" + setting.apply("database").orElse("");
         }
-        String user = connection.setting("user").orElseThrow(() -> new IllegalArgumentException("connection '"
-                + connection.name() + "' needs user:"));
-        return new MySqlSettings(connection.name(), jdbcUrl, host, port, user, connection.setting("password").orElse(""),
-                connection.setting("replicationHost").orElse(host),
-                connection.setting("replicationPort").map(String::trim).map(Integer::parseInt).orElse(port),
-                connection.setting("replicationUser"), connection.setting("replicationPassword"));
+        String user = setting.apply("user").orElseThrow(() -> new IllegalArgumentException("connection '"
+                + name + "' needs user:"));
+        return new MySqlSettings(name, jdbcUrl, host, port, user, setting.apply("password").orElse(""),
+                setting.apply("replicationHost").orElse(host),
+                setting.apply("replicationPort").map(String::trim).map(Integer::parseInt).orElse(port),
+                setting.apply("replicationUser"), setting.apply("replicationPassword"));
     }
 
     String address() {

@@ -64,7 +64,7 @@ final class Promotion {
             SourcePosition last = source.sourcePosition();
             evidence.put("sourcePosition", last.evidence());
             progress("waiting until " + replicaName + " executed " + last.text());
-            if (!executed(replica, last, catchUp)) {
+            if (!replica.waitForExecuted(last, catchUp)) {
                 ReplicaStatus behind = replica.replicaStatus().orElse(status);
                 evidence.put("replicaStatusAtRefusal", behind.evidence());
                 throw refuse(replicaName + " is behind: it did not execute the source's last position " + last.text()
@@ -147,7 +147,7 @@ final class Promotion {
             evidence.put("newPrimaryPosition", written.evidence());
             if (reverseInPlace) {
                 progress("waiting until " + sourceName + " executed " + written.text() + " (reverse replication)");
-                if (!executed(source, written, catchUp)) {
+                if (!source.waitForExecuted(written, catchUp)) {
                     evidence.put("reverseReplication", source.replicaStatus().map(ReplicaStatus::evidence).orElse(Map.of()));
                     throw new StepFailedException("rollback stopped: " + sourceName + " did not execute " + written.text()
                             + " from " + replicaName + " within " + DurationText.of(catchUp) + "; " + replicaName
@@ -202,11 +202,6 @@ final class Promotion {
         evidence.put("sourceFrozen", "read_only=OFF but no write for " + DurationText.of(FREEZE_CHECK));
     }
 
-    private static boolean executed(MySqlServer server, SourcePosition position, Duration within) throws SQLException {
-        return position.hasGtids() ? server.waitForGtids(position.gtids(), within)
-                : server.waitForPosition(position.file(), position.position(), within);
-    }
-
     /** Waits for a replica it just started to run both threads (or to report why not). */
     private ReplicaStatus awaitReplicating(MySqlServer server) throws Exception {
         long until = System.nanoTime() + REPLICATION_START.toNanos();
@@ -224,7 +219,7 @@ final class Promotion {
     /** A replica that followed the old primary follows {@code to} from the position matching {@code reached}. */
     private void moveReplica(MySqlServer server, SourcePosition reached, MySqlSettings to, SourcePosition start)
             throws Exception {
-        if (!executed(server, reached, catchUp)) {
+        if (!server.waitForExecuted(reached, catchUp)) {
             throw new StepFailedException(server.name() + " did not execute " + reached.text() + " within "
                     + DurationText.of(catchUp) + "; it was not repointed", evidence());
         }

@@ -1,0 +1,70 @@
+package dev.cutover.database.mysql;
+
+import dev.cutover.database.ReplicationLagGauges;
+import dev.cutover.step.DurationText;
+import dev.cutover.step.SampledGate.Sample;
+import dev.cutover.step.SampledGate.Verdict;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One look at a replica's lag, as {@code mysql-lag-gate} and the {@code mysqlReplicas} readiness
+ * input both take it: WITHIN when the lag is known and at most {@code maxLag} and — with a source —
+ * the replica executed the source's position (read first) within {@code catchUpWithin}; BROKEN
+ * when replication is stopped or failing; OUTSIDE otherwise. Records the lag gauge on the way.
+ */
+final class ReplicaLagCheck {
+
+    private ReplicaLagCheck() {
+    }
+
+    /** @param source the replica's source, or null to judge by seconds alone */
+    static Sample sample(MySqlServer replica, MySqlServer source, String replicaName, Duration maxLag,
+                         Duration catchUpWithin, ReplicationLagGauges gauges) throws SQLException {
+        SourcePosition sourcePosition = source == null ? null : source.sourcePosition();
+        Optional<ReplicaStatus> read = replica.replicaStatus();
+        if (read.isEmpty()) {
+            gauges.record("mysql", replicaName, replica.settings().address(), OptionalDouble.empty());
+            return new Sample(Verdict.BROKEN, replicaName + " is not a replica: SHOW REPLICA STATUS is empty",
+                    Map.of("secondsBehind", "unknown"));
+        }
+        ReplicaStatus status = read.get();
+        gauges.record("mysql", replicaName, replica.settings().address(), status.secondsBehind().isPresent()
+                ? OptionalDouble.of(status.secondsBehind().getAsLong()) : OptionalDouble.empty());
+        Map<String, Object> figures = new LinkedHashMap<>(status.evidence());
+        if (sourcePosition != null) {
+            figures.put("sourcePosition", sourcePosition.text());
+        }
+        boolean ioConnecting = "Connecting".equalsIgnoreCase(status.ioThread()) && status.lastIoErrno() == 0;
+        if (!status.healthy() && !ioConnecting) {
+            return new Sample(Verdict.BROKEN, "replication is broken: " + status.problem() + "; lag unknown", figures);
+        }
+        if (ioConnecting) {
+            return new Sample(Verdict.OUTSIDE, "IO thread is connecting to the source; lag unknown", figures);
+        }
+        if (status.secondsBehind().isEmpty()) {
+            return new Sample(Verdict.OUTSIDE, "lag unknown (Seconds_Behind is NULL)", figures);
+        }
+        long seconds = status.secondsBehind().getAsLong();
+        if (seconds * 1000 > maxLag.toMillis()) {
+            return new Sample(Verdict.OUTSIDE, "lag " + seconds + "s exceeds " + DurationText.of(maxLag), figures);
+        }
+        if (sourcePosition != null) {
+            long started = System.nanoTime();
+            boolean reached = replica.waitForExecuted(sourcePosition, catchUpWithin);
+            long catchUpMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            figures.put("catchUpMs", catchUpMs);
+            if (!reached) {
+                return new Sample(Verdict.OUTSIDE, "lag " + seconds + "s, but the replica did not execute the source's "
+                        + "position " + sourcePosition.text() + " within " + DurationText.of(catchUpWithin), figures);
+            }
+            return new Sample(Verdict.WITHIN, "lag " + seconds + "s; source position " + sourcePosition.text()
+                    + " executed after " + catchUpMs + "ms", figures);
+        }
+        return new Sample(Verdict.WITHIN, "lag " + seconds + "s", figures);
+    }
+}

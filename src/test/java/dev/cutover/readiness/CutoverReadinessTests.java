@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,8 +86,6 @@ class CutoverReadinessTests extends ServiceTest {
     }
 
     private static String runbook() {
-        Map<String, String> source = PAIR.settings("source");
-        Map<String, String> replica = PAIR.settings("replica");
         return """
                 name: readiness
                 environments:
@@ -96,8 +93,8 @@ class CutoverReadinessTests extends ServiceTest {
                     connections:
                       src: { type: filesystem, root: "@WORK@/ready-src" }
                       dst: { type: filesystem, root: "@WORK@/ready-dst" }
-                      orders-source: { type: mysql, url: "%s", user: %s, password: "${file:@WORK@/mysql-password}" }
-                      orders-replica: { type: mysql, url: "%s", user: %s, password: "${file:@WORK@/mysql-password}" }
+                      orders-source: %s
+                      orders-replica: %s
                 phases:
                   - name: switch
                     steps:
@@ -111,6 +108,7 @@ class CutoverReadinessTests extends ServiceTest {
                       - id: sync-assets
                         type: storage-sync
                         with: { source: src, sourceBucket: assets, target: dst, targetBucket: assets, mode: final }
-                """.formatted(source.get("url"), source.get("user"), replica.get("url"), replica.get("user"));
+                """.formatted(PAIR.runbookConnection("source", "${file:@WORK@/mysql-password}"),
+                PAIR.runbookConnection("replica", "${file:@WORK@/mysql-password}"));
     }
 }

@@ -6,7 +6,6 @@ import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -20,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 class MySqlCutoverTests extends ServiceTest {
 
     private static final ReplicationPair PAIR = new ReplicationPair();
+    private static final String PASSWORD = "${file:@WORK@/mysql-password}";
 
     @AfterEach
     void restore() throws Exception {
@@ -91,18 +91,14 @@ class MySqlCutoverTests extends ServiceTest {
     }
 
     private static String runbook(String name, String table, boolean reverse) {
-        Map<String, String> source = PAIR.settings("source");
-        Map<String, String> replica = PAIR.settings("replica");
         return """
                 name: %s
                 description: MySQL failover against the test stack's MariaDB pair
                 environments:
                   local:
                     connections:
-                      orders-source: { type: mysql, url: "%s", user: %s, password: "${file:@WORK@/mysql-password}",
-                                       replicationUser: %s, replicationPassword: "%s", replicationHost: "%s", replicationPort: "%s" }
-                      orders-replica: { type: mysql, url: "%s", user: %s, password: "${file:@WORK@/mysql-password}",
-                                        replicationUser: %s, replicationPassword: "%s", replicationHost: "%s", replicationPort: "%s" }
+                      orders-source: %s
+                      orders-replica: %s
                 phases:
                   - name: database-failover
                     pointOfNoReturn: true
@@ -119,11 +115,7 @@ class MySqlCutoverTests extends ServiceTest {
                       - id: verify-orders
                         type: mysql-verify
                         with: { source: orders-source, target: orders-replica, databases: [%s], tables: [%s] }
-                """.formatted(name,
-                source.get("url"), source.get("user"), source.get("replicationUser"), source.get("replicationPassword"),
-                source.get("replicationHost"), source.get("replicationPort"),
-                replica.get("url"), replica.get("user"), replica.get("replicationUser"), replica.get("replicationPassword"),
-                replica.get("replicationHost"), replica.get("replicationPort"),
+                """.formatted(name, PAIR.runbookConnection("source", PASSWORD), PAIR.runbookConnection("replica", PASSWORD),
                 ReplicationPair.APP_USER, ReplicationPair.APP_USER, reverse, ReplicationPair.DATABASE, table);
     }
 }

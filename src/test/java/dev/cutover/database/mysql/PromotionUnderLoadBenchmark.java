@@ -5,7 +5,6 @@ import dev.cutover.testsupport.Api;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -91,17 +90,13 @@ public final class PromotionUnderLoadBenchmark {
     }
 
     private static String runbook(Path passwordFile) {
-        Map<String, String> source = PAIR.settings("source");
-        Map<String, String> replica = PAIR.settings("replica");
         return """
                 name: promotion
                 environments:
                   local:
                     connections:
-                      orders-source: { type: mysql, url: "%s", user: %s, password: "${file:%s}", replicationUser: %s,
-                                       replicationPassword: "%s", replicationHost: "%s", replicationPort: "%s" }
-                      orders-replica: { type: mysql, url: "%s", user: %s, password: "${file:%s}", replicationUser: %s,
-                                        replicationPassword: "%s", replicationHost: "%s", replicationPort: "%s" }
+                      orders-source: %s
+                      orders-replica: %s
                 phases:
                   - name: database-failover
                     steps:
@@ -111,11 +106,8 @@ public final class PromotionUnderLoadBenchmark {
                           maxLag: 1s, interval: 50ms, consecutive: 3 } }
                       - { id: promote-replica, type: mysql-promote, with: { source: orders-source, replica: orders-replica,
                           endSessionsOf: [%s] } }
-                """.formatted(source.get("url"), source.get("user"), passwordFile, source.get("replicationUser"),
-                source.get("replicationPassword"), source.get("replicationHost"), source.get("replicationPort"),
-                replica.get("url"), replica.get("user"), passwordFile, replica.get("replicationUser"),
-                replica.get("replicationPassword"), replica.get("replicationHost"), replica.get("replicationPort"),
-                ReplicationPair.APP_USER, ReplicationPair.APP_USER);
+                """.formatted(PAIR.runbookConnection("source", "${file:" + passwordFile + "}"),
+                PAIR.runbookConnection("replica", "${file:" + passwordFile + "}"), ReplicationPair.APP_USER, ReplicationPair.APP_USER);
     }
 
     private static void say(String format, Object... args) {

@@ -42,6 +42,19 @@ public final class ReplicationPair {
         return settings;
     }
 
+    /**
+     * The server {@code role} as a runbook connection in flow style, for runbooks written at test
+     * time, e.g. {@code orders-source: } + this.
+     *
+     * @param passwordReference how the runbook refers to the password, e.g. {@code ${file:@WORK@/mysql-password}}
+     */
+    public String runbookConnection(String role, String passwordReference) {
+        Map<String, String> s = settings(role);
+        return "{ type: mysql, url: \"%s\", user: %s, password: \"%s\", replicationUser: %s, replicationPassword: \"%s\", "
+                .formatted(s.get("url"), s.get("user"), passwordReference, s.get("replicationUser"), s.get("replicationPassword"))
+                + "replicationHost: \"%s\", replicationPort: \"%s\" }".formatted(s.get("replicationHost"), s.get("replicationPort"));
+    }
+
     /** A step context with connections {@code source} and {@code replica}. */
     public RecordingStepContext context(Map<String, Object> with) {
         return new RecordingStepContext(with).connection("source", "mysql", settings("source"))
@@ -49,10 +62,8 @@ public final class ReplicationPair {
     }
 
     MySqlServer server(String role) throws SQLException {
-        return MySqlServer.connect(new MySqlSettings(role, "source".equals(role) ? peers.sourceUrl() : peers.replicaUrl(),
-                "", 0, peers.user(), peers.password(), settings(role).get("replicationHost"),
-                Integer.parseInt(settings(role).get("replicationPort")), java.util.Optional.of(peers.replicationUser()),
-                java.util.Optional.of(peers.replicationPassword())));
+        Map<String, String> settings = settings(role);
+        return MySqlServer.connect(MySqlSettings.of(role, name -> java.util.Optional.ofNullable(settings.get(name))));
     }
 
     public Connection admin(String role) throws SQLException {

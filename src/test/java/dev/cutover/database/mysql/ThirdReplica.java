@@ -94,9 +94,8 @@ final class ThirdReplica implements AutoCloseable {
     }
 
     MySqlServer server(ReplicationPair pair) throws SQLException {
-        return MySqlServer.connect(new MySqlSettings("third", url(), "127.0.0.1", port, pair.peers.user(),
-                pair.peers.password(), "127.0.0.1", port, java.util.Optional.of(pair.peers.replicationUser()),
-                java.util.Optional.of(pair.peers.replicationPassword())));
+        Map<String, String> settings = settings(pair);
+        return MySqlServer.connect(MySqlSettings.of("third", name -> java.util.Optional.ofNullable(settings.get(name))));
     }
 
     /** Connection settings as a runbook would give them. */

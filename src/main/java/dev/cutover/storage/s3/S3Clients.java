@@ -24,6 +24,7 @@ final class S3Clients {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials(settings))
                 .forcePathStyle(settings.pathStyle())
+                .putAuthScheme(new UnsignedPayloadOverHttp())
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(settings.maxConnections())
                         .connectionAcquisitionTimeout(Duration.ofMinutes(1))

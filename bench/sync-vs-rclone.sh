@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Our storage sync against `rclone sync`, GCS (the GCS JSON API fake, file-backed) to S3 (S3Mock from
 # scripts/test-stack.sh), in one JVM run (dev.cutover.storage.sync.SyncVsRcloneBenchmark):
-#   source: 2,000 objects of 256 KiB + 20 of 16 MiB; an untimed warm-up of both tools (1,000 x 256 KiB + 1 x 16 MiB);
+#   source: 2,000 objects of 256 KiB + 20 of 16 MiB; an untimed warm-up (1,000 x 256 KiB + 1 x 16 MiB, full then
+#           unchanged delta): rclone once, ours 5 rounds so that its JIT has settled (each round prints its CPU);
 #   full:   rclone sync, then our full sync (--ours-first: the other way round), each into its own empty S3 bucket;
 #   delta:  1% of the objects overwritten with new bytes, then rclone sync again, then our delta sync.
 # Same concurrency for both (16: ours `concurrency`, rclone `--transfers 16 --checkers 16`); rclone runs
@@ -9,7 +10,8 @@
 # count equals the source's, changed objects hold the new bytes). Buckets and temp files are removed at the end.
 # Installs rclone (Debian package) when absent. Starts the test stack when it is not running and stops
 # it again at the end; a stack that was already running is left running.
-# Extra arguments go to the benchmark (e.g. --small 200 --large 2, --concurrency 8, --profile, --ours-first).
+# Extra arguments go to the benchmark (e.g. --small 200 --large 2, --concurrency 8, --warmup-rounds 1, --profile,
+# --ours-first).
 # Last line:
 #   sync-vs-rclone: full_ratio=<ours MiB/s / rclone MiB/s> delta_ratio=<rclone s / ours s> ours_full_mibps=<x> rclone_full_mibps=<y>
 set -euo pipefail

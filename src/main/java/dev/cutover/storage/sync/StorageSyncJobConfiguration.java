@@ -101,10 +101,13 @@ class StorageSyncJobConfiguration {
         SyncSpec spec = runs.spec(runId);
         // The writer is this step's (a step-scoped proxy): copies start as the reader plans them, ahead of
         // their chunk, so that they overlap the listing and the next chunk's first copies overlap the
-        // previous chunk's last ones.
+        // previous chunk's last ones. Copies may run a whole lookahead ahead: while a chunk waits for one
+        // large object (16 MiB among 256 KiB ones takes as long as hundreds of them), the other threads go
+        // on with what comes after it instead of idling at the chunk's end. A crash loses none of that work:
+        // objects copied ahead plan as UNCHANGED on restart.
         return new SyncPlanReader(spec, source(stores, spec), target(stores, spec),
                 Executors.newFixedThreadPool(Math.max(4, spec.concurrency())), runs.find(runId).orElseThrow().startedAt(),
-                runId, runs, syncCopyWriter::begin, 2 * spec.concurrency());
+                runId, runs, syncCopyWriter::begin, SyncPlanReader.LOOKAHEAD_ITEMS);
     }
 
     @Bean

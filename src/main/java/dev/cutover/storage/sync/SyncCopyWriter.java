@@ -100,12 +100,14 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         long copied = alreadyCopied;
         long copiedBytes = alreadyCopiedBytes;
         long requeued = 0;
+        long streamedBytes = 0;
         for (int i = 0; i < toCopy.size(); i++) {
             ObjectCopier.Outcome outcome = outcomes.get(i).join();
             requeued += outcome.requeued();
             if (outcome.copied()) {
                 copied++;
                 copiedBytes += outcome.bytes();
+                streamedBytes += outcome.bytes();
             } else {
                 failures.add(new String[] { toCopy.get(i).key(), outcome.failure() });
             }
@@ -113,11 +115,12 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         failures.forEach(failure -> runs.failure(runId, failure[0], failure[1]));
         runs.add(runId, new SyncRunRepository.Counts(copied, copiedBytes, 0, 0,
                 failures.size(), extra, deleted, requeued));
-        progress.committed(runId);
+        progress.committed(runId, streamedBytes);
     }
 
     @Override
     public void close() {
+        progress.ended(runId);
         begun.clear();
         copies.shutdownNow();
         try {

@@ -6,8 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
 /**
- * Bytes streamed by copies of the current chunk, per run: the manifest counts a chunk once it
- * commits; live progress adds what is on the wire now. Bytes of a failed attempt are taken back.
+ * Bytes streamed by copies not yet counted in the manifest, per run: the manifest counts a chunk's
+ * objects once it commits; live progress adds what is on the wire or copied ahead of its chunk. A
+ * commit takes back exactly the bytes it counted (copies ahead of the next chunks stay in), and bytes
+ * of a failed attempt are taken back when it fails, so the sum never counts a byte twice.
  */
 @Component
 public class SyncProgress {
@@ -18,7 +20,16 @@ public class SyncProgress {
         inFlight.computeIfAbsent(runId, id -> new AtomicLong()).addAndGet(bytes);
     }
 
-    void committed(long runId) {
+    /** {@code bytes} streamed by this process are now in the manifest. */
+    void committed(long runId, long bytes) {
+        AtomicLong streamed = inFlight.get(runId);
+        if (streamed != null) {
+            streamed.addAndGet(-bytes);
+        }
+    }
+
+    /** The run ended: nothing of it is in flight any more. */
+    void ended(long runId) {
         inFlight.remove(runId);
     }
 

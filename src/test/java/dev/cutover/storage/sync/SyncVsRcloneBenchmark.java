@@ -51,8 +51,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <ol>
  * <li>seed {@code bench-src}: N small objects (default 2,000 of 256 KiB) and M large ones (20 of 16 MiB);</li>
  * <li>warm-up (untimed): each tool syncs {@code bench-warmup} (1,000 small objects and one large) into a bucket
- *     of its own, so that the measured runs see warm JITs (ours, the fake's, S3Mock's), as a service that has
- *     been up for a while would; the JIT still compiles during the measured runs, see the CPU lines;</li>
+ *     of its own and then runs an unchanged delta over it: rclone once (it has no JIT; the round warms the fake,
+ *     S3Mock and the page cache), ours {@code --warmup-rounds} times (default 5, each into a fresh bucket), so
+ *     that the measured runs see our JIT settled, as in a service that has been up for a while. Each round
+ *     prints its CPU: the client's CPU per round falls until the JIT has compiled the per-object paths
+ *     (about 5,000 objects), which is the figure a long full sync or a weekly delta sees;</li>
  * <li>full: rclone into its own empty bucket, then ours into its own empty bucket ({@code --ours-first}: the
  *     other way round);</li>
  * <li>change 1% of the objects (overwrite K small ones with new random bytes, new generations);</li>
@@ -68,8 +71,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Arguments: {@code --s3 <endpoint>} (default {@code $CUTOVER_TEST_S3_ENDPOINT}), {@code --small N},
  * {@code --small-kib N}, {@code --large N}, {@code --large-mib N}, {@code --changed N},
  * {@code --concurrency N}, {@code --rclone <binary>}, {@code --warmup-small N} (default 1000),
- * {@code --no-warmup}, {@code --warmup-delta} (after the warm-up, an unchanged delta of each tool, also untimed,
- * so that the delta's code paths are compiled before the timed delta), {@code --rclone-only} (skip ours, to test the rclone half), {@code --ours-first},
+ * {@code --no-warmup}, {@code --warmup-rounds N} (default 5), {@code --rclone-only} (skip ours, to test the rclone half), {@code --ours-first},
  * {@code --s3mock-pid <pid>} (S3Mock's CPU per run, from /proc), {@code --profile} (sample our threads'
  * stacks during our runs, and the CPU of our JVM's threads by kind: JIT, GC, copy pool...).
  * Last line: {@code sync-vs-rclone: full_ratio=.. delta_ratio=.. ours_full_mibps=.. rclone_full_mibps=..}.
@@ -96,6 +98,7 @@ public final class SyncVsRcloneBenchmark {
     private final int changed;
     private final int concurrency;
     private final int warmupSmall;
+    private final int warmupRounds;
     private final String rcloneBinary;
     private final String stamp = Long.toString(System.currentTimeMillis(), 36);
     private final List<String> buckets = new ArrayList<>();
@@ -120,6 +123,7 @@ public final class SyncVsRcloneBenchmark {
         this.concurrency = Integer.parseInt(options.getOrDefault("concurrency", "16"));
         this.rcloneBinary = options.getOrDefault("rclone", "rclone");
         this.warmupSmall = Integer.parseInt(options.getOrDefault("warmup-small", "1000"));
+        this.warmupRounds = Integer.parseInt(options.getOrDefault("warmup-rounds", "5"));
         if (changed > small) {
             throw new IllegalArgumentException("--changed " + changed + " is more than the " + small + " small objects");
         }
@@ -129,7 +133,7 @@ public final class SyncVsRcloneBenchmark {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String name = args[i].replaceFirst("^--", "");
-            boolean flag = List.of("no-warmup", "warmup-delta", "rclone-only", "profile", "ours-first").contains(name);
+            boolean flag = List.of("no-warmup", "rclone-only", "profile", "ours-first").contains(name);
             options.put(name, flag ? "true" : args[++i]);
         }
         int status;
@@ -173,23 +177,20 @@ public final class SyncVsRcloneBenchmark {
             startApplication();
         }
         if (!options.containsKey("no-warmup")) {
+            // rclone has no JIT: one round warms the fake, S3Mock and the page cache for both tools. Ours runs
+            // in a service that stays up for weeks; its JIT settles after some thousands of objects, and the
+            // rounds below show its CPU per object falling until it does.
             String rcloneWarmup = bucket("rclone-warmup");
-            String oursWarmup = bucket("ours-warmup");
             Timed r = rclone(rcloneConfig, WARMUP, rcloneWarmup, "warm-up");
-            say("warm-up (untimed) rclone: %.2f s", r.seconds());
-            if (!rcloneOnly) {
+            Timed rd = rclone(rcloneConfig, WARMUP, rcloneWarmup, "warm-up");
+            say("warm-up (untimed) rclone: full %.2f s, unchanged delta %.2f s", r.seconds(), rd.seconds());
+            for (int round = 1; !rcloneOnly && round <= warmupRounds; round++) {
+                String oursWarmup = bucket("ours-warmup-" + round);
                 Timed o = ours(WARMUP, oursWarmup, SyncMode.FULL, "warm-up");
-                say("warm-up (untimed) ours: %.2f s", o.seconds());
-            }
-            if (options.containsKey("warmup-delta")) {
-                // A second, unchanged round of each: the delta's paths (listing a full target, comparing
-                // checksums) are otherwise first run, interpreted and JIT-compiled, inside the timed delta.
-                Timed rd = rclone(rcloneConfig, WARMUP, rcloneWarmup, "warm-up");
-                say("warm-up delta (untimed) rclone: %.2f s", rd.seconds());
-                if (!rcloneOnly) {
-                    Timed od = ours(WARMUP, oursWarmup, SyncMode.DELTA, "warm-up");
-                    say("warm-up delta (untimed) ours: %.2f s", od.seconds());
-                }
+                Timed od = ours(WARMUP, oursWarmup, SyncMode.DELTA, "warm-up");
+                say("warm-up (untimed) ours, round %d of %d: full %.2f s, unchanged delta %.2f s; full %s", round,
+                        warmupRounds, o.seconds(), od.seconds(), o.detail().replaceFirst("(?s).*(cpu s: [^\\n]*).*", "$1"));
+                deleteBucket(oursWarmup);
             }
         }
 
@@ -614,25 +615,31 @@ public final class SyncVsRcloneBenchmark {
         return name;
     }
 
+    /** Empties and deletes one of the benchmark's buckets (S3Mock slows down as it holds more objects). */
+    private void deleteBucket(String bucket) {
+        try {
+            List<ObjectIdentifier> keys = new ArrayList<>();
+            s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()
+                    .forEach(o -> keys.add(ObjectIdentifier.builder().key(o.key()).build()));
+            for (int i = 0; i < keys.size(); i += 1000) {
+                List<ObjectIdentifier> batch = keys.subList(i, Math.min(keys.size(), i + 1000));
+                s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+            }
+            s3.deleteBucket(r -> r.bucket(bucket));
+            buckets.remove(bucket);
+        } catch (RuntimeException e) {
+            System.err.println("could not delete s3://" + bucket + ": " + e.getMessage());
+        }
+    }
+
     /** Leaves the peers as found: our S3 buckets emptied and deleted, the fake's files removed. */
     private void cleanUp() {
         if (app != null) {
             app.close();
         }
         if (s3 != null) {
-            for (String bucket : buckets) {
-                try {
-                    List<ObjectIdentifier> keys = new ArrayList<>();
-                    s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()
-                            .forEach(o -> keys.add(ObjectIdentifier.builder().key(o.key()).build()));
-                    for (int i = 0; i < keys.size(); i += 1000) {
-                        List<ObjectIdentifier> batch = keys.subList(i, Math.min(keys.size(), i + 1000));
-                        s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
-                    }
-                    s3.deleteBucket(r -> r.bucket(bucket));
-                } catch (RuntimeException e) {
-                    System.err.println("could not delete s3://" + bucket + ": " + e.getMessage());
-                }
+            for (String bucket : List.copyOf(buckets)) {
+                deleteBucket(bucket);
             }
             s3.close();
         }

@@ -6,9 +6,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Reads another iterator ahead on its own thread into a bounded queue, so the two listings of a
- * plan (each paged requests to a store) are fetched at the same time rather than one after the
- * other. Memory stays bounded by the queue; a failure of the listing surfaces on {@link #next()}.
+ * Reads another iterator ahead on its own thread into a bounded queue, so the listings of a plan
+ * (each paged requests to a store) are fetched at the same time rather than one after the other.
+ * Memory stays bounded by the queue; a failure of the listing surfaces on {@link #next()}. An
+ * iterator that is {@link AutoCloseable} is closed by that thread when it ends, fails or is closed,
+ * so its listing is never closed while the thread still uses it.
  */
 final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable {
 
@@ -31,6 +33,8 @@ final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable {
             } catch (RuntimeException failure) {
                 queue.clear();
                 queue.offer(new Failure(failure));
+            } finally {
+                release(source);
             }
         }, name);
         reader.setDaemon(true);
@@ -38,6 +42,16 @@ final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable {
     }
 
     private record Failure(RuntimeException cause) {
+    }
+
+    private static void release(Iterator<?> source) {
+        if (source instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // the listing is done with; a failure to close it changes nothing read
+            }
+        }
     }
 
     @Override
@@ -67,6 +81,7 @@ final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable {
         return item;
     }
 
+    /** Stops the reading thread (which then closes the iterator it reads); does not wait for it. */
     @Override
     public void close() {
         reader.interrupt();

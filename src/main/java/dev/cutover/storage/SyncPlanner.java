@@ -16,52 +16,101 @@ import java.util.stream.StreamSupport;
 
 /**
  * The sync plan as a streaming merge-join of two listings in {@link KeyOrder}: each key is NEW,
- * CHANGED, UNCHANGED or EXTRA_ON_TARGET, decided as both listings advance. The two listings are
- * read ahead at the same time, a page each. Memory holds those pages and one window of pairs (for
- * looking up target details in parallel), never a listing.
+ * CHANGED, UNCHANGED or EXTRA_ON_TARGET, decided as both listings advance. Both listings are read
+ * ahead at the same time; a target that lists from any key cheaply ({@link SeekableListing}, e.g.
+ * S3 at about 100 ms a page) is listed in key ranges at once, cut from the source listing as it is
+ * read ahead, so that a plan is not as slow as the target's pages one after the other. Memory
+ * holds the read-ahead (a few pages a side) and one window of pairs (for looking up target details
+ * in parallel), never a listing.
  */
 public final class SyncPlanner {
 
     /** Pairs decided together; also the number of target lookups that may run at once. */
     static final int WINDOW = 256;
-    /** Objects each listing may be read ahead: about one page. */
+    /** Objects a listing read in one go may be read ahead: about one page. */
     static final int PREFETCH = 1000;
+
+    /**
+     * How the target is listed: a range starts every {@code keys} source keys (0: one range, the
+     * whole listing), {@code parallel} ranges listed at once, each buffering up to a range.
+     */
+    record Ranges(int keys, int parallel) {
+
+        /** A range a page (S3 lists 1000 keys a page): a target like the source costs a request a range. */
+        static final Ranges PARALLEL = new Ranges(1000, 4);
+        static final Ranges ONE = new Ranges(0, 1);
+
+        /** Deep enough for the source to have cut the ranges to list ahead. */
+        int sourceReadAhead() {
+            return keys == 0 ? PREFETCH : keys * parallel;
+        }
+
+        int rangeBuffer() {
+            return keys == 0 ? PREFETCH : keys;
+        }
+    }
 
     private SyncPlanner() {
     }
 
     /**
-     * @param source        the source listing, in key order
-     * @param target        the target listing, in key order
+     * @param source        listed in key order after {@code startAfter}
+     * @param target        listed likewise, in parallel key ranges if it is a {@link SeekableListing}
+     * @param startAfter    the key to resume after (exclusive), or null for all keys
      * @param filter        keys outside it are left out on both sides
      * @param targetDetails a stat of the target, used when its listing lacks checksums (S3)
      * @param lookups       where target stats run, {@link #WINDOW} at a time at most
      */
+    public static Stream<PlannedObject> plan(ObjectStore source, ObjectStore target, String startAfter,
+                                             Predicate<String> filter,
+                                             Function<String, Optional<StoredObject>> targetDetails, Executor lookups) {
+        return decide(pairs(source, target, startAfter, filter), targetDetails, lookups);
+    }
+
+    /** The plan of two listings given as streams (the target listed in one go), e.g. for tests. */
     public static Stream<PlannedObject> plan(Stream<StoredObject> source, Stream<StoredObject> target,
                                              Predicate<String> filter,
                                              Function<String, Optional<StoredObject>> targetDetails, Executor lookups) {
-        Stream<Pair> pairs = pairs(source, target, filter);
-        Iterator<PlannedObject> planned = new Decided(pairs.iterator(), targetDetails, lookups);
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(planned, Spliterator.ORDERED | Spliterator.NONNULL), false)
+        return decide(pairs(source, target, filter), targetDetails, lookups);
+    }
+
+    private static Stream<PlannedObject> decide(Stream<Pair> pairs, Function<String, Optional<StoredObject>> details,
+                                                Executor lookups) {
+        Iterator<PlannedObject> planned = new Decided(pairs.iterator(), details, lookups);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(planned,
+                        Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(pairs::close);
     }
 
     /**
-     * The merge-join alone: each key of either listing (inside {@code filter}) with its object on
-     * each side, in key order; both listings read ahead at the same time. A listing out of key
-     * order fails the stream. Used by the plan and by verification.
+     * The merge-join alone: each key of either listing after {@code startAfter} (inside
+     * {@code filter}) with its object on each side, in key order. A listing out of key order fails
+     * the stream; closing it stops every listing. Used by the plan and by verification.
      */
-    public static Stream<Pair> pairs(Stream<StoredObject> source, Stream<StoredObject> target, Predicate<String> filter) {
+    public static Stream<Pair> pairs(ObjectStore source, ObjectStore target, String startAfter,
+                                     Predicate<String> filter) {
+        return pairs(Listing.of(source), Listing.of(target), startAfter, filter,
+                target instanceof SeekableListing ? Ranges.PARALLEL : Ranges.ONE);
+    }
+
+    /** The merge-join of two listings given as streams, the target read in one go. */
+    public static Stream<Pair> pairs(Stream<StoredObject> source, Stream<StoredObject> target,
+                                     Predicate<String> filter) {
+        return pairs(startAfter -> source, startAfter -> target, null, filter, Ranges.ONE);
+    }
+
+    /** The merge-join, the target listed as {@code ranges} says; each listing is opened and closed on its thread. */
+    static Stream<Pair> pairs(Listing source, Listing target, String startAfter, Predicate<String> filter,
+                              Ranges ranges) {
+        SplitKeys splits = new SplitKeys(startAfter, ranges.keys());
         PrefetchingIterator<StoredObject> sources = new PrefetchingIterator<>(
-                source.filter(o -> filter.test(o.key())).iterator(), PREFETCH, "plan-source-listing");
-        PrefetchingIterator<StoredObject> targets = new PrefetchingIterator<>(
-                target.filter(o -> filter.test(o.key())).iterator(), PREFETCH, "plan-target-listing");
+                new SplittingSource(() -> source.after(startAfter), filter, splits), ranges.sourceReadAhead(),
+                "plan-source-listing");
+        TargetRanges targets = new TargetRanges(target, filter, splits, ranges.parallel(), ranges.rangeBuffer());
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(new MergeJoin(sources, targets),
                         Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(sources::close)
-                .onClose(targets::close)
-                .onClose(source::close)
-                .onClose(target::close);
+                .onClose(targets::close);
     }
 
     /** Source and target object of one key; either may be null. */
@@ -69,50 +118,6 @@ public final class SyncPlanner {
 
         public String key() {
             return source != null ? source.key() : target.key();
-        }
-    }
-
-    /** Walks both sorted listings at once, pairing equal keys. */
-    static final class MergeJoin implements Iterator<Pair> {
-
-        private final Iterator<StoredObject> sources;
-        private final Iterator<StoredObject> targets;
-        private StoredObject source;
-        private StoredObject target;
-        private String lastKey;
-
-        MergeJoin(Iterator<StoredObject> sources, Iterator<StoredObject> targets) {
-            this.sources = sources;
-            this.targets = targets;
-            this.source = sources.hasNext() ? sources.next() : null;
-            this.target = targets.hasNext() ? targets.next() : null;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return source != null || target != null;
-        }
-
-        @Override
-        public Pair next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            int order = source == null ? 1 : target == null ? -1 : KeyOrder.compare(source.key(), target.key());
-            Pair pair = order < 0 ? new Pair(source, null) : order > 0 ? new Pair(null, target) : new Pair(source, target);
-            String key = pair.source() != null ? pair.source().key() : pair.target().key();
-            if (lastKey != null && KeyOrder.compare(key, lastKey) <= 0) {
-                throw new ObjectStoreException(ObjectStoreException.Reason.OTHER, "a listing is not in key order: '"
-                        + key + "' came after '" + lastKey + "'; a plan from it would be wrong");
-            }
-            lastKey = key;
-            if (order <= 0) {
-                source = sources.hasNext() ? sources.next() : null;
-            }
-            if (order >= 0) {
-                target = targets.hasNext() ? targets.next() : null;
-            }
-            return pair;
         }
     }
 

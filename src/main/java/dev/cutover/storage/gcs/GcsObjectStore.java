@@ -15,6 +15,7 @@ import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.ObjectStoreException;
 import dev.cutover.storage.ObjectStoreException.Reason;
 import dev.cutover.storage.PutOptions;
+import dev.cutover.storage.SeekableListing;
 import dev.cutover.storage.ServerSideCopy;
 import dev.cutover.storage.StoredObject;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
  * 429, 5xx and connection failures itself ({@link GcsSettings#maxAttempts()}, exponential backoff); what is
  * left reaches the caller as an {@link ObjectStoreException} with a reason.
  */
-public final class GcsObjectStore implements ObjectStore, ServerSideCopy, LifecycleRules {
+public final class GcsObjectStore implements ObjectStore, ServerSideCopy, LifecycleRules, SeekableListing {
 
     /** How much a reader asks for per request and buffers. */
     /** The read buffer, not a request size: one streaming GET per object either way; small keeps GC quiet. */

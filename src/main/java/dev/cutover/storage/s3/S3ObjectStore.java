@@ -5,6 +5,7 @@ import dev.cutover.storage.LifecycleRules;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.ObjectStoreException;
 import dev.cutover.storage.PutOptions;
+import dev.cutover.storage.SeekableListing;
 import dev.cutover.storage.ServerSideCopy;
 import dev.cutover.storage.StoredObject;
 import java.io.InputStream;
@@ -31,7 +32,7 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
  * An S3 bucket (or a prefix of one) as an {@link ObjectStore}. Generations are ETags: {@code open}
  * with a generation sends If-Match, which works on versioned and unversioned buckets alike.
  */
-public final class S3ObjectStore implements ObjectStore, ServerSideCopy, LifecycleRules {
+public final class S3ObjectStore implements ObjectStore, ServerSideCopy, LifecycleRules, SeekableListing {
 
     private final S3Client s3;
     private final S3Settings settings;

@@ -61,8 +61,7 @@ class StorageSyncJobConfiguration {
             }
             ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
             try (ObjectStore source = source(stores, spec); ObjectStore target = target(stores, spec);
-                 var plan = dev.cutover.storage.SyncPlanner.plan(source.list("", null), target.list("", null),
-                         spec.filter(), target::stat, lookups)) {
+                 var plan = dev.cutover.storage.SyncPlanner.plan(source, target, null, spec.filter(), target::stat, lookups)) {
                 long[] figures = new long[4];
                 plan.forEach(planned -> {
                     if (planned.source() != null) {

@@ -57,7 +57,7 @@ class SyncForecast {
         ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
         try (ObjectStore source = StorageSyncJobConfiguration.source(stores, spec);
              ObjectStore target = StorageSyncJobConfiguration.target(stores, spec);
-             Stream<PlannedObject> plan = SyncPlanner.plan(source.list("", null), target.list("", null), spec.filter(),
+             Stream<PlannedObject> plan = SyncPlanner.plan(source, target, null, spec.filter(),
                      target::stat, lookups)) {
             plan.forEach(p -> {
                 long[] c = counts.computeIfAbsent(p.difference(), d -> new long[2]);

@@ -80,7 +80,7 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
         lastKey = context.containsKey(LAST_KEY) ? context.getString(LAST_KEY) : null;
         resumed = lastKey != null;
         counting = spec.mode() != SyncMode.FULL; // a full run counted everything up front, for its ETA
-        plan = SyncPlanner.plan(source.list("", lastKey), target.list("", lastKey), spec.filter(), target::stat, lookups);
+        plan = SyncPlanner.plan(source, target, lastKey, spec.filter(), target::stat, lookups);
         items = plan.iterator();
     }
 

@@ -46,7 +46,7 @@ final class SyncVerifier {
                          Consumer<SyncRunRepository.Mismatch> report) {
         Map<String, long[]> prefixes = new TreeMap<>(KeyOrder.UTF8_BINARY);
         long[] totals = new long[6];
-        try (Stream<SyncPlanner.Pair> pairs = SyncPlanner.pairs(source.list("", null), target.list("", null), filter)) {
+        try (Stream<SyncPlanner.Pair> pairs = SyncPlanner.pairs(source, target, null, filter)) {
             List<StoredObject[]> window = new ArrayList<>();
             pairs.forEach(joined -> {
                 StoredObject[] pair = { joined.source(), joined.target() };

@@ -1,7 +1,6 @@
 package dev.cutover.storage;
 
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -11,7 +10,7 @@ import java.util.stream.Stream;
  * another key (which could cost a page request); the first key past the end is dropped, the next
  * range lists it. The range's end may become known only while it is listed ({@link SplitKeys}).
  */
-final class KeyRange implements Iterator<StoredObject>, AutoCloseable {
+final class KeyRange extends LookaheadIterator<StoredObject> implements AutoCloseable {
 
     private final Listing listing;
     private final int index;
@@ -25,7 +24,6 @@ final class KeyRange implements Iterator<StoredObject>, AutoCloseable {
     /** A source key already read: listed keys up to it are inside the range, even while its end is unknown. */
     private String sourceRead;
     private String previousKey;
-    private StoredObject next;
     private boolean finished;
     private volatile boolean ranOut;
 
@@ -106,16 +104,6 @@ final class KeyRange implements Iterator<StoredObject>, AutoCloseable {
             end = progress.end();
         }
         return end == null ? -1 : KeyOrder.compare(key, end);
-    }
-
-    @Override
-    public StoredObject next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        StoredObject object = next;
-        next = null;
-        return object;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.cutover.storage;
 
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -11,14 +10,13 @@ import java.util.stream.Stream;
  * read-ahead thread, before the key is queued) so that target ranges can be cut from it.
  * Opens its listing on the first pull; closing it ends the bounds.
  */
-final class SplittingSource implements Iterator<StoredObject>, AutoCloseable {
+final class SplittingSource extends LookaheadIterator<StoredObject> implements AutoCloseable {
 
     private final Supplier<Stream<StoredObject>> open;
     private final Predicate<String> filter;
     private final SplitKeys splits;
     private Stream<StoredObject> listing;
     private Iterator<StoredObject> listed;
-    private StoredObject next;
 
     SplittingSource(Supplier<Stream<StoredObject>> open, Predicate<String> filter, SplitKeys splits) {
         this.open = open;
@@ -45,16 +43,6 @@ final class SplittingSource implements Iterator<StoredObject>, AutoCloseable {
             }
         }
         return true;
-    }
-
-    @Override
-    public StoredObject next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        StoredObject object = next;
-        next = null;
-        return object;
     }
 
     @Override

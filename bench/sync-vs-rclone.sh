@@ -2,7 +2,7 @@
 # Our storage sync against `rclone sync`, GCS (the GCS JSON API fake, file-backed) to S3 (S3Mock from
 # scripts/test-stack.sh), in one JVM run (dev.cutover.storage.sync.SyncVsRcloneBenchmark):
 #   source: 2,000 objects of 256 KiB + 20 of 16 MiB; an untimed warm-up (1,000 x 256 KiB + 1 x 16 MiB, full then
-#           unchanged delta): rclone once, ours 5 rounds so that its JIT has settled (each round prints its CPU);
+#           1% changed and a delta): rclone once, ours 5 rounds so that its JIT has settled (each round prints its CPU);
 #   full:   rclone sync, then our full sync (--ours-first: the other way round), each into its own empty S3 bucket;
 #   delta:  1% of the objects overwritten with new bytes, then rclone sync again, then our delta sync.
 # Same concurrency for both (16: ours `concurrency`, rclone `--transfers 16 --checkers 16`); rclone runs

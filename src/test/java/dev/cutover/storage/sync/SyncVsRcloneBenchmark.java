@@ -51,7 +51,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <ol>
  * <li>seed {@code bench-src}: N small objects (default 2,000 of 256 KiB) and M large ones (20 of 16 MiB);</li>
  * <li>warm-up (untimed): each tool syncs {@code bench-warmup} (1,000 small objects and one large) into a bucket
- *     of its own and then runs an unchanged delta over it: rclone once (it has no JIT; the round warms the fake,
+ *     of its own, then 1% of those objects change and it runs a delta: rclone once (it has no JIT; the round warms the fake,
  *     S3Mock and the page cache), ours {@code --warmup-rounds} times (default 5, each into a fresh bucket), so
  *     that the measured runs see our JIT settled, as in a service that has been up for a while. Each round
  *     prints its CPU: the client's CPU per round falls until the JIT has compiled the per-object paths
@@ -181,14 +181,18 @@ public final class SyncVsRcloneBenchmark {
             // in a service that stays up for weeks; its JIT settles after some thousands of objects, and the
             // rounds below show its CPU per object falling until it does.
             String rcloneWarmup = bucket("rclone-warmup");
+            int warmupChanges = Math.max(1, warmupSmall / 100);
             Timed r = rclone(rcloneConfig, WARMUP, rcloneWarmup, "warm-up");
+            change(WARMUP, warmupSmall, warmupChanges, 1);
             Timed rd = rclone(rcloneConfig, WARMUP, rcloneWarmup, "warm-up");
-            say("warm-up (untimed) rclone: full %.2f s, unchanged delta %.2f s", r.seconds(), rd.seconds());
+            say("warm-up (untimed) rclone: full %.2f s, delta of %d changes %.2f s", r.seconds(), warmupChanges,
+                    rd.seconds());
             for (int round = 1; !rcloneOnly && round <= warmupRounds; round++) {
                 String oursWarmup = bucket("ours-warmup-" + round);
                 Timed o = ours(WARMUP, oursWarmup, SyncMode.FULL, "warm-up");
+                change(WARMUP, warmupSmall, warmupChanges, 1 + round);
                 Timed od = ours(WARMUP, oursWarmup, SyncMode.DELTA, "warm-up");
-                say("warm-up (untimed) ours, round %d of %d: full %.2f s, unchanged delta %.2f s; full %s", round,
+                say("warm-up (untimed) ours, round %d of %d: full %.2f s, delta %.2f s; full %s", round,
                         warmupRounds, o.seconds(), od.seconds(), o.detail().replaceFirst("(?s).*(cpu s: [^\\n]*).*", "$1"));
                 deleteBucket(oursWarmup);
             }
@@ -286,14 +290,19 @@ public final class SyncVsRcloneBenchmark {
 
     /** Overwrites {@code changed} small objects, spread over the key range, with new random bytes. */
     private List<String> change() {
-        SplittableRandom random = new SplittableRandom(4242);
+        return change(SOURCE, small, changed, 4242);
+    }
+
+    /** Overwrites {@code count} of the bucket's {@code smallObjects} small objects, spread evenly, with new bytes. */
+    private List<String> change(String bucket, int smallObjects, int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
         byte[] data = new byte[(int) smallBytes];
         List<String> keys = new ArrayList<>();
-        int step = small / changed;
-        for (int n = 0; n < changed; n++) {
+        int step = smallObjects / count;
+        for (int n = 0; n < count; n++) {
             String key = smallKey(n * step + step / 2);
             random.nextBytes(data);
-            gcs.put(SOURCE, key, data, Map.of());
+            gcs.put(bucket, key, data, Map.of());
             keys.add(key);
         }
         return keys;

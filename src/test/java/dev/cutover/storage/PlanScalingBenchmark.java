@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -16,6 +17,11 @@ import java.util.stream.Stream;
  * Plans N synthetic keys per side (1% changed, 1% missing on target, 0.5% extra on target) and
  * prints the time and the peak heap seen. Run by {@code bench/plan-scaling.sh} in a JVM with
  * {@code -Xmx256m}: a plan that held its listings would not fit.
+ * <p>
+ * First, what listing the target in key ranges buys when each target page costs a round trip: the
+ * merge-join of {@code RANGE_KEYS} keys per side whose target answers each 1,000-key page after
+ * {@code PAGE_MILLIS} (S3 across a region; the synthetic source answers at once), the target listed in
+ * one go and then in ranges, 4 at once.
  */
 public final class PlanScalingBenchmark {
 
@@ -35,6 +41,7 @@ public final class PlanScalingBenchmark {
         });
         sampler.setDaemon(true);
         sampler.start();
+        System.out.println(rangesFigure());
         ExecutorService lookups = Executors.newFixedThreadPool(8);
         Map<Difference, Long> counts = new EnumMap<>(Difference.class);
         long started = System.nanoTime();
@@ -50,12 +57,55 @@ public final class PlanScalingBenchmark {
                 peak.get() / (1024 * 1024));
     }
 
+    private static final int RANGE_KEYS = 100_000;
+    private static final int PAGE_MILLIS = 50;
+
+    private static String rangesFigure() {
+        double one = pairsSeconds(SyncPlanner.Ranges.ONE);
+        double ranges = pairsSeconds(SyncPlanner.Ranges.PARALLEL);
+        return String.format(Locale.ROOT, "plan-scaling: target with %d ms per 1,000-key page, %,d keys a side: "
+                + "listed in one go %.2f s, in ranges (4 at once) %.2f s, %.1fx", PAGE_MILLIS, RANGE_KEYS, one, ranges,
+                one / ranges);
+    }
+
+    private static double pairsSeconds(SyncPlanner.Ranges ranges) {
+        long started = System.nanoTime();
+        Listing source = startAfter -> source(RANGE_KEYS); // the plan starts at the beginning: never asked for more
+        try (Stream<SyncPlanner.Pair> pairs = SyncPlanner.pairs(source, PlanScalingBenchmark::slowTarget, null,
+                KeyFilter.all(), ranges)) {
+            long count = pairs.count();
+            if (count < RANGE_KEYS) {
+                throw new IllegalStateException("only " + count + " pairs");
+            }
+        }
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    /** The synthetic target after {@code startAfter}, a page of 1,000 keys every {@link #PAGE_MILLIS}. */
+    private static Stream<StoredObject> slowTarget(String startAfter) {
+        int first = startAfter == null ? 0 : Integer.parseInt(startAfter.substring("data/".length())) + 1;
+        int[] served = { 0 };
+        return target(first, RANGE_KEYS).peek(o -> {
+                    if (served[0]++ % 1000 == 0) {
+                        try {
+                            Thread.sleep(PAGE_MILLIS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+    }
+
     private static Stream<StoredObject> source(int keys) {
         return IntStream.range(0, keys).mapToObj(i -> object(i, "crc-" + i));
     }
 
     private static Stream<StoredObject> target(int keys) {
-        return IntStream.range(0, keys + keys / 200).filter(i -> i % 100 != 1).mapToObj(i -> {
+        return target(0, keys);
+    }
+
+    private static Stream<StoredObject> target(int first, int keys) {
+        return IntStream.range(first, keys + keys / 200).filter(i -> i % 100 != 1).mapToObj(i -> {
             if (i >= keys) {
                 return object(i, "extra");
             }

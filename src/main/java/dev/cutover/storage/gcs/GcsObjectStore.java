@@ -31,7 +31,6 @@ import java.util.stream.Stream;
  */
 public final class GcsObjectStore implements ObjectStore, ServerSideCopy, LifecycleRules, SeekableListing {
 
-    /** How much a reader asks for per request and buffers. */
     /** The read buffer, not a request size: one streaming GET per object either way; small keeps GC quiet. */
     static final int READ_CHUNK_SIZE = 256 * 1024;
 

@@ -1,9 +1,8 @@
 package dev.cutover.storage;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -122,12 +121,13 @@ public final class SyncPlanner {
     }
 
     /** Decides pairs a window at a time, looking up target details in parallel where listings lack them. */
-    static final class Decided implements Iterator<PlannedObject> {
+    static final class Decided extends LookaheadIterator<PlannedObject> {
 
         private final Iterator<Pair> pairs;
         private final Function<String, Optional<StoredObject>> targetDetails;
         private final Executor lookups;
-        private Iterator<PlannedObject> window = java.util.Collections.emptyIterator();
+        /** Pairs being decided, in key order; only those whose target needs a lookup take time. */
+        private final Deque<CompletableFuture<PlannedObject>> deciding = new ArrayDeque<>();
 
         Decided(Iterator<Pair> pairs, Function<String, Optional<StoredObject>> targetDetails, Executor lookups) {
             this.pairs = pairs;
@@ -135,28 +135,25 @@ public final class SyncPlanner {
             this.lookups = lookups;
         }
 
+        /**
+         * Hands out each pair as soon as it and those before it are decided: a delta's first changes must not
+         * wait for the listings to fill a window. Only while the oldest pair waits for its lookup are more
+         * pairs taken in, up to {@link #WINDOW}, so that lookups run in parallel.
+         */
         @Override
         public boolean hasNext() {
-            if (!window.hasNext() && pairs.hasNext()) {
-                window = nextWindow();
+            while (next == null) {
+                CompletableFuture<PlannedObject> oldest = deciding.peekFirst();
+                boolean takeMore = oldest == null || !oldest.isDone() && deciding.size() < WINDOW;
+                if (takeMore && pairs.hasNext()) {
+                    deciding.addLast(decide(pairs.next()));
+                } else if (oldest == null) {
+                    return false;
+                } else {
+                    next = deciding.removeFirst().join();
+                }
             }
-            return window.hasNext();
-        }
-
-        @Override
-        public PlannedObject next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return window.next();
-        }
-
-        private Iterator<PlannedObject> nextWindow() {
-            List<CompletableFuture<PlannedObject>> decided = new ArrayList<>(WINDOW);
-            while (pairs.hasNext() && decided.size() < WINDOW) {
-                decided.add(decide(pairs.next()));
-            }
-            return decided.stream().map(CompletableFuture::join).toList().iterator();
+            return true;
         }
 
         private CompletableFuture<PlannedObject> decide(Pair pair) {

@@ -101,6 +101,42 @@ class SyncPlannerTests {
         }
     }
 
+    @Test
+    void aDecidedPairIsHandedOutWithoutWaitingForTheListingsToFillAWindow() throws Exception {
+        java.util.concurrent.CountDownLatch pageArrives = new java.util.concurrent.CountDownLatch(1);
+        Stream<StoredObject> source = java.util.stream.IntStream.range(0, 300)
+                .mapToObj(i -> object(String.format("k%03d", i), 1, "crc" + i));
+        // The target's next page is slow: keys from k020 on come only once pageArrives opens.
+        Stream<StoredObject> target = java.util.stream.IntStream.range(0, 300).mapToObj(i -> {
+            if (i == 20) {
+                try {
+                    pageArrives.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return object(String.format("k%03d", i), 1, "crc" + i);
+        });
+        try (Stream<PlannedObject> plan = SyncPlanner.plan(source, target, KeyFilter.all(), key -> Optional.empty(),
+                Runnable::run)) {
+            java.util.Iterator<PlannedObject> planned = plan.iterator();
+            PlannedObject first = java.util.concurrent.CompletableFuture.supplyAsync(planned::next)
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(first.key()).isEqualTo("k000");
+            assertThat(first.difference()).isEqualTo(Difference.UNCHANGED);
+
+            pageArrives.countDown();
+            int rest = 0;
+            while (planned.hasNext()) {
+                planned.next();
+                rest++;
+            }
+            assertThat(rest).isEqualTo(299);
+        } finally {
+            pageArrives.countDown();
+        }
+    }
+
     private static String randomKey(java.util.Random random, String alphabet) {
         StringBuilder key = new StringBuilder();
         int length = random.nextInt(6);

@@ -67,13 +67,10 @@ as_root() {
 
 mariadbd_bin() { command -v mariadbd 2>/dev/null || command -v mysqld 2>/dev/null || true; }
 
-ensure_mariadb() {
-  if [ -n "$(mariadbd_bin)" ] && command -v mariadb-install-db >/dev/null 2>&1 \
-      && command -v mariadb >/dev/null 2>&1; then
-    return
-  fi
-  log "MariaDB not installed: installing mariadb-server and mariadb-client with apt-get"
-  # Keep the package's postinst from starting the system service: we run our own servers.
+# Installs Debian packages without letting their postinst start a system service (we run our own
+# servers): apt_install_no_start LOG PACKAGE...; dies with the log's tail when apt-get fails.
+apt_install_no_start() {
+  local log_file=$1; shift
   local created_policy=0
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
@@ -83,13 +80,22 @@ ensure_mariadb() {
   local rc=0
   {
     as_root apt-get update -q &&
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q mariadb-server mariadb-client
-  } >"$STATE_DIR/apt-install.log" 2>&1 || rc=$?
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@"
+  } >"$log_file" 2>&1 || rc=$?
   if [ "$created_policy" -eq 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; fi
   if [ "$rc" -ne 0 ]; then
-    tail -n 30 "$STATE_DIR/apt-install.log" >&2 || true
-    die "apt-get install mariadb-server mariadb-client failed (log: $STATE_DIR/apt-install.log)"
+    tail -n 30 "$log_file" >&2 || true
+    die "apt-get install $* failed (log: $log_file)"
   fi
+}
+
+ensure_mariadb() {
+  if [ -n "$(mariadbd_bin)" ] && command -v mariadb-install-db >/dev/null 2>&1 \
+      && command -v mariadb >/dev/null 2>&1; then
+    return
+  fi
+  log "MariaDB not installed: installing mariadb-server and mariadb-client with apt-get"
+  apt_install_no_start "$STATE_DIR/apt-install.log" mariadb-server mariadb-client
   [ -n "$(mariadbd_bin)" ] || die "mariadbd still not found after apt-get install"
 }
 
@@ -100,23 +106,7 @@ ensure_bind() {
     return
   fi
   log "BIND not installed: installing bind9 and bind9-dnsutils with apt-get"
-  # Keep the package's postinst from starting the system named: we run our own server.
-  local created_policy=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
-    as_root chmod 755 /usr/sbin/policy-rc.d
-    created_policy=1
-  fi
-  local rc=0
-  {
-    as_root apt-get update -q &&
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q bind9 bind9-dnsutils
-  } >"$STATE_DIR/apt-install-bind.log" 2>&1 || rc=$?
-  if [ "$created_policy" -eq 1 ]; then as_root rm -f /usr/sbin/policy-rc.d; fi
-  if [ "$rc" -ne 0 ]; then
-    tail -n 30 "$STATE_DIR/apt-install-bind.log" >&2 || true
-    die "apt-get install bind9 bind9-dnsutils failed (log: $STATE_DIR/apt-install-bind.log)"
-  fi
+  apt_install_no_start "$STATE_DIR/apt-install-bind.log" bind9 bind9-dnsutils
   [ -n "$(named_bin)" ] || die "named still not found after apt-get install"
 }
 

@@ -9,8 +9,9 @@ import java.time.Instant;
  * @param jobExecutionId        the Spring Batch execution of that phase
  * @param rollbackJobExecutionId the execution of the rollback, once one started
  * @param version               optimistic lock: every transition increments it
+ * @param runbookSha256         SHA-256 of the runbook text pinned at creation (null for cutovers created before pinning)
  */
 public record Cutover(String id, String runbook, String environment, boolean rehearsal, CutoverState state,
                       String currentPhase, Long jobExecutionId, Long rollbackJobExecutionId, long version,
-                      String createdBy, Instant createdAt, Instant updatedAt) {
+                      String createdBy, Instant createdAt, Instant updatedAt, String runbookSha256) {
 }

@@ -5,6 +5,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -50,9 +52,20 @@ class CutoverController {
         return ResponseEntity.created(URI.create("/api/cutovers/" + cutover.id())).body(views.view(cutover));
     }
 
+    /** Newest first, a page at a time; {@code X-Total-Count} and a {@code Link rel="next"} say what is left. */
     @GetMapping
-    List<CutoverView> list() {
-        return cutovers.findAll().stream().map(views::view).toList();
+    ResponseEntity<List<CutoverView>> list(@RequestParam(defaultValue = "50") int limit,
+                                           @RequestParam(defaultValue = "0") int offset) {
+        if (limit < 1 || limit > 500 || offset < 0) {
+            throw CutoverProblems.problem(HttpStatus.BAD_REQUEST, "Bad paging",
+                    "limit must be 1..500 and offset 0 or more; got limit=" + limit + ", offset=" + offset, Map.of());
+        }
+        long total = cutovers.count();
+        ResponseEntity.BodyBuilder answer = ResponseEntity.ok().header("X-Total-Count", Long.toString(total));
+        if (offset + limit < total) {
+            answer.header(HttpHeaders.LINK, "</api/cutovers?limit=" + limit + "&offset=" + (offset + limit) + ">; rel=\"next\"");
+        }
+        return answer.body(cutovers.findPage(limit, offset).stream().map(views::view).toList());
     }
 
     @GetMapping("/{id}")

@@ -1,5 +1,6 @@
 package dev.cutover.cutover;
 
+import dev.cutover.runbook.RunbookText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -14,40 +15,59 @@ import org.springframework.stereotype.Repository;
 @Repository
 class CutoverRepository {
 
+    /** Every column but the pinned runbook text, which only {@link #pinnedRunbook} reads. */
+    private static final String COLUMNS = "id, runbook, environment, rehearsal, state, current_phase, job_execution_id, "
+            + "rollback_job_execution_id, version, created_by, created_at, updated_at, runbook_sha256";
+
     private final JdbcClient jdbc;
 
     CutoverRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    void insert(Cutover cutover) {
+    /** Inserts the cutover with the runbook text it pins (whose hash is {@code cutover.runbookSha256()}). */
+    void insert(Cutover cutover, RunbookText pinned) {
         jdbc.sql("""
                 INSERT INTO cutover (id, runbook, environment, rehearsal, state, current_phase, job_execution_id,
-                  rollback_job_execution_id, version, created_by, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                  rollback_job_execution_id, version, created_by, created_at, updated_at, runbook_file, runbook_text,
+                  runbook_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(cutover.id(), cutover.runbook(), cutover.environment(), cutover.rehearsal(),
                         cutover.state().name(), cutover.currentPhase(), cutover.jobExecutionId(),
                         cutover.rollbackJobExecutionId(), cutover.version(), cutover.createdBy(),
-                        ts(cutover.createdAt()), ts(cutover.updatedAt()))
+                        ts(cutover.createdAt()), ts(cutover.updatedAt()), pinned.file(), pinned.text(), pinned.sha256())
                 .update();
     }
 
-    Optional<Cutover> find(String id) {
-        return jdbc.sql("SELECT * FROM cutover WHERE id = ?").param(id).query(CutoverRepository::map).optional();
+    /** The runbook text the cutover pinned; empty for a cutover created before runbooks were pinned. */
+    Optional<RunbookText> pinnedRunbook(String id) {
+        return jdbc.sql("SELECT runbook, runbook_file, runbook_text, runbook_sha256 FROM cutover WHERE id = ?").param(id)
+                .query((rs, row) -> rs.getString("runbook_text") == null ? null : new RunbookText(rs.getString("runbook"),
+                        rs.getString("runbook_file"), rs.getString("runbook_text"), rs.getString("runbook_sha256")))
+                .optional();
     }
 
-    List<Cutover> findAll() {
-        return jdbc.sql("SELECT * FROM cutover ORDER BY created_at DESC, id").query(CutoverRepository::map).list();
+    Optional<Cutover> find(String id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM cutover WHERE id = ?").param(id).query(CutoverRepository::map).optional();
+    }
+
+    List<Cutover> findPage(int limit, int offset) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM cutover ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
+                .params(limit, offset).query(CutoverRepository::map).list();
+    }
+
+    long count() {
+        return jdbc.sql("SELECT COUNT(*) FROM cutover").query(Long.class).single();
     }
 
     List<Cutover> findInStates(Collection<CutoverState> states) {
-        return jdbc.sql("SELECT * FROM cutover WHERE state IN (:states)")
+        return jdbc.sql("SELECT " + COLUMNS + " FROM cutover WHERE state IN (:states)")
                 .param("states", states.stream().map(Enum::name).toList())
                 .query(CutoverRepository::map).list();
     }
 
     List<Cutover> findByRunbook(String runbook) {
-        return jdbc.sql("SELECT * FROM cutover WHERE runbook = ? ORDER BY created_at").param(runbook)
+        return jdbc.sql("SELECT " + COLUMNS + " FROM cutover WHERE runbook = ? ORDER BY created_at").param(runbook)
                 .query(CutoverRepository::map).list();
     }
 
@@ -82,6 +102,6 @@ class CutoverRepository {
         return new Cutover(rs.getString("id"), rs.getString("runbook"), rs.getString("environment"),
                 rs.getBoolean("rehearsal"), CutoverState.valueOf(rs.getString("state")), rs.getString("current_phase"),
                 job, rollback, rs.getLong("version"), rs.getString("created_by"),
-                instant(rs, "created_at"), instant(rs, "updated_at"));
+                instant(rs, "created_at"), instant(rs, "updated_at"), rs.getString("runbook_sha256"));
     }
 }

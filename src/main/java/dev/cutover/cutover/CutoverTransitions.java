@@ -2,6 +2,7 @@ package dev.cutover.cutover;
 
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookCatalog;
+import dev.cutover.runbook.RunbookText;
 import dev.cutover.runbook.RunbookEntry;
 import dev.cutover.runbook.RunbookPhase;
 import dev.cutover.runbook.RunbookStep;
@@ -20,6 +21,7 @@ import java.util.function.UnaryOperator;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -36,13 +38,17 @@ public class CutoverTransitions {
     private final ApprovalRepository approvals;
     private final EventLog events;
     private final RunbookCatalog runbooks;
+    private final PinnedRunbooks pinned;
     private final StopSignals stops;
     private final PhaseLauncher launcher;
+    private static final TypeReference<Map<String, Object>> OUTPUT = new TypeReference<>() { };
+
     private final JsonMapper json;
 
     CutoverTransitions(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals,
-                       EventLog events, RunbookCatalog runbooks, StopSignals stops, PhaseLauncher launcher,
-                       JsonMapper json) {
+                       EventLog events, RunbookCatalog runbooks, PinnedRunbooks pinned, StopSignals stops,
+                       PhaseLauncher launcher, JsonMapper json) {
+        this.pinned = pinned;
         this.json = json;
         this.cutovers = cutovers;
         this.steps = steps;
@@ -63,10 +69,12 @@ public class CutoverTransitions {
             throw CutoverProblems.unprocessable("Unknown environment", "Runbook '" + runbookName
                     + "' has no environment '" + environment + "'; it has " + runbook.environments().keySet() + ".");
         }
+        RunbookText pinned = runbooks.text(runbook.name()).orElseThrow(() -> CutoverProblems.unprocessable(
+                "Runbook unavailable", "Runbook '" + runbookName + "' was reloaded meanwhile; try again."));
         Instant now = Instant.now();
         Cutover cutover = new Cutover(UUID.randomUUID().toString(), runbook.name(), environment, rehearsal,
-                CutoverState.READY, null, null, null, 0, actor.name(), now, now);
-        cutovers.insert(cutover);
+                CutoverState.READY, null, null, null, 0, actor.name(), now, now, pinned.sha256());
+        cutovers.insert(cutover, pinned);
         int position = 0;
         for (RunbookPhase phase : runbook.phases()) {
             for (RunbookStep step : phase.steps()) {
@@ -77,7 +85,7 @@ public class CutoverTransitions {
         events.append(cutover.id(), null, null, actor, "create", "succeeded",
                 (rehearsal ? "rehearsal" : "cutover") + " of runbook " + runbook.name() + " in " + environment,
                 Map.of("runbook", runbook.name(), "environment", environment, "rehearsal", rehearsal,
-                        "runbookFile", runbook.file()));
+                        "runbookFile", pinned.file(), "runbookSha256", pinned.sha256()));
         return cutover;
     }
 
@@ -87,7 +95,7 @@ public class CutoverTransitions {
         checkAllowed(cutover, CutoverAction.START_PHASE);
         RunbookPhase phase = runbook.phase(phaseName)
                 .orElseThrow(() -> CutoverProblems.notFound("phase", phaseName));
-        String notStartable = whyPhaseCannotStart(cutover, runbook, phase);
+        String notStartable = policy(cutover).whyPhaseCannotStart(phase);
         if (notStartable != null) {
             throw CutoverProblems.illegalTransition(cutover, CutoverAction.START_PHASE, allowedActions(cutover), notStartable);
         }
@@ -192,9 +200,9 @@ public class CutoverTransitions {
         Runbook runbook = runbookOf(require(id));
         Move move = accept(id, CutoverAction.ROLLBACK, CutoverState.ROLLING_BACK);
         stops.raise(id);
-        List<String> toUndo = launcher.stepsToUndo(id).stream().map(CutoverStep::stepId).toList();
         events.append(id, move.before().currentPhase(), null, actor, "rollback", "accepted",
-                "rolling back " + toUndo.size() + " completed step(s) in reverse order", Map.of("steps", toUndo));
+                "rolling back from " + move.before().state() + ": the running phase stops, then every step that "
+                        + "started is undone, last first", Map.of());
         launcher.rollback(move.after(), runbook);
         return move.after();
     }
@@ -209,16 +217,18 @@ public class CutoverTransitions {
         return new Move(cutover, change(cutover, next, UnaryOperator.identity()));
     }
 
-    /**
-     * The actions legal now: the state's own, less rollback once a point of no return is passed —
-     * unless a completed step kept rollback lossless (reverse replication) and none gave that up.
-     */
+    /** The actions legal now, from one read of the cutover's steps. */
     public Set<CutoverAction> allowedActions(Cutover cutover) {
-        Set<CutoverAction> allowed = cutover.state().allowedActions();
-        if (allowed.contains(CutoverAction.ROLLBACK) && rollbackWouldLoseWrites(cutover).isPresent()) {
-            allowed.remove(CutoverAction.ROLLBACK);
-        }
-        return allowed;
+        return policy(cutover).allowedActions();
+    }
+
+    /** The facts every decision about the cutover is made from, read once. */
+    CutoverPolicy policy(Cutover cutover) {
+        List<CutoverPolicy.StepFacts> facts = steps.findByCutover(cutover.id()).stream()
+                .map(step -> new CutoverPolicy.StepFacts(step, step.output() == null ? Map.of()
+                        : json.readValue(step.output(), OUTPUT)))
+                .toList();
+        return new CutoverPolicy(cutover, pinned.find(cutover), facts);
     }
 
     Cutover require(String id) {
@@ -226,77 +236,17 @@ public class CutoverTransitions {
     }
 
     Runbook runbookOf(Cutover cutover) {
-        return runbooks.findValid(cutover.runbook()).orElseThrow(() -> CutoverProblems.unprocessable(
+        return pinned.find(cutover).orElseThrow(() -> CutoverProblems.unprocessable(
                 "Runbook unavailable", "Runbook '" + cutover.runbook() + "' of cutover " + cutover.id()
                         + " is missing or invalid now; fix the file and reload."));
     }
 
-    /** Why a rollback now would lose writes, if it would; read from the completed steps' evidence. */
-    private Optional<String> rollbackWouldLoseWrites(Cutover cutover) {
-        Optional<String> phase = passedPointOfNoReturn(cutover);
-        if (phase.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> kept = new ArrayList<>();
-        List<String> lost = new ArrayList<>();
-        for (CutoverStep step : steps.findByCutover(cutover.id())) {
-            if (step.state() != StepState.SUCCEEDED || step.output() == null) {
-                continue;
-            }
-            JsonNode evidence = json.readTree(step.output()).path("evidence");
-            JsonNode lossless = evidence.path(StepOutcome.LOSSLESS_ROLLBACK);
-            if (lossless.isBoolean() && lossless.asBoolean()) {
-                kept.add(step.stepId());
-            } else if (lossless.isBoolean()) {
-                lost.add(step.stepId() + (evidence.has(StepOutcome.ROLLBACK_WOULD_LOSE)
-                        ? " (" + evidence.path(StepOutcome.ROLLBACK_WOULD_LOSE).asString() + ")" : ""));
-            }
-        }
-        if (!kept.isEmpty() && lost.isEmpty()) {
-            return Optional.empty();
-        }
-        String because = lost.isEmpty()
-                ? "writes may have landed on the target and no step set up reverse replication, so a rollback would lose them"
-                : "a rollback would lose " + String.join("; ", lost);
-        return Optional.of("phase " + phase.get() + " is a point of no return: " + because);
-    }
-
-    private Optional<String> passedPointOfNoReturn(Cutover cutover) {
-        return runbooks.findValid(cutover.runbook()).flatMap(runbook -> runbook.phases().stream()
-                .filter(RunbookPhase::pointOfNoReturn)
-                .filter(phase -> phaseCompleted(cutover.id(), phase))
-                .map(RunbookPhase::name)
-                .findFirst());
-    }
-
-    private boolean phaseCompleted(String id, RunbookPhase phase) {
-        Map<String, StepState> states = stepStates(id);
-        return phase.steps().stream().allMatch(step -> states.get(step.id()) == StepState.SUCCEEDED);
-    }
-
-    private Map<String, StepState> stepStates(String id) {
-        Map<String, StepState> states = new LinkedHashMap<>();
-        steps.findByCutover(id).forEach(step -> states.put(step.stepId(), step.state()));
-        return states;
-    }
-
-    private String whyPhaseCannotStart(Cutover cutover, Runbook runbook, RunbookPhase phase) {
-        for (RunbookPhase earlier : runbook.phases()) {
-            if (earlier.name().equals(phase.name())) {
-                return phaseCompleted(cutover.id(), phase) ? "phase " + phase.name() + " has completed already" : null;
-            }
-            if (!phaseCompleted(cutover.id(), earlier)) {
-                return "phase " + earlier.name() + " comes first and has not completed";
-            }
-        }
-        return null;
-    }
-
     private void checkAllowed(Cutover cutover, CutoverAction action) {
-        Set<CutoverAction> allowed = allowedActions(cutover);
+        CutoverPolicy policy = policy(cutover);
+        Set<CutoverAction> allowed = policy.allowedActions();
         if (!allowed.contains(action)) {
             String why = action == CutoverAction.ROLLBACK && cutover.state().allows(action)
-                    ? rollbackWouldLoseWrites(cutover).orElse(null) : null;
+                    ? policy.rollbackWouldLoseWrites().orElse(null) : null;
             throw CutoverProblems.illegalTransition(cutover, action, allowed, why);
         }
     }
@@ -312,17 +262,17 @@ public class CutoverTransitions {
 
     static Cutover withState(Cutover c, CutoverState state) {
         return new Cutover(c.id(), c.runbook(), c.environment(), c.rehearsal(), state, c.currentPhase(),
-                c.jobExecutionId(), c.rollbackJobExecutionId(), c.version(), c.createdBy(), c.createdAt(), c.updatedAt());
+                c.jobExecutionId(), c.rollbackJobExecutionId(), c.version(), c.createdBy(), c.createdAt(), c.updatedAt(), c.runbookSha256());
     }
 
     static Cutover withPhase(Cutover c, String phase, Long jobExecutionId) {
         return new Cutover(c.id(), c.runbook(), c.environment(), c.rehearsal(), c.state(), phase, jobExecutionId,
-                c.rollbackJobExecutionId(), c.version(), c.createdBy(), c.createdAt(), c.updatedAt());
+                c.rollbackJobExecutionId(), c.version(), c.createdBy(), c.createdAt(), c.updatedAt(), c.runbookSha256());
     }
 
     static Cutover withRollbackExecution(Cutover c, Long rollbackJobExecutionId) {
         return new Cutover(c.id(), c.runbook(), c.environment(), c.rehearsal(), c.state(), c.currentPhase(),
-                c.jobExecutionId(), rollbackJobExecutionId, c.version(), c.createdBy(), c.createdAt(), c.updatedAt());
+                c.jobExecutionId(), rollbackJobExecutionId, c.version(), c.createdBy(), c.createdAt(), c.updatedAt(), c.runbookSha256());
     }
 
 }

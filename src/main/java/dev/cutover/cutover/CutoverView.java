@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A cutover as the API shows it: state, phases with their steps, and what may be done next. */
-record CutoverView(String id, String runbook, String environment, boolean rehearsal, String state,
+record CutoverView(String id, String runbook, String runbookSha256, String environment, boolean rehearsal, String state,
                    String currentPhase, Long jobExecutionId, String createdBy, Instant createdAt, Instant updatedAt,
                    List<PhaseView> phases, List<String> allowedActions) {
 

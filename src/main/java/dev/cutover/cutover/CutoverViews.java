@@ -17,43 +17,36 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class CutoverViews {
 
-    private static final TypeReference<Map<String, Object>> OUTPUT = new TypeReference<>() { };
-
-    private final CutoverStepRepository steps;
-    private final RunbookCatalog runbooks;
     private final CutoverTransitions transitions;
-    private final JsonMapper json;
 
-    CutoverViews(CutoverStepRepository steps, RunbookCatalog runbooks, CutoverTransitions transitions, JsonMapper json) {
-        this.steps = steps;
-        this.runbooks = runbooks;
+    CutoverViews(CutoverTransitions transitions) {
         this.transitions = transitions;
-        this.json = json;
     }
 
+    /** One read of the steps, one parse of each output: the view and its allowed actions come from the same facts. */
     CutoverView view(Cutover cutover) {
-        Optional<Runbook> runbook = runbooks.findValid(cutover.runbook());
-        Map<String, List<CutoverStep>> byPhase = new LinkedHashMap<>();
-        for (CutoverStep step : steps.findByCutover(cutover.id())) {
-            byPhase.computeIfAbsent(step.phase(), phase -> new ArrayList<>()).add(step);
+        CutoverPolicy policy = transitions.policy(cutover);
+        Optional<Runbook> runbook = policy.runbook();
+        Map<String, List<CutoverPolicy.StepFacts>> byPhase = new LinkedHashMap<>();
+        for (CutoverPolicy.StepFacts facts : policy.steps()) {
+            byPhase.computeIfAbsent(facts.step().phase(), phase -> new ArrayList<>()).add(facts);
         }
         List<CutoverView.PhaseView> phases = new ArrayList<>();
         byPhase.forEach((phase, phaseSteps) -> {
             Optional<RunbookPhase> definition = runbook.flatMap(r -> r.phase(phase));
-            List<CutoverView.StepView> stepViews = phaseSteps.stream().map(step -> {
-                Optional<RunbookStep> definitionOfStep = runbook.flatMap(r -> r.step(step.stepId()));
-                String escalation = definitionOfStep.map(RunbookStep::escalation).orElse(null);
+            List<CutoverView.StepView> stepViews = phaseSteps.stream().map(facts -> {
+                CutoverStep step = facts.step();
+                String escalation = runbook.flatMap(r -> r.step(step.stepId())).map(RunbookStep::escalation).orElse(null);
                 return new CutoverView.StepView(step.stepId(), step.type(), step.state().name(), step.startedAt(),
-                        step.endedAt(), step.owner(), escalation, step.attempts(),
-                        step.output() == null ? Map.of() : json.readValue(step.output(), OUTPUT));
+                        step.endedAt(), step.owner(), escalation, step.attempts(), facts.output());
             }).toList();
-            phases.add(new CutoverView.PhaseView(phase, phaseState(phaseSteps),
-                    definition.map(RunbookPhase::pointOfNoReturn).orElse(false), stepViews));
+            phases.add(new CutoverView.PhaseView(phase, phaseState(phaseSteps.stream().map(CutoverPolicy.StepFacts::step)
+                    .toList()), definition.map(RunbookPhase::pointOfNoReturn).orElse(false), stepViews));
         });
-        return new CutoverView(cutover.id(), cutover.runbook(), cutover.environment(), cutover.rehearsal(),
-                cutover.state().name(), cutover.currentPhase(), cutover.jobExecutionId(), cutover.createdBy(),
-                cutover.createdAt(), cutover.updatedAt(), phases,
-                transitions.allowedActions(cutover).stream().map(CutoverAction::apiName).toList());
+        return new CutoverView(cutover.id(), cutover.runbook(), cutover.runbookSha256(), cutover.environment(),
+                cutover.rehearsal(), cutover.state().name(), cutover.currentPhase(), cutover.jobExecutionId(),
+                cutover.createdBy(), cutover.createdAt(), cutover.updatedAt(), phases,
+                policy.allowedActions().stream().map(CutoverAction::apiName).toList());
     }
 
     /** A phase is as far as its least advanced step; a step in trouble names the phase's state. */

@@ -6,6 +6,7 @@ import dev.cutover.runbook.RunbookStep;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ class PhaseLauncher {
 
     private static final Logger log = LoggerFactory.getLogger(PhaseLauncher.class);
     private static final String CUTOVER_ID = "cutoverId";
+    /** The rollback job's list of steps to undo, in order: fixed by its first run, reused by a restart. */
+    private static final String STEPS = "steps";
     private static final EnumSet<CutoverState> PHASE_ACTIVE =
             EnumSet.of(CutoverState.RUNNING, CutoverState.AWAITING_APPROVAL, CutoverState.PAUSING);
     /**
@@ -61,15 +64,19 @@ class PhaseLauncher {
     private final SystemMoves moves;
     private final EventLog events;
     private final TaskExecutor background;
+    private final CutoverRepository cutovers;
+    private final Map<String, Object> launchLocks = new ConcurrentHashMap<>();
     private final ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
 
     PhaseLauncher(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
-                  StepExecutor stepExecutor, CutoverStepRepository steps, SystemMoves moves, EventLog events,
+                  StepExecutor stepExecutor, CutoverRepository cutovers, CutoverStepRepository steps, SystemMoves moves,
+                  EventLog events,
                   @org.springframework.beans.factory.annotation.Qualifier("cutoverBackground") TaskExecutor background) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.jobRegistry = jobRegistry;
         this.stepExecutor = stepExecutor;
+        this.cutovers = cutovers;
         this.steps = steps;
         this.moves = moves;
         this.events = events;
@@ -77,33 +84,52 @@ class PhaseLauncher {
     }
 
     void start(Cutover cutover, Runbook runbook, RunbookPhase phase) {
-        Job job = register(phaseJob(runbook, phase));
+        Job job = register(phaseJob(cutover, runbook, phase));
         launch(cutover, phase.name(), () -> jobOperator.start(job, parameters(cutover)));
     }
 
     /** Continues the cutover's current phase from the step that did not complete. */
     void restart(Cutover cutover, Runbook runbook) {
         RunbookPhase phase = runbook.phase(cutover.currentPhase()).orElseThrow();
-        Job job = register(phaseJob(runbook, phase));
+        Job job = register(phaseJob(cutover, runbook, phase));
         background.execute(() -> launch(cutover, phase.name(), () -> {
-            if (cutover.jobExecutionId() == null) {
+            Long previous = cutovers.find(cutover.id()).map(Cutover::jobExecutionId).orElse(null);
+            if (previous == null) {
                 return jobOperator.start(job, parameters(cutover));
             }
-            return jobOperator.restart(awaitEnded(cutover.jobExecutionId()));
+            return jobOperator.restart(awaitEnded(previous));
         }));
     }
 
-    /** Once the forward phase (if any) has stopped, runs the inverse of every completed step, last first. */
+    /**
+     * Once every phase execution of the cutover has ended (a launch still under way is waited for,
+     * a later one refuses to start), runs the inverse of every step that started, last first. The
+     * list is fixed only then, so a step that started while the rollback was being accepted is
+     * undone too. A rollback restarted after a failed inverse runs the list its first run fixed.
+     */
     void rollback(Cutover cutover, Runbook runbook) {
         background.execute(() -> launch(cutover, null, () -> {
-            if (cutover.jobExecutionId() != null) {
-                awaitEnded(cutover.jobExecutionId());
+            Long phaseExecution;
+            synchronized (launchLock(cutover.id())) {
+                // Launches check the state under this lock: from here on none can start a phase execution.
+                phaseExecution = cutovers.find(cutover.id()).map(Cutover::jobExecutionId).orElse(null);
             }
-            Job job = register(rollbackJob(runbook, stepsToUndo(cutover.id())));
-            if (cutover.rollbackJobExecutionId() != null) {
-                return jobOperator.restart(awaitEnded(cutover.rollbackJobExecutionId()));
+            if (phaseExecution != null) {
+                awaitPhaseEnded(cutover.id(), phaseExecution);
             }
-            return jobOperator.start(job, parameters(cutover));
+            Long previous = cutovers.find(cutover.id()).map(Cutover::rollbackJobExecutionId).orElse(null);
+            if (previous != null) {
+                JobExecution failed = awaitEnded(previous);
+                register(rollbackJob(cutover, runbook, failed.getJobParameters().getString(STEPS, "")));
+                return jobOperator.restart(failed);
+            }
+            List<String> toUndo = stepsToUndo(cutover.id()).stream().map(CutoverStep::stepId).toList();
+            events.append(cutover.id(), null, null, Actor.SYSTEM, "rollback", "started", "rolling back "
+                    + toUndo.size() + " step(s) that started, last first", Map.of("steps", toUndo));
+            String list = String.join(",", toUndo);
+            Job job = register(rollbackJob(cutover, runbook, list));
+            return jobOperator.start(job, new JobParametersBuilder(parameters(cutover))
+                    .addString(STEPS, list, false).toJobParameters());
         }));
     }
 
@@ -138,17 +164,51 @@ class PhaseLauncher {
         JobExecution run() throws Exception;
     }
 
+    /**
+     * Launches under the cutover's launch lock: a phase launch first checks that the cutover still
+     * runs (a rollback or an abort accepted meanwhile wins), and the execution id is recorded before
+     * the lock is released, so a rollback that takes the lock next knows which execution to wait for.
+     * One instance per database: the lock is this JVM's (issue 14 brings leases for several).
+     */
     private void launch(Cutover cutover, String phase, Launch launch) {
+        boolean rollingBack = phase == null;
         try {
-            launch.run();
+            if (rollingBack) {
+                launch.run();
+                return;
+            }
+            synchronized (launchLock(cutover.id())) {
+                CutoverState now = cutovers.find(cutover.id()).map(Cutover::state).orElseThrow();
+                if (!PHASE_ACTIVE.contains(now)) {
+                    events.append(cutover.id(), phase, null, Actor.SYSTEM, "phase", "not-started",
+                            "phase " + phase + " was not started: the cutover is " + now + " now", Map.of());
+                    return;
+                }
+                JobExecution execution = launch.run();
+                moves.update(cutover.id(), c -> CutoverTransitions.withPhase(c, phase, execution.getId()));
+            }
         } catch (Exception e) {
-            log.error("Could not launch {} of cutover {}", phase == null ? "the rollback" : "phase " + phase,
+            log.error("Could not launch {} of cutover {}", rollingBack ? "the rollback" : "phase " + phase,
                     cutover.id(), e);
-            boolean rollingBack = phase == null;
             moves.move(cutover.id(), rollingBack ? EnumSet.of(CutoverState.ROLLING_BACK) : PHASE_ACTIVE,
                     rollingBack ? CutoverState.ROLLBACK_FAILED : CutoverState.FAILED, UnaryOperator.identity());
             events.append(cutover.id(), phase, null, Actor.SYSTEM, rollingBack ? "rollback" : "phase", "failed",
-                    "could not launch: " + e.getMessage(), Map.of());
+                    "could not launch: " + FailureText.of(e), Map.of());
+        }
+    }
+
+    private Object launchLock(String cutoverId) {
+        return launchLocks.computeIfAbsent(cutoverId, id -> new Object());
+    }
+
+    /** Waits for the phase execution a rollback stops, however long its running step takes to give way. */
+    private void awaitPhaseEnded(String cutoverId, long jobExecutionId) throws InterruptedException {
+        JobExecution execution = awaitEnded(jobExecutionId);
+        while (execution != null && execution.isRunning()) {
+            events.append(cutoverId, null, null, Actor.SYSTEM, "rollback", "waiting",
+                    "waiting for the running step of job execution " + jobExecutionId + " to stop before undoing steps",
+                    Map.of("jobExecutionId", jobExecutionId));
+            execution = awaitEnded(jobExecutionId);
         }
     }
 
@@ -163,20 +223,22 @@ class PhaseLauncher {
         }
     }
 
-    private Job phaseJob(Runbook runbook, RunbookPhase phase) {
-        return job(jobName("phase", runbook.name(), phase.name()), phase.steps(), RunbookStep::id,
+    private Job phaseJob(Cutover cutover, Runbook runbook, RunbookPhase phase) {
+        return job(jobName("phase", cutover.id(), phase.name()), phase.steps(), RunbookStep::id,
                 step -> tasklet(cutoverId -> stepExecutor.forward(cutoverId, step.id())), phaseListener(runbook, phase));
     }
 
-    private Job rollbackJob(Runbook runbook, List<CutoverStep> toUndo) {
+    /** The rollback job of one cutover: its own name, and the list of steps to undo its first run fixed. */
+    private Job rollbackJob(Cutover cutover, Runbook runbook, String stepList) {
+        List<String> toUndo = stepList.isEmpty() ? List.of() : List.of(stepList.split(","));
+        String name = jobName("rollback", cutover.id(), "");
         if (toUndo.isEmpty()) {
             Step nothing = new StepBuilder("nothing-to-undo", jobRepository)
                     .tasklet((contribution, chunk) -> RepeatStatus.FINISHED, noTransaction).build();
-            return new JobBuilder(jobName("rollback", runbook.name(), ""), jobRepository).listener(rollbackListener())
-                    .start(nothing).build();
+            return new JobBuilder(name, jobRepository).listener(rollbackListener()).start(nothing).build();
         }
-        return job(jobName("rollback", runbook.name(), ""), toUndo, CutoverStep::stepId,
-                step -> tasklet(cutoverId -> stepExecutor.inverse(cutoverId, step.stepId())), rollbackListener());
+        return job(name, toUndo, stepId -> stepId,
+                stepId -> tasklet(cutoverId -> stepExecutor.inverse(cutoverId, stepId)), rollbackListener());
     }
 
     private <T> Job job(String name, List<T> items, Function<T, String> stepName, Function<T, Tasklet> tasklet,
@@ -287,9 +349,9 @@ class PhaseLauncher {
         return execution.getJobParameters().getString(CUTOVER_ID);
     }
 
-    /** Batch job names hold 100 characters; long runbook and phase names are shortened with a hash. */
-    private static String jobName(String kind, String runbook, String phase) {
-        String name = kind + "." + runbook + (phase.isEmpty() ? "" : "." + phase);
+    /** Batch job names hold 100 characters; long phase names are shortened with a hash. */
+    private static String jobName(String kind, String cutoverId, String phase) {
+        String name = kind + "." + cutoverId + (phase.isEmpty() ? "" : "." + phase);
         return name.length() <= 100 ? name : name.substring(0, 90) + "." + Integer.toHexString(name.hashCode());
     }
 

@@ -102,27 +102,7 @@ final class RunningStepContext implements StepContext {
         if (connection == null) {
             throw new IllegalArgumentException("environment '" + cutover.environment() + "' has no connection '" + name + "'");
         }
-        return new ResolvedConnection() {
-            @Override
-            public String name() {
-                return connection.name();
-            }
-
-            @Override
-            public String type() {
-                return connection.type();
-            }
-
-            @Override
-            public Set<String> settingNames() {
-                return connection.settings().keySet();
-            }
-
-            @Override
-            public Optional<String> setting(String setting) {
-                return Optional.ofNullable(connection.settings().get(setting)).map(RunningStepContext.this::resolve);
-            }
-        };
+        return new PinnedRunbooks.RunbookResolvedConnection(connection, this::resolve);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.cutover.cutover;
 
 import dev.cutover.runbook.Runbook;
-import dev.cutover.runbook.RunbookCatalog;
 import dev.cutover.runbook.RunbookStep;
 import dev.cutover.runbook.StepRollback;
 import dev.cutover.step.Approval;
@@ -31,23 +30,25 @@ class StepExecutor implements RunningStepContext.Host {
     private final CutoverStepRepository steps;
     private final ApprovalRepository approvals;
     private final EventLog events;
-    private final RunbookCatalog runbooks;
+    private final PinnedRunbooks pinned;
     private final StepTypeCatalog types;
     private final StopSignals stops;
     private final StepRunner runner;
     private final SystemMoves moves;
     private final JsonMapper json;
     private final CutoverMetrics metrics;
+    private final StepBookkeeping bookkeeping;
 
     StepExecutor(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals, EventLog events,
-                 RunbookCatalog runbooks, StepTypeCatalog types, StopSignals stops, StepRunner runner,
-                 SystemMoves moves, JsonMapper json, CutoverMetrics metrics) {
+                 PinnedRunbooks pinned, StepTypeCatalog types, StopSignals stops, StepRunner runner,
+                 SystemMoves moves, JsonMapper json, CutoverMetrics metrics, StepBookkeeping bookkeeping) {
+        this.bookkeeping = bookkeeping;
         this.metrics = metrics;
         this.cutovers = cutovers;
         this.steps = steps;
         this.approvals = approvals;
         this.events = events;
-        this.runbooks = runbooks;
+        this.pinned = pinned;
         this.types = types;
         this.stops = stops;
         this.runner = runner;
@@ -57,7 +58,7 @@ class StepExecutor implements RunningStepContext.Host {
 
     StepRunner.Ending forward(String cutoverId, String stepId) {
         Cutover cutover = cutovers.find(cutoverId).orElseThrow();
-        Runbook runbook = runbooks.findValid(cutover.runbook()).orElseThrow(() -> new IllegalStateException(
+        Runbook runbook = pinned.find(cutover).orElseThrow(() -> new IllegalStateException(
                 "runbook " + cutover.runbook() + " is missing or invalid now"));
         RunbookStep step = runbook.step(stepId).orElseThrow(() -> new IllegalStateException(
                 "runbook " + runbook.name() + " has no step " + stepId + " any more"));
@@ -85,7 +86,7 @@ class StepExecutor implements RunningStepContext.Host {
 
     StepRunner.Ending inverse(String cutoverId, String stepId) {
         Cutover cutover = cutovers.find(cutoverId).orElseThrow();
-        Runbook runbook = runbooks.findValid(cutover.runbook()).orElseThrow(() -> new IllegalStateException(
+        Runbook runbook = pinned.find(cutover).orElseThrow(() -> new IllegalStateException(
                 "runbook " + cutover.runbook() + " is missing or invalid now"));
         RunbookStep step = runbook.step(stepId).orElseThrow();
         String phase = runbook.phaseOf(stepId).orElseThrow().name();
@@ -153,11 +154,15 @@ class StepExecutor implements RunningStepContext.Host {
         output.put("progress", message);
         output.put("figures", figures);
         output.put("at", Instant.now().toString());
-        steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output));
+        bookkeeping.run(() -> steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output)));
     }
 
     @Override
     public void awaitingApproval(RunningStepContext step, ApprovalRequest request) {
+        bookkeeping.run(() -> recordAwaitingApproval(step, request));
+    }
+
+    private void recordAwaitingApproval(RunningStepContext step, ApprovalRequest request) {
         steps.state(step.cutoverId(), step.stepId(), StepState.AWAITING_APPROVAL);
         // The API checks an approval against this request before it accepts it.
         steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(Map.of("awaiting",
@@ -174,13 +179,15 @@ class StepExecutor implements RunningStepContext.Host {
 
     @Override
     public Optional<Approval> approval(String cutoverId, String stepId) {
-        return approvals.find(cutoverId, stepId);
+        return bookkeeping.call(() -> approvals.find(cutoverId, stepId));
     }
 
     @Override
     public void approvalReceived(RunningStepContext step, Approval approval) {
-        steps.state(step.cutoverId(), step.stepId(), StepState.RUNNING);
-        moves.move(step.cutoverId(), EnumSet.of(CutoverState.AWAITING_APPROVAL), CutoverState.RUNNING,
-                UnaryOperator.identity());
+        bookkeeping.run(() -> {
+            steps.state(step.cutoverId(), step.stepId(), StepState.RUNNING);
+            moves.move(step.cutoverId(), EnumSet.of(CutoverState.AWAITING_APPROVAL), CutoverState.RUNNING,
+                    UnaryOperator.identity());
+        });
     }
 }

@@ -35,6 +35,8 @@ public class RunbookCatalog {
     private final RunbookParser parser;
     private final Path location;
     private volatile List<RunbookEntry> entries = List.of();
+    /** The text each valid runbook was loaded from, by name: what a new cutover pins. */
+    private volatile Map<String, RunbookText> texts = Map.of();
 
     public RunbookCatalog(StepTypeCatalog stepTypes, @Value("${cutover.runbooks.location:./runbooks}") String location) {
         this.parser = new RunbookParser(stepTypes);
@@ -62,6 +64,22 @@ public class RunbookCatalog {
         return find(name).flatMap(RunbookEntry::validRunbook);
     }
 
+    /** The text the valid runbook of that name was loaded from, for a cutover to pin. */
+    public Optional<RunbookText> text(String name) {
+        return Optional.ofNullable(texts.get(name));
+    }
+
+    /**
+     * Parses a pinned runbook text (stored with a cutover) with today's step types.
+     *
+     * @throws IllegalStateException naming the first problem when the text no longer validates
+     */
+    public Runbook parsePinned(RunbookText pinned) {
+        RunbookEntry entry = parser.parse(pinned.file(), pinned.text()).entry();
+        return entry.validRunbook().orElseThrow(() -> new IllegalStateException("the runbook text pinned by the cutover ("
+                + pinned.file() + ", sha256 " + pinned.sha256() + ") no longer validates: " + entry.problems().get(0)));
+    }
+
     /**
      * Checks a runbook text without adding it to the catalog (for a posted runbook).
      *
@@ -77,12 +95,18 @@ public class RunbookCatalog {
     public synchronized void reload() {
         List<RunbookEntry> loaded = new ArrayList<>();
         Map<String, RunbookEntry> firstByName = new HashMap<>();
+        Map<String, RunbookText> loadedTexts = new HashMap<>();
         for (Path file : runbookFiles()) {
-            RunbookParser.Parsed parsed = load(file);
+            Loaded read = load(file);
+            RunbookParser.Parsed parsed = read.parsed();
             RunbookEntry first = firstByName.putIfAbsent(parsed.entry().name(), parsed.entry());
             loaded.add(first == null ? parsed.entry() : sameNameAs(first, parsed));
+            if (first == null && parsed.entry().valid()) {
+                loadedTexts.put(parsed.entry().name(), RunbookText.of(parsed.entry().name(), parsed.entry().file(), read.text()));
+            }
         }
         loaded.sort(BY_NAME);
+        texts = Map.copyOf(loadedTexts);
         entries = List.copyOf(loaded);
         long invalid = loaded.stream().filter(e -> !e.valid()).count();
         log.info("Loaded {} runbook(s) from {} ({} invalid)", loaded.size(), location.toAbsolutePath(), invalid);
@@ -111,14 +135,18 @@ public class RunbookCatalog {
         return !name.startsWith(".") && (lower.endsWith(".yaml") || lower.endsWith(".yml"));
     }
 
-    private RunbookParser.Parsed load(Path path) {
+    private record Loaded(RunbookParser.Parsed parsed, String text) {
+    }
+
+    private Loaded load(Path path) {
         String file = path.getFileName().toString();
         try {
-            return parser.parse(file, Files.readString(path, StandardCharsets.UTF_8));
+            String text = Files.readString(path, StandardCharsets.UTF_8);
+            return new Loaded(parser.parse(file, text), text);
         } catch (CharacterCodingException e) {
-            return unreadable(file, "the file is not UTF-8 text; save it as UTF-8");
+            return new Loaded(unreadable(file, "the file is not UTF-8 text; save it as UTF-8"), null);
         } catch (IOException | RuntimeException e) {
-            return unreadable(file, "the file cannot be read (" + e + ")");
+            return new Loaded(unreadable(file, "the file cannot be read (" + e + ")"), null);
         }
     }
 

@@ -69,11 +69,30 @@ class ProblemAnswers extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception failure) {
+        if (clientWentAway(failure)) {
+            // A client that leaves (Ctrl-C on curl, a closed tab) is normal: nothing to answer, nobody to answer to.
+            log.debug("Client went away: {}", failure.toString());
+            return null;
+        }
         log.error("Unexpected failure answering a request", failure);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "The service failed unexpectedly (" + failure.getClass().getSimpleName() + "); nothing was changed "
                         + "by this request unless the event log says so. The service log has the details.");
         problem.setTitle("Internal error");
         return ResponseEntity.internalServerError().body(problem);
+    }
+
+    private static boolean clientWentAway(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String name = t.getClass().getSimpleName();
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof org.springframework.web.context.request.async.AsyncRequestNotUsableException
+                    || name.equals("ClientAbortException") || name.equals("EofException")
+                    || (t instanceof java.io.IOException
+                    && (message.contains("Broken pipe") || message.contains("Connection reset")))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -17,7 +17,7 @@ public abstract class ServiceTest {
     protected static final TestRunbooks RUNBOOKS = TestRunbooks.create();
 
     @LocalServerPort
-    private int port;
+    protected int port;
 
     protected Api api;
 

@@ -112,7 +112,12 @@ final class RunningStepContext implements StepContext {
 
     @Override
     public boolean stopRequested() {
-        return timedOut.get() || host.stopRequested(this);
+        return timedOut.get() || stopRequestedByOperator();
+    }
+
+    /** A pause, abort or rollback: unlike this attempt's own timeout, it also cancels the retries. */
+    boolean stopRequestedByOperator() {
+        return host.stopRequested(this);
     }
 
     @Override

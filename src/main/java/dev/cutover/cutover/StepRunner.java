@@ -1,11 +1,13 @@
 package dev.cutover.cutover;
 
+import dev.cutover.step.DurationText;
 import dev.cutover.step.StepFailedException;
 import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepStoppedException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +31,15 @@ class StepRunner implements DisposableBean {
     /** How an action ended: succeeded, failed past its retries, or stopped by an operator. */
     enum Ending { SUCCEEDED, FAILED, STOPPED }
 
-    record Result(Ending ending, String summary, Map<String, Object> evidence, int attempts) {
+    /**
+     * @param stillRunning the attempt timed out and did not stop when told to: no retry may start
+     *                     beside it, and it may still take effect
+     */
+    record Result(Ending ending, String summary, Map<String, Object> evidence, int attempts, boolean stillRunning) {
+
+        Result(Ending ending, String summary, Map<String, Object> evidence, int attempts) {
+            this(ending, summary, evidence, attempts, false);
+        }
     }
 
     /** One attempt of the action, given a fresh context for it. */
@@ -44,7 +55,7 @@ class StepRunner implements DisposableBean {
 
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    private static final Duration GRACE_AFTER_TIMEOUT = Duration.ofSeconds(10);
+    private final Duration graceAfterTimeout;
 
     private final AtomicInteger threads = new AtomicInteger();
     private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
@@ -53,6 +64,10 @@ class StepRunner implements DisposableBean {
         return thread;
     });
 
+    StepRunner(@Value("${cutover.steps.grace-after-timeout:10s}") Duration graceAfterTimeout) {
+        this.graceAfterTimeout = graceAfterTimeout;
+    }
+
     Result run(int retries, java.util.function.Supplier<RunningStepContext> contexts, Action action,
                AttemptListener listener) {
         int maxAttempts = retries + 1;
@@ -60,7 +75,7 @@ class StepRunner implements DisposableBean {
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             RunningStepContext context = contexts.get();
             last = attempt(context, action, attempt);
-            if (last.ending() != Ending.FAILED) {
+            if (last.ending() != Ending.FAILED || last.stillRunning()) {
                 return last;
             }
             if (attempt < maxAttempts) {
@@ -74,16 +89,29 @@ class StepRunner implements DisposableBean {
     }
 
     private Result attempt(RunningStepContext context, Action action, int attempt) {
-        Future<StepOutcome> future = workers.submit(() -> action.run(context));
+        CountDownLatch ended = new CountDownLatch(1);
+        Future<StepOutcome> future = workers.submit(() -> {
+            try {
+                return action.run(context);
+            } finally {
+                ended.countDown();
+            }
+        });
         try {
             StepOutcome outcome = future.get(context.timeout().toMillis(), TimeUnit.MILLISECONDS);
             return new Result(Ending.SUCCEEDED, context.redact(outcome.summary()), context.redact(outcome.evidence()),
                     attempt);
         } catch (TimeoutException timedOut) {
             context.timeOut();
-            future.cancel(true);
-            waitQuietly(future);
-            return failed(context, "step timed out after " + context.timeout() + " and was stopped", Map.of(), attempt);
+            future.cancel(true); // Future.isDone() is true from here on, whether the attempt stopped or not
+            if (!awaitQuietly(ended)) {
+                Result failed = failed(context, "step timed out after " + DurationText.of(context.timeout())
+                        + " and did not stop within " + DurationText.of(graceAfterTimeout) + " of being told to; no retry "
+                        + "was started beside it, and it may still take effect", Map.of("stillRunning", true), attempt);
+                return new Result(failed.ending(), failed.summary(), failed.evidence(), attempt, true);
+            }
+            return failed(context, "step timed out after " + DurationText.of(context.timeout()) + " and was stopped",
+                    Map.of(), attempt);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             future.cancel(true);
@@ -96,8 +124,7 @@ class StepRunner implements DisposableBean {
             if (cause instanceof StepFailedException failed) {
                 return failed(context, failed.getMessage(), failed.evidence(), attempt);
             }
-            String reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-            return failed(context, reason, Map.of(), attempt);
+            return failed(context, FailureText.of(cause), Map.of(), attempt);
         }
     }
 
@@ -106,11 +133,13 @@ class StepRunner implements DisposableBean {
         return new Result(Ending.FAILED, context.redact(reason), safe, attempt);
     }
 
-    private static void waitQuietly(Future<?> future) {
+    /** True when the attempt ended within the grace; its outcome no longer matters either way. */
+    private boolean awaitQuietly(CountDownLatch ended) {
         try {
-            future.get(GRACE_AFTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception ignored) {
-            // The step had its chance to stop; its outcome no longer matters.
+            return ended.await(graceAfterTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -119,7 +148,7 @@ class StepRunner implements DisposableBean {
         long delay = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 10));
         long until = System.currentTimeMillis() + delay;
         while (System.currentTimeMillis() < until) {
-            if (context.stopRequested()) {
+            if (context.stopRequestedByOperator()) {
                 return false;
             }
             try {
@@ -129,7 +158,7 @@ class StepRunner implements DisposableBean {
                 return false;
             }
         }
-        return !context.stopRequested();
+        return !context.stopRequestedByOperator();
     }
 
     @Override

@@ -20,6 +20,8 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,6 +41,7 @@ public class CutoverTransitions {
     private final EventLog events;
     private final RunbookCatalog runbooks;
     private final PinnedRunbooks pinned;
+    private final TransactionTemplate transactions;
     private final StopSignals stops;
     private final PhaseLauncher launcher;
     private static final TypeReference<Map<String, Object>> OUTPUT = new TypeReference<>() { };
@@ -47,7 +50,8 @@ public class CutoverTransitions {
 
     CutoverTransitions(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals,
                        EventLog events, RunbookCatalog runbooks, PinnedRunbooks pinned, StopSignals stops,
-                       PhaseLauncher launcher, JsonMapper json) {
+                       PhaseLauncher launcher, JsonMapper json, PlatformTransactionManager transactionManager) {
+        this.transactions = new TransactionTemplate(transactionManager);
         this.pinned = pinned;
         this.json = json;
         this.cutovers = cutovers;
@@ -74,18 +78,21 @@ public class CutoverTransitions {
         Instant now = Instant.now();
         Cutover cutover = new Cutover(UUID.randomUUID().toString(), runbook.name(), environment, rehearsal,
                 CutoverState.READY, null, null, null, 0, actor.name(), now, now, pinned.sha256());
-        cutovers.insert(cutover, pinned);
-        int position = 0;
-        for (RunbookPhase phase : runbook.phases()) {
-            for (RunbookStep step : phase.steps()) {
-                steps.insert(new CutoverStep(cutover.id(), phase.name(), step.id(), position++, step.type(), step.owner(),
-                        StepState.PENDING, 0, null, null, null));
+        // The cutover, its steps and its first event exist together or not at all.
+        transactions.executeWithoutResult(status -> {
+            cutovers.insert(cutover, pinned);
+            int position = 0;
+            for (RunbookPhase phase : runbook.phases()) {
+                for (RunbookStep step : phase.steps()) {
+                    steps.insert(new CutoverStep(cutover.id(), phase.name(), step.id(), position++, step.type(),
+                            step.owner(), StepState.PENDING, 0, null, null, null));
+                }
             }
-        }
-        events.append(cutover.id(), null, null, actor, "create", "succeeded",
-                (rehearsal ? "rehearsal" : "cutover") + " of runbook " + runbook.name() + " in " + environment,
-                Map.of("runbook", runbook.name(), "environment", environment, "rehearsal", rehearsal,
-                        "runbookFile", pinned.file(), "runbookSha256", pinned.sha256()));
+            events.append(cutover.id(), null, null, actor, "create", "succeeded",
+                    (rehearsal ? "rehearsal" : "cutover") + " of runbook " + runbook.name() + " in " + environment,
+                    Map.of("runbook", runbook.name(), "environment", environment, "rehearsal", rehearsal,
+                            "runbookFile", pinned.file(), "runbookSha256", pinned.sha256()));
+        });
         return cutover;
     }
 

@@ -301,13 +301,19 @@ class PhaseLauncher {
                             "phase " + phase.name() + " stopped", Map.of("jobExecutionId", execution.getId()));
                 } else {
                     moves.move(id, PHASE_ACTIVE, CutoverState.FAILED, UnaryOperator.identity());
-                    events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "failed",
-                            "phase " + phase.name() + " failed: " + execution.getExitStatus().getExitDescription()
-                                    .lines().findFirst().orElse(""),
+                    events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "failed", "phase " + phase.name()
+                            + " failed" + failedStep(execution).map(step -> " at step " + step).orElse("")
+                            + "; restart-phase continues from that step once its cause is fixed (the step's events say why)",
                             Map.of("jobExecutionId", execution.getId()));
                 }
             }
         };
+    }
+
+    /** The step whose failure ended the phase, named as the runbook names it (never an exception class). */
+    private static java.util.Optional<String> failedStep(JobExecution execution) {
+        return execution.getStepExecutions().stream().filter(step -> step.getStatus() == BatchStatus.FAILED)
+                .map(org.springframework.batch.core.step.StepExecution::getStepName).findFirst();
     }
 
     private JobExecutionListener rollbackListener() {

@@ -199,6 +199,19 @@ public class CutoverTransitions {
         return move.after();
     }
 
+    /** The steps a rollback now would undo, in order, and whether (or why not) it is allowed: for the dashboard. */
+    public RollbackPreview rollbackPreview(String id) {
+        Cutover cutover = require(id);
+        List<String> toUndo = launcher.stepsToUndo(id).stream().map(CutoverStep::stepId).toList();
+        if (allowedActions(cutover).contains(CutoverAction.ROLLBACK)) {
+            return new RollbackPreview(toUndo, true, null);
+        }
+        String refusal = cutover.state().allows(CutoverAction.ROLLBACK)
+                ? rollbackWouldLoseWrites(cutover).orElse("not allowed now")
+                : "not while the cutover is " + cutover.state();
+        return new RollbackPreview(toUndo, false, refusal);
+    }
+
     /** A person's request that needs no check beyond the state machine's: the cutover before and after. */
     private record Move(Cutover before, Cutover after) {
     }

@@ -15,23 +15,36 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Builds {@link CutoverView}s from the stored cutover, its steps and its runbook. */
 @Component
-class CutoverViews {
+public class CutoverViews {
 
     private static final TypeReference<Map<String, Object>> OUTPUT = new TypeReference<>() { };
 
+    private final CutoverRepository cutovers;
     private final CutoverStepRepository steps;
     private final RunbookCatalog runbooks;
     private final CutoverTransitions transitions;
     private final JsonMapper json;
 
-    CutoverViews(CutoverStepRepository steps, RunbookCatalog runbooks, CutoverTransitions transitions, JsonMapper json) {
+    CutoverViews(CutoverRepository cutovers, CutoverStepRepository steps, RunbookCatalog runbooks,
+                 CutoverTransitions transitions, JsonMapper json) {
+        this.cutovers = cutovers;
         this.steps = steps;
         this.runbooks = runbooks;
         this.transitions = transitions;
         this.json = json;
     }
 
-    CutoverView view(Cutover cutover) {
+    /** Every cutover, newest first. */
+    public List<CutoverView> all() {
+        return cutovers.findAll().stream().map(this::view).toList();
+    }
+
+    /** One cutover; a missing one is the API's 404 problem. */
+    public CutoverView view(String id) {
+        return view(transitions.require(id));
+    }
+
+    public CutoverView view(Cutover cutover) {
         Optional<Runbook> runbook = runbooks.findValid(cutover.runbook());
         Map<String, List<CutoverStep>> byPhase = new LinkedHashMap<>();
         for (CutoverStep step : steps.findByCutover(cutover.id())) {

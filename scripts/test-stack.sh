@@ -5,7 +5,7 @@
 #   scripts/test-stack.sh down    stop what `up` started (by pid file), idempotent
 #   scripts/test-stack.sh status  show what is running; exit 0 when the whole stack is healthy, 3 otherwise
 #   scripts/test-stack.sh env     print the env lines of the running stack
-#   scripts/test-stack.sh install install MariaDB and BIND (apt-get, when absent) and fetch the S3Mock jar
+#   scripts/test-stack.sh install install MariaDB, BIND and Chromium (apt-get, when absent) and fetch the S3Mock jar
 #
 # Everything listens on 127.0.0.1 and lives in the state dir
 # ${CUTOVER_TEST_STACK_DIR:-<repo>/.test-stack}:
@@ -108,6 +108,17 @@ ensure_bind() {
   log "BIND not installed: installing bind9 and bind9-dnsutils with apt-get"
   apt_install_no_start "$STATE_DIR/apt-install-bind.log" bind9 bind9-dnsutils
   [ -n "$(named_bin)" ] || die "named still not found after apt-get install"
+}
+
+# Debian's chromium for the dashboard's browser tests (Playwright drives it as its executable;
+# Playwright never downloads a browser here).
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    return
+  fi
+  log "Chromium not installed: installing chromium with apt-get (for the dashboard's browser tests)"
+  apt_install_no_start "$STATE_DIR/apt-install-chromium.log" chromium
+  [ -x /usr/bin/chromium ] || die "/usr/bin/chromium still not found after apt-get install"
 }
 
 java_bin() {
@@ -631,8 +642,10 @@ main() {
       flock -w 300 9 || die "could not lock $STATE_DIR/.lock"
       ensure_mariadb
       ensure_bind
+      ensure_chromium
       ensure_s3mock_jar
       log "installed: $("$(mariadbd_bin)" --version | tr -s " "); $("$(named_bin)" -v);" \
+          "$(/usr/bin/chromium --version 2>/dev/null || echo chromium);" \
           "S3Mock $S3MOCK_VERSION jar in $STATE_DIR/lib" ;;
     status) cmd_status ;;
     env) cmd_env ;;

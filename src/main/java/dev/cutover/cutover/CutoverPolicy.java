@@ -66,6 +66,26 @@ record CutoverPolicy(Cutover cutover, Optional<Runbook> runbook, List<StepFacts>
         return Optional.of("phase " + phase.get() + " is a point of no return: " + because);
     }
 
+    /**
+     * What a rollback ordered now would do: the inverses of every step that started, last first —
+     * a running step is stopped first and undone too — and whether it is allowed at all.
+     */
+    RollbackPreview rollbackPreview() {
+        List<String> toUndo = new ArrayList<>();
+        for (StepFacts facts : steps) {
+            if (facts.step().state() != StepState.PENDING && facts.step().state() != StepState.ROLLED_BACK) {
+                toUndo.add(0, facts.step().stepId());
+            }
+        }
+        if (allowedActions().contains(CutoverAction.ROLLBACK)) {
+            return new RollbackPreview(toUndo, true, null);
+        }
+        String refusal = cutover.state().allows(CutoverAction.ROLLBACK)
+                ? rollbackWouldLoseWrites().orElse("not allowed now")
+                : "not while the cutover is " + cutover.state();
+        return new RollbackPreview(toUndo, false, refusal);
+    }
+
     /** Why the phase cannot start now (an earlier phase is not complete, or it has completed), or null. */
     String whyPhaseCannotStart(RunbookPhase phase) {
         for (RunbookPhase earlier : runbook.orElseThrow().phases()) {

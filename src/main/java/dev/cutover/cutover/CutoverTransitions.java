@@ -214,6 +214,11 @@ public class CutoverTransitions {
         return move.after();
     }
 
+    /** The steps a rollback now would undo, in order, and whether (or why not) it is allowed: for the dashboard. */
+    public RollbackPreview rollbackPreview(String id) {
+        return policy(require(id)).rollbackPreview();
+    }
+
     /** A person's request that needs no check beyond the state machine's: the cutover before and after. */
     private record Move(Cutover before, Cutover after) {
     }

@@ -4,15 +4,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A cutover as the API shows it: state, phases with their steps, and what may be done next. */
-record CutoverView(String id, String runbook, String runbookSha256, String environment, boolean rehearsal, String state,
+/** A cutover as the API (and the dashboard) shows it: state, phases with their steps, and what may be done next. */
+public record CutoverView(String id, String runbook, String runbookSha256, String environment, boolean rehearsal, String state,
                    String currentPhase, Long jobExecutionId, String createdBy, Instant createdAt, Instant updatedAt,
                    List<PhaseView> phases, List<String> allowedActions) {
 
-    record PhaseView(String name, String state, boolean pointOfNoReturn, List<StepView> steps) {
+    public record PhaseView(String name, String state, boolean pointOfNoReturn, List<StepView> steps) {
     }
 
-    record StepView(String id, String type, String state, Instant startedAt, Instant endedAt, String owner,
+    public record StepView(String id, String type, String state, Instant startedAt, Instant endedAt, String owner,
                     String escalation, int attempts, Map<String, Object> output) {
     }
 }

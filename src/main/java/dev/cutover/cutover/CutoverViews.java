@@ -15,16 +15,28 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Builds {@link CutoverView}s from the stored cutover, its steps and its runbook. */
 @Component
-class CutoverViews {
+public class CutoverViews {
 
+    private final CutoverRepository cutovers;
     private final CutoverTransitions transitions;
 
-    CutoverViews(CutoverTransitions transitions) {
+    CutoverViews(CutoverRepository cutovers, CutoverTransitions transitions) {
+        this.cutovers = cutovers;
         this.transitions = transitions;
     }
 
+    /** The newest cutovers, newest first, at most {@code limit} of them. */
+    public List<CutoverView> latest(int limit) {
+        return cutovers.findPage(limit, 0).stream().map(this::view).toList();
+    }
+
+    /** One cutover; a missing one is the API's 404 problem. */
+    public CutoverView view(String id) {
+        return view(transitions.require(id));
+    }
+
     /** One read of the steps, one parse of each output: the view and its allowed actions come from the same facts. */
-    CutoverView view(Cutover cutover) {
+    public CutoverView view(Cutover cutover) {
         CutoverPolicy policy = transitions.policy(cutover);
         Optional<Runbook> runbook = policy.runbook();
         Map<String, List<CutoverPolicy.StepFacts>> byPhase = new LinkedHashMap<>();

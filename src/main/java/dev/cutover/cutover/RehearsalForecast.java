@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * one) is not in the figures: the answer says so.
  */
 @Component
-class RehearsalForecast {
+public class RehearsalForecast {
 
     private final JdbcClient jdbc;
 
@@ -31,21 +31,21 @@ class RehearsalForecast {
         this.jdbc = jdbc;
     }
 
-    record StepFigures(String phase, String stepId, String type, int samples, Double medianSeconds, Double p90Seconds,
+    public record StepFigures(String phase, String stepId, String type, int samples, Double medianSeconds, Double p90Seconds,
                        Double minSeconds, Double maxSeconds) {
     }
 
-    record PhaseFigures(String phase, Double medianSeconds, Double p90Seconds) {
+    public record PhaseFigures(String phase, Double medianSeconds, Double p90Seconds) {
     }
 
-    record RehearsalRun(String cutoverId, Instant createdAt, String state, int stepsTimed, boolean complete,
+    public record RehearsalRun(String cutoverId, Instant createdAt, String state, int stepsTimed, boolean complete,
                         double totalSeconds) {
     }
 
-    record Total(int rehearsals, Double medianSeconds, Double p90Seconds, String basis) {
+    public record Total(int rehearsals, Double medianSeconds, Double p90Seconds, String basis) {
     }
 
-    record Forecast(String runbook, String environment, int rehearsals, Total total, String window, Long windowSeconds,
+    public record Forecast(String runbook, String environment, int rehearsals, Total total, String window, Long windowSeconds,
                     Boolean fits,
                     List<PhaseFigures> phases, List<StepFigures> steps, List<RehearsalRun> rehearsalRuns, String note) {
     }
@@ -53,7 +53,7 @@ class RehearsalForecast {
     private record Event(String cutoverId, String stepId, String outcome, Instant at) {
     }
 
-    Forecast forecast(Runbook runbook, String environment, Duration window) {
+    public Forecast forecast(Runbook runbook, String environment, Duration window) {
         Map<String, Instant> created = new LinkedHashMap<>();
         Map<String, String> states = new HashMap<>();
         jdbc.sql("SELECT id, state, created_at FROM cutover WHERE runbook = ? AND environment = ? AND rehearsal = TRUE "

@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpMethod;
@@ -19,12 +20,19 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 
 /**
- * HTTP Basic with three roles: VIEWER reads, OPERATOR drives cutovers and syncs, APPROVER gives
- * go/no-go, aborts and orders rollbacks. Operators and approvers can read too. Only
- * {@code /actuator/health} is open. Answers 401 and 403 as problem+json.
+ * Two ways in, three roles. The API takes HTTP Basic on every request, keeps no session and needs no
+ * CSRF token (scripts and curl); it answers 401 and 403 as problem+json. The dashboard's pages log in
+ * with a form: a session cookie (sessions live in the service's database, Spring Session JDBC) and a
+ * CSRF token on every POST. The cutover event stream is served to both: the page's
+ * {@code EventSource} cannot send headers, so it rides on the session cookie; curl keeps using Basic.
+ * VIEWER reads, OPERATOR drives cutovers and syncs, APPROVER gives go/no-go, aborts and orders
+ * rollbacks; operators and approvers can read too. Only {@code /actuator/health} and the login page
+ * are open.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecurityProperties.class)
@@ -34,7 +42,40 @@ class SecurityConfiguration {
     private static final String OPERATOR = "OPERATOR";
     private static final String APPROVER = "APPROVER";
 
+    /** What the dashboard serves; everything else is the API's. */
+    static final String[] BROWSER_PATHS = {"/", "/login", "/logout", "/cutovers", "/cutovers/**", "/fragments/**",
+            "/dashboard/**", "/favicon.ico", "/api/cutovers/*/events/stream"};
+
     @Bean
+    @Order(1)
+    SecurityFilterChain browserSecurity(HttpSecurity http, ProblemWriter problems) throws Exception {
+        AuthenticationEntryPoint loginPage = new LoginUrlAuthenticationEntryPoint("/login");
+        return http
+                .securityMatcher(BROWSER_PATHS)
+                .formLogin(form -> form.loginPage("/login").permitAll())
+                .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll())
+                // The stream also takes Basic, as before, for curl; Basic never creates a session.
+                .httpBasic(basic -> basic.authenticationEntryPoint(problems::unauthorized))
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint((request, response, failure) -> {
+                            if (ProblemWriter.wantsProblem(request)) {
+                                problems.unauthorized(request, response, failure);
+                            } else {
+                                loginPage.commence(request, response, failure);
+                            }
+                        })
+                        .accessDeniedHandler(problems::forbidden))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/login", "/dashboard/**", "/favicon.ico").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/cutovers/*/steps/*/approve", "/cutovers/*/rollback",
+                                "/cutovers/*/abort").hasRole(APPROVER)
+                        .requestMatchers(HttpMethod.POST, "/cutovers", "/cutovers/**").hasRole(OPERATOR)
+                        .anyRequest().hasRole(VIEWER))
+                .build();
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain apiSecurity(HttpSecurity http, ProblemWriter problems) throws Exception {
         return http
                 .csrf(csrf -> csrf.disable())

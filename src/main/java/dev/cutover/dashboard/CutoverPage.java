@@ -1,0 +1,73 @@
+package dev.cutover.dashboard;
+
+import dev.cutover.cutover.CutoverView;
+import dev.cutover.cutover.RollbackPreview;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything the page of one cutover shows, worked out once per render.
+ *
+ * @param startedAt   when its first step started; null before any phase ran
+ * @param endedAt     when it reached a final state; null while it can still move
+ * @param currentStep the step running or waiting now, as {@code phase / step}; null when none
+ * @param waiting     the manual gate waiting for an approver; null when none waits
+ * @param projection  the projected end from rehearsals; null when there is nothing left to project
+ * @param nextPhase   the phase "start phase" would start; null when none is startable
+ */
+public record CutoverPage(CutoverView cutover, StateTone tone, Instant startedAt, Instant endedAt, String currentStep,
+                   Waiting waiting, Projection projection, RollbackPreview rollback, String nextPhase,
+                   List<PhaseRow> phases, Controls controls) {
+
+    public String stateLabel() {
+        return StateTone.label(cutover.state());
+    }
+
+    /** One phase with its steps, in runbook order. */
+    public record PhaseRow(String name, String state, StateTone tone, boolean pointOfNoReturn, List<StepRow> steps) {
+
+        public String stateLabel() {
+            return StateTone.label(state);
+        }
+    }
+
+    /**
+     * One step. {@code line} is its live progress while it runs, its summary once it ended;
+     * {@code heldBy} says what holds a gate closed, when the gate reports it.
+     */
+    public record StepRow(String id, String type, String state, StateTone tone, String owner, String escalation, int attempts,
+                   Instant startedAt, Instant endedAt, String line, List<String> heldBy) {
+
+        public String stateLabel() {
+            return StateTone.label(state);
+        }
+    }
+
+    /** A manual gate waiting: which step, who may approve, since when, and what must be ticked. */
+    public record Waiting(String phase, String stepId, String owner, Instant since, String instructions,
+                   List<String> checklist) {
+    }
+
+    /**
+     * The end projected from the rehearsals of this runbook and environment: now plus the median
+     * (p50) or p90 time of every step not done yet.
+     *
+     * @param basis what the figures rest on, or why there are none
+     */
+    public record Projection(Instant p50End, Instant p90End, Double remainingP50Seconds, Double remainingP90Seconds,
+                      int rehearsals, String basis) {
+
+        public boolean available() {
+            return p50End != null;
+        }
+    }
+
+    /** The buttons this user sees now: their roles and the cutover's allowed actions both agree. */
+    public record Controls(boolean startPhase, boolean pause, boolean resume, boolean restartPhase, boolean approve,
+                    boolean abort, boolean rollback) {
+
+        public boolean any() {
+            return startPhase || pause || resume || restartPhase || approve || abort || rollback;
+        }
+    }
+}

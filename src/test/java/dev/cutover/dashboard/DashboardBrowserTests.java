@@ -1,0 +1,307 @@
+package dev.cutover.dashboard;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import dev.cutover.testsupport.Api;
+import dev.cutover.testsupport.ServiceTest;
+import dev.cutover.testsupport.SystemChromium;
+import dev.cutover.testsupport.TcpRelay;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The dashboard in a real headless Chromium against the whole service: log in through the form,
+ * watch a cutover live, approve a gate from the page, and see that the page admits it when its
+ * stream drops. The runbook is small and local: a wait, a manual gate with a checklist, a command.
+ */
+class DashboardBrowserTests extends ServiceTest {
+
+    private static final String RUNBOOK = """
+            name: dashboard-demo
+            description: A wait, a manual gate with a checklist and a command, for the dashboard's browser tests
+            environments:
+              local: { connections: {} }
+            phases:
+              - name: warm-up
+                steps:
+                  - id: settle
+                    type: wait
+                    owner: devops-lead
+                    escalation: "+1 555 0100 (bridge)"
+                    with: { duration: 2s }
+              - name: go
+                steps:
+                  - id: go-no-go
+                    type: manual
+                    owner: cto
+                    escalation: "cto@example.com"
+                    with:
+                      instructions: "Say go when the bridge agrees"
+                      checklist: ["snapshot taken", "TTL is 60 s"]
+                  - id: announce
+                    type: command
+                    owner: devops-lead
+                    with: { run: "echo announced" }
+                    rollback: { type: command, with: { run: "echo withdrawn" } }
+            """;
+    private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+    private static final LocatorAssertions.IsVisibleOptions TWO_SECONDS =
+            new LocatorAssertions.IsVisibleOptions().setTimeout(2000);
+
+    private static SystemChromium chromium;
+
+    @LocalServerPort
+    private int port;
+
+    private final List<BrowserContext> contexts = new ArrayList<>();
+
+    @BeforeAll
+    static void startBrowser() {
+        chromium = SystemChromium.launch();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @BeforeEach
+    void addRunbook() {
+        if (api.get("viewer", "/api/runbooks/dashboard-demo").status() != 200) {
+            RUNBOOKS.add("dashboard-demo.yaml", RUNBOOK);
+            assertThat(api.post("operator", "/api/runbooks/reload", null).status()).isEqualTo(200);
+        }
+    }
+
+    @AfterEach
+    void closeContexts() {
+        contexts.forEach(BrowserContext::close);
+    }
+
+    @Test
+    void viewerLogsInThroughTheFormAndSeesTheListAndACutover() throws Exception {
+        String id = createCutover("dashboard-demo");
+        Page page = loggedIn("viewer", base(), 1366, 768);
+
+        Locator row = page.locator("tr", new Page.LocatorOptions().setHas(page.locator("a[href='/cutovers/" + id + "']")));
+        assertThat(row).containsText("dashboard-demo");
+        assertThat(row).containsText("rehearsal");
+        assertThat(row).containsText("ready");
+        assertThat(page.locator("ul.runbooks")).containsText("dashboard-demo");
+        Files.createDirectories(SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("cutovers-list-1366x768.png")));
+
+        row.locator("a").first().click();
+        assertThat(page).hasURL(base() + "/cutovers/" + id);
+        assertThat(page.locator("#cutover-state")).hasText("ready");
+        assertThat(page.locator("#phases")).containsText("go-no-go");
+        assertThat(page.locator("#phases")).containsText("owner cto");
+        assertThat(page.locator("#feed")).containsText("rehearsal of runbook dashboard-demo in local");
+        assertThat(page.locator(".controls")).hasCount(0); // a viewer gets no buttons at all
+    }
+
+    @Test
+    void aPhaseStartedThroughTheApiAppearsOnTheOpenPageWithoutAReload() throws Exception {
+        String id = createCutover("dashboard-demo");
+        Page page = loggedIn("viewer", base(), 1920, 1080);
+        page.navigate(base() + "/cutovers/" + id);
+        assertThat(page.locator("#feed .event")).hasCount(1); // the stream is connected and replayed
+        page.evaluate("window.__sameDocument = true");
+
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/warm-up/start", null).status()).isEqualTo(202);
+
+        assertThat(page.locator("#feed .event", new Page.LocatorOptions().setHasText("start-phase")))
+                .isVisible(TWO_SECONDS);
+        assertThat(page.locator("#cutover-state")).hasText("running", new LocatorAssertions.HasTextOptions().setTimeout(2000));
+        assertThat(page.locator("[data-step='settle'] .state")).hasText("running");
+        assertThat(page.evaluate("window.__sameDocument === true")).as("no reload").isEqualTo(true);
+        screenshots(page, "cutover-running");
+        api.awaitState(id, "READY");
+    }
+
+    @Test
+    void aViewerHasNoApproveButtonAndAForgedApprovalFromItsSessionIsRefused() {
+        String id = waitingAtTheGate();
+        Page page = loggedIn("viewer", base(), 1366, 768);
+        page.navigate(base() + "/cutovers/" + id);
+        assertThat(page.locator("#waiting .banner")).isVisible();
+        assertThat(page.locator("[data-open='dlg-approve']")).hasCount(0);
+        assertThat(page.locator("button", new Page.LocatorOptions().setHasText("Approve"))).hasCount(0);
+
+        // The viewer's own session and CSRF token: only the role is missing.
+        Object status = page.evaluate("""
+                async () => {
+                  const token = document.querySelector('input[name=_csrf]').value;
+                  const body = new URLSearchParams({ _csrf: token, comment: 'forged',
+                      checkedItems: 'snapshot taken' });
+                  body.append('checkedItems', 'TTL is 60 s');
+                  const answer = await fetch(location.pathname + '/steps/go-no-go/approve',
+                      { method: 'POST', body, headers: { Accept: 'application/json' } });
+                  return answer.status + ' ' + (await answer.json()).detail;
+                }""");
+        assertThat((String) status).startsWith("403 ").contains("needs role APPROVER").contains("'viewer'");
+        assertThat(stepState(api.get("viewer", "/api/cutovers/" + id).body(), "go-no-go")).isEqualTo("AWAITING_APPROVAL");
+
+        Object withoutToken = page.evaluate("""
+                async () => (await fetch(location.pathname + '/pause', { method: 'POST',
+                    headers: { Accept: 'application/json' } })).status""");
+        assertThat(withoutToken).isEqualTo(403);
+    }
+
+    @Test
+    void anApproverApprovesTheGateFromThePageAndTheBannerGoes() throws Exception {
+        String id = waitingAtTheGate();
+        Page page = loggedIn("approver", base(), 1920, 1080);
+        page.navigate(base() + "/cutovers/" + id);
+
+        Locator banner = page.locator("#waiting .banner");
+        assertThat(banner).isVisible();
+        assertThat(banner).containsText("go-no-go");
+        assertThat(banner).containsText("APPROVER");
+        assertThat(banner).containsText("cto");
+        screenshots(page, "cutover-awaiting-approval");
+
+        page.locator("#waiting button[data-open='dlg-approve']").click();
+        Locator dialog = page.locator("#dlg-approve");
+        assertThat(dialog).isVisible();
+        dialog.getByLabel("snapshot taken").check();
+        dialog.getByLabel("TTL is 60 s").check();
+        dialog.getByLabel("Comment").fill("bridge agrees, go");
+        dialog.locator("button[type=submit]").click();
+
+        assertThat(page.locator("#message")).containsText("approved");
+        assertThat(page.locator("[data-step='go-no-go'] .state")).hasText("succeeded");
+        assertThat(page.locator("[data-step='announce'] .state")).hasText("succeeded");
+        assertThat(banner).hasCount(0);
+        assertThat(page.locator("#cutover-state")).hasText("completed");
+        assertThat(page.locator("#feed .event", new Page.LocatorOptions().setHasText("approved by approver")).first())
+                .isVisible();
+
+        JsonNode events = api.get("viewer", "/api/cutovers/" + id + "/events?limit=1000").body();
+        JsonNode approval = null;
+        for (JsonNode event : events.path("events")) {
+            if ("approve".equals(event.path("action").asString())) {
+                approval = event;
+            }
+        }
+        assertThat(approval).as("the approval is in the event log").isNotNull();
+        assertThat(approval.path("actor").asString()).isEqualTo("approver");
+        assertThat(approval.path("evidence").path("comment").asString()).isEqualTo("bridge agrees, go");
+    }
+
+    @Test
+    void anOperatorSeesARefusalAsAReadableMessage() {
+        String id = createCutover("dashboard-demo");
+        Page page = loggedIn("operator", base(), 1366, 768);
+        page.navigate(base() + "/cutovers/" + id);
+        assertThat(page.locator("#feed .event")).hasCount(1);
+        // Someone else starts the phase after this page drew its button: the page's click is refused.
+        page.evaluate("document.body.dataset.refreshUrl = ''"); // keep the stale button on screen
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/warm-up/start", null).status()).isEqualTo(202);
+        page.locator("button[data-open='dlg-start']").click();
+        page.locator("#dlg-start button[type=submit]").click();
+        assertThat(page.locator("#message")).containsText("Illegal transition");
+        assertThat(page.locator("#message")).containsText("Cannot start-phase");
+        api.awaitState(id, "READY");
+    }
+
+    @Test
+    void whenTheStreamDropsThePageSaysSoReconnectsAndShowsEveryEventOnce() throws Exception {
+        String id = createCutover("dashboard-demo");
+        try (TcpRelay relay = new TcpRelay(port)) {
+            String viaRelay = "http://127.0.0.1:" + relay.port();
+            Page page = loggedIn("viewer", viaRelay, 1366, 768);
+            page.navigate(viaRelay + "/cutovers/" + id);
+            assertThat(page.locator("#feed .event")).hasCount(1);
+            assertThat(page.locator("#stream-banner")).isHidden();
+
+            relay.drop();
+            assertThat(page.locator("#stream-banner")).isVisible(TWO_SECONDS);
+            assertThat(page.locator("#stream-banner")).containsText("reconnecting");
+
+            // Events appended while the page is cut off must arrive once it is back.
+            assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/warm-up/start", null).status()).isEqualTo(202);
+            api.awaitState(id, "READY");
+            relay.restore();
+
+            assertThat(page.locator("#stream-banner")).isHidden(new LocatorAssertions.IsHiddenOptions().setTimeout(15000));
+            Set<Long> expected = eventIds(id);
+            assertThat(page.locator("#feed .event")).hasCount(expected.size(),
+                    new LocatorAssertions.HasCountOptions().setTimeout(5000));
+            List<String> shown = page.locator("#feed .event").evaluateAll("items => items.map(i => i.dataset.id)")
+                    instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
+            assertThat(shown).doesNotHaveDuplicates();
+            assertThat(shown.stream().map(Long::valueOf).toList()).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(page.locator("#cutover-state")).hasText("ready");
+        }
+    }
+
+    private Set<Long> eventIds(String id) {
+        Set<Long> ids = new HashSet<>();
+        for (JsonNode event : api.get("viewer", "/api/cutovers/" + id + "/events?limit=1000").body().path("events")) {
+            ids.add(event.path("id").asLong());
+        }
+        return ids;
+    }
+
+    /** A cutover whose warm-up phase ran and whose go phase waits at the manual gate. */
+    private String waitingAtTheGate() {
+        String id = createCutover("dashboard-demo");
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/warm-up/start", null).status()).isEqualTo(202);
+        api.awaitState(id, "READY");
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/go/start", null).status()).isEqualTo(202);
+        api.awaitState(id, "AWAITING_APPROVAL");
+        return id;
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** A fresh browser context (its own cookies) logged in as the user through the login form. */
+    private Page loggedIn(String user, String base, int width, int height) {
+        Browser browser = chromium.browser();
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
+        contexts.add(context);
+        Page page = context.newPage();
+        page.navigate(base + "/");
+        assertThat(page).hasURL(base + "/login");
+        page.getByLabel("User name").fill(user);
+        page.getByLabel("Password").fill(user); // dev users: the password is the name
+        page.locator("button[type=submit]").click();
+        assertThat(page).hasURL(Pattern.compile(base.replace(".", "\\.") + "/(\\?continue)?$"));
+        return page;
+    }
+
+    private static void screenshots(Page page, String name) throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        for (int[] size : new int[][] {{1920, 1080}, {1366, 768}}) {
+            page.setViewportSize(size[0], size[1]);
+            page.waitForTimeout(300);
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(SCREENSHOTS.resolve(name + "-" + size[0] + "x" + size[1] + ".png")));
+        }
+        page.setViewportSize(1920, 1080);
+    }
+}

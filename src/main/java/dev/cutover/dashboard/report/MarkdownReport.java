@@ -39,17 +39,17 @@ final class MarkdownReport {
 
         line("## Timeline");
         line("");
-        line("| Phase | Step | Type | Owner | State | Start | End | Duration | Attempts | Forecast | vs p50 |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        line("| Phase | Step | Type | Owner | Outcome | Start | End | Duration | Attempts | p50 | p90 | vs p50 |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (NightReport.PhaseLine phase : report.timeline()) {
             row("**" + phase.name() + "**" + (phase.pointOfNoReturn() ? " (point of no return)" : ""), "", "", "",
                     TEXT.state(phase.state()), TEXT.clock(phase.startedAt()), TEXT.clock(phase.endedAt()),
-                    TEXT.duration(phase.durationSeconds()), "", TEXT.forecast(phase.forecast()),
-                    TEXT.versus(phase.forecast()));
+                    TEXT.duration(phase.durationSeconds()), "", TEXT.p50(phase.forecast()), TEXT.p90(phase.forecast()),
+                    versus(phase.forecast()));
             for (NightReport.StepLine step : phase.steps()) {
-                row("", step.id(), step.type(), TEXT.or(step.owner()), stepState(step), TEXT.clock(step.startedAt()),
+                row("", step.id(), step.type(), TEXT.or(step.owner()), TEXT.outcome(step), TEXT.clock(step.startedAt()),
                         TEXT.clock(step.endedAt()), TEXT.duration(step.durationSeconds()), attempts(step),
-                        TEXT.forecast(step.forecast()), TEXT.versus(step.forecast()));
+                        TEXT.p50(step.forecast()), TEXT.p90(step.forecast()), versus(step.forecast()));
             }
         }
         line("");
@@ -140,7 +140,7 @@ final class MarkdownReport {
             if (c.previousRehearsals() == 0) {
                 line("This is the first rehearsal of " + h.runbook() + " in " + h.environment() + ".");
             } else {
-                line("| Step | This run | Earlier p50 | Earlier p90 | Min–max | Runs | vs p50 |");
+                line("| Step | This run | Earlier p50 | Earlier p90 | Min–max | Earlier runs | vs p50 |");
                 line("|---|---|---|---|---|---|---|");
                 for (NightReport.StepComparison s : c.steps()) {
                     row(s.phase() + " / " + s.stepId(), TEXT.duration(s.thisSeconds()),
@@ -171,10 +171,9 @@ final class MarkdownReport {
         return out.toString();
     }
 
-    private static String stepState(NightReport.StepLine step) {
-        String state = TEXT.state(step.state());
-        return step.outcome() != null && !step.outcome().equals(state) && !"running".equals(step.outcome())
-                ? state + " (ran: " + step.outcome() + ")" : state;
+    /** The difference in words, or why there is no forecast. */
+    private static String versus(NightReport.Forecast forecast) {
+        return forecast.available() ? TEXT.versus(forecast) : forecast.verdict();
     }
 
     private static String attempts(NightReport.StepLine step) {

@@ -47,7 +47,8 @@ public record NightReport(Header header, List<PhaseLine> timeline, List<Decision
      * The rehearsals' figures for a step or phase, and how this run compares.
      *
      * @param differenceSeconds this run minus the p50 (positive: over, negative: under)
-     * @param verdict           "under p50", "between p50 and p90", "over p90", or why there is none
+     * @param verdict           "as forecast" (within 0.5 s or 5 % of the p50), "under p50", "between p50 and p90",
+     *                          "over p90", or why there is none
      */
     public record Forecast(Integer samples, Double p50Seconds, Double p90Seconds, Double differenceSeconds,
                            String verdict) {

@@ -62,6 +62,28 @@ public final class ReportText {
         return "p50 " + duration(forecast.p50Seconds()) + " · p90 " + duration(forecast.p90Seconds());
     }
 
+    public String p50(NightReport.Forecast forecast) {
+        return forecast == null || !forecast.available() ? "—" : duration(forecast.p50Seconds());
+    }
+
+    public String p90(NightReport.Forecast forecast) {
+        return forecast == null || !forecast.available() ? "—" : duration(forecast.p90Seconds());
+    }
+
+    /** How a step's last run ended and, when the rollback changed it since, what it is now. */
+    public String outcome(NightReport.StepLine step) {
+        String now = state(step.state());
+        if (step.outcome() == null || "running".equals(step.outcome()) || step.outcome().equals(now)) {
+            return now;
+        }
+        return step.outcome() + ", now " + now;
+    }
+
+    /** The state a step's outcome cell shows first: how its run ended, or its state if it never ended. */
+    public String ran(NightReport.StepLine step) {
+        return step.outcome() == null || "running".equals(step.outcome()) ? step.state() : step.outcome();
+    }
+
     /** Over/under in words, with the difference to the p50. */
     public String versus(NightReport.Forecast forecast) {
         if (forecast == null || !forecast.available()) {
@@ -101,7 +123,7 @@ public final class ReportText {
             return "tone-idle";
         }
         return switch (forecast.verdict()) {
-            case "under p50" -> "tone-good";
+            case "under p50", "as forecast" -> "tone-good";
             case "between p50 and p90" -> "tone-attention";
             case "over p90" -> "tone-bad";
             default -> "tone-idle";

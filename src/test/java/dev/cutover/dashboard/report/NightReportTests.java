@@ -21,9 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
  * retry, a command that prints a secret; then a rollback of everything. The report is read in JSON,
  * Markdown and HTML, and a second night is compared with the first.
  */
-class NightReportTests extends ServiceTest {
+public class NightReportTests extends ServiceTest {
 
-    static final String RUNBOOK = """
+    /** Also used by the dashboard's browser test of the report. */
+    public static final String RUNBOOK = """
             name: night-report
             description: A rehearsal night for the report's tests; wait, command and manual steps only
             environments:
@@ -69,7 +70,7 @@ class NightReportTests extends ServiceTest {
     }
 
     /** Runs the whole night: both phases, the approval, then a rollback; returns the cutover's id. */
-    static String night(Api api, String comment) {
+    public static String night(Api api, String comment) {
         Api.Answer created = api.post("operator", "/api/cutovers",
                 "{\"runbook\":\"night-report\",\"environment\":\"local\",\"rehearsal\":true}");
         assertThat(created.status()).as(created.text()).isEqualTo(201);
@@ -124,10 +125,10 @@ class NightReportTests extends ServiceTest {
         assertThat(settle.path("durationSeconds").asDouble()).isBetween(1.0, 10.0);
         assertThat(settle.path("outcome").asString()).isEqualTo("succeeded");
         assertThat(settle.path("state").asString()).isEqualTo("ROLLED_BACK");
-        assertThat(settle.path("forecast").path("samples").asInt()).isEqualTo(1);
+        assertThat(settle.path("forecast").path("samples").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(settle.path("forecast").path("p50Seconds").asDouble()).isGreaterThanOrEqualTo(1.0);
         assertThat(settle.path("forecast").path("verdict").asString())
-                .isIn("under p50", "between p50 and p90", "over p90");
+                .isIn("as forecast", "under p50", "between p50 and p90", "over p90");
         JsonNode flaky = stepLine(report, "flaky");
         assertThat(flaky.path("attempts").asInt()).as("one failure and its retry").isEqualTo(2);
         assertThat(flaky.path("runs").asInt()).isEqualTo(1);
@@ -202,9 +203,9 @@ class NightReportTests extends ServiceTest {
         assertThat(markdown.statusCode()).isEqualTo(200);
         assertThat(markdown.headers().firstValue("Content-Type").orElse("")).startsWith("text/markdown");
         String md = markdown.body();
-        assertThat(md).contains("| Phase | Step | Type | Owner | State | Start | End | Duration | Attempts | Forecast | vs p50 |")
-                .contains("|---|---|---|---|---|---|---|---|---|---|---|")
-                .contains("|  | flaky | command | dba | rolled back (ran: succeeded) |")
+        assertThat(md).contains("| Phase | Step | Type | Owner | Outcome | Start | End | Duration | Attempts | p50 | p90 | vs p50 |")
+                .contains("|---|---|---|---|---|---|---|---|---|---|---|---|")
+                .contains("|  | flaky | command | dba | succeeded, now rolled back |")
                 .contains("approver from 127.0.0.1")
                 .contains("comment: bridge agrees | go")            // in a list, a pipe needs no escape
                 .contains("checkedItems: snapshot taken, TTL is 60 s")

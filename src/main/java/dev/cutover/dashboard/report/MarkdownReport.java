@@ -33,7 +33,7 @@ final class MarkdownReport {
         row("Created", TEXT.time(h.createdAt()) + " by " + h.createdBy());
         row("Started", TEXT.time(h.startedAt()));
         row("Ended", TEXT.time(h.endedAt()));
-        row("Total duration", TEXT.duration(h.durationSeconds()) + (h.ended() ? "" : " so far"));
+        row("Total duration", TEXT.total(h));
         row("Forecast", h.forecastBasis());
         line("");
 
@@ -229,8 +229,14 @@ final class MarkdownReport {
         }
     }
 
+    /** Text from the event log is data, never markup: a Markdown viewer must not run HTML found in a message. */
     private static String inline(String text) {
-        return text.replace("\r", "").replace("\n", " ⏎ ");
+        return html(text).replace("\r", "").replace("\n", " ⏎ ");
+    }
+
+    private static String html(String text) {
+        // Only '<' opens a tag; '>' alone stays readable in a raw file (a command's ">> file").
+        return text.replace("<", "&lt;");
     }
 
     private void row(String... cells) {
@@ -242,7 +248,7 @@ final class MarkdownReport {
     }
 
     private static String cell(String text) {
-        return text == null ? "" : text.replace("\r", "").replace("\n", "<br>").replace("|", "\\|");
+        return text == null ? "" : html(text).replace("\r", "").replace("\n", "<br>").replace("|", "\\|");
     }
 
     private void line(String text) {

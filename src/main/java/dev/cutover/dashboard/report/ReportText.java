@@ -47,6 +47,14 @@ public final class ReportText {
         return sign + String.format(Locale.ROOT, "%d h %02d min", whole / 3600, (whole % 3600) / 60);
     }
 
+    /** The cutover's total duration: "not started", "12 min 04 s", or "12 min 04 s so far" while it can still move. */
+    public String total(NightReport.Header header) {
+        if (header.startedAt() == null) {
+            return "not started";
+        }
+        return duration(header.durationSeconds()) + (header.ended() ? "" : " so far");
+    }
+
     /** A signed difference: {@code +3.20 s} over, {@code −1.00 s} under. */
     public String difference(Double seconds) {
         if (seconds == null) {

@@ -200,6 +200,9 @@ public class NightReportTests extends ServiceTest {
 
         // ---- Markdown ----
         HttpResponse<String> markdown = fetch("/api/cutovers/" + id + "/report", "text/markdown");
+        java.nio.file.Path artifacts = java.nio.file.Files.createDirectories(java.nio.file.Paths.get("target", "screenshots"));
+        java.nio.file.Files.writeString(artifacts.resolve("report.md"), markdown.body());
+        java.nio.file.Files.writeString(artifacts.resolve("report.json"), jsonAnswer.body());
         assertThat(markdown.statusCode()).isEqualTo(200);
         assertThat(markdown.headers().firstValue("Content-Type").orElse("")).startsWith("text/markdown");
         String md = markdown.body();
@@ -238,6 +241,10 @@ public class NightReportTests extends ServiceTest {
 
     @Test
     void aMissingCutoverOrAnUnknownFormatIsAProblemThatSaysWhatExists() throws Exception {
+        HttpResponse<String> anonymous = api.client().send(api.request(null, "/api/cutovers/any/report").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+
         HttpResponse<String> missing = fetch("/api/cutovers/no-such-cutover/report", "text/markdown");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");

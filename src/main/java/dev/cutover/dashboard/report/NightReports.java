@@ -53,13 +53,18 @@ class NightReports {
     NightReport report(String cutoverId, String requestedBy) {
         CutoverView cutover = views.view(cutoverId);
         List<CutoverEvent> log = allEvents(cutoverId);
-        Map<String, Run> runs = forwardRuns(log);
         Optional<Runbook> runbook = runbooks.findValid(cutover.runbook());
         // What the rehearsals before this cutover said: never this run itself, nor a later one.
         Optional<RehearsalForecast.Forecast> forecast = runbook.map(r -> forecasts.forecast(r, cutover.environment(),
                 null, cutover.createdAt()));
-        String basis = forecastBasis(cutover, runbook.isPresent(), forecast);
+        return assemble(cutover, log, runbook.isPresent(), forecast, requestedBy, version);
+    }
 
+    /** The report from the facts alone: the cutover's view, its whole event log, and the earlier rehearsals' forecast. */
+    static NightReport assemble(CutoverView cutover, List<CutoverEvent> log, boolean runbookKnown,
+                                Optional<RehearsalForecast.Forecast> forecast, String requestedBy, String version) {
+        Map<String, Run> runs = forwardRuns(log);
+        String basis = forecastBasis(cutover, runbookKnown, forecast);
         List<NightReport.PhaseLine> timeline = timeline(cutover, runs, forecast, basis);
         Instant startedAt = runs.values().stream().map(run -> run.firstStart).filter(Objects::nonNull)
                 .min(Comparator.naturalOrder()).orElse(null);

@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -106,23 +104,7 @@ class SyncController {
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable long id) {
         require(id);
-        SseEmitter emitter = new SseEmitter(6 * 60 * 60 * 1000L);
-        ScheduledFuture<?>[] ticking = new ScheduledFuture<?>[1];
-        ticking[0] = ticker.scheduleAtFixedRate(() -> {
-            try {
-                SyncView view = view(require(id), 0);
-                emitter.send(SseEmitter.event().id(Long.toString(System.currentTimeMillis())).name("progress").data(view));
-                if (!view.run().running()) {
-                    emitter.complete();
-                    ticking[0].cancel(false);
-                }
-            } catch (Exception gone) {
-                ticking[0].cancel(false);
-                emitter.completeWithError(gone);
-            }
-        }, 0, 1, TimeUnit.SECONDS);
-        emitter.onCompletion(() -> ticking[0].cancel(false));
-        return emitter;
+        return SyncEventStream.open(ticker, () -> view(require(id), 0));
     }
 
     /** A dry run: what the step's sync would transfer, the egress cost, and auto-expiring source buckets. */

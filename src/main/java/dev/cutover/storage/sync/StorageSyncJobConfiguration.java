@@ -167,7 +167,7 @@ class StorageSyncJobConfiguration {
                 };
                 String message = execution.getStatus() == BatchStatus.COMPLETED
                         ? (run.failedObjects() > 0 ? run.failedObjects() + " object(s) could not be copied" : null)
-                        : execution.getAllFailureExceptions().stream().map(Throwable::getMessage).findFirst().orElse(null);
+                        : execution.getAllFailureExceptions().stream().map(StoreProblem::reasonOf).findFirst().orElse(null);
                 runs.ended(runId, state, message);
             }
         };

@@ -3,6 +3,7 @@ package dev.cutover.storage.sync;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookCatalog;
 import dev.cutover.runbook.RunbookStep;
+import dev.cutover.storage.ObjectStores;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
@@ -48,6 +49,7 @@ class SyncController {
     private final JsonMapper json;
     private final SyncForecast forecast;
     private final SyncSchedules schedules;
+    private final ObjectStores stores;
     /** Sends the progress events of every open stream; one thread is plenty for a few screens. */
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sync-progress-events");
@@ -56,7 +58,8 @@ class SyncController {
     });
 
     SyncController(BucketSync syncs, SyncRunRepository runs, SyncProgress progress, RunbookCatalog runbooks,
-                   JsonMapper json, SyncForecast forecast, SyncSchedules schedules) {
+                   JsonMapper json, SyncForecast forecast, SyncSchedules schedules, ObjectStores stores) {
+        this.stores = stores;
         this.forecast = forecast;
         this.schedules = schedules;
         this.syncs = syncs;
@@ -110,7 +113,9 @@ class SyncController {
     /** A dry run: what the step's sync would transfer, the egress cost, and auto-expiring source buckets. */
     @PostMapping("/plan")
     SyncForecast.Plan plan(@Valid @RequestBody SyncRequest request) {
-        return forecast.plan(spec("sync", request));
+        SyncSpec spec = spec("sync", request);
+        preflight(spec);
+        return forecast.plan(spec);
     }
 
     /** The scheduled delta syncs of one cutover: cron, state, next fire time, last run. */
@@ -148,7 +153,9 @@ class SyncController {
     }
 
     private ResponseEntity<SyncView> started(String kind, SyncRequest request, Authentication user) {
-        long id = syncs.start(kind, spec(kind, request), null, null, user.getName());
+        SyncSpec spec = spec(kind, request);
+        preflight(spec);
+        long id = syncs.start(kind, spec, null, null, user.getName());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/syncs/" + id))
                 .body(view(require(id), 0));
     }
@@ -173,6 +180,28 @@ class SyncController {
             throw problem(HttpStatus.BAD_REQUEST, "mode must be full, delta or final, was '" + request.mode() + "'.");
         }
         return SyncSpecs.of(runbook.name(), request.environment(), SyncSpecs.arguments(step.with()), kind, mode);
+    }
+
+    /**
+     * A store that cannot be used answers before anything starts: 502 when the store failed us
+     * (unreachable, unknown host, access denied: the request was right, the store did not serve
+     * it), 422 when the runbook names a bucket that does not exist (the runbook needs a fix).
+     */
+    private void preflight(SyncSpec spec) {
+        try {
+            SyncPreflight.check(stores, spec);
+        } catch (StoreProblem.Unusable unusable) {
+            StoreProblem store = unusable.problem();
+            HttpStatus status = store.namesSomethingMissing() ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.BAD_GATEWAY;
+            ErrorResponseException problem = problem(status, store.detail() + " " + store.check());
+            problem.getBody().setTitle(store.namesSomethingMissing() ? "No such bucket" : "Store unavailable");
+            problem.getBody().setProperty("connection", store.connection());
+            problem.getBody().setProperty("failure", store.failure());
+            problem.getBody().setProperty("check", store.check());
+            throw problem;
+        } catch (IllegalArgumentException badSettings) {
+            throw problem(HttpStatus.UNPROCESSABLE_CONTENT, StoreProblem.plain(badSettings) + ".");
+        }
     }
 
     private SyncView view(SyncRun run, int failures) {

@@ -1,5 +1,6 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.storage.ObjectStores;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
@@ -39,7 +40,7 @@ class SyncStepTypes {
             StepParameter.optional("concurrency", Kind.INTEGER, "objects copied at once (default 16)"));
 
     @Bean
-    StepType storageSyncStepType(BucketSync syncs, SyncSchedules schedules) {
+    StepType storageSyncStepType(BucketSync syncs, SyncSchedules schedules, ObjectStores stores) {
         List<StepParameter> parameters = new ArrayList<>(MAPPING);
         parameters.add(StepParameter.oneOf("mode", true, "full, delta (only new and changed) or final (delta, then "
                 + "verification that must be clean)", "full", "delta", "final"));
@@ -47,22 +48,28 @@ class SyncStepTypes {
         parameters.add(StepParameter.optional("maxDelete", Kind.INTEGER, "refuse to delete more than this (default 0)"));
         parameters.add(StepParameter.optional("schedule", Kind.STRING, "cron for scheduled delta syncs"));
         return new SyncStep("storage-sync", "Copies new and changed objects of one bucket mapping with end-to-end "
-                + "CRC32C; mode final also verifies every object", parameters, syncs, schedules, "sync");
+                + "CRC32C; mode final also verifies every object", parameters, syncs, schedules, stores, "sync");
     }
 
     @Bean
-    StepType storageVerifyStepType(BucketSync syncs) {
+    StepType storageVerifyStepType(BucketSync syncs, ObjectStores stores) {
         return new SyncStep("storage-verify", "Compares source and target object by object (counts, bytes, CRC32C); "
-                + "fails when anything is missing or differs", MAPPING, syncs, null, "verify");
+                + "fails when anything is missing or differs", MAPPING, syncs, null, stores, "verify");
     }
 
     /** One of the two types: they differ in the kind of run they start. */
     record SyncStep(String name, String description, List<StepParameter> parameters, BucketSync syncs,
-                    SyncSchedules schedules, String kind) implements StepType {
+                    SyncSchedules schedules, ObjectStores stores, String kind) implements StepType {
 
         @Override
         public StepOutcome execute(StepContext context) throws Exception {
             SyncSpec spec = spec(context);
+            try {
+                SyncPreflight.check(stores, spec);
+            } catch (StoreProblem.Unusable unusable) {
+                throw new StepFailedException(unusable.getMessage(), Map.of("connection", unusable.problem().connection(),
+                        "failure", unusable.problem().failure()));
+            }
             if (schedules != null && spec.mode() == SyncMode.FINAL) {
                 schedules.pauseAll(context.cutoverId(), "the final sync of " + context.stepId()
                         + " started: the write-freeze window has begun");

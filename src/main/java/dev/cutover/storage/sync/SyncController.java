@@ -155,7 +155,18 @@ class SyncController {
     private ResponseEntity<SyncView> started(String kind, SyncRequest request, Authentication user) {
         SyncSpec spec = spec(kind, request);
         preflight(spec);
-        long id = syncs.start(kind, spec, null, null, user.getName());
+        long id;
+        try {
+            id = syncs.start(kind, spec, null, null, user.getName());
+        } catch (SyncRunRepository.AlreadyRunning running) {
+            ErrorResponseException problem = problem(HttpStatus.CONFLICT, capitalized(running.getMessage()) + ".");
+            problem.getBody().setTitle("Already running");
+            if (running.runId() != null) {
+                problem.getBody().setProperty("runId", running.runId());
+                problem.getHeaders().setLocation(URI.create("/api/syncs/" + running.runId()));
+            }
+            throw problem;
+        }
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/syncs/" + id))
                 .body(view(require(id), 0));
     }
@@ -222,6 +233,10 @@ class SyncController {
 
     private SyncRun require(long id) {
         return runs.find(id).orElseThrow(() -> problem(HttpStatus.NOT_FOUND, "No sync run with id " + id + "."));
+    }
+
+    private static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static String csv(Object value) {

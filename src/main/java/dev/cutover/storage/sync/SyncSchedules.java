@@ -149,6 +149,15 @@ class SyncSchedules {
         try {
             SyncSpec spec = json.readValue(schedule.spec(), SyncSpec.class);
             runId = syncs.start("sync", spec, schedule.cutoverId(), schedule.stepId() + "@schedule", SCHEDULER);
+        } catch (SyncRunRepository.AlreadyRunning running) {
+            // a run of the same mapping (another step, or one started over the API) has it: skip this fire time
+            Instant next = next(CronExpression.parse(schedule.cron()), Instant.now());
+            jdbc.sql("UPDATE sync_schedule SET next_run_at = ? WHERE cutover_id = ? AND step_id = ?")
+                    .params(Timestamp.from(next), schedule.cutoverId(), schedule.stepId()).update();
+            journal.record(schedule.cutoverId(), schedule.stepId(), SCHEDULER, "scheduled-sync", "skipped",
+                    "scheduled delta sync skipped: " + running.getMessage(), running.runId() == null ? Map.of()
+                            : Map.of("runningSyncRunId", running.runId()));
+            return;
         } finally {
             jdbc.sql("UPDATE sync_schedule SET starting_since = NULL WHERE cutover_id = ? AND step_id = ?")
                     .params(schedule.cutoverId(), schedule.stepId()).update();

@@ -82,7 +82,12 @@ class SyncStepTypes {
                 context.progress("continuing sync run " + runId + " from its last checkpoint", Map.of("runId", runId));
                 syncs.resume(previous.get());
             } else {
-                runId = syncs.start(kind, spec, context.cutoverId(), context.stepId(), "system");
+                try {
+                    runId = syncs.start(kind, spec, context.cutoverId(), context.stepId(), "system");
+                } catch (SyncRunRepository.AlreadyRunning running) {
+                    throw new StepFailedException("could not start: " + running.getMessage(), running.runId() == null
+                            ? Map.of() : Map.of("runningSyncRunId", running.runId()));
+                }
             }
             SyncRun run = syncs.await(runId, context.timeout(), context::stopRequested, running -> context.progress(
                     "sync run " + running.id() + ": " + running.copiedObjects() + " of " + running.plannedObjects()

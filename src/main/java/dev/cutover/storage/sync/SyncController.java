@@ -114,8 +114,10 @@ class SyncController {
     @PostMapping("/plan")
     SyncForecast.Plan plan(@Valid @RequestBody SyncRequest request) {
         SyncSpec spec = spec("sync", request);
-        preflight(spec);
-        return forecast.plan(spec);
+        try (SyncStores open = open(spec, request)) {
+            preflight(spec, open);
+            return forecast.plan(spec, open);
+        }
     }
 
     /** The scheduled delta syncs of one cutover: cron, state, next fire time, last run. */
@@ -154,10 +156,16 @@ class SyncController {
 
     private ResponseEntity<SyncView> started(String kind, SyncRequest request, Authentication user) {
         SyncSpec spec = spec(kind, request);
-        preflight(spec);
+        SyncStores open = open(spec, request);
+        try {
+            preflight(spec, open);
+        } catch (RuntimeException failure) {
+            open.close();
+            throw failure;
+        }
         long id;
         try {
-            id = syncs.start(kind, spec, null, null, user.getName());
+            id = syncs.start(kind, spec, open, null, null, user.getName());
         } catch (SyncRunRepository.AlreadyRunning running) {
             ErrorResponseException problem = problem(HttpStatus.CONFLICT, capitalized(running.getMessage()) + ".");
             problem.getBody().setTitle("Already running");
@@ -198,9 +206,9 @@ class SyncController {
      * (unreachable, unknown host, access denied: the request was right, the store did not serve
      * it), 422 when the runbook names a bucket that does not exist (the runbook needs a fix).
      */
-    private void preflight(SyncSpec spec) {
+    private void preflight(SyncSpec spec, SyncStores open) {
         try {
-            SyncPreflight.check(stores, spec);
+            SyncPreflight.check(spec, open);
         } catch (StoreProblem.Unusable unusable) {
             StoreProblem store = unusable.problem();
             HttpStatus status = store.namesSomethingMissing() ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.BAD_GATEWAY;
@@ -210,6 +218,14 @@ class SyncController {
             problem.getBody().setProperty("failure", store.failure());
             problem.getBody().setProperty("check", store.check());
             throw problem;
+        }
+    }
+
+    /** The standalone API names a runbook, not a cutover: its stores come from the runbook catalog as it is now. */
+    private SyncStores open(SyncSpec spec, SyncRequest request) {
+        Runbook runbook = runbooks.findValid(request.runbook()).orElseThrow();
+        try {
+            return SyncStores.open(stores, spec, RunbookConnections.of(runbook, request.environment()));
         } catch (IllegalArgumentException badSettings) {
             throw problem(HttpStatus.UNPROCESSABLE_CONTENT, StoreProblem.plain(badSettings) + ".");
         }

@@ -3,7 +3,9 @@ package dev.cutover.storage.sync;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
+import dev.cutover.step.CutoverConnections;
 import dev.cutover.step.CutoverJournal;
+import dev.cutover.storage.ObjectStores;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -43,10 +45,15 @@ class SyncSchedules {
     private final BucketSync syncs;
     private final SyncRunRepository runs;
     private final CutoverJournal journal;
+    private final CutoverConnections connections;
+    private final ObjectStores stores;
     /** Test seam: runs when a due delta is about to start (between listing the schedules and starting). */
     private volatile java.util.function.BiConsumer<String, String> beforeStart = (cutoverId, stepId) -> { };
 
-    SyncSchedules(JdbcClient jdbc, JsonMapper json, BucketSync syncs, SyncRunRepository runs, CutoverJournal journal) {
+    SyncSchedules(JdbcClient jdbc, JsonMapper json, BucketSync syncs, SyncRunRepository runs, CutoverJournal journal,
+                  CutoverConnections connections, ObjectStores stores) {
+        this.connections = connections;
+        this.stores = stores;
         this.jdbc = jdbc;
         this.json = json;
         this.syncs = syncs;
@@ -148,7 +155,11 @@ class SyncSchedules {
         long runId;
         try {
             SyncSpec spec = json.readValue(schedule.spec(), SyncSpec.class);
-            runId = syncs.start("sync", spec, schedule.cutoverId(), schedule.stepId() + "@schedule", SCHEDULER);
+            // No step runs a scheduled delta: its stores come from the cutover's pinned runbook, not the file as it is now
+            SyncStores open = SyncStores.open(stores, spec, name -> connections.connection(schedule.cutoverId(), name)
+                    .orElseThrow(() -> new IllegalStateException("cutover " + schedule.cutoverId()
+                            + " has no connection '" + name + "'")));
+            runId = syncs.start("sync", spec, open, schedule.cutoverId(), schedule.stepId() + "@schedule", SCHEDULER);
         } catch (SyncRunRepository.AlreadyRunning running) {
             // a run of the same mapping (another step, or one started over the API) has it: skip this fire time
             Instant next = next(CronExpression.parse(schedule.cron()), Instant.now());

@@ -64,15 +64,18 @@ class SyncStepTypes {
         @Override
         public StepOutcome execute(StepContext context) throws Exception {
             SyncSpec spec = spec(context);
-            try {
-                SyncPreflight.check(stores, spec);
-            } catch (StoreProblem.Unusable unusable) {
-                throw new StepFailedException(unusable.getMessage(), Map.of("connection", unusable.problem().connection(),
-                        "failure", unusable.problem().failure()));
-            }
             if (schedules != null && spec.mode() == SyncMode.FINAL) {
                 schedules.pauseAll(context.cutoverId(), "the final sync of " + context.stepId()
                         + " started: the write-freeze window has begun");
+            }
+            // The stores of this step's run, from the connections its cutover resolves (its pinned runbook)
+            SyncStores open = SyncStores.open(stores, spec, context::connection);
+            try {
+                SyncPreflight.check(spec, open);
+            } catch (StoreProblem.Unusable unusable) {
+                open.close();
+                throw new StepFailedException(unusable.getMessage(), Map.of("connection", unusable.problem().connection(),
+                        "failure", unusable.problem().failure()));
             }
             Optional<SyncRun> previous = syncs.latestForStep(context.cutoverId(), context.stepId());
             long runId;
@@ -80,10 +83,10 @@ class SyncStepTypes {
                     && previous.get().jobExecutionId() != null) {
                 runId = previous.get().id();
                 context.progress("continuing sync run " + runId + " from its last checkpoint", Map.of("runId", runId));
-                syncs.resume(previous.get());
+                syncs.resume(previous.get(), open);
             } else {
                 try {
-                    runId = syncs.start(kind, spec, context.cutoverId(), context.stepId(), "system");
+                    runId = syncs.start(kind, spec, open, context.cutoverId(), context.stepId(), "system");
                 } catch (SyncRunRepository.AlreadyRunning running) {
                     throw new StepFailedException("could not start: " + running.getMessage(), running.runId() == null
                             ? Map.of() : Map.of("runningSyncRunId", running.runId()));

@@ -429,7 +429,9 @@ public final class SyncVsRcloneBenchmark {
         Cpu before = cpu();
         Instant t0 = Instant.now();
         long n0 = System.nanoTime();
-        long runId = sync.start("sync", spec, null, null, "bench");
+        SyncStores open = SyncStores.open(app.getBean(dev.cutover.storage.ObjectStores.class), spec, RunbookConnections.of(
+                app.getBean(dev.cutover.runbook.RunbookCatalog.class).findValid("bench").orElseThrow(), "bench"));
+        long runId = sync.start("sync", spec, open, null, null, "bench");
         SyncRun done = sync.await(runId, Duration.ofMinutes(30), () -> false);
         double awaited = (System.nanoTime() - n0) / 1e9;
         Cpu used = cpu().minus(before);
@@ -474,11 +476,13 @@ public final class SyncVsRcloneBenchmark {
      */
     private String listingCosts(String sourceBucket, String targetBucket) {
         ObjectStores stores = app.getBean(ObjectStores.class);
+        java.util.function.Function<String, dev.cutover.step.ResolvedConnection> connections = RunbookConnections.of(
+                app.getBean(dev.cutover.runbook.RunbookCatalog.class).findValid("bench").orElseThrow(), "bench");
         StringBuilder out = new StringBuilder("ours listing costs (one pass each, untimed):");
         for (String[] side : List.of(new String[] {"gcs-src", sourceBucket}, new String[] {"s3-dst", targetBucket})) {
             for (int pass = 1; pass <= 2; pass++) {
                 long t0 = System.nanoTime();
-                try (ObjectStore store = stores.open("bench", "bench", side[0], side[1], "")) {
+                try (ObjectStore store = stores.open(connections.apply(side[0]), side[1], "")) {
                     long opened = System.nanoTime();
                     long n;
                     try (Stream<?> listed = store.list("", null)) {

@@ -42,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/api/syncs")
 class SyncController {
 
-    private final BucketSync syncs;
+    private final SyncLauncher syncs;
     private final SyncRunRepository runs;
     private final SyncProgress progress;
     private final RunbookCatalog runbooks;
@@ -57,7 +57,7 @@ class SyncController {
         return thread;
     });
 
-    SyncController(BucketSync syncs, SyncRunRepository runs, SyncProgress progress, RunbookCatalog runbooks,
+    SyncController(SyncLauncher syncs, SyncRunRepository runs, SyncProgress progress, RunbookCatalog runbooks,
                    JsonMapper json, SyncForecast forecast, SyncSchedules schedules, ObjectStores stores) {
         this.stores = stores;
         this.forecast = forecast;

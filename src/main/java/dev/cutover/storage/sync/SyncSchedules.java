@@ -42,7 +42,7 @@ class SyncSchedules {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
-    private final BucketSync syncs;
+    private final SyncLauncher syncs;
     private final SyncRunRepository runs;
     private final CutoverJournal journal;
     private final CutoverConnections connections;
@@ -50,7 +50,7 @@ class SyncSchedules {
     /** Test seam: runs when a due delta is about to start (between listing the schedules and starting). */
     private volatile java.util.function.BiConsumer<String, String> beforeStart = (cutoverId, stepId) -> { };
 
-    SyncSchedules(JdbcClient jdbc, JsonMapper json, BucketSync syncs, SyncRunRepository runs, CutoverJournal journal,
+    SyncSchedules(JdbcClient jdbc, JsonMapper json, SyncLauncher syncs, SyncRunRepository runs, CutoverJournal journal,
                   CutoverConnections connections, ObjectStores stores) {
         this.connections = connections;
         this.stores = stores;

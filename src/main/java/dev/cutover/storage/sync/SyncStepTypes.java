@@ -40,7 +40,7 @@ class SyncStepTypes {
             StepParameter.optional("concurrency", Kind.INTEGER, "objects copied at once (default 16)"));
 
     @Bean
-    StepType storageSyncStepType(BucketSync syncs, SyncSchedules schedules, ObjectStores stores) {
+    StepType storageSyncStepType(SyncLauncher syncs, SyncSchedules schedules, ObjectStores stores) {
         List<StepParameter> parameters = new ArrayList<>(MAPPING);
         parameters.add(StepParameter.oneOf("mode", true, "full, delta (only new and changed) or final (delta, then "
                 + "verification that must be clean)", "full", "delta", "final"));
@@ -52,13 +52,13 @@ class SyncStepTypes {
     }
 
     @Bean
-    StepType storageVerifyStepType(BucketSync syncs, ObjectStores stores) {
+    StepType storageVerifyStepType(SyncLauncher syncs, ObjectStores stores) {
         return new SyncStep("storage-verify", "Compares source and target object by object (counts, bytes, CRC32C); "
                 + "fails when anything is missing or differs", MAPPING, syncs, null, stores, "verify");
     }
 
     /** One of the two types: they differ in the kind of run they start. */
-    record SyncStep(String name, String description, List<StepParameter> parameters, BucketSync syncs,
+    record SyncStep(String name, String description, List<StepParameter> parameters, SyncLauncher syncs,
                     SyncSchedules schedules, ObjectStores stores, String kind) implements StepType {
 
         @Override

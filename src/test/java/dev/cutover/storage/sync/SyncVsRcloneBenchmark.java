@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Our storage sync (the product's real path: a runbook with gcs and s3 connections, the Spring Boot
- * application in-process, {@link BucketSync#start} and {@link BucketSync#await}) against {@code rclone sync},
+ * application in-process, {@link SyncLauncher#start} and {@link SyncLauncher#await}) against {@code rclone sync},
  * GCS (the {@link FakeGcsServer}, file-backed) to S3 (S3Mock from the test stack), in one JVM run:
  * <ol>
  * <li>seed {@code bench-src}: N small objects (default 2,000 of 256 KiB) and M large ones (20 of 16 MiB);</li>
@@ -421,7 +421,7 @@ public final class SyncVsRcloneBenchmark {
     }
 
     private Timed ours(String sourceBucket, String targetBucket, SyncMode mode, String run) throws Exception {
-        BucketSync sync = app.getBean(BucketSync.class);
+        SyncLauncher sync = app.getBean(SyncLauncher.class);
         SyncSpec spec = new SyncSpec("bench", "bench", "gcs-src", sourceBucket, "", "s3-dst", targetBucket, "", mode,
                 List.of(), List.of(), false, 0, concurrency);
         StackSampler sampler = options.containsKey("profile") && !"warm-up".equals(run) ? new StackSampler() : null;

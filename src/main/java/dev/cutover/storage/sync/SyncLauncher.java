@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * by restarting its execution, which resumes after its last committed chunk.
  */
 @Component
-public class BucketSync {
+class SyncLauncher {
 
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
@@ -29,7 +29,7 @@ public class BucketSync {
     private final SyncRunRepository runs;
     private final SyncRunStores stores;
 
-    BucketSync(JobOperator jobOperator, JobRepository jobRepository, @Qualifier("storageSyncJob") Job storageSyncJob,
+    SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, @Qualifier("storageSyncJob") Job storageSyncJob,
                @Qualifier("storageVerifyJob") Job storageVerifyJob, SyncRunRepository runs, SyncRunStores stores) {
         this.stores = stores;
         this.jobOperator = jobOperator;

@@ -15,6 +15,7 @@ import java.util.Map;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.support.CronExpression;
@@ -45,13 +46,14 @@ class SyncSchedules {
     private final SyncLauncher syncs;
     private final SyncRunRepository runs;
     private final CutoverJournal journal;
-    private final CutoverConnections connections;
+    /** Given by the cutover module; until a service has one, scheduled deltas cannot open their stores. */
+    private final ObjectProvider<CutoverConnections> connections;
     private final ObjectStores stores;
     /** Test seam: runs when a due delta is about to start (between listing the schedules and starting). */
     private volatile java.util.function.BiConsumer<String, String> beforeStart = (cutoverId, stepId) -> { };
 
     SyncSchedules(JdbcClient jdbc, JsonMapper json, SyncLauncher syncs, SyncRunRepository runs, CutoverJournal journal,
-                  CutoverConnections connections, ObjectStores stores) {
+                  ObjectProvider<CutoverConnections> connections, ObjectStores stores) {
         this.connections = connections;
         this.stores = stores;
         this.jdbc = jdbc;
@@ -156,7 +158,12 @@ class SyncSchedules {
         try {
             SyncSpec spec = json.readValue(schedule.spec(), SyncSpec.class);
             // No step runs a scheduled delta: its stores come from the cutover's pinned runbook, not the file as it is now
-            SyncStores open = SyncStores.open(stores, spec, name -> connections.connection(schedule.cutoverId(), name)
+            CutoverConnections pinned = connections.getIfAvailable();
+            if (pinned == null) {
+                throw new IllegalStateException("this service has no CutoverConnections (the cutover module's view of a "
+                        + "cutover's pinned runbook), so scheduled delta syncs cannot open their stores");
+            }
+            SyncStores open = SyncStores.open(stores, spec, name -> pinned.connection(schedule.cutoverId(), name)
                     .orElseThrow(() -> new IllegalStateException("cutover " + schedule.cutoverId()
                             + " has no connection '" + name + "'")));
             runId = syncs.start("sync", spec, open, schedule.cutoverId(), schedule.stepId() + "@schedule", SCHEDULER);

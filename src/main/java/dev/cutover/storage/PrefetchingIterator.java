@@ -30,7 +30,8 @@ final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable {
                 queue.put(END);
             } catch (InterruptedException closed) {
                 Thread.currentThread().interrupt();
-            } catch (RuntimeException failure) {
+            } catch (Throwable failure) {
+                // Any throwable, Errors included: the consumer blocks on the queue until told how it ended.
                 queue.clear();
                 queue.offer(new Failure(failure));
             } finally {
@@ -41,7 +42,18 @@ final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable {
         reader.start();
     }
 
-    private record Failure(RuntimeException cause) {
+    private record Failure(Throwable cause) {
+
+        /** Rethrows the listing's failure as it was (an Error stays an Error); a checked one is wrapped. */
+        RuntimeException rethrow() {
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("listing failed: " + cause.getMessage(), cause);
+        }
     }
 
     private static void release(Iterator<?> source) {
@@ -65,7 +77,7 @@ final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable {
             }
         }
         if (next instanceof Failure failure) {
-            throw failure.cause();
+            throw failure.rethrow();
         }
         return next != END;
     }

@@ -41,7 +41,15 @@ public final class GcsObjectStore implements ObjectStore, ServerSideCopy, Lifecy
     private final SingleRequestUpload singleRequest;
     private final ResumableUpload resumable;
 
+    /** False when the client is shared with other stores (closed when the service stops). */
+    private final boolean closesClient;
+
     GcsObjectStore(Storage storage, GcsSettings settings) {
+        this(storage, settings, true);
+    }
+
+    GcsObjectStore(Storage storage, GcsSettings settings, boolean closesClient) {
+        this.closesClient = closesClient;
         this.storage = storage;
         this.settings = settings;
         this.keys = new GcsKeys(settings.bucket(), settings.prefix());
@@ -158,6 +166,9 @@ public final class GcsObjectStore implements ObjectStore, ServerSideCopy, Lifecy
 
     @Override
     public void close() {
+        if (!closesClient) {
+            return;
+        }
         try {
             storage.close();
         } catch (Exception e) {

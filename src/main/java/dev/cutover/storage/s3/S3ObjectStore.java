@@ -44,7 +44,15 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
     /** HeadObject requests for checksums in listings; null unless {@link S3Settings#checksumsInListing()}. */
     private final ExecutorService listingHeads;
 
+    /** False when the client is shared with other stores (closed when the service stops). */
+    private final boolean closesClient;
+
     S3ObjectStore(S3Client s3, S3Settings settings) {
+        this(s3, settings, true);
+    }
+
+    S3ObjectStore(S3Client s3, S3Settings settings, boolean closesClient) {
+        this.closesClient = closesClient;
         this.s3 = s3;
         this.settings = settings;
         this.keys = new S3Keys(settings.bucket(), settings.prefix());
@@ -167,7 +175,9 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
         if (listingHeads != null) {
             listingHeads.shutdownNow();
         }
-        s3.close();
+        if (closesClient) {
+            s3.close();
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.cutover.storage.sync;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookCatalog;
 import dev.cutover.runbook.RunbookStep;
+import dev.cutover.storage.ObjectStores;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncSpec;
 import dev.cutover.step.ReadinessSignal;
@@ -28,10 +29,12 @@ class StorageBacklogSignal implements ReadinessSignal {
     /** Lazy: the catalog validates runbooks against the step types, this signal's gate among them. */
     private final ObjectProvider<RunbookCatalog> runbooks;
     private final SyncForecast forecast;
+    private final ObjectStores stores;
 
-    StorageBacklogSignal(ObjectProvider<RunbookCatalog> runbooks, SyncForecast forecast) {
+    StorageBacklogSignal(ObjectProvider<RunbookCatalog> runbooks, SyncForecast forecast, ObjectStores stores) {
         this.runbooks = runbooks;
         this.forecast = forecast;
+        this.stores = stores;
     }
 
     @Override
@@ -62,7 +65,11 @@ class StorageBacklogSignal implements ReadinessSignal {
         return Optional.of(() -> {
             List<Reading> readings = new ArrayList<>();
             for (int i = 0; i < specs.size(); i++) {
-                SyncForecast.Plan plan = forecast.plan(specs.get(i));
+                SyncForecast.Plan plan;
+                // the stores from the gate step's context: the connections of its cutover
+                try (SyncStores open = SyncStores.open(stores, specs.get(i), context::connection)) {
+                    plan = forecast.plan(specs.get(i), open);
+                }
                 boolean ready = plan.bytesToCopy() <= maxBytes && (maxBytes > 0 || plan.objectsToCopy() == 0);
                 Map<String, Object> figures = new LinkedHashMap<>();
                 figures.put("backlogObjects", plan.objectsToCopy());

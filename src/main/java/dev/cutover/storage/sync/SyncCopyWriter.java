@@ -123,11 +123,6 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         progress.ended(runId);
         begun.clear();
         copies.shutdownNow();
-        try {
-            sourceStore.close();
-        } catch (Exception ignored) {
-            // closing a store releases connections; nothing to save
-        }
-        target.close();
+        // the stores belong to the run (SyncRunStores), which closes them when it ends
     }
 }

@@ -3,7 +3,6 @@ package dev.cutover.storage.sync;
 import dev.cutover.storage.Difference;
 import dev.cutover.storage.LifecycleRules;
 import dev.cutover.storage.ObjectStore;
-import dev.cutover.storage.ObjectStores;
 import dev.cutover.storage.PlannedObject;
 import dev.cutover.storage.SyncPlanner;
 import dev.cutover.storage.SyncSpec;
@@ -40,24 +39,22 @@ class SyncForecast {
                 Lifecycle lifecycle) {
     }
 
-    private final ObjectStores stores;
     private final BigDecimal pricePerGiB;
     private final String currency;
 
-    SyncForecast(ObjectStores stores,
-                 @Value("${cutover.storage.egress-price-per-gib:0.12}") BigDecimal pricePerGiB,
+    SyncForecast(@Value("${cutover.storage.egress-price-per-gib:0.12}") BigDecimal pricePerGiB,
                  @Value("${cutover.storage.egress-currency:USD}") String currency) {
-        this.stores = stores;
         this.pricePerGiB = pricePerGiB;
         this.currency = currency;
     }
 
-    Plan plan(SyncSpec spec) {
+    /** Plans on the given stores, which the caller closes. */
+    Plan plan(SyncSpec spec, SyncStores stores) {
         Map<Difference, long[]> counts = new EnumMap<>(Difference.class);
         ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
-        try (ObjectStore source = StorageSyncJobConfiguration.source(stores, spec);
-             ObjectStore target = StorageSyncJobConfiguration.target(stores, spec);
-             Stream<PlannedObject> plan = SyncPlanner.plan(source, target, null, spec.filter(),
+        ObjectStore source = stores.source();
+        ObjectStore target = stores.target();
+        try (Stream<PlannedObject> plan = SyncPlanner.plan(source, target, null, spec.filter(),
                      target::stat, lookups)) {
             plan.forEach(p -> {
                 long[] c = counts.computeIfAbsent(p.difference(), d -> new long[2]);

@@ -164,7 +164,6 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
             plan.close();
         }
         lookups.shutdownNow();
-        source.close();
-        target.close();
+        // the stores belong to the run (SyncRunStores), which closes them when it ends
     }
 }

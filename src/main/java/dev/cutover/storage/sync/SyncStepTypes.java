@@ -1,5 +1,6 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.storage.ObjectStores;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
@@ -39,7 +40,7 @@ class SyncStepTypes {
             StepParameter.optional("concurrency", Kind.INTEGER, "objects copied at once (default 16)"));
 
     @Bean
-    StepType storageSyncStepType(BucketSync syncs, SyncSchedules schedules) {
+    StepType storageSyncStepType(SyncLauncher syncs, SyncSchedules schedules, ObjectStores stores) {
         List<StepParameter> parameters = new ArrayList<>(MAPPING);
         parameters.add(StepParameter.oneOf("mode", true, "full, delta (only new and changed) or final (delta, then "
                 + "verification that must be clean)", "full", "delta", "final"));
@@ -47,18 +48,18 @@ class SyncStepTypes {
         parameters.add(StepParameter.optional("maxDelete", Kind.INTEGER, "refuse to delete more than this (default 0)"));
         parameters.add(StepParameter.optional("schedule", Kind.STRING, "cron for scheduled delta syncs"));
         return new SyncStep("storage-sync", "Copies new and changed objects of one bucket mapping with end-to-end "
-                + "CRC32C; mode final also verifies every object", parameters, syncs, schedules, "sync");
+                + "CRC32C; mode final also verifies every object", parameters, syncs, schedules, stores, "sync");
     }
 
     @Bean
-    StepType storageVerifyStepType(BucketSync syncs) {
+    StepType storageVerifyStepType(SyncLauncher syncs, ObjectStores stores) {
         return new SyncStep("storage-verify", "Compares source and target object by object (counts, bytes, CRC32C); "
-                + "fails when anything is missing or differs", MAPPING, syncs, null, "verify");
+                + "fails when anything is missing or differs", MAPPING, syncs, null, stores, "verify");
     }
 
     /** One of the two types: they differ in the kind of run they start. */
-    record SyncStep(String name, String description, List<StepParameter> parameters, BucketSync syncs,
-                    SyncSchedules schedules, String kind) implements StepType {
+    record SyncStep(String name, String description, List<StepParameter> parameters, SyncLauncher syncs,
+                    SyncSchedules schedules, ObjectStores stores, String kind) implements StepType {
 
         @Override
         public StepOutcome execute(StepContext context) throws Exception {
@@ -67,15 +68,29 @@ class SyncStepTypes {
                 schedules.pauseAll(context.cutoverId(), "the final sync of " + context.stepId()
                         + " started: the write-freeze window has begun");
             }
+            // The stores of this step's run, from the connections its cutover resolves (its pinned runbook)
+            SyncStores open = SyncStores.open(stores, spec, context::connection);
+            try {
+                SyncPreflight.check(spec, open);
+            } catch (StoreProblem.Unusable unusable) {
+                open.close();
+                throw new StepFailedException(unusable.getMessage(), Map.of("connection", unusable.problem().connection(),
+                        "failure", unusable.problem().failure()));
+            }
             Optional<SyncRun> previous = syncs.latestForStep(context.cutoverId(), context.stepId());
             long runId;
             if (previous.isPresent() && List.of("STOPPED", "INTERRUPTED").contains(previous.get().state())
                     && previous.get().jobExecutionId() != null) {
                 runId = previous.get().id();
                 context.progress("continuing sync run " + runId + " from its last checkpoint", Map.of("runId", runId));
-                syncs.resume(previous.get());
+                syncs.resume(previous.get(), open);
             } else {
-                runId = syncs.start(kind, spec, context.cutoverId(), context.stepId(), "system");
+                try {
+                    runId = syncs.start(kind, spec, open, context.cutoverId(), context.stepId(), "system");
+                } catch (SyncRunRepository.AlreadyRunning running) {
+                    throw new StepFailedException("could not start: " + running.getMessage(), running.runId() == null
+                            ? Map.of() : Map.of("runningSyncRunId", running.runId()));
+                }
             }
             SyncRun run = syncs.await(runId, context.timeout(), context::stopRequested, running -> context.progress(
                     "sync run " + running.id() + ": " + running.copiedObjects() + " of " + running.plannedObjects()

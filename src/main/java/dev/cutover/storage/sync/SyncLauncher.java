@@ -20,16 +20,18 @@ import org.springframework.stereotype.Component;
  * by restarting its execution, which resumes after its last committed chunk.
  */
 @Component
-public class BucketSync {
+class SyncLauncher {
 
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
     private final Job storageSyncJob;
     private final Job storageVerifyJob;
     private final SyncRunRepository runs;
+    private final SyncRunStores stores;
 
-    BucketSync(JobOperator jobOperator, JobRepository jobRepository, @Qualifier("storageSyncJob") Job storageSyncJob,
-               @Qualifier("storageVerifyJob") Job storageVerifyJob, SyncRunRepository runs) {
+    SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, @Qualifier("storageSyncJob") Job storageSyncJob,
+               @Qualifier("storageVerifyJob") Job storageVerifyJob, SyncRunRepository runs, SyncRunStores stores) {
+        this.stores = stores;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.storageSyncJob = storageSyncJob;
@@ -37,20 +39,34 @@ public class BucketSync {
         this.runs = runs;
     }
 
-    /** Starts a sync (kind {@code sync}) or a verification (kind {@code verify}); returns its run id. */
-    public long start(String kind, SyncSpec spec, String cutoverId, String stepId, String actor) {
-        long runId = runs.create(kind, spec, cutoverId, stepId, actor);
+    /**
+     * Starts a sync (kind {@code sync}) or a verification (kind {@code verify}) on the given open
+     * stores, which the run owns from now on (closed when it ends); returns its run id.
+     *
+     * @throws SyncRunRepository.AlreadyRunning when a run of the same kind and mapping is running
+     */
+    long start(String kind, SyncSpec spec, SyncStores open, String cutoverId, String stepId, String actor) {
+        long runId;
+        try {
+            runId = runs.create(kind, spec, cutoverId, stepId, actor);
+        } catch (RuntimeException refused) {
+            open.close();
+            throw refused;
+        }
+        stores.hold(runId, open);
         try {
             jobOperator.start("verify".equals(kind) ? storageVerifyJob : storageSyncJob,
                     new JobParametersBuilder().addLong(StorageSyncJobConfiguration.RUN_ID, runId).toJobParameters());
         } catch (Exception e) {
-            runs.ended(runId, "FAILED", "could not launch: " + e.getMessage());
+            runs.ended(runId, "FAILED", "could not launch: " + StoreProblem.plain(e));
+            stores.release(runId);
         }
         return runId;
     }
 
-    /** Continues a stopped or interrupted run from its last committed chunk. */
-    public void resume(SyncRun run) {
+    /** Continues a stopped or interrupted run from its last committed chunk, on stores opened again. */
+    void resume(SyncRun run, SyncStores open) {
+        stores.hold(run.id(), open);
         try {
             JobExecution last = awaitEnded(run.jobExecutionId());
             // RUNNING before the restart returns: the job's beforeJob runs on another thread, and an
@@ -58,7 +74,8 @@ public class BucketSync {
             runs.jobExecution(run.id(), last.getId());
             jobOperator.restart(last);
         } catch (Exception e) {
-            runs.ended(run.id(), "FAILED", "could not resume: " + e.getMessage());
+            runs.ended(run.id(), "FAILED", "could not resume: " + StoreProblem.plain(e));
+            stores.release(run.id());
         }
     }
 

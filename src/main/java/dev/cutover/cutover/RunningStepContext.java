@@ -1,5 +1,6 @@
 package dev.cutover.cutover;
 
+import dev.cutover.step.StepDefinition;
 import dev.cutover.runbook.Durations;
 import dev.cutover.runbook.RunbookConnection;
 import dev.cutover.runbook.SecretReferences;
@@ -41,6 +42,7 @@ final class RunningStepContext implements StepContext {
     private final String stepId;
     private final Map<String, Object> with;
     private final Map<String, RunbookConnection> connections;
+    private final Map<String, StepDefinition> runbookSteps;
     private final Duration timeout;
     private final Instant deadline;
     private final Host host;
@@ -50,6 +52,13 @@ final class RunningStepContext implements StepContext {
 
     RunningStepContext(Cutover cutover, String phase, String stepId, Map<String, Object> with,
                        Map<String, RunbookConnection> connections, Duration timeout, boolean inverse, Host host) {
+        this(cutover, phase, stepId, with, connections, Map.of(), timeout, inverse, host);
+    }
+
+    RunningStepContext(Cutover cutover, String phase, String stepId, Map<String, Object> with,
+                       Map<String, RunbookConnection> connections, Map<String, StepDefinition> runbookSteps,
+                       Duration timeout, boolean inverse, Host host) {
+        this.runbookSteps = runbookSteps;
         this.inverse = inverse;
         this.cutover = cutover;
         this.phase = phase;
@@ -94,6 +103,11 @@ final class RunningStepContext implements StepContext {
     @Override
     public StepArguments arguments() {
         return new MapStepArguments(with, this::resolve, Durations::parse);
+    }
+
+    @Override
+    public Optional<StepDefinition> otherStep(String stepId) {
+        return Optional.ofNullable(runbookSteps.get(stepId));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.cutover.runbook.RunbookStep;
 import dev.cutover.runbook.StepRollback;
 import dev.cutover.step.Approval;
 import dev.cutover.step.ApprovalRequest;
+import dev.cutover.step.StepDefinition;
 import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepType;
 import dev.cutover.step.StepTypeCatalog;
@@ -115,8 +116,12 @@ class StepExecutor implements RunningStepContext.Host {
     private RunningStepContext context(Cutover cutover, String phase, String stepId, Map<String, Object> with,
                                        Runbook runbook, boolean inverse) {
         RunbookStep step = runbook.step(stepId).orElseThrow();
+        Map<String, StepDefinition> definitions = new LinkedHashMap<>();
+        runbook.phases().forEach(p -> p.steps().forEach(s ->
+                definitions.put(s.id(), new StepDefinition(s.id(), s.type(), s.with()))));
         return new RunningStepContext(cutover, phase, stepId, with,
-                runbook.environments().get(cutover.environment()).connections(), step.timeout(), inverse, this);
+                runbook.environments().get(cutover.environment()).connections(), definitions, step.timeout(), inverse,
+                this);
     }
 
     private StepRunner.Ending record(String cutoverId, String phase, String stepId, String action,

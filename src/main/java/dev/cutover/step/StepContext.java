@@ -21,6 +21,14 @@ public interface StepContext {
     /** The step's {@code with:} values (or those of its {@code rollback:} when rolling back). */
     StepArguments arguments();
 
+    /**
+     * Another step of the cutover's runbook, as pinned when the cutover was created (a gate that
+     * watches other steps reads their {@code with:} here, never from the runbook file).
+     */
+    default java.util.Optional<StepDefinition> otherStep(String stepId) {
+        return java.util.Optional.empty();
+    }
+
     /** A connection of the cutover's environment, by name. */
     ResolvedConnection connection(String name);
 

@@ -187,11 +187,8 @@ final class RunningStepContext implements StepContext {
         timedOut.set(true);
     }
 
+    /** Resolves every secret reference in the value, remembering each resolved part to mask it. */
     private String resolve(String value) {
-        String resolved = SecretReferences.resolve(value);
-        if (SecretReferences.isReference(value)) {
-            redactor.remember(resolved);
-        }
-        return resolved;
+        return SecretReferences.resolve(value, System::getenv, redactor::remember);
     }
 }

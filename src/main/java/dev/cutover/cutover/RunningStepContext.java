@@ -173,6 +173,11 @@ final class RunningStepContext implements StepContext {
         return redactor.redact(text);
     }
 
+    @Override
+    public String redactExcerpt(String text, boolean cutBefore, boolean cutAfter) {
+        return redactor.redactExcerpt(text, cutBefore, cutAfter);
+    }
+
     Map<String, Object> redact(Map<String, Object> evidence) {
         return redactor.redact(evidence);
     }

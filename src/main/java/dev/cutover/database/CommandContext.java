@@ -125,4 +125,9 @@ final class CommandContext implements StepContext {
     public String redact(String text) {
         return step.redact(text);
     }
+
+    @Override
+    public String redactExcerpt(String text, boolean cutBefore, boolean cutAfter) {
+        return step.redactExcerpt(text, cutBefore, cutAfter);
+    }
 }

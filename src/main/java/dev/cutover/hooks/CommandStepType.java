@@ -86,8 +86,8 @@ public class CommandStepType implements StepType {
                     Map.of("command", context.redact(run)));
         }
         process.getOutputStream().close();
-        OutputTail stdout = new OutputTail();
-        OutputTail stderr = new OutputTail();
+        OutputTail stdout = new OutputTail(context::redactExcerpt);
+        OutputTail stderr = new OutputTail(context::redactExcerpt);
         String threadName = "command-" + context.stepId() + "-" + process.pid();
         Thread stdoutDrainer = stdout.drainInBackground(process.getInputStream(), threadName + "-stdout");
         Thread stderrDrainer = stderr.drainInBackground(process.getErrorStream(), threadName + "-stderr");

@@ -162,8 +162,11 @@ public class HttpCheckStepType implements StepType {
         evidence.put("attempts", attempts);
         evidence.put("latencyMs", seen.latencyMs);
         if (failed && !seen.body.isEmpty()) {
-            String excerpt = seen.body.length() > BODY_EXCERPT ? seen.body.substring(0, BODY_EXCERPT) + "…" : seen.body;
-            evidence.put("bodyExcerpt", context.redact(excerpt));
+            // Masked before it is cut, and a piece of a secret left at the cut is masked too.
+            String body = context.redact(seen.body);
+            String excerpt = body.length() > BODY_EXCERPT
+                    ? context.redactExcerpt(body.substring(0, BODY_EXCERPT), false, true) + "…" : body;
+            evidence.put("bodyExcerpt", excerpt);
         }
         return evidence;
     }

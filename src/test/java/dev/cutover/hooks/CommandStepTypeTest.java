@@ -153,6 +153,24 @@ class CommandStepTypeTest {
     }
 
     @Test
+    void aSecretStraddlingTheCutOfAnOverLongLineLeavesNoPieceOfIt() throws Exception {
+        String secret = "Zq8-s3cr3t-across-the-cut-77";
+        for (int before : List.of(OutputTail.DEFAULT_MAX_CHARS - 14, OutputTail.DEFAULT_MAX_CHARS - 4,
+                OutputTail.DEFAULT_MAX_CHARS - 25)) {
+            var context = new RecordingStepContext(Map.of(
+                    "run", "head -c " + before + " /dev/zero | tr '\\0' x; printf '%s' \"$TOKEN\"; head -c 20000 /dev/zero | tr '\\0' y; echo",
+                    "env", Map.of("TOKEN", "${env:DEPLOY_TOKEN}")))
+                    .secret("DEPLOY_TOKEN", secret);
+
+            StepOutcome outcome = command.execute(context);
+
+            String tail = (String) outcome.evidence().get("stdoutTail");
+            assertThat(tail).as("cut %d characters into the line", before).startsWith("xxxx").contains("…[line cut]");
+            SecretPieces.assertNoPieceOf(secret, tail);
+        }
+    }
+
+    @Test
     void largeOutputOnBothStreamsDoesNotDeadlockAndKeepsOnlyTheTail() throws Exception {
         var context = new RecordingStepContext(Map.of("run", "seq 1 200000 >&2; seq 1 200000", "timeout", "30s"));
 

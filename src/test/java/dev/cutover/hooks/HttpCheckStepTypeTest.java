@@ -56,6 +56,11 @@ class HttpCheckStepTypeTest {
             authorizationsSeen.add(String.valueOf(authorization));
             answer(exchange, 403, "forbidden for " + authorization);
         });
+        server.createContext("/reflect", exchange -> {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            int at = Integer.parseInt(exchange.getRequestURI().getQuery().substring("at=".length()));
+            answer(exchange, 500, "x".repeat(at) + authorization + "y".repeat(500));
+        });
         server.createContext("/method", exchange -> answer(exchange, 200, "method " + exchange.getRequestMethod()));
         server.createContext("/slow", exchange -> {
             try {
@@ -162,6 +167,21 @@ class HttpCheckStepTypeTest {
         assertThat(failure.evidence()).containsEntry("status", 403)
                 .containsEntry("bodyExcerpt", "forbidden for Bearer ******");
         assertThat(failure.getMessage() + failure.evidence()).doesNotContain(token);
+    }
+
+    @Test
+    void aSecretReflectedAcrossTheBodyExcerptLeavesNoPieceOfIt() {
+        String secret = "Zq8-s3cr3t-mirrored-wQ42";
+        for (int at : List.of(280, 290, 296, 260)) {
+            var context = new RecordingStepContext(Map.of("url", base + "/reflect?at=" + at,
+                    "headers", Map.of("Authorization", "${env:TOKEN}"))).secret("TOKEN", secret);
+
+            StepFailedException failure = catchThrowableOfType(() -> httpCheck.execute(context), StepFailedException.class);
+
+            assertThat(failure.evidence()).containsEntry("status", 500);
+            assertThat((String) failure.evidence().get("bodyExcerpt")).as("secret at %d", at).startsWith("xxxx");
+            SecretPieces.assertNoPieceOf(secret, failure.getMessage() + failure.evidence());
+        }
     }
 
     @Test

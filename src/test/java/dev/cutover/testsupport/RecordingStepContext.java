@@ -4,6 +4,7 @@ import dev.cutover.runbook.SecretReferences;
 import dev.cutover.step.Approval;
 import dev.cutover.step.ApprovalRequest;
 import dev.cutover.step.ResolvedConnection;
+import dev.cutover.step.SecretMask;
 import dev.cutover.step.StepArguments;
 import dev.cutover.step.StepContext;
 import dev.cutover.step.StepFailedException;
@@ -216,14 +217,12 @@ public final class RecordingStepContext implements StepContext {
 
     @Override
     public String redact(String text) {
-        if (text == null) {
-            return null;
-        }
-        String redacted = text;
-        for (String secret : List.copyOf(resolved)) {
-            redacted = redacted.replace(secret, "******");
-        }
-        return redacted;
+        return SecretMask.mask(text, List.copyOf(resolved));
+    }
+
+    @Override
+    public String redactExcerpt(String text, boolean cutBefore, boolean cutAfter) {
+        return SecretMask.maskCut(text, List.copyOf(resolved), cutBefore, cutAfter);
     }
 
     /** Resolves references as a running step does (secret references in any part of a value), env from {@link #secret}. */

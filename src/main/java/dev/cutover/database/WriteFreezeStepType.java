@@ -1,5 +1,7 @@
 package dev.cutover.database;
 
+import java.util.ArrayList;
+import dev.cutover.step.StepArgumentProblem;
 import dev.cutover.hooks.CommandStepType;
 import dev.cutover.step.DurationText;
 import dev.cutover.step.ResolvedConnection;
@@ -69,6 +71,38 @@ class WriteFreezeStepType implements StepType {
                 StepParameter.optional("endSessionsOf", Kind.LIST, "MySQL: application users whose open sessions are "
                         + "ended, so no transaction already open can commit after the freeze"),
                 StepParameter.optional("verifyWindow", Kind.DURATION, "how long the write position must stand still (default 1s)"));
+    }
+
+    /**
+     * A command freeze needs its undo before the window, not when the rollback comes; the command
+     * fields mean nothing to the engine strategies, and ending sessions is read-only's.
+     */
+    @Override
+    public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
+        List<StepArgumentProblem> problems = new ArrayList<>();
+        String strategy = with.string("strategy").orElse("");
+        if (COMMAND.equals(strategy)) {
+            if (with.string("run").isEmpty()) {
+                problems.add(StepArgumentProblem.at("run", "strategy command needs run: (the command line that freezes "
+                        + "writes, e.g. runbooks/scripts/freeze.sh)"));
+            }
+            if (with.string("undo").isEmpty()) {
+                problems.add(StepArgumentProblem.at("undo", "strategy command needs undo: (the command line that lifts "
+                        + "the freeze); a freeze that cannot be lifted is not reversible"));
+            }
+        } else {
+            for (String commandOnly : List.of("run", "undo", "env", "workdir")) {
+                if (with.string(commandOnly).isPresent()) {
+                    problems.add(StepArgumentProblem.at(commandOnly, commandOnly + " applies only to strategy command; "
+                            + "strategy " + strategy + " does not run it: remove it, or use strategy: command"));
+                }
+            }
+        }
+        if (!with.list("endSessionsOf").isEmpty() && !"read-only".equals(strategy)) {
+            problems.add(StepArgumentProblem.at("endSessionsOf", "endSessionsOf applies only to strategy read-only "
+                    + "(MySQL); strategy " + strategy + " does not end sessions: remove it"));
+        }
+        return problems;
     }
 
     @Override

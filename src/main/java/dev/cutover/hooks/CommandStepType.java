@@ -1,5 +1,6 @@
 package dev.cutover.hooks;
 
+import dev.cutover.step.StepArgumentProblem;
 import dev.cutover.step.DurationText;
 
 import dev.cutover.step.StepArguments;
@@ -61,6 +62,14 @@ public class CommandStepType implements StepType {
                 StepParameter.optional("env", Kind.MAP, "extra environment variables; values may be secret references"),
                 StepParameter.optional("workdir", Kind.STRING, "working directory; relative paths start at the service's working directory"),
                 StepParameter.optional("expectExitCode", Kind.INTEGER, "the exit code that means success (default 0)"));
+    }
+
+    @Override
+    public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
+        return with.integer("expectExitCode").filter(code -> code < 0 || code > 255)
+                .map(code -> List.of(StepArgumentProblem.at("expectExitCode", "expectExitCode must be from 0 to 255 "
+                        + "(what a process can exit with), found " + code)))
+                .orElse(List.of());
     }
 
     @Override

@@ -185,6 +185,19 @@ class HttpCheckStepTypeTest {
     }
 
     @Test
+    void mistakesInItsValuesAreFoundAtValidation() {
+        var with = new dev.cutover.step.MapStepArguments(Map.of("url", "htp//nowhere", "method", "HEAD",
+                "bodyContains", "ok", "attempts", "0", "headers", Map.of("Host", "x")), value -> value,
+                dev.cutover.runbook.Durations::parse);
+
+        assertThat(httpCheck.validate(with, Duration.ofMinutes(1))).extracting(dev.cutover.step.StepArgumentProblem::field)
+                .containsExactly("url", "bodyContains", "attempts", "headers");
+        var referenced = new dev.cutover.step.MapStepArguments(Map.of("url", "${env:HEALTH_URL}"), value -> value,
+                dev.cutover.runbook.Durations::parse);
+        assertThat(httpCheck.validate(referenced, Duration.ofMinutes(1))).as("resolved only when the step runs").isEmpty();
+    }
+
+    @Test
     void usesTheGivenMethodAndStatus() throws Exception {
         var context = new RecordingStepContext(Map.of("url", base + "/method", "method", "POST", "bodyContains", "method POST"));
         assertThat(httpCheck.execute(context).evidence()).containsEntry("method", "POST");

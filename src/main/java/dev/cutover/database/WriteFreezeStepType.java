@@ -2,9 +2,9 @@ package dev.cutover.database;
 
 import java.util.ArrayList;
 import dev.cutover.step.StepArgumentProblem;
-import dev.cutover.hooks.CommandStepType;
 import dev.cutover.step.DurationText;
 import dev.cutover.step.ResolvedConnection;
+import dev.cutover.step.ShellCommand;
 import dev.cutover.step.StepArguments;
 import dev.cutover.step.StepContext;
 import dev.cutover.step.StepFailedException;
@@ -35,16 +35,15 @@ class WriteFreezeStepType implements StepType {
     private static final Duration DEFAULT_WINDOW = Duration.ofSeconds(1);
 
     private final Map<String, WriteFreezeEngine> engines;
-    private final CommandStepType commands;
+    private final ShellCommand shell = new ShellCommand();
 
     @Autowired
-    WriteFreezeStepType(ObjectProvider<WriteFreezeEngine> engines, CommandStepType commands) {
-        this(engines.orderedStream().toList(), commands);
+    WriteFreezeStepType(ObjectProvider<WriteFreezeEngine> engines) {
+        this(engines.orderedStream().toList());
     }
 
-    WriteFreezeStepType(List<WriteFreezeEngine> engines, CommandStepType commands) {
+    WriteFreezeStepType(List<WriteFreezeEngine> engines) {
         this.engines = engines.stream().collect(Collectors.toMap(WriteFreezeEngine::connectionType, engine -> engine));
-        this.commands = commands;
     }
 
     @Override
@@ -120,7 +119,7 @@ class WriteFreezeStepType implements StepType {
                 throw new StepFailedException("strategy command needs both run: (the freeze) and undo: (its inverse); "
                         + "a freeze that cannot be lifted is not reversible", evidence);
             }
-            evidence.put("command", commands.execute(new CommandContext(context, "run")).evidence());
+            evidence.put("command", command(context, "run").evidence());
         } else if (strategy.equals(engine.strategy())) {
             evidence.putAll(engine.freeze(connection, context));
         } else {
@@ -164,7 +163,7 @@ class WriteFreezeStepType implements StepType {
             if (args.string("undo").isEmpty()) {
                 throw new StepFailedException("no undo: command declared; writes to " + connection.name() + " stay frozen", evidence);
             }
-            evidence.put("command", commands.execute(new CommandContext(context, "undo")).evidence());
+            evidence.put("command", command(context, "undo").evidence());
         } else {
             evidence.putAll(engine(connection).unfreeze(connection, context));
         }
@@ -174,6 +173,13 @@ class WriteFreezeStepType implements StepType {
     @Override
     public boolean hasOwnRollback() {
         return true;
+    }
+
+    /** Runs the freeze ({@code run}) or its inverse ({@code undo}) within the step's timeout. */
+    private StepOutcome command(StepContext context, String which) throws Exception {
+        StepArguments args = context.arguments();
+        return shell.run(context, new ShellCommand.Line(args.requiredString(which), context.timeout(), args.map("env"),
+                args.string("workdir").orElse(null), 0));
     }
 
     private WriteFreezeEngine engine(ResolvedConnection connection) throws StepFailedException {

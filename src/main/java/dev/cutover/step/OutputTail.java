@@ -1,4 +1,4 @@
-package dev.cutover.hooks;
+package dev.cutover.step;
 
 import java.io.IOException;
 import java.io.InputStream;

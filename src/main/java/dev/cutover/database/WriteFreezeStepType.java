@@ -11,7 +11,7 @@ import dev.cutover.step.StepFailedException;
 import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepParameter;
 import dev.cutover.step.StepParameter.Kind;
-import dev.cutover.step.StepPause;
+import dev.cutover.step.StopAwareSleep;
 import dev.cutover.step.StepType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -137,7 +137,7 @@ class WriteFreezeStepType implements StepType {
         WritePosition first = engine.writePosition(connection);
         context.progress("watching the write position of " + connection.name() + " for " + DurationText.of(window),
                 Map.of("position", first.position()));
-        StepPause.pause(window, context, "verifying the freeze");
+        StopAwareSleep.sleep(window, context, "verifying the freeze");
         WritePosition second = engine.writePosition(connection);
         Map<String, Object> evidence = new LinkedHashMap<>(executed.evidence());
         evidence.put("verifyWindowMs", window.toMillis());

@@ -94,7 +94,7 @@ public final class SampledGate {
                 throw new StepFailedException(what + ": still closed after " + DurationText.of(context.timeout()) + "; last sample: "
                         + sample.summary(), evidence(kept, taken, waitedMs, sample));
             }
-            StepPause.until(next, context, "the gate on " + what + " was closed");
+            StopAwareSleep.until(next, context, "the gate on " + what + " was closed");
         }
     }
 

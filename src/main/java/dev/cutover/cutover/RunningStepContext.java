@@ -172,6 +172,11 @@ final class RunningStepContext implements StepContext {
         return redactor.redact(text);
     }
 
+    @Override
+    public String redactExcerpt(String text, boolean cutBefore, boolean cutAfter) {
+        return redactor.redactExcerpt(text, cutBefore, cutAfter);
+    }
+
     Map<String, Object> redact(Map<String, Object> evidence) {
         return redactor.redact(evidence);
     }
@@ -186,11 +191,8 @@ final class RunningStepContext implements StepContext {
         timedOut.set(true);
     }
 
+    /** Resolves every secret reference in the value, remembering each resolved part to mask it. */
     private String resolve(String value) {
-        String resolved = SecretReferences.resolve(value);
-        if (SecretReferences.isReference(value)) {
-            redactor.remember(resolved);
-        }
-        return resolved;
+        return SecretReferences.resolve(value, System::getenv, redactor::remember);
     }
 }

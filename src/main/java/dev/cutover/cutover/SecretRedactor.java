@@ -1,6 +1,6 @@
 package dev.cutover.cutover;
 
-import java.util.Comparator;
+import dev.cutover.step.SecretMask;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SecretRedactor {
 
-    static final String MASK = "******";
+    static final String MASK = SecretMask.MASK;
 
     private final Set<String> secrets = ConcurrentHashMap.newKeySet();
 
@@ -24,15 +24,12 @@ final class SecretRedactor {
     }
 
     String redact(String text) {
-        if (text == null || secrets.isEmpty()) {
-            return text;
-        }
-        String result = text;
-        // Longest first, so a secret that contains another is masked whole.
-        for (String secret : secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
-            result = result.replace(secret, MASK);
-        }
-        return result;
+        return SecretMask.mask(text, secrets);
+    }
+
+    /** Masks a piece cut out of a longer text, including a piece of a secret left at the cut. */
+    String redactExcerpt(String text, boolean cutBefore, boolean cutAfter) {
+        return SecretMask.maskCut(text, secrets, cutBefore, cutAfter);
     }
 
     Map<String, Object> redact(Map<String, Object> evidence) {

@@ -52,4 +52,13 @@ public interface StepContext {
 
     /** Replaces every secret value resolved so far in this step by {@code ******}. */
     String redact(String text);
+
+    /**
+     * Like {@link #redact}, for a piece cut out of a longer text (an output tail, a body
+     * excerpt): a cut inside a secret leaves a piece of it at the cut, so a piece of 4 or more
+     * characters that a secret ends with (cut before) or begins with (cut after) is masked too
+     * ({@link SecretMask#maskCut}). Mask the whole text before cutting where it is at hand, and
+     * use this on the piece kept.
+     */
+    String redactExcerpt(String text, boolean cutBefore, boolean cutAfter);
 }

@@ -2,12 +2,15 @@ package dev.cutover.step;
 
 import java.time.Duration;
 
-/** Sleeping inside a step without missing a stop: slices of at most 100 ms, then the stop flag again. */
-public final class StepPause {
+/**
+ * Sleeping inside a step without missing a stop: slices of at most 100 ms, then the stop flag
+ * again. (Not the cutover's "pause" action, which stops a phase between steps.)
+ */
+public final class StopAwareSleep {
 
     private static final long SLICE_MS = 100;
 
-    private StepPause() {
+    private StopAwareSleep() {
     }
 
     /**
@@ -32,7 +35,7 @@ public final class StepPause {
     }
 
     /** {@link #until} {@code duration} from now. */
-    public static void pause(Duration duration, StepContext context, String during) throws StepStoppedException {
+    public static void sleep(Duration duration, StepContext context, String during) throws StepStoppedException {
         until(System.nanoTime() + duration.toNanos(), context, during);
     }
 }

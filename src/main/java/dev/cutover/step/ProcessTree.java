@@ -1,4 +1,4 @@
-package dev.cutover.hooks;
+package dev.cutover.step;
 
 import java.time.Duration;
 import java.util.ArrayList;

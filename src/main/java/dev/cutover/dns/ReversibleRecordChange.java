@@ -19,12 +19,12 @@ import org.springframework.stereotype.Component;
  * messages went through {@link StepContext#redact}, so TSIG secrets and AWS keys never reach the log.
  */
 @Component
-class RecordSteps {
+class ReversibleRecordChange {
 
     private final DnsSwitches switches;
     private final SavedOriginals originals;
 
-    RecordSteps(DnsSwitches switches, SavedOriginals originals) {
+    ReversibleRecordChange(DnsSwitches switches, SavedOriginals originals) {
         this.switches = switches;
         this.originals = originals;
     }

@@ -4,7 +4,7 @@ import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
 import dev.cutover.step.CutoverConnections;
-import dev.cutover.step.CutoverJournal;
+import dev.cutover.step.CutoverEventLog;
 import dev.cutover.storage.ObjectStores;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -45,14 +45,14 @@ class SyncSchedules {
     private final JsonMapper json;
     private final SyncLauncher syncs;
     private final SyncRunRepository runs;
-    private final CutoverJournal journal;
+    private final CutoverEventLog journal;
     /** Given by the cutover module; until a service has one, scheduled deltas cannot open their stores. */
     private final ObjectProvider<CutoverConnections> connections;
     private final ObjectStores stores;
     /** Test seam: runs when a due delta is about to start (between listing the schedules and starting). */
     private volatile java.util.function.BiConsumer<String, String> beforeStart = (cutoverId, stepId) -> { };
 
-    SyncSchedules(JdbcClient jdbc, JsonMapper json, SyncLauncher syncs, SyncRunRepository runs, CutoverJournal journal,
+    SyncSchedules(JdbcClient jdbc, JsonMapper json, SyncLauncher syncs, SyncRunRepository runs, CutoverEventLog journal,
                   ObjectProvider<CutoverConnections> connections, ObjectStores stores) {
         this.connections = connections;
         this.stores = stores;

@@ -1,4 +1,8 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
+
+import dev.cutover.cutover.Cutover;
+import dev.cutover.cutover.CutoverState;
+import dev.cutover.cutover.state.CutoverRepository;
 
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -10,11 +14,11 @@ import org.springframework.stereotype.Component;
  * decision (abort, rollback) is never overwritten by a job that ends late.
  */
 @Component
-class SystemMoves {
+class AutomaticTransitions {
 
     private final CutoverRepository cutovers;
 
-    SystemMoves(CutoverRepository cutovers) {
+    AutomaticTransitions(CutoverRepository cutovers) {
         this.cutovers = cutovers;
     }
 
@@ -25,7 +29,7 @@ class SystemMoves {
             if (!from.contains(current.state())) {
                 return false;
             }
-            if (cutovers.compareAndSet(current.version(), CutoverTransitions.withState(change.apply(current), next))) {
+            if (cutovers.compareAndSet(current.version(), change.apply(current).withState(next))) {
                 return true;
             }
         }

@@ -1,4 +1,16 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
+
+import dev.cutover.cutover.Actor;
+import dev.cutover.cutover.Cutover;
+import dev.cutover.cutover.CutoverMetrics;
+import dev.cutover.cutover.CutoverState;
+import dev.cutover.cutover.CutoverStep;
+import dev.cutover.cutover.StepState;
+import dev.cutover.cutover.eventlog.EventLog;
+import dev.cutover.cutover.state.ApprovalRepository;
+import dev.cutover.cutover.state.CutoverRepository;
+import dev.cutover.cutover.state.CutoverStepRepository;
+import dev.cutover.cutover.state.PinnedRunbooks;
 
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookStep;
@@ -23,9 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs one runbook step of one cutover, forward or inverse, through its step type: marks the
  * step, writes each outcome to the event log with its evidence, keeps the step's output current.
+ * The attempts themselves (timeout, retries, back-off) are {@link StepAttempts}'.
  */
 @Component
-class StepExecutor implements RunningStepContext.Host {
+class RunbookStepRunner implements RunningStepContext.Host {
 
     private final CutoverRepository cutovers;
     private final CutoverStepRepository steps;
@@ -34,15 +47,15 @@ class StepExecutor implements RunningStepContext.Host {
     private final PinnedRunbooks pinned;
     private final StepTypeCatalog types;
     private final StopSignals stops;
-    private final StepRunner runner;
-    private final SystemMoves moves;
+    private final StepAttempts runner;
+    private final AutomaticTransitions moves;
     private final JsonMapper json;
     private final CutoverMetrics metrics;
     private final StepBookkeeping bookkeeping;
 
-    StepExecutor(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals, EventLog events,
-                 PinnedRunbooks pinned, StepTypeCatalog types, StopSignals stops, StepRunner runner,
-                 SystemMoves moves, JsonMapper json, CutoverMetrics metrics, StepBookkeeping bookkeeping) {
+    RunbookStepRunner(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals, EventLog events,
+                 PinnedRunbooks pinned, StepTypeCatalog types, StopSignals stops, StepAttempts runner,
+                 AutomaticTransitions moves, JsonMapper json, CutoverMetrics metrics, StepBookkeeping bookkeeping) {
         this.bookkeeping = bookkeeping;
         this.metrics = metrics;
         this.cutovers = cutovers;
@@ -57,7 +70,7 @@ class StepExecutor implements RunningStepContext.Host {
         this.json = json;
     }
 
-    StepRunner.Ending forward(String cutoverId, String stepId) {
+    StepAttempts.Ending forward(String cutoverId, String stepId) {
         Cutover cutover = cutovers.find(cutoverId).orElseThrow();
         Runbook runbook = pinned.find(cutover).orElseThrow(() -> new IllegalStateException(
                 "runbook " + cutover.runbook() + " is missing or invalid now"));
@@ -66,7 +79,7 @@ class StepExecutor implements RunningStepContext.Host {
         String phase = runbook.phaseOf(stepId).orElseThrow().name();
         if (stops.raised(cutoverId)) {
             steps.state(cutoverId, stepId, StepState.STOPPED);
-            return StepRunner.Ending.STOPPED;
+            return StepAttempts.Ending.STOPPED;
         }
         StepType type = types.find(step.type()).orElseThrow();
         int attempt = steps.find(cutoverId, stepId).map(CutoverStep::attempts).orElse(0) + 1;
@@ -75,7 +88,7 @@ class StepExecutor implements RunningStepContext.Host {
                 step.type() + " step started" + (step.owner() == null ? "" : " (owner " + step.owner() + ")"),
                 Map.of("type", step.type(), "attempt", attempt, "timeout", step.timeout().toString()));
         long started = System.nanoTime();
-        StepRunner.Result result = runner.run(step.retries(),
+        StepAttempts.Result result = runner.run(step.retries(),
                 () -> context(cutover, phase, stepId, step.with(), runbook, false),
                 context -> type.verify(context, type.execute(context)),
                 (failed, max, reason, evidence) -> events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step",
@@ -85,7 +98,7 @@ class StepExecutor implements RunningStepContext.Host {
         return record(cutoverId, phase, stepId, "step", result, StepState.SUCCEEDED, StepState.FAILED);
     }
 
-    StepRunner.Ending inverse(String cutoverId, String stepId) {
+    StepAttempts.Ending inverse(String cutoverId, String stepId) {
         Cutover cutover = cutovers.find(cutoverId).orElseThrow();
         Runbook runbook = pinned.find(cutover).orElseThrow(() -> new IllegalStateException(
                 "runbook " + cutover.runbook() + " is missing or invalid now"));
@@ -94,7 +107,7 @@ class StepExecutor implements RunningStepContext.Host {
         StepRollback rollback = step.rollback();
         steps.state(cutoverId, stepId, StepState.ROLLING_BACK);
         if (rollback.kind() == StepRollback.Kind.NONE) {
-            return record(cutoverId, phase, stepId, "rollback", new StepRunner.Result(StepRunner.Ending.SUCCEEDED,
+            return record(cutoverId, phase, stepId, "rollback", new StepAttempts.Result(StepAttempts.Ending.SUCCEEDED,
                     "runbook says: nothing to roll back", Map.of(), 0), StepState.ROLLED_BACK, StepState.ROLLBACK_FAILED);
         }
         boolean declared = rollback.kind() == StepRollback.Kind.STEP;
@@ -104,7 +117,7 @@ class StepExecutor implements RunningStepContext.Host {
                 declared ? "running the declared " + type.name() + " rollback" : "running the " + type.name()
                         + " step's own inverse", Map.of("type", type.name()));
         long started = System.nanoTime();
-        StepRunner.Result result = runner.run(step.retries(), () -> context(cutover, phase, stepId, with, runbook, true),
+        StepAttempts.Result result = runner.run(step.retries(), () -> context(cutover, phase, stepId, with, runbook, true),
                 context -> declared ? type.verify(context, type.execute(context)) : type.rollback(context),
                 (failed, max, reason, evidence) -> events.append(cutoverId, phase, stepId, Actor.SYSTEM, "rollback",
                         "retrying", "attempt " + failed + " of " + max + " failed: " + reason, evidence));
@@ -124,8 +137,8 @@ class StepExecutor implements RunningStepContext.Host {
                 this);
     }
 
-    private StepRunner.Ending record(String cutoverId, String phase, String stepId, String action,
-                                     StepRunner.Result result, StepState succeeded, StepState failed) {
+    private StepAttempts.Ending record(String cutoverId, String phase, String stepId, String action,
+                                     StepAttempts.Result result, StepState succeeded, StepState failed) {
         StepState state = switch (result.ending()) {
             case SUCCEEDED -> succeeded;
             case FAILED -> failed;
@@ -141,8 +154,8 @@ class StepExecutor implements RunningStepContext.Host {
             case STOPPED -> "stopped";
         };
         events.append(cutoverId, phase, stepId, Actor.SYSTEM, action, outcome, result.summary(), result.evidence());
-        return result.ending() == StepRunner.Ending.STOPPED && "rollback".equals(action)
-                ? StepRunner.Ending.FAILED : result.ending();
+        return result.ending() == StepAttempts.Ending.STOPPED && "rollback".equals(action)
+                ? StepAttempts.Ending.FAILED : result.ending();
     }
 
     // ---- RunningStepContext.Host -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
 
 import dev.cutover.step.SecretMask;
 import java.util.LinkedHashMap;

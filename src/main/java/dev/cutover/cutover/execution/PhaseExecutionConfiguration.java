@@ -1,4 +1,4 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
 
 import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.beans.factory.annotation.Qualifier;

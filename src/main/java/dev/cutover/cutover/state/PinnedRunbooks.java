@@ -1,4 +1,6 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.state;
+
+import dev.cutover.cutover.Cutover;
 
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookCatalog;
@@ -18,7 +20,7 @@ import org.springframework.stereotype.Component;
  * Cutovers created before runbooks were pinned have no text and read the catalog.
  */
 @Component
-class PinnedRunbooks implements CutoverConnections {
+public class PinnedRunbooks implements CutoverConnections {
 
     private final CutoverRepository cutovers;
     private final RunbookCatalog catalog;
@@ -30,7 +32,7 @@ class PinnedRunbooks implements CutoverConnections {
     }
 
     /** The cutover's runbook, or empty when it cannot be had (an unpinned cutover whose file is gone or invalid). */
-    Optional<Runbook> find(Cutover cutover) {
+    public Optional<Runbook> find(Cutover cutover) {
         if (cutover.runbookSha256() == null) {
             return catalog.findValid(cutover.runbook());
         }
@@ -47,7 +49,7 @@ class PinnedRunbooks implements CutoverConnections {
     }
 
     /** A runbook connection whose settings resolve their secret references when read. */
-    record RunbookResolvedConnection(RunbookConnection connection, java.util.function.UnaryOperator<String> resolver)
+    public record RunbookResolvedConnection(RunbookConnection connection, java.util.function.UnaryOperator<String> resolver)
             implements ResolvedConnection {
 
         @Override

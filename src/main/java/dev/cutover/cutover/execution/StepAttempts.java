@@ -1,4 +1,4 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
 
 import dev.cutover.step.DurationText;
 import dev.cutover.step.StepFailedException;
@@ -20,13 +20,13 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs one step action (forward or inverse) with its timeout and its retries, and says how it
- * ended. Retries back off 1 s, 2 s, 4 s ... (at most 30 s) and stop waiting when a stop is raised.
+ * Runs the attempts of one step action (forward or inverse): each with its timeout, retried with
+ * back-off, never two at once; says how it ended. Retries back off 1 s, 2 s, 4 s ... (at most 30 s) and stop waiting when a stop is raised.
  * A hand-written loop rather than a RetryTemplate because every attempt goes into the event log
  * and the back-off must give way to a pause at once.
  */
 @Component
-class StepRunner implements DisposableBean {
+class StepAttempts implements DisposableBean {
 
     /** How an action ended: succeeded, failed past its retries, or stopped by an operator. */
     enum Ending { SUCCEEDED, FAILED, STOPPED }
@@ -64,7 +64,7 @@ class StepRunner implements DisposableBean {
         return thread;
     });
 
-    StepRunner(@Value("${cutover.steps.grace-after-timeout:10s}") Duration graceAfterTimeout) {
+    StepAttempts(@Value("${cutover.steps.grace-after-timeout:10s}") Duration graceAfterTimeout) {
         this.graceAfterTimeout = graceAfterTimeout;
     }
 

@@ -1,4 +1,4 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;

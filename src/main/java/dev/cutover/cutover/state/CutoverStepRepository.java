@@ -1,7 +1,10 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.state;
 
-import static dev.cutover.cutover.CutoverRepository.instant;
-import static dev.cutover.cutover.CutoverRepository.ts;
+import dev.cutover.cutover.CutoverStep;
+import dev.cutover.cutover.StepState;
+
+import static dev.cutover.cutover.state.CutoverRepository.instant;
+import static dev.cutover.cutover.state.CutoverRepository.ts;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,7 +17,7 @@ import org.springframework.stereotype.Repository;
 
 /** The per-cutover state of each runbook step. */
 @Repository
-class CutoverStepRepository {
+public class CutoverStepRepository {
 
     private final JdbcClient jdbc;
 
@@ -22,7 +25,7 @@ class CutoverStepRepository {
         this.jdbc = jdbc;
     }
 
-    void insert(CutoverStep step) {
+    public void insert(CutoverStep step) {
         jdbc.sql("""
                 INSERT INTO cutover_step (cutover_id, phase, step_id, position, type, owner, state, attempts)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 0)""")
@@ -31,46 +34,46 @@ class CutoverStepRepository {
                 .update();
     }
 
-    List<CutoverStep> findByCutover(String cutoverId) {
+    public List<CutoverStep> findByCutover(String cutoverId) {
         return jdbc.sql("SELECT * FROM cutover_step WHERE cutover_id = ? ORDER BY position").param(cutoverId)
                 .query(CutoverStepRepository::map).list();
     }
 
-    Optional<CutoverStep> find(String cutoverId, String stepId) {
+    public Optional<CutoverStep> find(String cutoverId, String stepId) {
         return jdbc.sql("SELECT * FROM cutover_step WHERE cutover_id = ? AND step_id = ?").params(cutoverId, stepId)
                 .query(CutoverStepRepository::map).optional();
     }
 
-    List<CutoverStep> findInStates(String cutoverId, Collection<StepState> states) {
+    public List<CutoverStep> findInStates(String cutoverId, Collection<StepState> states) {
         return jdbc.sql("SELECT * FROM cutover_step WHERE cutover_id = :id AND state IN (:states) ORDER BY position")
                 .param("id", cutoverId).param("states", states.stream().map(Enum::name).toList())
                 .query(CutoverStepRepository::map).list();
     }
 
-    void started(String cutoverId, String stepId, int attempt) {
+    public void started(String cutoverId, String stepId, int attempt) {
         jdbc.sql("""
                 UPDATE cutover_step SET state = 'RUNNING', attempts = ?, started_at = ?, ended_at = NULL
                 WHERE cutover_id = ? AND step_id = ?""")
                 .params(attempt, ts(Instant.now()), cutoverId, stepId).update();
     }
 
-    void state(String cutoverId, String stepId, StepState state) {
+    public void state(String cutoverId, String stepId, StepState state) {
         jdbc.sql("UPDATE cutover_step SET state = ? WHERE cutover_id = ? AND step_id = ?")
                 .params(state.name(), cutoverId, stepId).update();
     }
 
-    void output(String cutoverId, String stepId, String outputJson) {
+    public void output(String cutoverId, String stepId, String outputJson) {
         jdbc.sql("UPDATE cutover_step SET output = ? WHERE cutover_id = ? AND step_id = ?")
                 .params(outputJson, cutoverId, stepId).update();
     }
 
-    void ended(String cutoverId, String stepId, StepState state, String outputJson) {
+    public void ended(String cutoverId, String stepId, StepState state, String outputJson) {
         jdbc.sql("UPDATE cutover_step SET state = ?, ended_at = ?, output = ? WHERE cutover_id = ? AND step_id = ?")
                 .params(state.name(), ts(Instant.now()), outputJson, cutoverId, stepId).update();
     }
 
     /** Marks steps caught running by a crash; returns how many there were. */
-    int interrupt(String cutoverId) {
+    public int interrupt(String cutoverId) {
         return jdbc.sql("""
                 UPDATE cutover_step SET state = 'INTERRUPTED', ended_at = ?
                 WHERE cutover_id = ? AND state IN ('RUNNING', 'AWAITING_APPROVAL', 'ROLLING_BACK')""")

@@ -1,4 +1,7 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
+
+import dev.cutover.cutover.Cutover;
+import dev.cutover.cutover.state.PinnedRunbooks;
 
 import dev.cutover.step.StepDefinition;
 import dev.cutover.runbook.Durations;

@@ -1,4 +1,4 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,15 +11,15 @@ import org.springframework.stereotype.Component;
  * the startup recovery marks the execution interrupted instead.
  */
 @Component
-class StopSignals {
+public class StopSignals {
 
     private final Map<String, AtomicBoolean> flags = new ConcurrentHashMap<>();
 
-    void raise(String cutoverId) {
+    public void raise(String cutoverId) {
         flag(cutoverId).set(true);
     }
 
-    void lower(String cutoverId) {
+    public void lower(String cutoverId) {
         flag(cutoverId).set(false);
     }
 

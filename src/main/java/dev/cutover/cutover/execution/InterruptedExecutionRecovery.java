@@ -1,4 +1,12 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
+
+import dev.cutover.cutover.Actor;
+import dev.cutover.cutover.Cutover;
+import dev.cutover.cutover.CutoverState;
+import dev.cutover.cutover.StepState;
+import dev.cutover.cutover.eventlog.EventLog;
+import dev.cutover.cutover.state.CutoverRepository;
+import dev.cutover.cutover.state.CutoverStepRepository;
 
 import java.util.EnumSet;
 import java.util.Map;
@@ -23,11 +31,11 @@ class InterruptedExecutionRecovery {
 
     private final CutoverRepository cutovers;
     private final CutoverStepRepository steps;
-    private final SystemMoves moves;
+    private final AutomaticTransitions moves;
     private final PhaseLauncher launcher;
     private final EventLog events;
 
-    InterruptedExecutionRecovery(CutoverRepository cutovers, CutoverStepRepository steps, SystemMoves moves,
+    InterruptedExecutionRecovery(CutoverRepository cutovers, CutoverStepRepository steps, AutomaticTransitions moves,
                                  PhaseLauncher launcher, EventLog events) {
         this.cutovers = cutovers;
         this.steps = steps;

@@ -1,4 +1,7 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
+
+import dev.cutover.cutover.Cutover;
+import dev.cutover.cutover.CutoverState;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,9 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Issue 16, defect 9: a retry never starts while a timed-out attempt that ignores interruption still runs. */
-class StepRunnerTest {
+class StepAttemptsTest {
 
-    private final StepRunner runner = new StepRunner(Duration.ofMillis(300));
+    private final StepAttempts runner = new StepAttempts(Duration.ofMillis(300));
 
     @AfterEach
     void stop() {
@@ -28,7 +31,7 @@ class StepRunnerTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
         AtomicInteger attempts = new AtomicInteger();
-        StepRunner.Result result = runner.run(2, () -> context(Duration.ofMillis(100)), context -> {
+        StepAttempts.Result result = runner.run(2, () -> context(Duration.ofMillis(100)), context -> {
             attempts.incrementAndGet();
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
@@ -41,7 +44,7 @@ class StepRunnerTest {
 
         assertThat(mostAtOnce.get()).as("attempts running at once").isEqualTo(1);
         assertThat(attempts.get()).isEqualTo(1);
-        assertThat(result.ending()).isEqualTo(StepRunner.Ending.FAILED);
+        assertThat(result.ending()).isEqualTo(StepAttempts.Ending.FAILED);
         assertThat(result.stillRunning()).isTrue();
         assertThat(result.summary()).contains("did not stop").contains("no retry");
     }
@@ -49,7 +52,7 @@ class StepRunnerTest {
     @Test
     void aTimedOutAttemptThatStopsIsRetried() {
         AtomicInteger attempts = new AtomicInteger();
-        StepRunner.Result result = runner.run(1, () -> context(Duration.ofMillis(100)), context -> {
+        StepAttempts.Result result = runner.run(1, () -> context(Duration.ofMillis(100)), context -> {
             if (attempts.incrementAndGet() == 1) {
                 Thread.sleep(5_000); // gives way to the interrupt
             }
@@ -57,12 +60,12 @@ class StepRunnerTest {
         }, (attempt, max, reason, evidence) -> { });
 
         assertThat(attempts.get()).isEqualTo(2);
-        assertThat(result.ending()).isEqualTo(StepRunner.Ending.SUCCEEDED);
+        assertThat(result.ending()).isEqualTo(StepAttempts.Ending.SUCCEEDED);
     }
 
     @Test
     void anUnexpectedFailureReadsAsASentenceWithoutAClassName() {
-        StepRunner.Result result = runner.run(0, () -> context(Duration.ofSeconds(5)), context -> {
+        StepAttempts.Result result = runner.run(0, () -> context(Duration.ofSeconds(5)), context -> {
             throw new java.net.ConnectException("Connection refused: db.internal:3306");
         }, (attempt, max, reason, evidence) -> { });
 

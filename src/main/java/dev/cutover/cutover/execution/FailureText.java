@@ -1,4 +1,4 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
 
 import java.io.FileNotFoundException;
 import java.net.ConnectException;

@@ -1,7 +1,15 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.eventlog;
 
-import static dev.cutover.cutover.CutoverRepository.instant;
-import static dev.cutover.cutover.CutoverRepository.ts;
+import dev.cutover.cutover.Actor;
+import dev.cutover.cutover.CutoverState;
+import dev.cutover.cutover.CutoverStep;
+import dev.cutover.cutover.state.CutoverRepository;
+import dev.cutover.cutover.state.CutoverStepRepository;
+import dev.cutover.step.CutoverEventLog;
+import java.util.EnumSet;
+
+import static dev.cutover.cutover.state.CutoverRepository.instant;
+import static dev.cutover.cutover.state.CutoverRepository.ts;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,21 +31,43 @@ import tools.jackson.databind.json.JsonMapper;
  * as a {@link CutoverEvent} application event (the dashboard's stream listens to it).
  */
 @Component
-public class EventLog {
+public class EventLog implements CutoverEventLog {
+
+    private static final EnumSet<CutoverState> ENDED =
+            EnumSet.of(CutoverState.COMPLETED, CutoverState.ROLLED_BACK, CutoverState.ABORTED);
 
     private static final TypeReference<Map<String, Object>> EVIDENCE = new TypeReference<>() { };
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final ApplicationEventPublisher publisher;
+    private final CutoverRepository cutovers;
+    private final CutoverStepRepository steps;
 
-    EventLog(JdbcClient jdbc, JsonMapper json, ApplicationEventPublisher publisher) {
+    EventLog(JdbcClient jdbc, JsonMapper json, ApplicationEventPublisher publisher, CutoverRepository cutovers,
+             CutoverStepRepository steps) {
+        this.cutovers = cutovers;
+        this.steps = steps;
         this.jdbc = jdbc;
         this.json = json;
         this.publisher = publisher;
     }
 
-    CutoverEvent append(String cutoverId, String phase, String stepId, Actor actor, String action, String outcome,
+    /** For other modules (a scheduled delta sync): true while the cutover can still run steps. */
+    @Override
+    public boolean active(String cutoverId) {
+        return cutovers.find(cutoverId).map(cutover -> !ENDED.contains(cutover.state())).orElse(false);
+    }
+
+    /** For other modules: appends with the step's phase looked up and the actor given by name (e.g. {@code scheduler}). */
+    @Override
+    public void record(String cutoverId, String stepId, String actor, String action, String outcome, String message,
+                       Map<String, Object> evidence) {
+        String phase = stepId == null ? null : steps.find(cutoverId, stepId).map(CutoverStep::phase).orElse(null);
+        append(cutoverId, phase, stepId, new Actor(actor, null), action, outcome, message, evidence);
+    }
+
+    public CutoverEvent append(String cutoverId, String phase, String stepId, Actor actor, String action, String outcome,
                         String message, Map<String, Object> evidence) {
         Instant now = Instant.now();
         Map<String, Object> safeEvidence = evidence == null ? Map.of() : new LinkedHashMap<>(evidence);
@@ -63,7 +93,7 @@ public class EventLog {
                 .query(this::map).list();
     }
 
-    long count(String cutoverId) {
+    public long count(String cutoverId) {
         return jdbc.sql("SELECT COUNT(*) FROM cutover_event WHERE cutover_id = ?").param(cutoverId)
                 .query(Long.class).single();
     }

@@ -1,4 +1,6 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.eventlog;
+
+import dev.cutover.cutover.CutoverTransitions;
 
 import java.io.IOException;
 import java.util.List;

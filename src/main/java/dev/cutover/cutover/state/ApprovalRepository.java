@@ -1,7 +1,7 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.state;
 
-import static dev.cutover.cutover.CutoverRepository.instant;
-import static dev.cutover.cutover.CutoverRepository.ts;
+import static dev.cutover.cutover.state.CutoverRepository.instant;
+import static dev.cutover.cutover.state.CutoverRepository.ts;
 
 import dev.cutover.step.Approval;
 import java.util.List;
@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Approvals given to manual steps. One per step: a second approval of the same step is refused. */
 @Repository
-class ApprovalRepository {
+public class ApprovalRepository {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -24,7 +24,7 @@ class ApprovalRepository {
     }
 
     /** Returns false when the step was approved already. */
-    boolean insert(String cutoverId, String stepId, Approval approval) {
+    public boolean insert(String cutoverId, String stepId, Approval approval) {
         if (find(cutoverId, stepId).isPresent()) {
             return false;
         }
@@ -41,7 +41,7 @@ class ApprovalRepository {
         }
     }
 
-    Optional<Approval> find(String cutoverId, String stepId) {
+    public Optional<Approval> find(String cutoverId, String stepId) {
         return jdbc.sql("SELECT * FROM step_approval WHERE cutover_id = ? AND step_id = ?").params(cutoverId, stepId)
                 .query((rs, row) -> new Approval(rs.getString("approver"), instant(rs, "approved_at"),
                         rs.getString("comment"),
@@ -50,7 +50,7 @@ class ApprovalRepository {
     }
 
     /** A rejected checklist must be approvable again once the step is restarted. */
-    void delete(String cutoverId, String stepId) {
+    public void delete(String cutoverId, String stepId) {
         jdbc.sql("DELETE FROM step_approval WHERE cutover_id = ? AND step_id = ?").params(cutoverId, stepId).update();
     }
 }

@@ -1,4 +1,4 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.eventlog;
 
 import java.io.IOException;
 import java.util.List;

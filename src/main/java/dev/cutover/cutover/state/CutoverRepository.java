@@ -1,4 +1,7 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.state;
+
+import dev.cutover.cutover.Cutover;
+import dev.cutover.cutover.CutoverState;
 
 import dev.cutover.runbook.RunbookText;
 import java.sql.ResultSet;
@@ -13,7 +16,7 @@ import org.springframework.stereotype.Repository;
 
 /** Cutover rows; every change is a compare-and-set on {@code version} so two writers never both win. */
 @Repository
-class CutoverRepository {
+public class CutoverRepository {
 
     /** Every column but the pinned runbook text, which only {@link #pinnedRunbook} reads. */
     private static final String COLUMNS = "id, runbook, environment, rehearsal, state, current_phase, job_execution_id, "
@@ -26,7 +29,7 @@ class CutoverRepository {
     }
 
     /** Inserts the cutover with the runbook text it pins (whose hash is {@code cutover.runbookSha256()}). */
-    void insert(Cutover cutover, RunbookText pinned) {
+    public void insert(Cutover cutover, RunbookText pinned) {
         jdbc.sql("""
                 INSERT INTO cutover (id, runbook, environment, rehearsal, state, current_phase, job_execution_id,
                   rollback_job_execution_id, version, created_by, created_at, updated_at, runbook_file, runbook_text,
@@ -47,20 +50,20 @@ class CutoverRepository {
                 .optional();
     }
 
-    Optional<Cutover> find(String id) {
+    public Optional<Cutover> find(String id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM cutover WHERE id = ?").param(id).query(CutoverRepository::map).optional();
     }
 
-    List<Cutover> findPage(int limit, int offset) {
+    public List<Cutover> findPage(int limit, int offset) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM cutover ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
                 .params(limit, offset).query(CutoverRepository::map).list();
     }
 
-    long count() {
+    public long count() {
         return jdbc.sql("SELECT COUNT(*) FROM cutover").query(Long.class).single();
     }
 
-    List<Cutover> findInStates(Collection<CutoverState> states) {
+    public List<Cutover> findInStates(Collection<CutoverState> states) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM cutover WHERE state IN (:states)")
                 .param("states", states.stream().map(Enum::name).toList())
                 .query(CutoverRepository::map).list();
@@ -75,7 +78,7 @@ class CutoverRepository {
      * Writes {@code next} if the row still has {@code expectedVersion}; the stored version becomes
      * {@code expectedVersion + 1}. Returns false when someone else changed the cutover first.
      */
-    boolean compareAndSet(long expectedVersion, Cutover next) {
+    public boolean compareAndSet(long expectedVersion, Cutover next) {
         return jdbc.sql("""
                 UPDATE cutover SET state = ?, current_phase = ?, job_execution_id = ?, rollback_job_execution_id = ?,
                   version = ?, updated_at = ?
@@ -85,11 +88,11 @@ class CutoverRepository {
                 .update() == 1;
     }
 
-    static Timestamp ts(Instant instant) {
+    public static Timestamp ts(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
     }
 
-    static Instant instant(ResultSet rs, String column) throws SQLException {
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp value = rs.getTimestamp(column);
         return value == null ? null : value.toInstant();
     }

@@ -3,10 +3,11 @@ package dev.cutover.step;
 import java.util.Map;
 
 /**
- * What work running outside a step (a scheduled delta sync) may ask of the cutover it serves:
- * whether the cutover is still going, and a line in its event log. Given by the cutover module.
+ * A cutover's event log as work running outside a step (a scheduled delta sync) sees it: whether
+ * the cutover is still going, and a line appended to its log. The cutover module's {@code EventLog}
+ * implements it.
  */
-public interface CutoverJournal {
+public interface CutoverEventLog {
 
     /** True while the cutover can still run steps (not completed, rolled back or aborted). */
     boolean active(String cutoverId);

@@ -1,4 +1,13 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
+
+import dev.cutover.cutover.Actor;
+import dev.cutover.cutover.Cutover;
+import dev.cutover.cutover.CutoverState;
+import dev.cutover.cutover.CutoverStep;
+import dev.cutover.cutover.StepState;
+import dev.cutover.cutover.eventlog.EventLog;
+import dev.cutover.cutover.state.CutoverRepository;
+import dev.cutover.cutover.state.CutoverStepRepository;
 
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookPhase;
@@ -38,7 +47,7 @@ import org.springframework.stereotype.Component;
  * that did not complete: Batch skips the steps whose executions completed.
  */
 @Component
-class PhaseLauncher {
+public class PhaseLauncher {
 
     private static final Logger log = LoggerFactory.getLogger(PhaseLauncher.class);
     private static final String CUTOVER_ID = "cutoverId";
@@ -59,9 +68,9 @@ class PhaseLauncher {
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
     private final JobRegistry jobRegistry;
-    private final StepExecutor stepExecutor;
+    private final RunbookStepRunner stepExecutor;
     private final CutoverStepRepository steps;
-    private final SystemMoves moves;
+    private final AutomaticTransitions moves;
     private final EventLog events;
     private final TaskExecutor background;
     private final CutoverRepository cutovers;
@@ -69,7 +78,7 @@ class PhaseLauncher {
     private final ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
 
     PhaseLauncher(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
-                  StepExecutor stepExecutor, CutoverRepository cutovers, CutoverStepRepository steps, SystemMoves moves,
+                  RunbookStepRunner stepExecutor, CutoverRepository cutovers, CutoverStepRepository steps, AutomaticTransitions moves,
                   EventLog events,
                   @org.springframework.beans.factory.annotation.Qualifier("cutoverBackground") TaskExecutor background) {
         this.jobOperator = jobOperator;
@@ -83,13 +92,13 @@ class PhaseLauncher {
         this.background = background;
     }
 
-    void start(Cutover cutover, Runbook runbook, RunbookPhase phase) {
+    public void start(Cutover cutover, Runbook runbook, RunbookPhase phase) {
         Job job = register(phaseJob(cutover, runbook, phase));
         launch(cutover, phase.name(), () -> jobOperator.start(job, parameters(cutover)));
     }
 
     /** Continues the cutover's current phase from the step that did not complete. */
-    void restart(Cutover cutover, Runbook runbook) {
+    public void restart(Cutover cutover, Runbook runbook) {
         RunbookPhase phase = runbook.phase(cutover.currentPhase()).orElseThrow();
         Job job = register(phaseJob(cutover, runbook, phase));
         background.execute(() -> launch(cutover, phase.name(), () -> {
@@ -107,7 +116,7 @@ class PhaseLauncher {
      * list is fixed only then, so a step that started while the rollback was being accepted is
      * undone too. A rollback restarted after a failed inverse runs the list its first run fixed.
      */
-    void rollback(Cutover cutover, Runbook runbook) {
+    public void rollback(Cutover cutover, Runbook runbook) {
         background.execute(() -> launch(cutover, null, () -> {
             Long phaseExecution;
             synchronized (launchLock(cutover.id())) {
@@ -134,7 +143,7 @@ class PhaseLauncher {
     }
 
     /** After an abort, marks the phase execution abandoned so that nobody restarts it by mistake. */
-    void abandonWhenStopped(Cutover cutover) {
+    public void abandonWhenStopped(Cutover cutover) {
         if (cutover.jobExecutionId() == null) {
             return;
         }
@@ -185,7 +194,7 @@ class PhaseLauncher {
                     return;
                 }
                 JobExecution execution = launch.run();
-                moves.update(cutover.id(), c -> CutoverTransitions.withPhase(c, phase, execution.getId()));
+                moves.update(cutover.id(), c -> c.withPhase(phase, execution.getId()));
             }
         } catch (Exception e) {
             log.error("Could not launch {} of cutover {}", rollingBack ? "the rollback" : "phase " + phase,
@@ -259,10 +268,10 @@ class PhaseLauncher {
      * again), a failure as FAILED. The step's transaction is resourceless: what the step records
      * commits at once and is visible while it runs.
      */
-    private static Tasklet tasklet(Function<String, StepRunner.Ending> run) {
+    private static Tasklet tasklet(Function<String, StepAttempts.Ending> run) {
         return (contribution, chunkContext) -> {
             String cutoverId = (String) chunkContext.getStepContext().getJobParameters().get(CUTOVER_ID);
-            StepRunner.Ending ending = run.apply(cutoverId);
+            StepAttempts.Ending ending = run.apply(cutoverId);
             switch (ending) {
                 case SUCCEEDED -> { }
                 case STOPPED -> chunkContext.getStepContext().getStepExecution().setTerminateOnly();
@@ -279,7 +288,7 @@ class PhaseLauncher {
             @Override
             public void beforeJob(JobExecution execution) {
                 String id = cutoverId(execution);
-                moves.update(id, c -> CutoverTransitions.withPhase(c, phase.name(), execution.getId()));
+                moves.update(id, c -> c.withPhase(phase.name(), execution.getId()));
                 events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "started",
                         "phase " + phase.name() + " running as job execution " + execution.getId(),
                         Map.of("jobExecutionId", execution.getId()));
@@ -320,7 +329,7 @@ class PhaseLauncher {
         return new JobExecutionListener() {
             @Override
             public void beforeJob(JobExecution execution) {
-                moves.update(cutoverId(execution), c -> CutoverTransitions.withRollbackExecution(c, execution.getId()));
+                moves.update(cutoverId(execution), c -> c.withRollbackExecution(execution.getId()));
             }
 
             @Override

@@ -1,4 +1,4 @@
-package dev.cutover.cutover;
+package dev.cutover.cutover.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +45,7 @@ class RollbackRacingAPhaseStartTests extends ServiceTest {
         StopSignals slowStopSignals() {
             return new StopSignals() {
                 @Override
-                void raise(String cutoverId) {
+                public void raise(String cutoverId) {
                     sleep(500);
                     super.raise(cutoverId);
                 }

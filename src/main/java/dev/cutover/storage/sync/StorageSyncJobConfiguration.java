@@ -129,7 +129,7 @@ class StorageSyncJobConfiguration {
             long runId = runId(contribution);
             SyncRun run = runs.find(runId).orElseThrow();
             SyncSpec spec = runs.spec(runId);
-            if ("sync".equals(run.kind()) && spec.mode() != SyncMode.FINAL) {
+            if (run.kind() == SyncRun.Kind.SYNC && spec.mode() != SyncMode.FINAL) {
                 return RepeatStatus.FINISHED;
             }
             ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
@@ -137,7 +137,7 @@ class StorageSyncJobConfiguration {
                 SyncVerifier.Result result = SyncVerifier.verify(stores.of(runId).source(), stores.of(runId).target(), KeyFilter.of(spec), lookups,
                         mismatch -> runs.mismatch(runId, mismatch));
                 runs.prefixCounts(runId, result.prefixes());
-                if ("verify".equals(run.kind())) {
+                if (run.kind() == SyncRun.Kind.VERIFY) {
                     runs.planned(runId, result.sourceObjects(), result.sourceBytes(), 0, 0);
                 }
                 if (!result.clean()) {
@@ -162,10 +162,10 @@ class StorageSyncJobConfiguration {
             public void afterJob(JobExecution execution) {
                 long runId = execution.getJobParameters().getLong(RUN_ID);
                 SyncRun run = runs.find(runId).orElseThrow();
-                String state = switch (execution.getStatus()) {
-                    case COMPLETED -> run.failedObjects() > 0 ? "FAILED" : "COMPLETED";
-                    case STOPPED, STOPPING -> "STOPPED";
-                    default -> "FAILED";
+                SyncRun.State state = switch (execution.getStatus()) {
+                    case COMPLETED -> run.failedObjects() > 0 ? SyncRun.State.FAILED : SyncRun.State.COMPLETED;
+                    case STOPPED, STOPPING -> SyncRun.State.STOPPED;
+                    default -> SyncRun.State.FAILED;
                 };
                 String message = execution.getStatus() == BatchStatus.COMPLETED
                         ? (run.failedObjects() > 0 ? run.failedObjects() + " object(s) could not be copied" : null)

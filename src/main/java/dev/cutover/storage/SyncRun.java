@@ -3,7 +3,9 @@ package dev.cutover.storage;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** The manifest of one sync or verification run, with live progress while it runs. */
 public record SyncRun(long id, Kind kind, SyncMode mode, State state, String cutoverId, String stepId,
@@ -60,6 +62,27 @@ public record SyncRun(long id, Kind kind, SyncMode mode, State state, String cut
 
     public Duration elapsed() {
         return Duration.between(startedAt, endedAt == null ? Instant.now() : endedAt);
+    }
+
+    /** The run's figures as recorded with an event: what a step or a scheduled delta says it did. */
+    public Map<String, Object> evidence() {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("syncRunId", id);
+        evidence.put("mode", mode.name().toLowerCase(Locale.ROOT));
+        evidence.put("source", source);
+        evidence.put("target", target);
+        evidence.put("listedObjects", listedObjects);
+        evidence.put("listedBytes", listedBytes);
+        evidence.put("copiedObjects", copiedObjects);
+        evidence.put("copiedBytes", copiedBytes);
+        evidence.put("skippedObjects", skippedObjects);
+        evidence.put("failedObjects", failedObjects);
+        evidence.put("extraObjects", extraObjects);
+        evidence.put("requeuedObjects", requeuedObjects);
+        evidence.put("mismatches", mismatches);
+        evidence.put("durationMs", elapsed().toMillis());
+        evidence.put("throughputBytesPerSecond", Math.round(throughput(copiedBytes)));
+        return evidence;
     }
 
     /** Bytes per second so far. */

@@ -1,9 +1,9 @@
 package dev.cutover.storage.gcs;
 
+import dev.cutover.storage.BucketKeys;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +43,7 @@ public record GcsSettings(String bucket, String prefix, String project, Path cre
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("a GCS store needs a bucket");
         }
-        prefix = normalizePrefix(prefix);
+        prefix = BucketKeys.normalizePrefix(prefix);
         project = project == null || project.isBlank() ? null : project.trim();
         credentialsJson = credentialsJson == null || credentialsJson.isBlank() ? null : credentialsJson;
         if (credentialsFile != null && credentialsJson != null) {
@@ -163,13 +163,5 @@ public record GcsSettings(String bucket, String prefix, String project, Path cre
         return "GcsSettings[" + describe() + ", project=" + project + ", endpoint=" + endpoint + ", credentials="
                 + credentials + ", listPageSize=" + listPageSize + ", uploadChunkSize=" + uploadChunkSize
                 + ", maxAttempts=" + maxAttempts + ", firstRetryDelay=" + firstRetryDelay + "]";
-    }
-
-    private static String normalizePrefix(String prefix) {
-        String p = Objects.requireNonNullElse(prefix, "");
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        return p.isEmpty() || p.endsWith("/") ? p : p + "/";
     }
 }

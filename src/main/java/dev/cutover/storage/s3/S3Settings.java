@@ -1,7 +1,7 @@
 package dev.cutover.storage.s3;
 
+import dev.cutover.storage.BucketKeys;
 import java.net.URI;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -44,7 +44,7 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
         if (region == null || region.isBlank()) {
             throw new IllegalArgumentException("an S3 store needs a region");
         }
-        prefix = normalizePrefix(prefix);
+        prefix = BucketKeys.normalizePrefix(prefix);
         if ((accessKeyId == null) != (secretAccessKey == null)) {
             throw new IllegalArgumentException("give both accessKeyId and secretAccessKey, or neither");
         }
@@ -179,13 +179,5 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
                 + ", multipartThreshold=" + multipartThreshold + ", partSize=" + partSize + ", maxConnections="
                 + maxConnections + ", listPageSize=" + listPageSize + ", maxAttempts=" + maxAttempts
                 + ", checksumsInListing=" + checksumsInListing + "]";
-    }
-
-    private static String normalizePrefix(String prefix) {
-        String p = Objects.requireNonNullElse(prefix, "");
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        return p.isEmpty() || p.endsWith("/") ? p : p + "/";
     }
 }

@@ -245,18 +245,11 @@ class SyncSchedules {
     }
 
     private void report(Schedule schedule, SyncRun run) {
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("syncRunId", run.id());
-        evidence.put("copiedObjects", run.copiedObjects());
-        evidence.put("copiedBytes", run.copiedBytes());
-        evidence.put("skippedObjects", run.skippedObjects());
-        evidence.put("failedObjects", run.failedObjects());
-        evidence.put("durationMs", run.elapsed().toMillis());
         journal.record(schedule.cutoverId(), schedule.stepId(), SCHEDULER, "scheduled-sync",
                 run.state() == SyncRun.State.COMPLETED ? "succeeded" : "failed",
                 "scheduled delta sync " + run.id() + " " + run.state().inWords() + ": copied " + run.copiedObjects()
                         + " objects (" + run.copiedBytes() + " bytes)" + (run.message() == null ? "" : "; " + run.message()),
-                evidence);
+                run.evidence());
         jdbc.sql("UPDATE sync_schedule SET last_reported = TRUE WHERE cutover_id = ? AND step_id = ?")
                 .params(schedule.cutoverId(), schedule.stepId()).update();
     }

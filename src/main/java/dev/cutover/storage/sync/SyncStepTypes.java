@@ -12,7 +12,6 @@ import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,7 +97,7 @@ class SyncStepTypes {
                             + " objects copied", Map.of("syncRunId", running.id(), "copiedObjects", running.copiedObjects(),
                             "plannedObjects", running.plannedObjects(), "copiedBytes", running.copiedBytes(),
                             "plannedBytes", running.plannedBytes())));
-            Map<String, Object> evidence = evidence(run);
+            Map<String, Object> evidence = run.evidence();
             switch (run.state()) {
                 case COMPLETED -> {
                     Optional<String> cron = context.arguments().string("schedule");
@@ -125,26 +124,6 @@ class SyncStepTypes {
             return "copied " + run.copiedObjects() + " objects (" + run.copiedBytes() + " bytes), "
                     + run.skippedObjects() + " unchanged, " + run.extraObjects() + " extra on target"
                     + (run.mode() == SyncMode.FINAL ? "; verification clean" : "");
-        }
-
-        private static Map<String, Object> evidence(SyncRun run) {
-            Map<String, Object> evidence = new LinkedHashMap<>();
-            evidence.put("syncRunId", run.id());
-            evidence.put("mode", run.mode().name().toLowerCase());
-            evidence.put("source", run.source());
-            evidence.put("target", run.target());
-            evidence.put("listedObjects", run.listedObjects());
-            evidence.put("listedBytes", run.listedBytes());
-            evidence.put("copiedObjects", run.copiedObjects());
-            evidence.put("copiedBytes", run.copiedBytes());
-            evidence.put("skippedObjects", run.skippedObjects());
-            evidence.put("failedObjects", run.failedObjects());
-            evidence.put("extraObjects", run.extraObjects());
-            evidence.put("requeuedObjects", run.requeuedObjects());
-            evidence.put("mismatches", run.mismatches());
-            evidence.put("durationMs", run.elapsed().toMillis());
-            evidence.put("throughputBytesPerSecond", Math.round(run.throughput(run.copiedBytes())));
-            return evidence;
         }
 
     }

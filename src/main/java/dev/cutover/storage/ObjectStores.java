@@ -1,8 +1,6 @@
 package dev.cutover.storage;
 
 import dev.cutover.step.ResolvedConnection;
-import dev.cutover.storage.filesystem.FilesystemObjectStore;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -25,22 +23,9 @@ public class ObjectStores {
         ObjectStore open(Function<String, Optional<String>> settings, String bucket, String prefix);
     }
 
+    /** Each adapter registers its opener as a bean named by the connection type it serves. */
     public ObjectStores(Map<String, StoreOpener> openers) {
         this.openers = Map.copyOf(openers);
-    }
-
-    /** Adapters register their opener as a bean named by the connection type they serve. */
-    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
-    static class Openers {
-
-        @org.springframework.context.annotation.Bean("filesystem")
-        StoreOpener filesystem() {
-            return (settings, bucket, prefix) -> {
-                Path root = Path.of(settings.apply("root").orElseThrow(() -> new IllegalArgumentException(
-                        "a filesystem connection needs the setting 'root' (a directory)")));
-                return new FilesystemObjectStore(root.resolve(bucket).resolve(prefix));
-            };
-        }
     }
 
     /** True when connections of this type are object stores. */

@@ -1,13 +1,14 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.storage.ObjectStores;
-import dev.cutover.storage.SyncMode;
-import dev.cutover.storage.SyncSpec;
 import dev.cutover.step.ReadinessSignal;
 import dev.cutover.step.StepContext;
 import dev.cutover.step.StepDefinition;
 import dev.cutover.step.StepParameter;
 import dev.cutover.step.StepParameter.Kind;
+import dev.cutover.storage.ObjectStores;
+import dev.cutover.storage.SyncMode;
+import dev.cutover.storage.SyncRun;
+import dev.cutover.storage.SyncSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,8 +53,8 @@ class StorageBacklogSignal implements ReadinessSignal {
             StepDefinition step = context.otherStep(stepId).filter(s -> "storage-sync".equals(s.type()))
                     .orElseThrow(() -> new IllegalArgumentException("storageSteps names '" + stepId
                             + "', which is not a storage-sync step of runbook " + context.runbook()));
-            specs.add(SyncSpecs.of(context.runbook(), context.environment(), SyncSpecs.arguments(step.with()), "sync",
-                    SyncMode.DELTA));
+            specs.add(SyncSpecs.of(context.runbook(), context.environment(), SyncSpecs.arguments(step.with()),
+                    SyncRun.Kind.SYNC, SyncMode.DELTA));
         }
         return Optional.of(() -> {
             List<Reading> readings = new ArrayList<>();

@@ -1,10 +1,12 @@
 package dev.cutover.storage.sync;
 
 import dev.cutover.storage.ObjectStore;
-import dev.cutover.storage.PlannedObject;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
+import dev.cutover.storage.plan.KeyFilter;
+import dev.cutover.storage.plan.PlannedObject;
+import dev.cutover.storage.plan.SyncPlanner;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.batch.core.BatchStatus;
@@ -61,7 +63,7 @@ class StorageSyncJobConfiguration {
             }
             ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
             ObjectStore target = stores.of(runId).target();
-            try (var plan = dev.cutover.storage.SyncPlanner.plan(stores.of(runId).source(), target, null, spec.filter(),
+            try (var plan = SyncPlanner.plan(stores.of(runId).source(), target, null, KeyFilter.of(spec),
                     target::stat, lookups)) {
                 long[] figures = new long[4];
                 plan.forEach(planned -> {
@@ -127,15 +129,15 @@ class StorageSyncJobConfiguration {
             long runId = runId(contribution);
             SyncRun run = runs.find(runId).orElseThrow();
             SyncSpec spec = runs.spec(runId);
-            if ("sync".equals(run.kind()) && spec.mode() != SyncMode.FINAL) {
+            if (run.kind() == SyncRun.Kind.SYNC && spec.mode() != SyncMode.FINAL) {
                 return RepeatStatus.FINISHED;
             }
             ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
             try {
-                SyncVerifier.Result result = SyncVerifier.verify(stores.of(runId).source(), stores.of(runId).target(), spec.filter(), lookups,
+                SyncVerifier.Result result = SyncVerifier.verify(stores.of(runId).source(), stores.of(runId).target(), KeyFilter.of(spec), lookups,
                         mismatch -> runs.mismatch(runId, mismatch));
                 runs.prefixCounts(runId, result.prefixes());
-                if ("verify".equals(run.kind())) {
+                if (run.kind() == SyncRun.Kind.VERIFY) {
                     runs.planned(runId, result.sourceObjects(), result.sourceBytes(), 0, 0);
                 }
                 if (!result.clean()) {
@@ -160,10 +162,10 @@ class StorageSyncJobConfiguration {
             public void afterJob(JobExecution execution) {
                 long runId = execution.getJobParameters().getLong(RUN_ID);
                 SyncRun run = runs.find(runId).orElseThrow();
-                String state = switch (execution.getStatus()) {
-                    case COMPLETED -> run.failedObjects() > 0 ? "FAILED" : "COMPLETED";
-                    case STOPPED, STOPPING -> "STOPPED";
-                    default -> "FAILED";
+                SyncRun.State state = switch (execution.getStatus()) {
+                    case COMPLETED -> run.failedObjects() > 0 ? SyncRun.State.FAILED : SyncRun.State.COMPLETED;
+                    case STOPPED, STOPPING -> SyncRun.State.STOPPED;
+                    default -> SyncRun.State.FAILED;
                 };
                 String message = execution.getStatus() == BatchStatus.COMPLETED
                         ? (run.failedObjects() > 0 ? run.failedObjects() + " object(s) could not be copied" : null)

@@ -92,12 +92,12 @@ class SyncController {
 
     @PostMapping
     ResponseEntity<SyncView> start(@Valid @RequestBody SyncRequest request, Authentication user) {
-        return started("sync", request, user);
+        return started(SyncRun.Kind.SYNC, request, user);
     }
 
     @PostMapping("/verify")
     ResponseEntity<SyncView> verify(@Valid @RequestBody SyncRequest request, Authentication user) {
-        return started("verify", request, user);
+        return started(SyncRun.Kind.VERIFY, request, user);
     }
 
     /**
@@ -113,7 +113,7 @@ class SyncController {
     /** A dry run: what the step's sync would transfer, the egress cost, and auto-expiring source buckets. */
     @PostMapping("/plan")
     SyncForecast.Plan plan(@Valid @RequestBody SyncRequest request) {
-        SyncSpec spec = spec("sync", request);
+        SyncSpec spec = spec(SyncRun.Kind.SYNC, request);
         try (SyncStores open = open(spec, request)) {
             preflight(spec, open);
             return forecast.plan(spec, open);
@@ -154,7 +154,7 @@ class SyncController {
                 csv(m.targetSize()), csv(m.sourceCrc32c()), csv(m.targetCrc32c()))));
     }
 
-    private ResponseEntity<SyncView> started(String kind, SyncRequest request, Authentication user) {
+    private ResponseEntity<SyncView> started(SyncRun.Kind kind, SyncRequest request, Authentication user) {
         SyncSpec spec = spec(kind, request);
         SyncStores open = open(spec, request);
         try {
@@ -179,7 +179,7 @@ class SyncController {
                 .body(view(require(id), 0));
     }
 
-    private SyncSpec spec(String kind, SyncRequest request) {
+    private SyncSpec spec(SyncRun.Kind kind, SyncRequest request) {
         Runbook runbook = runbooks.findValid(request.runbook()).orElseThrow(() -> problem(HttpStatus.NOT_FOUND,
                 "No valid runbook named '" + request.runbook() + "'."));
         if (!runbook.environments().containsKey(request.environment())) {

@@ -1,9 +1,9 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.storage.Difference;
 import dev.cutover.storage.ObjectStore;
-import dev.cutover.storage.PlannedObject;
 import dev.cutover.storage.SyncSpec;
+import dev.cutover.storage.plan.Difference;
+import dev.cutover.storage.plan.PlannedObject;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

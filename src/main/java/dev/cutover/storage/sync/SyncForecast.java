@@ -1,11 +1,12 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.storage.Difference;
 import dev.cutover.storage.LifecycleRules;
 import dev.cutover.storage.ObjectStore;
-import dev.cutover.storage.PlannedObject;
-import dev.cutover.storage.SyncPlanner;
 import dev.cutover.storage.SyncSpec;
+import dev.cutover.storage.plan.Difference;
+import dev.cutover.storage.plan.KeyFilter;
+import dev.cutover.storage.plan.PlannedObject;
+import dev.cutover.storage.plan.SyncPlanner;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.EnumMap;
@@ -54,7 +55,7 @@ class SyncForecast {
         ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
         ObjectStore source = stores.source();
         ObjectStore target = stores.target();
-        try (Stream<PlannedObject> plan = SyncPlanner.plan(source, target, null, spec.filter(),
+        try (Stream<PlannedObject> plan = SyncPlanner.plan(source, target, null, KeyFilter.of(spec),
                      target::stat, lookups)) {
             plan.forEach(p -> {
                 long[] c = counts.computeIfAbsent(p.difference(), d -> new long[2]);

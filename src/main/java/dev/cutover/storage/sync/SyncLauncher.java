@@ -45,7 +45,7 @@ class SyncLauncher {
      *
      * @throws SyncRunRepository.AlreadyRunning when a run of the same kind and mapping is running
      */
-    long start(String kind, SyncSpec spec, SyncStores open, String cutoverId, String stepId, String actor) {
+    long start(SyncRun.Kind kind, SyncSpec spec, SyncStores open, String cutoverId, String stepId, String actor) {
         long runId;
         try {
             runId = runs.create(kind, spec, cutoverId, stepId, actor);
@@ -55,10 +55,10 @@ class SyncLauncher {
         }
         stores.hold(runId, open);
         try {
-            jobOperator.start("verify".equals(kind) ? storageVerifyJob : storageSyncJob,
+            jobOperator.start(kind == SyncRun.Kind.VERIFY ? storageVerifyJob : storageSyncJob,
                     new JobParametersBuilder().addLong(StorageSyncJobConfiguration.RUN_ID, runId).toJobParameters());
         } catch (Exception e) {
-            runs.ended(runId, "FAILED", "could not launch: " + StoreProblem.plain(e));
+            runs.ended(runId, SyncRun.State.FAILED, "could not launch: " + StoreProblem.plain(e));
             stores.release(runId);
         }
         return runId;
@@ -74,7 +74,7 @@ class SyncLauncher {
             runs.jobExecution(run.id(), last.getId());
             jobOperator.restart(last);
         } catch (Exception e) {
-            runs.ended(run.id(), "FAILED", "could not resume: " + StoreProblem.plain(e));
+            runs.ended(run.id(), SyncRun.State.FAILED, "could not resume: " + StoreProblem.plain(e));
             stores.release(run.id());
         }
     }

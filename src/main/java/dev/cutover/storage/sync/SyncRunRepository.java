@@ -39,8 +39,8 @@ public class SyncRunRepository {
     public static final class AlreadyRunning extends RuntimeException {
         private final Long runId;
 
-        AlreadyRunning(String kind, Long runId) {
-            super(("verify".equals(kind) ? "verification" : "sync") + " run " + (runId == null ? "" : runId + " ")
+        AlreadyRunning(SyncRun.Kind kind, Long runId) {
+            super((kind == SyncRun.Kind.VERIFY ? "verification" : "sync") + " run " + (runId == null ? "" : runId + " ")
                     + "of the same mapping is already running" + (runId == null ? "" : "; watch it at /api/syncs/"
                     + runId + " or wait for it to end before starting another"));
             this.runId = runId;
@@ -65,7 +65,7 @@ public class SyncRunRepository {
      *
      * @throws AlreadyRunning when one is running
      */
-    public long create(String kind, SyncSpec spec, String cutoverId, String stepId, String actor) {
+    public long create(SyncRun.Kind kind, SyncSpec spec, String cutoverId, String stepId, String actor) {
         GeneratedKeyHolder key = new GeneratedKeyHolder();
         String activeKey = activeKey(kind, spec);
         try {
@@ -73,7 +73,7 @@ public class SyncRunRepository {
                     INSERT INTO sync_run (kind, mode, state, cutover_id, step_id, runbook, environment, actor, source,
                       target, spec, started_at, active_key)
                     VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(kind, spec.mode().name(), cutoverId, stepId, spec.runbook(), spec.environment(), actor,
+                    .params(kind.text(), spec.mode().name(), cutoverId, stepId, spec.runbook(), spec.environment(), actor,
                             spec.sourceDescription(), spec.targetDescription(), json.writeValueAsString(spec),
                             Timestamp.from(Instant.now()), activeKey)
                     .update(key, "id");
@@ -89,8 +89,8 @@ public class SyncRunRepository {
     }
 
     /** One mapping: the kind of run, the runbook and environment whose connections it names, source and target. */
-    static String activeKey(String kind, SyncSpec spec) {
-        String mapping = String.join("\n", kind, spec.runbook(), spec.environment(), spec.sourceDescription(),
+    static String activeKey(SyncRun.Kind kind, SyncSpec spec) {
+        String mapping = String.join("\n", kind.text(), spec.runbook(), spec.environment(), spec.sourceDescription(),
                 spec.targetDescription());
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
@@ -118,8 +118,8 @@ public class SyncRunRepository {
                 .params(cutoverId, stepId).query(SyncRunRepository::map).optional();
     }
 
-    public List<SyncRun> inState(String state) {
-        return jdbc.sql("SELECT * FROM sync_run WHERE state = ?").param(state).query(SyncRunRepository::map).list();
+    public List<SyncRun> inState(SyncRun.State state) {
+        return jdbc.sql("SELECT * FROM sync_run WHERE state = ?").param(state.name()).query(SyncRunRepository::map).list();
     }
 
     /**
@@ -218,9 +218,9 @@ public class SyncRunRepository {
                 .list();
     }
 
-    public void ended(long id, String state, String message) {
+    public void ended(long id, SyncRun.State state, String message) {
         jdbc.sql("UPDATE sync_run SET state = ?, ended_at = ?, message = ?, active_key = NULL WHERE id = ?")
-                .params(state, Timestamp.from(Instant.now()),
+                .params(state.name(), Timestamp.from(Instant.now()),
                         message == null || message.length() <= 2000 ? message : message.substring(0, 2000), id)
                 .update();
     }
@@ -229,9 +229,10 @@ public class SyncRunRepository {
         long execution = rs.getLong("job_execution_id");
         Long jobExecutionId = rs.wasNull() ? null : execution;
         Timestamp ended = rs.getTimestamp("ended_at");
-        return new SyncRun(rs.getLong("id"), rs.getString("kind"), SyncMode.valueOf(rs.getString("mode")),
-                rs.getString("state"), rs.getString("cutover_id"), rs.getString("step_id"), rs.getString("runbook"),
-                rs.getString("environment"), rs.getString("actor"), rs.getString("source"), rs.getString("target"),
+        return new SyncRun(rs.getLong("id"), SyncRun.Kind.of(rs.getString("kind")),
+                SyncMode.valueOf(rs.getString("mode")), SyncRun.State.valueOf(rs.getString("state")),
+                rs.getString("cutover_id"), rs.getString("step_id"), rs.getString("runbook"), rs.getString("environment"),
+                rs.getString("actor"), rs.getString("source"), rs.getString("target"),
                 jobExecutionId, rs.getTimestamp("started_at").toInstant(), ended == null ? null : ended.toInstant(),
                 rs.getLong("planned_objects"), rs.getLong("planned_bytes"), rs.getLong("listed_objects"),
                 rs.getLong("listed_bytes"), rs.getLong("copied_objects"), rs.getLong("copied_bytes"),

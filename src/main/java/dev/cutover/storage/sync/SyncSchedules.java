@@ -1,11 +1,11 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.storage.SyncMode;
-import dev.cutover.storage.SyncRun;
-import dev.cutover.storage.SyncSpec;
 import dev.cutover.step.CutoverConnections;
 import dev.cutover.step.CutoverEventLog;
 import dev.cutover.storage.ObjectStores;
+import dev.cutover.storage.SyncMode;
+import dev.cutover.storage.SyncRun;
+import dev.cutover.storage.SyncSpec;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -166,7 +166,8 @@ class SyncSchedules {
             SyncStores open = SyncStores.open(stores, spec, name -> pinned.connection(schedule.cutoverId(), name)
                     .orElseThrow(() -> new IllegalStateException("cutover " + schedule.cutoverId()
                             + " has no connection '" + name + "'")));
-            runId = syncs.start("sync", spec, open, schedule.cutoverId(), schedule.stepId() + "@schedule", SCHEDULER);
+            runId = syncs.start(SyncRun.Kind.SYNC, spec, open, schedule.cutoverId(), schedule.stepId() + "@schedule",
+                    SCHEDULER);
         } catch (SyncRunRepository.AlreadyRunning running) {
             // a run of the same mapping (another step, or one started over the API) has it: skip this fire time
             Instant next = next(CronExpression.parse(schedule.cron()), Instant.now());
@@ -231,7 +232,7 @@ class SyncSchedules {
      * waits for them, so that what paused them (the final sync) has the mapping to itself.
      */
     private void stopRunningDeltas(String cutoverId) {
-        for (SyncRun run : runs.inState("RUNNING")) {
+        for (SyncRun run : runs.inState(SyncRun.State.RUNNING)) {
             if (cutoverId.equals(run.cutoverId()) && run.stepId() != null && run.stepId().endsWith("@schedule")) {
                 try {
                     syncs.await(run.id(), java.time.Duration.ZERO, () -> true);
@@ -244,18 +245,11 @@ class SyncSchedules {
     }
 
     private void report(Schedule schedule, SyncRun run) {
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("syncRunId", run.id());
-        evidence.put("copiedObjects", run.copiedObjects());
-        evidence.put("copiedBytes", run.copiedBytes());
-        evidence.put("skippedObjects", run.skippedObjects());
-        evidence.put("failedObjects", run.failedObjects());
-        evidence.put("durationMs", run.elapsed().toMillis());
         journal.record(schedule.cutoverId(), schedule.stepId(), SCHEDULER, "scheduled-sync",
-                "COMPLETED".equals(run.state()) ? "succeeded" : "failed",
-                "scheduled delta sync " + run.id() + " " + run.state().toLowerCase() + ": copied " + run.copiedObjects()
+                run.state() == SyncRun.State.COMPLETED ? "succeeded" : "failed",
+                "scheduled delta sync " + run.id() + " " + run.state().inWords() + ": copied " + run.copiedObjects()
                         + " objects (" + run.copiedBytes() + " bytes)" + (run.message() == null ? "" : "; " + run.message()),
-                evidence);
+                run.evidence());
         jdbc.sql("UPDATE sync_schedule SET last_reported = TRUE WHERE cutover_id = ? AND step_id = ?")
                 .params(schedule.cutoverId(), schedule.stepId()).update();
     }

@@ -1,9 +1,5 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.storage.ObjectStores;
-import dev.cutover.storage.SyncMode;
-import dev.cutover.storage.SyncRun;
-import dev.cutover.storage.SyncSpec;
 import dev.cutover.step.StepContext;
 import dev.cutover.step.StepFailedException;
 import dev.cutover.step.StepOutcome;
@@ -11,8 +7,11 @@ import dev.cutover.step.StepParameter;
 import dev.cutover.step.StepParameter.Kind;
 import dev.cutover.step.StepStoppedException;
 import dev.cutover.step.StepType;
+import dev.cutover.storage.ObjectStores;
+import dev.cutover.storage.SyncMode;
+import dev.cutover.storage.SyncRun;
+import dev.cutover.storage.SyncSpec;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,18 +47,19 @@ class SyncStepTypes {
         parameters.add(StepParameter.optional("maxDelete", Kind.INTEGER, "refuse to delete more than this (default 0)"));
         parameters.add(StepParameter.optional("schedule", Kind.STRING, "cron for scheduled delta syncs"));
         return new SyncStep("storage-sync", "Copies new and changed objects of one bucket mapping with end-to-end "
-                + "CRC32C; mode final also verifies every object", parameters, syncs, schedules, stores, "sync");
+                + "CRC32C; mode final also verifies every object", parameters, syncs, schedules, stores,
+                SyncRun.Kind.SYNC);
     }
 
     @Bean
     StepType storageVerifyStepType(SyncLauncher syncs, ObjectStores stores) {
         return new SyncStep("storage-verify", "Compares source and target object by object (counts, bytes, CRC32C); "
-                + "fails when anything is missing or differs", MAPPING, syncs, null, stores, "verify");
+                + "fails when anything is missing or differs", MAPPING, syncs, null, stores, SyncRun.Kind.VERIFY);
     }
 
     /** One of the two types: they differ in the kind of run they start. */
     record SyncStep(String name, String description, List<StepParameter> parameters, SyncLauncher syncs,
-                    SyncSchedules schedules, ObjectStores stores, String kind) implements StepType {
+                    SyncSchedules schedules, ObjectStores stores, SyncRun.Kind kind) implements StepType {
 
         @Override
         public StepOutcome execute(StepContext context) throws Exception {
@@ -79,7 +79,7 @@ class SyncStepTypes {
             }
             Optional<SyncRun> previous = syncs.latestForStep(context.cutoverId(), context.stepId());
             long runId;
-            if (previous.isPresent() && List.of("STOPPED", "INTERRUPTED").contains(previous.get().state())
+            if (previous.isPresent() && previous.get().state().resumable()
                     && previous.get().jobExecutionId() != null) {
                 runId = previous.get().id();
                 context.progress("continuing sync run " + runId + " from its last checkpoint", Map.of("runId", runId));
@@ -97,9 +97,9 @@ class SyncStepTypes {
                             + " objects copied", Map.of("syncRunId", running.id(), "copiedObjects", running.copiedObjects(),
                             "plannedObjects", running.plannedObjects(), "copiedBytes", running.copiedBytes(),
                             "plannedBytes", running.plannedBytes())));
-            Map<String, Object> evidence = evidence(run);
+            Map<String, Object> evidence = run.evidence();
             switch (run.state()) {
-                case "COMPLETED" -> {
+                case COMPLETED -> {
                     Optional<String> cron = context.arguments().string("schedule");
                     if (schedules != null && cron.isPresent() && spec.mode() != SyncMode.FINAL) {
                         schedules.activate(context.cutoverId(), context.stepId(), cron.get(), spec);
@@ -107,8 +107,8 @@ class SyncStepTypes {
                     }
                     return StepOutcome.succeeded(summary(run), evidence);
                 }
-                case "STOPPED" -> throw new StepStoppedException("sync run " + runId + " stopped after its last chunk");
-                default -> throw new StepFailedException("sync run " + runId + " " + run.state().toLowerCase()
+                case STOPPED -> throw new StepStoppedException("sync run " + runId + " stopped after its last chunk");
+                default -> throw new StepFailedException("sync run " + runId + " " + run.state().inWords()
                         + (run.message() == null ? "" : ": " + run.message()), evidence);
             }
         }
@@ -118,32 +118,12 @@ class SyncStepTypes {
         }
 
         private static String summary(SyncRun run) {
-            if ("verify".equals(run.kind())) {
+            if (run.kind() == SyncRun.Kind.VERIFY) {
                 return "verified " + run.listedObjects() + " objects (" + run.listedBytes() + " bytes): no mismatch";
             }
             return "copied " + run.copiedObjects() + " objects (" + run.copiedBytes() + " bytes), "
                     + run.skippedObjects() + " unchanged, " + run.extraObjects() + " extra on target"
                     + (run.mode() == SyncMode.FINAL ? "; verification clean" : "");
-        }
-
-        private static Map<String, Object> evidence(SyncRun run) {
-            Map<String, Object> evidence = new LinkedHashMap<>();
-            evidence.put("syncRunId", run.id());
-            evidence.put("mode", run.mode().name().toLowerCase());
-            evidence.put("source", run.source());
-            evidence.put("target", run.target());
-            evidence.put("listedObjects", run.listedObjects());
-            evidence.put("listedBytes", run.listedBytes());
-            evidence.put("copiedObjects", run.copiedObjects());
-            evidence.put("copiedBytes", run.copiedBytes());
-            evidence.put("skippedObjects", run.skippedObjects());
-            evidence.put("failedObjects", run.failedObjects());
-            evidence.put("extraObjects", run.extraObjects());
-            evidence.put("requeuedObjects", run.requeuedObjects());
-            evidence.put("mismatches", run.mismatches());
-            evidence.put("durationMs", run.elapsed().toMillis());
-            evidence.put("throughputBytesPerSecond", Math.round(run.throughput(run.copiedBytes())));
-            return evidence;
         }
 
     }

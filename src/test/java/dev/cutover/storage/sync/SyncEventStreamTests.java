@@ -38,14 +38,14 @@ class SyncEventStreamTests {
         AtomicInteger views = new AtomicInteger();
         assertThatCode(() -> SyncEventStream.open(firstTickAtOnce, () -> {
             views.incrementAndGet();
-            return view("COMPLETED");
+            return view(SyncRun.State.COMPLETED);
         })).doesNotThrowAnyException();
         Thread.sleep(1500);
         assertThat(views).as("no tick after the last event").hasValue(1);
     }
 
-    static SyncController.SyncView view(String state) {
-        SyncRun run = new SyncRun(1, "sync", SyncMode.FULL, state, null, null, "r", "e", "a", "s", "t", null,
+    static SyncController.SyncView view(SyncRun.State state) {
+        SyncRun run = new SyncRun(1, SyncRun.Kind.SYNC, SyncMode.FULL, state, null, null, "r", "e", "a", "s", "t", null,
                 Instant.now(), Instant.now(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
         return new SyncController.SyncView(run, new SyncController.Progress(0, 0, 0, 0, 0, 0L), List.of());
     }

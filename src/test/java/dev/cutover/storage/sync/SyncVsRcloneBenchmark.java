@@ -431,14 +431,14 @@ public final class SyncVsRcloneBenchmark {
         long n0 = System.nanoTime();
         SyncStores open = SyncStores.open(app.getBean(dev.cutover.storage.ObjectStores.class), spec, RunbookConnections.of(
                 app.getBean(dev.cutover.runbook.RunbookCatalog.class).findValid("bench").orElseThrow(), "bench"));
-        long runId = sync.start("sync", spec, open, null, null, "bench");
+        long runId = sync.start(SyncRun.Kind.SYNC, spec, open, null, null, "bench");
         SyncRun done = sync.await(runId, Duration.ofMinutes(30), () -> false);
         double awaited = (System.nanoTime() - n0) / 1e9;
         Cpu used = cpu().minus(before);
         if (sampler != null) {
             sampler.stop();
         }
-        if (!"COMPLETED".equals(done.state())) {
+        if (done.state() != SyncRun.State.COMPLETED) {
             throw new IllegalStateException("our " + run + " sync run " + runId + " ended " + done.state() + ": "
                     + done.message());
         }

@@ -1,5 +1,9 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
+import dev.cutover.storage.KeyOrder;
+import dev.cutover.storage.ObjectStore;
+import dev.cutover.storage.SeekableListing;
+import dev.cutover.storage.StoredObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;

@@ -1,4 +1,7 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
+
+import dev.cutover.storage.StoredObject;
+import dev.cutover.storage.SyncMetadata;
 
 /**
  * Decides whether a target object holds the source object's bytes, without reading bytes:

@@ -1,5 +1,6 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
+import dev.cutover.storage.SyncSpec;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -30,6 +31,11 @@ public final class KeyFilter implements Predicate<String> {
 
     public static KeyFilter of(List<String> includes, List<String> excludes) {
         return new KeyFilter(includes == null ? List.of() : includes, excludes == null ? List.of() : excludes);
+    }
+
+    /** The keys a bucket mapping covers. */
+    public static KeyFilter of(SyncSpec spec) {
+        return of(spec.include(), spec.exclude());
     }
 
     public static KeyFilter all() {

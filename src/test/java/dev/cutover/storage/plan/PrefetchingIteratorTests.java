@@ -1,4 +1,4 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,7 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
+import dev.cutover.storage.KeyOrder;
+import dev.cutover.storage.StoredObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Predicate;

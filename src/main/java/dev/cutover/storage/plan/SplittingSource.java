@@ -1,5 +1,6 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
+import dev.cutover.storage.StoredObject;
 import java.util.Iterator;
 import java.util.function.Predicate;
 import java.util.function.Supplier;

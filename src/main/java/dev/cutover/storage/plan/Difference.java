@@ -1,4 +1,4 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
 /** How a key compares between source and target. */
 public enum Difference {

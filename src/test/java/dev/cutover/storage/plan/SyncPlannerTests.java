@@ -1,8 +1,11 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cutover.storage.KeyOrder;
+import dev.cutover.storage.StoredObject;
+import dev.cutover.storage.SyncMetadata;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,12 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.cutover.storage.KeyOrder;
+import dev.cutover.storage.ObjectStoreException;
+import dev.cutover.storage.StoredObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

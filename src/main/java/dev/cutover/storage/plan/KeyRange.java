@@ -1,5 +1,8 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
+import dev.cutover.storage.KeyOrder;
+import dev.cutover.storage.ObjectStoreException;
+import dev.cutover.storage.StoredObject;
 import java.util.Iterator;
 import java.util.function.Predicate;
 import java.util.stream.Stream;

@@ -1,5 +1,8 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
+import dev.cutover.storage.KeyOrder;
+import dev.cutover.storage.ObjectStore;
+import dev.cutover.storage.StoredObject;
 import java.util.stream.Stream;
 
 /** Opens a store's listing of the keys after any key (all keys for null), in {@link KeyOrder}. */

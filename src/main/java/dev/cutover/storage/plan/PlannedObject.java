@@ -1,4 +1,6 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
+
+import dev.cutover.storage.StoredObject;
 
 /**
  * One key of a sync plan.

@@ -1,5 +1,6 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
+import dev.cutover.storage.KeyOrder;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.cutover.storage;
+package dev.cutover.storage.plan;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;

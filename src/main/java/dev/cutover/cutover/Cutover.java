@@ -14,4 +14,19 @@ import java.time.Instant;
 public record Cutover(String id, String runbook, String environment, boolean rehearsal, CutoverState state,
                       String currentPhase, Long jobExecutionId, Long rollbackJobExecutionId, long version,
                       String createdBy, Instant createdAt, Instant updatedAt, String runbookSha256) {
+
+    public Cutover withState(CutoverState next) {
+        return new Cutover(id, runbook, environment, rehearsal, next, currentPhase, jobExecutionId, rollbackJobExecutionId,
+                version, createdBy, createdAt, updatedAt, runbookSha256);
+    }
+
+    public Cutover withPhase(String phase, Long phaseJobExecutionId) {
+        return new Cutover(id, runbook, environment, rehearsal, state, phase, phaseJobExecutionId, rollbackJobExecutionId,
+                version, createdBy, createdAt, updatedAt, runbookSha256);
+    }
+
+    public Cutover withRollbackExecution(Long rollbackExecutionId) {
+        return new Cutover(id, runbook, environment, rehearsal, state, currentPhase, jobExecutionId, rollbackExecutionId,
+                version, createdBy, createdAt, updatedAt, runbookSha256);
+    }
 }

@@ -1,5 +1,9 @@
 package dev.cutover.cutover;
 
+import dev.cutover.cutover.eventlog.CutoverEvent;
+import dev.cutover.cutover.eventlog.EventLog;
+import dev.cutover.cutover.state.CutoverRepository;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;

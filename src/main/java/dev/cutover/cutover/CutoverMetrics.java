@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * ({@code cutover_step_duration_seconds{type,direction,outcome}}), the raw material of forecasts.
  */
 @Component
-class CutoverMetrics {
+public class CutoverMetrics {
 
     private static final long COUNT_CACHE_MILLIS = 2_000;
 
@@ -35,7 +35,7 @@ class CutoverMetrics {
         }
     }
 
-    void stepEnded(String type, boolean inverse, String outcome, Duration took) {
+    public void stepEnded(String type, boolean inverse, String outcome, Duration took) {
         Timer.builder("cutover.step.duration")
                 .description("Duration of runbook steps (forward) and of their rollbacks (inverse)")
                 .tag("type", type)

@@ -1,5 +1,13 @@
 package dev.cutover.cutover;
 
+import dev.cutover.cutover.eventlog.EventLog;
+import dev.cutover.cutover.execution.PhaseLauncher;
+import dev.cutover.cutover.execution.StopSignals;
+import dev.cutover.cutover.state.ApprovalRepository;
+import dev.cutover.cutover.state.CutoverRepository;
+import dev.cutover.cutover.state.CutoverStepRepository;
+import dev.cutover.cutover.state.PinnedRunbooks;
+
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookCatalog;
 import dev.cutover.runbook.RunbookText;
@@ -106,7 +114,7 @@ public class CutoverTransitions {
         if (notStartable != null) {
             throw CutoverProblems.illegalTransition(cutover, CutoverAction.START_PHASE, allowedActions(cutover), notStartable);
         }
-        Cutover running = change(cutover, CutoverState.RUNNING, c -> withPhase(c, phaseName, null));
+        Cutover running = change(cutover, CutoverState.RUNNING, c -> c.withPhase(phaseName, null));
         stops.lower(id);
         events.append(id, phaseName, null, actor, "start-phase", "accepted", "phase " + phaseName + " starting", Map.of());
         launcher.start(running, runbook, phase);
@@ -243,7 +251,7 @@ public class CutoverTransitions {
         return new CutoverPolicy(cutover, pinned.find(cutover), facts);
     }
 
-    Cutover require(String id) {
+    public Cutover require(String id) {
         return cutovers.find(id).orElseThrow(() -> CutoverProblems.notFound("cutover", id));
     }
 
@@ -264,7 +272,7 @@ public class CutoverTransitions {
     }
 
     private Cutover change(Cutover cutover, CutoverState next, UnaryOperator<Cutover> change) {
-        Cutover changed = withState(change.apply(cutover), next);
+        Cutover changed = change.apply(cutover).withState(next);
         if (!cutovers.compareAndSet(cutover.version(), changed)) {
             Cutover current = require(cutover.id());
             throw CutoverProblems.concurrentChange(current, allowedActions(current));
@@ -272,19 +280,5 @@ public class CutoverTransitions {
         return require(cutover.id());
     }
 
-    static Cutover withState(Cutover c, CutoverState state) {
-        return new Cutover(c.id(), c.runbook(), c.environment(), c.rehearsal(), state, c.currentPhase(),
-                c.jobExecutionId(), c.rollbackJobExecutionId(), c.version(), c.createdBy(), c.createdAt(), c.updatedAt(), c.runbookSha256());
-    }
-
-    static Cutover withPhase(Cutover c, String phase, Long jobExecutionId) {
-        return new Cutover(c.id(), c.runbook(), c.environment(), c.rehearsal(), c.state(), phase, jobExecutionId,
-                c.rollbackJobExecutionId(), c.version(), c.createdBy(), c.createdAt(), c.updatedAt(), c.runbookSha256());
-    }
-
-    static Cutover withRollbackExecution(Cutover c, Long rollbackJobExecutionId) {
-        return new Cutover(c.id(), c.runbook(), c.environment(), c.rehearsal(), c.state(), c.currentPhase(),
-                c.jobExecutionId(), rollbackJobExecutionId, c.version(), c.createdBy(), c.createdAt(), c.updatedAt(), c.runbookSha256());
-    }
 
 }

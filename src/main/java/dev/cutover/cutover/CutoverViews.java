@@ -1,5 +1,7 @@
 package dev.cutover.cutover;
 
+import dev.cutover.cutover.state.CutoverRepository;
+
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookCatalog;
 import dev.cutover.runbook.RunbookPhase;

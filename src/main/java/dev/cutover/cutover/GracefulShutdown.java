@@ -1,5 +1,9 @@
 package dev.cutover.cutover;
 
+import dev.cutover.cutover.eventlog.EventLog;
+import dev.cutover.cutover.execution.StopSignals;
+import dev.cutover.cutover.state.CutoverRepository;
+
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,8 @@
 /**
- * Cutovers: the aggregate and its state machine, the append-only event log, the REST API and the
- * phase launcher that runs each runbook phase as a Spring Batch job execution.
+ * Cutovers: the aggregate and its state machine ({@code CutoverTransitions} for a person's moves,
+ * {@code CutoverPolicy} for what is allowed), the views and the REST API, the rehearsal forecast.
+ * Sub-packages: {@code state} (what is stored), {@code execution} (phases and rollbacks on Spring
+ * Batch, steps, attempts), {@code eventlog} (the append-only log and its live stream).
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Cutovers", allowedDependencies = { "runbook", "step" })
 package dev.cutover.cutover;

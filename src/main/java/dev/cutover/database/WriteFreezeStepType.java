@@ -1,15 +1,17 @@
 package dev.cutover.database;
 
-import dev.cutover.hooks.CommandStepType;
+import java.util.ArrayList;
+import dev.cutover.step.StepArgumentProblem;
 import dev.cutover.step.DurationText;
 import dev.cutover.step.ResolvedConnection;
+import dev.cutover.step.ShellCommand;
 import dev.cutover.step.StepArguments;
 import dev.cutover.step.StepContext;
 import dev.cutover.step.StepFailedException;
 import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepParameter;
 import dev.cutover.step.StepParameter.Kind;
-import dev.cutover.step.StepPause;
+import dev.cutover.step.StopAwareSleep;
 import dev.cutover.step.StepType;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,16 +35,15 @@ class WriteFreezeStepType implements StepType {
     private static final Duration DEFAULT_WINDOW = Duration.ofSeconds(1);
 
     private final Map<String, WriteFreezeEngine> engines;
-    private final CommandStepType commands;
+    private final ShellCommand shell = new ShellCommand();
 
     @Autowired
-    WriteFreezeStepType(ObjectProvider<WriteFreezeEngine> engines, CommandStepType commands) {
-        this(engines.orderedStream().toList(), commands);
+    WriteFreezeStepType(ObjectProvider<WriteFreezeEngine> engines) {
+        this(engines.orderedStream().toList());
     }
 
-    WriteFreezeStepType(List<WriteFreezeEngine> engines, CommandStepType commands) {
+    WriteFreezeStepType(List<WriteFreezeEngine> engines) {
         this.engines = engines.stream().collect(Collectors.toMap(WriteFreezeEngine::connectionType, engine -> engine));
-        this.commands = commands;
     }
 
     @Override
@@ -71,6 +72,38 @@ class WriteFreezeStepType implements StepType {
                 StepParameter.optional("verifyWindow", Kind.DURATION, "how long the write position must stand still (default 1s)"));
     }
 
+    /**
+     * A command freeze needs its undo before the window, not when the rollback comes; the command
+     * fields mean nothing to the engine strategies, and ending sessions is read-only's.
+     */
+    @Override
+    public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
+        List<StepArgumentProblem> problems = new ArrayList<>();
+        String strategy = with.string("strategy").orElse("");
+        if (COMMAND.equals(strategy)) {
+            if (with.string("run").isEmpty()) {
+                problems.add(StepArgumentProblem.at("run", "strategy command needs run: (the command line that freezes "
+                        + "writes, e.g. runbooks/scripts/freeze.sh)"));
+            }
+            if (with.string("undo").isEmpty()) {
+                problems.add(StepArgumentProblem.at("undo", "strategy command needs undo: (the command line that lifts "
+                        + "the freeze); a freeze that cannot be lifted is not reversible"));
+            }
+        } else {
+            for (String commandOnly : List.of("run", "undo", "env", "workdir")) {
+                if (with.string(commandOnly).isPresent()) {
+                    problems.add(StepArgumentProblem.at(commandOnly, commandOnly + " applies only to strategy command; "
+                            + "strategy " + strategy + " does not run it: remove it, or use strategy: command"));
+                }
+            }
+        }
+        if (!with.list("endSessionsOf").isEmpty() && !"read-only".equals(strategy)) {
+            problems.add(StepArgumentProblem.at("endSessionsOf", "endSessionsOf applies only to strategy read-only "
+                    + "(MySQL); strategy " + strategy + " does not end sessions: remove it"));
+        }
+        return problems;
+    }
+
     @Override
     public StepOutcome execute(StepContext context) throws Exception {
         StepArguments args = context.arguments();
@@ -86,7 +119,7 @@ class WriteFreezeStepType implements StepType {
                 throw new StepFailedException("strategy command needs both run: (the freeze) and undo: (its inverse); "
                         + "a freeze that cannot be lifted is not reversible", evidence);
             }
-            evidence.put("command", commands.execute(new CommandContext(context, "run")).evidence());
+            evidence.put("command", command(context, "run").evidence());
         } else if (strategy.equals(engine.strategy())) {
             evidence.putAll(engine.freeze(connection, context));
         } else {
@@ -104,7 +137,7 @@ class WriteFreezeStepType implements StepType {
         WritePosition first = engine.writePosition(connection);
         context.progress("watching the write position of " + connection.name() + " for " + DurationText.of(window),
                 Map.of("position", first.position()));
-        StepPause.pause(window, context, "verifying the freeze");
+        StopAwareSleep.sleep(window, context, "verifying the freeze");
         WritePosition second = engine.writePosition(connection);
         Map<String, Object> evidence = new LinkedHashMap<>(executed.evidence());
         evidence.put("verifyWindowMs", window.toMillis());
@@ -130,7 +163,7 @@ class WriteFreezeStepType implements StepType {
             if (args.string("undo").isEmpty()) {
                 throw new StepFailedException("no undo: command declared; writes to " + connection.name() + " stay frozen", evidence);
             }
-            evidence.put("command", commands.execute(new CommandContext(context, "undo")).evidence());
+            evidence.put("command", command(context, "undo").evidence());
         } else {
             evidence.putAll(engine(connection).unfreeze(connection, context));
         }
@@ -140,6 +173,13 @@ class WriteFreezeStepType implements StepType {
     @Override
     public boolean hasOwnRollback() {
         return true;
+    }
+
+    /** Runs the freeze ({@code run}) or its inverse ({@code undo}) within the step's timeout. */
+    private StepOutcome command(StepContext context, String which) throws Exception {
+        StepArguments args = context.arguments();
+        return shell.run(context, new ShellCommand.Line(args.requiredString(which), context.timeout(), args.map("env"),
+                args.string("workdir").orElse(null), 0));
     }
 
     private WriteFreezeEngine engine(ResolvedConnection connection) throws StepFailedException {

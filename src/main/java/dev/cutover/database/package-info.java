@@ -3,5 +3,5 @@
  * MySQL/MariaDB ({@code mysql}) and MongoDB ({@code mongo}). The monitored databases come from the
  * runbook's connections, never from the service's own datasource.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Databases", allowedDependencies = { "step", "hooks" })
+@org.springframework.modulith.ApplicationModule(displayName = "Databases", allowedDependencies = { "step" })
 package dev.cutover.database;

@@ -1,11 +1,8 @@
 package dev.cutover.dns;
 
 import dev.cutover.step.StepArguments;
-import dev.cutover.step.StepContext;
-import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepParameter;
 import dev.cutover.step.StepParameter.Kind;
-import dev.cutover.step.StepType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,15 +18,13 @@ import org.springframework.stereotype.Component;
  * first; the inverse restores it exactly, values and TTL.
  */
 @Component
-class DnsSwitchStepType implements StepType {
+class DnsSwitchStepType extends RecordStepType {
 
     /** The TTL of a record that had no predecessor and no {@code ttl:}. */
     static final long DEFAULT_TTL_SECONDS = 60;
 
-    private final RecordSteps steps;
-
-    DnsSwitchStepType(RecordSteps steps) {
-        this.steps = steps;
+    DnsSwitchStepType(ReversibleRecordChange changes) {
+        super(changes);
     }
 
     @Override
@@ -44,11 +39,8 @@ class DnsSwitchStepType implements StepType {
     }
 
     @Override
-    public List<StepParameter> parameters() {
+    List<StepParameter> recordParameters() {
         return List.of(
-                StepParameter.required("connection", Kind.CONNECTION, "the DNS zone's connection (route53 or rfc2136)"),
-                StepParameter.required("record", Kind.STRING, "the record's name, absolute (www.example.com.) or "
-                        + "relative to the connection's zone (www)"),
                 StepParameter.oneOf("type", true, "the type of the new record", DnsRecordTypes.ALL),
                 StepParameter.required("values", Kind.LIST, "the new values, e.g. [my-alb-123.eu-west-1.elb.amazonaws.com.] "
                         + "or [203.0.113.10, 203.0.113.11]"),
@@ -58,33 +50,18 @@ class DnsSwitchStepType implements StepType {
     }
 
     @Override
-    public StepOutcome execute(StepContext context) throws Exception {
-        StepArguments args = context.arguments();
-        return steps.change(context, plan(args), args.requiredString("record") + " " + args.requiredString("type")
-                + " points at " + String.join(",", args.list("values")));
+    String summary(StepArguments args) {
+        return args.requiredString("record") + " " + args.requiredString("type") + " points at "
+                + String.join(",", args.list("values"));
     }
 
     @Override
-    public StepOutcome verify(StepContext context, StepOutcome executed) throws Exception {
-        return steps.verify(context, executed, plan(context.arguments()));
-    }
-
-    @Override
-    public StepOutcome rollback(StepContext context) throws Exception {
-        return steps.restore(context);
-    }
-
-    @Override
-    public boolean hasOwnRollback() {
-        return true;
-    }
-
-    private static RecordSteps.Plan plan(StepArguments args) {
+    ReversibleRecordChange.Plan plan(StepArguments args) {
         String type = args.requiredString("type");
         Optional<String> replaced = args.string("replaces").filter(other -> !other.equalsIgnoreCase(type));
         List<String> values = args.list("values");
         Optional<Long> ttl = args.duration("ttl").map(Duration::toSeconds);
-        return new RecordSteps.Plan() {
+        return new ReversibleRecordChange.Plan() {
             @Override
             public List<RecordKey> keys(String name) {
                 List<RecordKey> keys = new ArrayList<>(List.of(new RecordKey(name, type)));

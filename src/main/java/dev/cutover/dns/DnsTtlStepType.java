@@ -1,11 +1,9 @@
 package dev.cutover.dns;
 
-import dev.cutover.step.StepContext;
+import dev.cutover.step.StepArguments;
 import dev.cutover.step.StepFailedException;
-import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepParameter;
 import dev.cutover.step.StepParameter.Kind;
-import dev.cutover.step.StepType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +16,10 @@ import org.springframework.stereotype.Component;
  * below the target is left alone. The original record is saved first; the inverse restores it.
  */
 @Component
-class DnsTtlStepType implements StepType {
+class DnsTtlStepType extends RecordStepType {
 
-    private final RecordSteps steps;
-
-    DnsTtlStepType(RecordSteps steps) {
-        this.steps = steps;
+    DnsTtlStepType(ReversibleRecordChange changes) {
+        super(changes);
     }
 
     @Override
@@ -38,41 +34,24 @@ class DnsTtlStepType implements StepType {
     }
 
     @Override
-    public List<StepParameter> parameters() {
+    List<StepParameter> recordParameters() {
         return List.of(
-                StepParameter.required("connection", Kind.CONNECTION, "the DNS zone's connection (route53 or rfc2136)"),
-                StepParameter.required("record", Kind.STRING, "the record's name, absolute (www.example.com.) or "
-                        + "relative to the connection's zone (www)"),
                 StepParameter.oneOf("type", true, "the record type whose TTL is lowered", DnsRecordTypes.ALL),
                 StepParameter.required("ttl", Kind.DURATION, "the TTL to lower it to, e.g. 60s"));
     }
 
     @Override
-    public StepOutcome execute(StepContext context) throws Exception {
-        return steps.change(context, plan(context), "TTL of " + context.arguments().requiredString("record") + " "
-                + context.arguments().requiredString("type") + " is at most " + ttl(context) + " s");
+    String summary(StepArguments args) {
+        return "TTL of " + args.requiredString("record") + " " + args.requiredString("type") + " is at most "
+                + ttl(args) + " s";
     }
 
     @Override
-    public StepOutcome verify(StepContext context, StepOutcome executed) throws Exception {
-        return steps.verify(context, executed, plan(context));
-    }
-
-    @Override
-    public StepOutcome rollback(StepContext context) throws Exception {
-        return steps.restore(context);
-    }
-
-    @Override
-    public boolean hasOwnRollback() {
-        return true;
-    }
-
-    private static RecordSteps.Plan plan(StepContext context) {
-        String type = context.arguments().requiredString("type");
-        long ttl = ttl(context);
+    ReversibleRecordChange.Plan plan(StepArguments args) {
+        String type = args.requiredString("type");
+        long ttl = ttl(args);
         Instant now = Instant.now();
-        return new RecordSteps.Plan() {
+        return new ReversibleRecordChange.Plan() {
             @Override
             public List<RecordKey> keys(String name) {
                 return List.of(new RecordKey(name, type));
@@ -98,7 +77,7 @@ class DnsTtlStepType implements StepType {
         };
     }
 
-    private static long ttl(StepContext context) {
-        return context.arguments().duration("ttl").orElseThrow().toSeconds();
+    private static long ttl(StepArguments args) {
+        return args.duration("ttl").orElseThrow().toSeconds();
     }
 }

@@ -1,5 +1,11 @@
 package dev.cutover.hooks;
 
+import java.net.URISyntaxException;
+import java.util.Optional;
+import java.util.Locale;
+import java.util.Set;
+import java.util.ArrayList;
+import dev.cutover.step.StepArgumentProblem;
 import dev.cutover.step.DurationText;
 
 import dev.cutover.step.StepArguments;
@@ -33,6 +39,8 @@ public class HttpCheckStepType implements StepType {
 
     private static final int BODY_READ_LIMIT = 1024 * 1024;
     private static final int BODY_EXCERPT = 300;
+    /** Headers the JDK HTTP client sets itself and refuses from callers. */
+    private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
     @Override
     public String name() {
@@ -55,6 +63,37 @@ public class HttpCheckStepType implements StepType {
                 StepParameter.optional("interval", Kind.DURATION, "pause between attempts (default 5s)"),
                 StepParameter.optional("requestTimeout", Kind.DURATION, "time limit of one call (default 10s)"),
                 StepParameter.optional("headers", Kind.MAP, "request headers; values may be secret references"));
+    }
+
+    @Override
+    public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
+        List<StepArgumentProblem> problems = new ArrayList<>();
+        with.string("url").filter(url -> !url.contains("${")).flatMap(HttpCheckStepType::urlProblem)
+                .ifPresent(problem -> problems.add(StepArgumentProblem.at("url", problem)));
+        if ("HEAD".equals(with.string("method").orElse("GET")) && with.string("bodyContains").isPresent()) {
+            problems.add(StepArgumentProblem.at("bodyContains", "a HEAD answer has no body, so bodyContains can never "
+                    + "match: use method GET, or remove bodyContains"));
+        }
+        with.integer("attempts").filter(attempts -> attempts < 1).ifPresent(attempts -> problems.add(
+                StepArgumentProblem.at("attempts", "attempts must be at least 1, found " + attempts)));
+        with.integer("expectStatus").filter(status -> status < 100 || status > 599).ifPresent(status -> problems.add(
+                StepArgumentProblem.at("expectStatus", "expectStatus must be an HTTP status from 100 to 599, found " + status)));
+        with.map("headers").keySet().stream().filter(name -> RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT)))
+                .forEach(name -> problems.add(StepArgumentProblem.at("headers", "header " + name
+                        + " is set by the HTTP client itself and cannot be given; remove it")));
+        return problems;
+    }
+
+    private static Optional<String> urlProblem(String url) {
+        try {
+            URI uri = new URI(url);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                return Optional.of("'" + url + "' is not an http:// or https:// URL with a host, e.g. https://orders.example.com/health");
+            }
+            return Optional.empty();
+        } catch (URISyntaxException e) {
+            return Optional.of("'" + url + "' is not a valid URL: " + e.getReason() + " at character " + (e.getIndex() + 1));
+        }
     }
 
     @Override
@@ -162,8 +201,11 @@ public class HttpCheckStepType implements StepType {
         evidence.put("attempts", attempts);
         evidence.put("latencyMs", seen.latencyMs);
         if (failed && !seen.body.isEmpty()) {
-            String excerpt = seen.body.length() > BODY_EXCERPT ? seen.body.substring(0, BODY_EXCERPT) + "…" : seen.body;
-            evidence.put("bodyExcerpt", context.redact(excerpt));
+            // Masked before it is cut, and a piece of a secret left at the cut is masked too.
+            String body = context.redact(seen.body);
+            String excerpt = body.length() > BODY_EXCERPT
+                    ? context.redactExcerpt(body.substring(0, BODY_EXCERPT), false, true) + "…" : body;
+            evidence.put("bodyExcerpt", excerpt);
         }
         return evidence;
     }

@@ -1,5 +1,7 @@
 package dev.cutover.hooks;
 
+import dev.cutover.step.StepArguments;
+import dev.cutover.step.StepArgumentProblem;
 import dev.cutover.step.DurationText;
 
 import dev.cutover.step.StepContext;
@@ -37,11 +39,24 @@ public class WaitStepType implements StepType {
     }
 
     @Override
+    public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
+        return with.duration("duration").filter(duration -> longerThan(duration, stepTimeout))
+                .map(duration -> List.of(StepArgumentProblem.at("duration", "wait of " + DurationText.of(duration)
+                        + " is longer than the step's timeout of " + DurationText.of(stepTimeout)
+                        + "; raise the step's timeout or wait less")))
+                .orElse(List.of());
+    }
+
+    private static boolean longerThan(Duration duration, Duration stepTimeout) {
+        return stepTimeout != null && !stepTimeout.isZero() && duration.compareTo(stepTimeout) > 0;
+    }
+
+    @Override
     public StepOutcome execute(StepContext context) throws Exception {
         Duration duration = context.arguments().duration("duration")
                 .orElseThrow(() -> new IllegalArgumentException("missing parameter 'duration'"));
         Duration stepTimeout = context.timeout();
-        if (stepTimeout != null && !stepTimeout.isZero() && duration.compareTo(stepTimeout) > 0) {
+        if (longerThan(duration, stepTimeout)) {  // also found at validation; kept for runbooks pinned before it
             throw new StepFailedException("wait of " + DurationText.of(duration) + " is longer than the step's timeout of "
                     + DurationText.of(stepTimeout) + "; raise the step's timeout",
                     Map.of("durationMs", duration.toMillis(), "timeoutMs", stepTimeout.toMillis()));

@@ -1,5 +1,7 @@
 package dev.cutover.readiness;
 
+import dev.cutover.step.StepArgumentProblem;
+import dev.cutover.step.StepArguments;
 import dev.cutover.step.ReadinessSignal;
 import dev.cutover.step.ReadinessSignal.Probe;
 import dev.cutover.step.ReadinessSignal.Reading;
@@ -54,6 +56,20 @@ class CutoverReadinessStepType implements StepType {
         parameters.add(StepParameter.optional("interval", Kind.DURATION, "time between samples (default 5s)"));
         signals.forEach(signal -> parameters.addAll(signal.parameters()));
         return parameters;
+    }
+
+    /** A readiness gate must watch something: one of the signals' lists or maps must be given. */
+    @Override
+    public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
+        List<StepArgumentProblem> problems = new ArrayList<>(SampledGate.validate(with));
+        List<String> watchable = signals.stream().flatMap(signal -> signal.parameters().stream())
+                .filter(p -> p.kind() == Kind.LIST || p.kind() == Kind.MAP).map(StepParameter::name).toList();
+        boolean watchesSomething = watchable.stream().anyMatch(name -> !with.list(name).isEmpty() || !with.map(name).isEmpty());
+        if (!watchesSomething) {
+            problems.add(StepArgumentProblem.at(null, "cutover-readiness watches nothing: name at least one of "
+                    + String.join(", ", watchable)));
+        }
+        return problems;
     }
 
     @Override

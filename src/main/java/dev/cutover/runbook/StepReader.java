@@ -40,13 +40,15 @@ final class StepReader {
         MappingFields fields = MappingFields.read(mapping, path, STEP_KEYS, "a step", problems);
         String id = id(fields).orElse(null);
         Optional<StepType> type = stepType(fields, "add the step's type");
+        String owner = fields.optionalText("owner", problems).orElse(null);
+        String escalation = fields.optionalText("escalation", problems).orElse(null);
+        Duration timeout = timeout(fields);
+        int retries = retries(fields);
         Map<String, Object> with = type
-                .map(t -> withCheck.check(t, fields.get("with"), mapping, YamlNodes.child(path, "with")))
+                .map(t -> withCheck.check(t, fields.get("with"), mapping, YamlNodes.child(path, "with"), timeout))
                 .orElse(Map.of());
-        return Optional.of(new RunbookStep(id, type.map(StepType::name).orElse(null),
-                fields.optionalText("owner", problems).orElse(null),
-                fields.optionalText("escalation", problems).orElse(null),
-                timeout(fields), retries(fields), with, rollback(fields)));
+        return Optional.of(new RunbookStep(id, type.map(StepType::name).orElse(null), owner, escalation,
+                timeout, retries, with, rollback(fields, timeout)));
     }
 
     private Optional<String> id(MappingFields fields) {
@@ -123,7 +125,7 @@ final class StepReader {
         return 0;
     }
 
-    private StepRollback rollback(MappingFields fields) {
+    private StepRollback rollback(MappingFields fields, Duration stepTimeout) {
         Optional<MappingFields.Field> field = fields.get("rollback");
         if (field.isEmpty()) {
             return StepRollback.typeDefault();
@@ -142,7 +144,8 @@ final class StepReader {
         MappingFields rollback = MappingFields.read(mapping, field.get().path(), ROLLBACK_KEYS, "a rollback", problems);
         Optional<StepType> type = stepType(rollback, "a rollback runs a step of some type");
         Map<String, Object> with = type
-                .map(t -> withCheck.check(t, rollback.get("with"), mapping, YamlNodes.child(field.get().path(), "with")))
+                .map(t -> withCheck.check(t, rollback.get("with"), mapping, YamlNodes.child(field.get().path(), "with"),
+                        stepTimeout))
                 .orElse(Map.of());
         return new StepRollback(StepRollback.Kind.STEP, type.map(StepType::name).orElse(null), with);
     }

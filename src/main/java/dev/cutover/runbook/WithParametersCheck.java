@@ -1,7 +1,11 @@
 package dev.cutover.runbook;
 
+import dev.cutover.step.MapStepArguments;
+import dev.cutover.step.StepArgumentProblem;
+import dev.cutover.step.StepArguments;
 import dev.cutover.step.StepParameter;
 import dev.cutover.step.StepType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -9,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -36,8 +41,11 @@ final class WithParametersCheck {
      * @param owner the step (or rollback) mapping: where a missing parameter is reported when
      *              there is no {@code with:} at all
      * @param path  the field path of {@code with}, e.g. {@code phases[0].steps[1].with}
+     * @param stepTimeout the step's timeout, for the type's own {@link StepType#validate} rules
      */
-    Map<String, Object> check(StepType type, Optional<MappingFields.Field> with, Node owner, String path) {
+    Map<String, Object> check(StepType type, Optional<MappingFields.Field> with, Node owner, String path,
+                              Duration stepTimeout) {
+        int problemsBefore = problems.count();
         Map<String, StepParameter> declared = new LinkedHashMap<>();
         type.parameters().forEach(p -> declared.put(p.name(), p));
         Map<String, Object> values = new LinkedHashMap<>();
@@ -71,7 +79,22 @@ final class WithParametersCheck {
                         + "; add it under with:");
             }
         }
+        if (problems.count() == problemsBefore) {
+            typeRules(type, values, fields, anchor, path, stepTimeout);
+        }
         return values;
+    }
+
+    /** The step type's own rules across fields, each problem at its field or where it is missing. */
+    private void typeRules(StepType type, Map<String, Object> values, MappingFields fields, Node anchor, String path,
+                           Duration stepTimeout) {
+        StepArguments arguments = new MapStepArguments(values, UnaryOperator.identity(), Durations::parse);
+        for (StepArgumentProblem problem : type.validate(arguments, stepTimeout)) {
+            Optional<MappingFields.Field> field = problem.field() == null || fields == null
+                    ? Optional.empty() : fields.get(problem.field());
+            Node node = field.map(f -> YamlNodes.isNull(f.value()) ? f.keyNode() : f.value()).orElse(anchor);
+            problems.at(node, problem.field() == null ? path : YamlNodes.child(path, problem.field()), problem.message());
+        }
     }
 
     private Optional<Object> value(StepParameter parameter, MappingFields.Field field) {

@@ -32,6 +32,10 @@ final class YamlProblems {
         problems.add(new RunbookProblem(file, line, column, field, message));
     }
 
+    int count() {
+        return problems.size();
+    }
+
     boolean isEmpty() {
         return problems.isEmpty();
     }

@@ -36,6 +36,20 @@ public final class SampledGate {
     private final int consecutive;
     private final Duration interval;
 
+    /**
+     * The rules every gate's {@code consecutive} and {@code interval} follow, for
+     * {@link StepType#validate}: at least one sample, and time between samples.
+     */
+    public static List<StepArgumentProblem> validate(StepArguments with) {
+        List<StepArgumentProblem> problems = new java.util.ArrayList<>();
+        with.integer("consecutive").filter(consecutive -> consecutive < 1).ifPresent(consecutive -> problems.add(
+                StepArgumentProblem.at("consecutive", "consecutive must be at least 1 (samples in a row within bounds), found "
+                        + consecutive)));
+        with.duration("interval").filter(interval -> interval.isZero() || interval.isNegative()).ifPresent(interval ->
+                problems.add(StepArgumentProblem.at("interval", "interval must be longer than zero (time between samples)")));
+        return problems;
+    }
+
     /** @param what names the gate in messages, e.g. {@code lag of orders-replica} */
     public SampledGate(String what, int consecutive, Duration interval) {
         if (consecutive < 1) {
@@ -80,7 +94,7 @@ public final class SampledGate {
                 throw new StepFailedException(what + ": still closed after " + DurationText.of(context.timeout()) + "; last sample: "
                         + sample.summary(), evidence(kept, taken, waitedMs, sample));
             }
-            StepPause.until(next, context, "the gate on " + what + " was closed");
+            StopAwareSleep.until(next, context, "the gate on " + what + " was closed");
         }
     }
 

@@ -21,6 +21,14 @@ public interface StepContext {
     /** The step's {@code with:} values (or those of its {@code rollback:} when rolling back). */
     StepArguments arguments();
 
+    /**
+     * Another step of the cutover's runbook, as pinned when the cutover was created (a gate that
+     * watches other steps reads their {@code with:} here, never from the runbook file).
+     */
+    default java.util.Optional<StepDefinition> otherStep(String stepId) {
+        return java.util.Optional.empty();
+    }
+
     /** A connection of the cutover's environment, by name. */
     ResolvedConnection connection(String name);
 
@@ -44,4 +52,13 @@ public interface StepContext {
 
     /** Replaces every secret value resolved so far in this step by {@code ******}. */
     String redact(String text);
+
+    /**
+     * Like {@link #redact}, for a piece cut out of a longer text (an output tail, a body
+     * excerpt): a cut inside a secret leaves a piece of it at the cut, so a piece of 4 or more
+     * characters that a secret ends with (cut before) or begins with (cut after) is masked too
+     * ({@link SecretMask#maskCut}). Mask the whole text before cutting where it is at hand, and
+     * use this on the piece kept.
+     */
+    String redactExcerpt(String text, boolean cutBefore, boolean cutAfter);
 }

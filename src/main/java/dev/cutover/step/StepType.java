@@ -1,5 +1,6 @@
 package dev.cutover.step;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,6 +18,20 @@ public interface StepType {
 
     /** The {@code with:} parameters this type accepts; validation rejects unknown ones. */
     List<StepParameter> parameters();
+
+    /**
+     * Checks the {@code with:} values beyond what {@link #parameters()} declares: fields required
+     * together or excluding each other, values that must fit the step's {@code timeout:}. Runs when
+     * a runbook is validated (loaded, reloaded or posted), so a mistake is found before the cutover
+     * window, not inside it; only called when every value already has its declared kind. Secret
+     * references are not resolved here: a text value may still read {@code ${env:NAME}}.
+     *
+     * @param with        the values as written (rollback values when validating a {@code rollback:})
+     * @param stepTimeout the step's {@code timeout:}
+     */
+    default List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
+        return List.of();
+    }
 
     /** The forward action. Throw {@link StepFailedException} to fail with a reason and evidence. */
     StepOutcome execute(StepContext context) throws Exception;

@@ -32,8 +32,4 @@ public record SyncSpec(String runbook, String environment, String sourceConnecti
     public String targetDescription() {
         return targetConnection + ":" + targetBucket + "/" + targetPrefix;
     }
-
-    public KeyFilter filter() {
-        return KeyFilter.of(include, exclude);
-    }
 }

@@ -1,6 +1,9 @@
 /**
- * Storage: the {@link dev.cutover.storage.ObjectStore} port with its gcs, s3 and filesystem
- * adapters, the streaming sync planner, and the sync and verify jobs and step types.
+ * Storage. This package is the module's published API: the {@link dev.cutover.storage.ObjectStore}
+ * port and its values, {@link dev.cutover.storage.ObjectStores} to open one by connection, and the
+ * sync's spec, mode and run manifest. Inside the module: {@code plan}, the streaming merge-join that
+ * decides what a sync copies; {@code sync}, the sync and verify jobs, schedules, step types and REST
+ * API; {@code gcs}, {@code s3} and {@code filesystem}, the adapters, each registering its opener.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Storage", allowedDependencies = { "step", "runbook" })
 package dev.cutover.storage;

@@ -15,7 +15,7 @@ class CutoverCreationIsAtomicTests extends ServiceTest {
 
     @Test
     void aCutoverWhoseStepsCannotAllBeWrittenLeavesNothingBehind() {
-        RUNBOOKS.add("half-written.yaml", """
+        addRunbook("half-written.yaml", """
                 name: half-written
                 environments:
                   local: { connections: {} }
@@ -25,7 +25,6 @@ class CutoverCreationIsAtomicTests extends ServiceTest {
                       - { id: first, type: wait, with: { duration: 1s } }
                       - { id: second, type: wait, owner: "%s", with: { duration: 1s } }
                 """.formatted("o".repeat(150)));
-        assertThat(api.post("operator", "/api/runbooks/reload", "").status()).isEqualTo(200);
 
         Api.Answer created = api.post("operator", "/api/cutovers",
                 "{\"runbook\":\"half-written\",\"environment\":\"local\",\"rehearsal\":true}");

@@ -59,8 +59,7 @@ class EventStreamDeliveryTests extends ServiceTest {
             // Each step's event carries ~8 KB of output as evidence: a dozen fill a stalled socket's buffers.
             yaml.append("      - { id: noise-").append(i).append(", type: command, with: { run: \"head -c 8000 /dev/zero | tr '\\\\0' x\" } }\n");
         }
-        RUNBOOKS.add("noisy.yaml", yaml.toString());
-        assertThat(api.post("operator", "/api/runbooks/reload", "").status()).isEqualTo(200);
+        addRunbook("noisy.yaml", yaml.toString());
         String id = createCutover("noisy");
 
         try (Socket stalled = openStream(id)) { // ... that never reads a byte

@@ -21,14 +21,12 @@ class RunbookPinningAndRollbackJobTests extends ServiceTest {
     @Test
     void aCutoverRunsAndRollsBackTheRunbookTextItWasCreatedWithAfterTheFileChangedAndWasReloaded() throws Exception {
         String first = pinnedRunbook("first");
-        RUNBOOKS.add("pinned.yaml", first);
-        assertThat(api.post("operator", "/api/runbooks/reload", "").status()).isEqualTo(200);
+        addRunbook("pinned.yaml", first);
         String id = createCutover("pinned");
         assertThat(api.get("viewer", "/api/cutovers/" + id).body().path("runbookSha256").asString())
                 .isEqualTo(sha256(first.replace("@WORK@", RUNBOOKS.work().toAbsolutePath().toString())));
 
-        RUNBOOKS.add("pinned.yaml", pinnedRunbook("second"));
-        assertThat(api.post("operator", "/api/runbooks/reload", "").status()).isEqualTo(200);
+        addRunbook("pinned.yaml", pinnedRunbook("second"));
 
         assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/only/start", "").status()).isEqualTo(202);
         api.awaitState(id, "COMPLETED");
@@ -43,7 +41,7 @@ class RunbookPinningAndRollbackJobTests extends ServiceTest {
 
     @Test
     void eachCutoversRollbackRestartsWithItsOwnInversesWhileOtherCutoversOfTheRunbookRollBack() {
-        RUNBOOKS.add("two-rollbacks.yaml", """
+        addRunbook("two-rollbacks.yaml", """
                 name: two-rollbacks
                 environments:
                   local: { connections: {} }
@@ -61,7 +59,6 @@ class RunbookPinningAndRollbackJobTests extends ServiceTest {
                         with: { run: "echo b >> @WORK@/$CUTOVER_ID.trace" }
                         rollback: { type: command, with: { run: "echo undo-b >> @WORK@/$CUTOVER_ID.trace" } }
                 """);
-        assertThat(api.post("operator", "/api/runbooks/reload", "").status()).isEqualTo(200);
         // Two cutovers stop after phase one (inverses [a]), two run both phases (inverses [b, a]).
         List<String> oneDone = List.of(createCutover("two-rollbacks"), createCutover("two-rollbacks"));
         List<String> bothDone = List.of(createCutover("two-rollbacks"), createCutover("two-rollbacks"));

@@ -1,6 +1,5 @@
 package dev.cutover.database;
 
-import dev.cutover.hooks.CommandStepType;
 import dev.cutover.step.StepType;
 import java.util.List;
 
@@ -10,7 +9,7 @@ public final class WriteFreezeTypes {
     private WriteFreezeTypes() {
     }
 
-    public static StepType withEngine(WriteFreezeEngine engine, CommandStepType commands) {
-        return new WriteFreezeStepType(List.of(engine), commands);
+    public static StepType withEngine(WriteFreezeEngine engine) {
+        return new WriteFreezeStepType(List.of(engine));
     }
 }

@@ -28,7 +28,7 @@ class DnsStepTypesTests {
     private static final BindTestZone ZONE = new BindTestZone();
 
     private SavedOriginals originals;
-    private RecordSteps steps;
+    private ReversibleRecordChange steps;
     private String record;
     private String name;
 
@@ -39,7 +39,7 @@ class DnsStepTypesTests {
         new ResourceDatabasePopulator(new ClassPathResource("db/migration/h2/V5__dns_saved_originals.sql"))
                 .execute(dataSource);
         originals = new SavedOriginals(JdbcClient.create(dataSource));
-        steps = new RecordSteps(new DnsSwitches(List.of(new Rfc2136SwitchOpener())), originals);
+        steps = new ReversibleRecordChange(new DnsSwitches(List.of(new Rfc2136SwitchOpener())), originals);
         record = "app" + UUID.randomUUID().toString().substring(0, 6);
         name = record + "." + ZONE.zone();
     }

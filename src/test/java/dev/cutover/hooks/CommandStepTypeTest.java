@@ -1,5 +1,7 @@
 package dev.cutover.hooks;
 
+import dev.cutover.step.ShellCommand;
+
 import dev.cutover.testsupport.RecordingStepContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -153,6 +155,24 @@ class CommandStepTypeTest {
     }
 
     @Test
+    void aSecretStraddlingTheCutOfAnOverLongLineLeavesNoPieceOfIt() throws Exception {
+        String secret = "Zq8-s3cr3t-across-the-cut-77";
+        for (int before : List.of(ShellCommand.TAIL_CHARS - 14, ShellCommand.TAIL_CHARS - 4,
+                ShellCommand.TAIL_CHARS - 25)) {
+            var context = new RecordingStepContext(Map.of(
+                    "run", "head -c " + before + " /dev/zero | tr '\\0' x; printf '%s' \"$TOKEN\"; head -c 20000 /dev/zero | tr '\\0' y; echo",
+                    "env", Map.of("TOKEN", "${env:DEPLOY_TOKEN}")))
+                    .secret("DEPLOY_TOKEN", secret);
+
+            StepOutcome outcome = command.execute(context);
+
+            String tail = (String) outcome.evidence().get("stdoutTail");
+            assertThat(tail).as("cut %d characters into the line", before).startsWith("xxxx").contains("…[line cut]");
+            SecretPieces.assertNoPieceOf(secret, tail);
+        }
+    }
+
+    @Test
     void largeOutputOnBothStreamsDoesNotDeadlockAndKeepsOnlyTheTail() throws Exception {
         var context = new RecordingStepContext(Map.of("run", "seq 1 200000 >&2; seq 1 200000", "timeout", "30s"));
 
@@ -161,8 +181,8 @@ class CommandStepTypeTest {
         for (String stream : List.of("stdoutTail", "stderrTail")) {
             String tail = (String) outcome.evidence().get(stream);
             List<String> lines = tail.lines().toList();
-            assertThat(lines).hasSize(OutputTail.DEFAULT_MAX_LINES).endsWith("200000").startsWith("199951");
-            assertThat(tail.length()).isLessThanOrEqualTo(OutputTail.DEFAULT_MAX_CHARS);
+            assertThat(lines).hasSize(ShellCommand.TAIL_LINES).endsWith("200000").startsWith("199951");
+            assertThat(tail.length()).isLessThanOrEqualTo(ShellCommand.TAIL_CHARS);
         }
         assertThat(outcome.evidence()).containsEntry("stdoutLines", 200000L).containsEntry("stderrLines", 200000L);
     }
@@ -175,7 +195,7 @@ class CommandStepTypeTest {
 
         String tail = (String) outcome.evidence().get("stdoutTail");
         assertThat(tail).endsWith("done");
-        assertThat(tail.length()).isLessThanOrEqualTo(OutputTail.DEFAULT_MAX_CHARS + 20);
+        assertThat(tail.length()).isLessThanOrEqualTo(ShellCommand.TAIL_CHARS + 20);
     }
 
     @Test

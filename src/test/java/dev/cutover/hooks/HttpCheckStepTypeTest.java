@@ -14,19 +14,25 @@ import dev.cutover.step.StepStoppedException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class HttpCheckStepTypeTest {
 
     private final HttpCheckStepType httpCheck = new HttpCheckStepType();
     private final AtomicInteger flakyCalls = new AtomicInteger();
+    private final List<String> authorizationsSeen = new CopyOnWriteArrayList<>();
     private HttpServer server;
     private String base;
 
@@ -44,6 +50,16 @@ class HttpCheckStepTypeTest {
             } else {
                 answer(exchange, 401, "bad token " + token);
             }
+        });
+        server.createContext("/recorded", exchange -> {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizationsSeen.add(String.valueOf(authorization));
+            answer(exchange, 403, "forbidden for " + authorization);
+        });
+        server.createContext("/reflect", exchange -> {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            int at = Integer.parseInt(exchange.getRequestURI().getQuery().substring("at=".length()));
+            answer(exchange, 500, "x".repeat(at) + authorization + "y".repeat(500));
         });
         server.createContext("/method", exchange -> answer(exchange, 200, "method " + exchange.getRequestMethod()));
         server.createContext("/slow", exchange -> {
@@ -136,6 +152,49 @@ class HttpCheckStepTypeTest {
                 "headers", Map.of("Authorization", "${env:TOKEN}"))).secret("TOKEN", "t0ken-xyz");
         StepFailedException failure = catchThrowableOfType(() -> httpCheck.execute(wrong), StepFailedException.class);
         assertThat(failure.evidence()).containsEntry("bodyExcerpt", "bad token ******");
+    }
+
+    @Test
+    void aSecretReferenceInsideAHeaderValueIsResolvedAndMasked(@TempDir Path dir) throws Exception {
+        String token = "t0ken-from-a-file-7f3a";
+        Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
+        var context = new RecordingStepContext(Map.of("url", base + "/recorded",
+                "headers", Map.of("Authorization", "Bearer ${file:" + tokenFile + "}")));
+
+        StepFailedException failure = catchThrowableOfType(() -> httpCheck.execute(context), StepFailedException.class);
+
+        assertThat(authorizationsSeen).containsExactly("Bearer " + token);
+        assertThat(failure.evidence()).containsEntry("status", 403)
+                .containsEntry("bodyExcerpt", "forbidden for Bearer ******");
+        assertThat(failure.getMessage() + failure.evidence()).doesNotContain(token);
+    }
+
+    @Test
+    void aSecretReflectedAcrossTheBodyExcerptLeavesNoPieceOfIt() {
+        String secret = "Zq8-s3cr3t-mirrored-wQ42";
+        for (int at : List.of(280, 290, 296, 260)) {
+            var context = new RecordingStepContext(Map.of("url", base + "/reflect?at=" + at,
+                    "headers", Map.of("Authorization", "${env:TOKEN}"))).secret("TOKEN", secret);
+
+            StepFailedException failure = catchThrowableOfType(() -> httpCheck.execute(context), StepFailedException.class);
+
+            assertThat(failure.evidence()).containsEntry("status", 500);
+            assertThat((String) failure.evidence().get("bodyExcerpt")).as("secret at %d", at).startsWith("xxxx");
+            SecretPieces.assertNoPieceOf(secret, failure.getMessage() + failure.evidence());
+        }
+    }
+
+    @Test
+    void mistakesInItsValuesAreFoundAtValidation() {
+        var with = new dev.cutover.step.MapStepArguments(Map.of("url", "htp//nowhere", "method", "HEAD",
+                "bodyContains", "ok", "attempts", "0", "headers", Map.of("Host", "x")), value -> value,
+                dev.cutover.runbook.Durations::parse);
+
+        assertThat(httpCheck.validate(with, Duration.ofMinutes(1))).extracting(dev.cutover.step.StepArgumentProblem::field)
+                .containsExactly("url", "bodyContains", "attempts", "headers");
+        var referenced = new dev.cutover.step.MapStepArguments(Map.of("url", "${env:HEALTH_URL}"), value -> value,
+                dev.cutover.runbook.Durations::parse);
+        assertThat(httpCheck.validate(referenced, Duration.ofMinutes(1))).as("resolved only when the step runs").isEmpty();
     }
 
     @Test

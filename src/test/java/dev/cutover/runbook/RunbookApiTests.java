@@ -81,6 +81,50 @@ class RunbookApiTests extends ServiceTest {
         assertThat(errors.get(2).path("file").asString()).isEqualTo("posted.yaml");
     }
 
+    private static final String LATE_MISTAKES = """
+            name: late-mistakes
+            environments:
+              local:
+                connections:
+                  orders: { type: mysql, url: "jdbc:mysql://127.0.0.1:3306/orders", user: app, password: "${env:X}" }
+                  replica: { type: mysql, url: "jdbc:mysql://127.0.0.1:3307/orders", user: app, password: "${env:X}" }
+            phases:
+              - name: window
+                steps:
+                  - id: freeze
+                    type: write-freeze
+                    with:
+                      connection: orders
+                      strategy: command
+                      run: scripts/freeze.sh
+                  - id: settle
+                    type: wait
+                    timeout: 1m
+                    with: { duration: 5m }
+                  - id: lag
+                    type: mysql-lag-gate
+                    with: { replica: replica, consecutive: 0 }
+            """;
+
+    @Test
+    void crossFieldMistakesAreFoundAtValidationNotInTheWindow() {
+        Api.Answer answer = api.postYaml("viewer", "/api/runbooks/validate", LATE_MISTAKES);
+
+        assertThat(answer.status()).isEqualTo(422);
+        JsonNode errors = answer.body().path("errors");
+        assertThat(errors.size()).as(answer.text()).isEqualTo(3);
+        assertThat(errors.get(0).path("field").asString()).isEqualTo("phases[0].steps[0].with.undo");
+        assertThat(errors.get(0).path("line").asInt()).isEqualTo(13);
+        assertThat(errors.get(0).path("column").asInt()).isEqualTo(11);
+        assertThat(errors.get(0).path("message").asString()).contains("strategy command", "undo");
+        assertThat(errors.get(1).path("field").asString()).isEqualTo("phases[0].steps[1].with.duration");
+        assertThat(errors.get(1).path("line").asInt()).isEqualTo(19);
+        assertThat(errors.get(1).path("message").asString()).contains("5m", "timeout");
+        assertThat(errors.get(2).path("field").asString()).isEqualTo("phases[0].steps[2].with.consecutive");
+        assertThat(errors.get(2).path("line").asInt()).isEqualTo(22);
+        assertThat(errors.get(2).path("message").asString()).contains("at least 1");
+    }
+
     @Test
     void aValidRunbookValidates() {
         Api.Answer answer = api.postYaml("viewer", "/api/runbooks/validate",

@@ -358,6 +358,36 @@ class RunbookParserTest {
     }
 
     @Test
+    void malformedReferencesInsideLongerValuesAreReportedWithLineAndColumn() {
+        String yaml = """
+                name: embedded
+                environments:
+                  staging:
+                    connections:
+                      db: { type: mysql, url: "jdbc:mysql://${vault:db-host}/orders" }
+                phases:
+                  - name: one
+                    steps:
+                      - id: a
+                        type: http-check
+                        with:
+                          url: https://example.com/health
+                          headers: { Authorization: "Bearer ${file:/etc/token" }
+                      - id: b
+                        type: command
+                        with: { run: "curl -u ${env:USER}:${env:API_TOKEN} https://x ${HOME} ${PATH:-/bin}" }
+                """;
+
+        List<RunbookProblem> found = new RunbookParser(TestStepTypes.catalog()).parse("test.yaml", yaml).entry().problems();
+
+        assertThat(found).extracting(RunbookProblem::line, RunbookProblem::column, RunbookProblem::field).containsExactly(
+                tuple(5, 45, "environments.staging.connections.db.url"),
+                tuple(13, 45, "phases[0].steps[0].with.headers.Authorization"));
+        assertThat(found.get(0).message()).contains("${vault:", "${env:NAME}", "${file:/path}");
+        assertThat(found.get(1).message()).contains("${file:", "not closed");
+    }
+
+    @Test
     void duplicateKeysAndDuplicatePhaseNamesAreReported() {
         String yaml = """
                 name: dups

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -83,5 +85,45 @@ class SecretReferencesTest {
         assertThat(SecretReferences.problemWith("${env:OK}")).isEmpty();
         assertThat(SecretReferences.problemWith("plain ${x}")).isEmpty();
         assertThat(SecretReferences.problemWith("${env:not-ok}")).get().asString().contains("not a valid secret reference");
+    }
+
+    @Test
+    void resolvesReferencesEmbeddedInALongerValue() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), "t0ken-from-file\n");
+
+        assertThat(SecretReferences.resolve("Bearer ${file:" + token.toAbsolutePath() + "}", env))
+                .isEqualTo("Bearer t0ken-from-file");
+        assertThat(SecretReferences.resolve("mysql://${env:API_TOKEN}:${env:MYSQL_PASSWORD}@db:3306/x", env))
+                .isEqualTo("mysql://tok-42:s3cr3t-db-pass@db:3306/x");
+        assertThat(SecretReferences.resolve("echo ${HOME} ${PATH:-/bin} ${env:API_TOKEN}", env))
+                .as("shell expansions are not secret references").isEqualTo("echo ${HOME} ${PATH:-/bin} tok-42");
+    }
+
+    @Test
+    void resolvedPartsAreHandedOverForMaskingButNotTheTextAroundThem() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), "t0ken-from-file\n");
+        List<String> secrets = new ArrayList<>();
+
+        String header = SecretReferences.resolve("Bearer ${file:" + token.toAbsolutePath() + "} and ${env:API_TOKEN}",
+                env, secrets::add);
+
+        assertThat(header).isEqualTo("Bearer t0ken-from-file and tok-42");
+        assertThat(secrets).containsExactly("t0ken-from-file", "tok-42");
+    }
+
+    @Test
+    void malformedEmbeddedReferencesAreProblemsAtTheirOffset() {
+        assertThat(SecretReferences.malformed("Bearer ${file:/etc/token")).get()
+                .satisfies(m -> assertThat(m.offset()).isEqualTo(7))
+                .satisfies(m -> assertThat(m.message()).contains("not closed"));
+        assertThat(SecretReferences.malformed("https://x/${vault:db}/y")).get()
+                .satisfies(m -> assertThat(m.offset()).isEqualTo(10))
+                .satisfies(m -> assertThat(m.message()).contains("${vault:", "${env:NAME}"));
+        assertThat(SecretReferences.malformed("user ${env:not-ok} there")).get()
+                .satisfies(m -> assertThat(m.offset()).isEqualTo(5));
+        assertThat(SecretReferences.malformed("echo ${HOME} ${PATH:-/bin} ${x:0:2} ${env:OK}")).isEmpty();
+        assertThatThrownBy(() -> SecretReferences.resolve("Bearer ${vault:db}", env))
+                .isInstanceOf(UnresolvableSecretException.class)
+                .hasMessageContaining("${vault:");
     }
 }

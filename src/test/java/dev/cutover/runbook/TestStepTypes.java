@@ -37,7 +37,8 @@ final class TestStepTypes {
                         oneOf("mode", true, "full, delta or final", "full", "delta", "final"),
                         optional("concurrency", INTEGER, "parallel copies"),
                         optional("dry-run", BOOLEAN, "list only"))),
-                new FakeStepType("http-check", List.of(required("url", STRING, "the URL to probe"))),
+                new FakeStepType("http-check", List.of(required("url", STRING, "the URL to probe"),
+                        optional("headers", MAP, "request headers"))),
                 new FakeStepType("manual", List.of(optional("checklist", LIST, "items to tick")))));
     }
 

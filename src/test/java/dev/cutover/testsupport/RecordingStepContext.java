@@ -1,8 +1,10 @@
 package dev.cutover.testsupport;
 
+import dev.cutover.runbook.SecretReferences;
 import dev.cutover.step.Approval;
 import dev.cutover.step.ApprovalRequest;
 import dev.cutover.step.ResolvedConnection;
+import dev.cutover.step.SecretMask;
 import dev.cutover.step.StepArguments;
 import dev.cutover.step.StepContext;
 import dev.cutover.step.StepFailedException;
@@ -25,14 +27,14 @@ import java.util.regex.Pattern;
 
 /**
  * A {@link StepContext} for tests: arguments from a map (scalars as String, lists as
- * List&lt;String&gt;, maps as Map&lt;String,String&gt;), {@code ${env:NAME}} resolved from a map given
- * here and remembered for {@link #redact}, a settable stop flag, approvals preset or offered
+ * List&lt;String&gt;, maps as Map&lt;String,String&gt;), secret references resolved as in a running
+ * step ({@link SecretReferences}; {@code ${env:NAME}} from a map given here, {@code ${file:}} from
+ * the file) and remembered for {@link #redact}, a settable stop flag, approvals preset or offered
  * later, connections given by name, type and settings (settings may hold {@code ${env:NAME}}), and every
  * progress call recorded.
  */
 public final class RecordingStepContext implements StepContext {
 
-    private static final Pattern SECRET = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)}");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     public record Progress(long atNanos, String message, Map<String, Object> figures) {
@@ -215,29 +217,17 @@ public final class RecordingStepContext implements StepContext {
 
     @Override
     public String redact(String text) {
-        if (text == null) {
-            return null;
-        }
-        String redacted = text;
-        for (String secret : List.copyOf(resolved)) {
-            redacted = redacted.replace(secret, "******");
-        }
-        return redacted;
+        return SecretMask.mask(text, List.copyOf(resolved));
     }
 
+    @Override
+    public String redactExcerpt(String text, boolean cutBefore, boolean cutAfter) {
+        return SecretMask.maskCut(text, List.copyOf(resolved), cutBefore, cutAfter);
+    }
+
+    /** Resolves references as a running step does (secret references in any part of a value), env from {@link #secret}. */
     private String resolve(String value) {
-        Matcher matcher = SECRET.matcher(value);
-        StringBuilder out = new StringBuilder();
-        while (matcher.find()) {
-            String secret = secrets.get(matcher.group(1));
-            if (secret == null) {
-                throw new IllegalStateException("no secret " + matcher.group(1));
-            }
-            resolved.add(secret);
-            matcher.appendReplacement(out, Matcher.quoteReplacement(secret));
-        }
-        matcher.appendTail(out);
-        return out.toString();
+        return SecretReferences.resolve(value, secrets::get, resolved::add);
     }
 
     private final class Arguments implements StepArguments {

@@ -33,6 +33,15 @@ public abstract class ServiceTest {
         api = new Api(port);
     }
 
+    /** Writes a runbook built at test time next to the others and reloads the catalog. */
+    protected void addRunbook(String fileName, String yaml) {
+        RUNBOOKS.add(fileName, yaml);
+        Api.Answer reloaded = api.post("operator", "/api/runbooks/reload", "");
+        if (reloaded.status() != 200) {
+            throw new AssertionError("could not reload the runbooks: " + reloaded.text());
+        }
+    }
+
     /** Creates a rehearsal cutover of the runbook in environment {@code local}; returns its id. */
     protected String createCutover(String runbook) {
         Api.Answer created = api.post("operator", "/api/cutovers",

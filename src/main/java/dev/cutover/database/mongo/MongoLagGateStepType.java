@@ -1,5 +1,6 @@
 package dev.cutover.database.mongo;
 
+import dev.cutover.step.StepArgumentProblem;
 import com.mongodb.MongoException;
 import dev.cutover.database.ReplicationLagGauges;
 import dev.cutover.step.SampledGate;
@@ -55,6 +56,11 @@ class MongoLagGateStepType implements StepType {
                         + "(optimeDate has one-second resolution)"),
                 StepParameter.optional("consecutive", Kind.INTEGER, "samples in a row within maxLag before the gate opens (default 3)"),
                 StepParameter.optional("interval", Kind.DURATION, "time between samples (default 5s)"));
+    }
+
+    @Override
+    public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
+        return SampledGate.validate(with);
     }
 
     @Override

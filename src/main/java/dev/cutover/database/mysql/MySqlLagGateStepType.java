@@ -1,5 +1,6 @@
 package dev.cutover.database.mysql;
 
+import dev.cutover.step.StepArgumentProblem;
 import dev.cutover.database.ReplicationLagGauges;
 import dev.cutover.step.SampledGate;
 import dev.cutover.step.SampledGate.Sample;
@@ -56,6 +57,11 @@ class MySqlLagGateStepType implements StepType {
                 StepParameter.optional("interval", Kind.DURATION, "time between samples (default 1s)"),
                 StepParameter.optional("catchUpWithin", Kind.DURATION, "how long the replica may take to execute the "
                         + "source's position read at the start of a sample (default 1s)"));
+    }
+
+    @Override
+    public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
+        return SampledGate.validate(with);
     }
 
     @Override

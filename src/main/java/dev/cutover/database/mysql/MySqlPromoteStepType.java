@@ -1,5 +1,6 @@
 package dev.cutover.database.mysql;
 
+import dev.cutover.step.StepArgumentProblem;
 import dev.cutover.step.DurationText;
 import dev.cutover.step.StepArguments;
 import dev.cutover.step.StepContext;
@@ -66,6 +67,15 @@ class MySqlPromoteStepType implements StepType {
     @Override
     public boolean hasOwnRollback() {
         return true;
+    }
+
+    @Override
+    public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
+        return with.duration("catchUpTimeout").filter(catchUp -> catchUp.compareTo(stepTimeout) > 0)
+                .map(catchUp -> List.of(StepArgumentProblem.at("catchUpTimeout", "catchUpTimeout " + DurationText.of(catchUp)
+                        + " is longer than the step's timeout of " + DurationText.of(stepTimeout)
+                        + "; raise the step's timeout or shorten catchUpTimeout")))
+                .orElse(List.of());
     }
 
     private static Promotion promotion(StepContext context) throws StepFailedException {

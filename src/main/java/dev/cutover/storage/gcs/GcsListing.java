@@ -4,6 +4,7 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobField;
 import com.google.cloud.storage.Storage.BlobListOption;
+import dev.cutover.storage.BucketKeys;
 import dev.cutover.storage.KeyOrder;
 import dev.cutover.storage.ObjectStoreException;
 import dev.cutover.storage.StoredObject;
@@ -30,10 +31,10 @@ final class GcsListing {
             BlobField.GENERATION, BlobField.UPDATED, BlobField.METADATA};
 
     private final Storage storage;
-    private final GcsKeys keys;
+    private final BucketKeys keys;
     private final int pageSize;
 
-    GcsListing(Storage storage, GcsKeys keys, int pageSize) {
+    GcsListing(Storage storage, BucketKeys keys, int pageSize) {
         this.storage = storage;
         this.keys = keys;
         this.pageSize = pageSize;

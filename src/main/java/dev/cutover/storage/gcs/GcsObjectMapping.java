@@ -2,6 +2,7 @@ package dev.cutover.storage.gcs;
 
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
+import dev.cutover.storage.BucketKeys;
 import dev.cutover.storage.PutOptions;
 import dev.cutover.storage.StoredObject;
 import java.time.OffsetDateTime;
@@ -14,6 +15,15 @@ final class GcsObjectMapping {
     static final String CONTENT_TYPE = "application/octet-stream";
 
     private GcsObjectMapping() {
+    }
+
+    static BlobId blobId(BucketKeys keys, String key) {
+        return BlobId.of(keys.bucket(), keys.name(key));
+    }
+
+    /** The object's {@code generation}: reading it fails with 404 once that generation is no longer live. */
+    static BlobId blobId(BucketKeys keys, String key, long generation) {
+        return BlobId.of(keys.bucket(), keys.name(key), generation);
     }
 
     /**

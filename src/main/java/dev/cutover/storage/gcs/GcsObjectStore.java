@@ -9,6 +9,7 @@ import com.google.cloud.storage.Storage.BlobSourceOption;
 import com.google.cloud.storage.Storage.BucketField;
 import com.google.cloud.storage.Storage.BucketGetOption;
 import com.google.cloud.storage.Storage.CopyRequest;
+import dev.cutover.storage.BucketKeys;
 import dev.cutover.storage.ByteRange;
 import dev.cutover.storage.LifecycleRules;
 import dev.cutover.storage.ObjectStore;
@@ -36,15 +37,23 @@ public final class GcsObjectStore implements ObjectStore, ServerSideCopy, Lifecy
 
     private final Storage storage;
     private final GcsSettings settings;
-    private final GcsKeys keys;
+    private final BucketKeys keys;
     private final GcsListing listing;
     private final SingleRequestUpload singleRequest;
     private final ResumableUpload resumable;
 
+    /** False when the client is shared with other stores (closed when the service stops). */
+    private final boolean closesClient;
+
     GcsObjectStore(Storage storage, GcsSettings settings) {
+        this(storage, settings, true);
+    }
+
+    GcsObjectStore(Storage storage, GcsSettings settings, boolean closesClient) {
+        this.closesClient = closesClient;
         this.storage = storage;
         this.settings = settings;
-        this.keys = new GcsKeys(settings.bucket(), settings.prefix());
+        this.keys = new BucketKeys("gcs", settings.bucket(), settings.prefix());
         this.listing = new GcsListing(storage, keys, settings.listPageSize());
         this.singleRequest = new SingleRequestUpload(storage, keys);
         this.resumable = new ResumableUpload(storage, keys);
@@ -63,7 +72,7 @@ public final class GcsObjectStore implements ObjectStore, ServerSideCopy, Lifecy
     @Override
     public Optional<StoredObject> stat(String key) {
         try {
-            return Optional.ofNullable(storage.get(keys.blobId(key)))
+            return Optional.ofNullable(storage.get(GcsObjectMapping.blobId(keys, key)))
                     .map(blob -> GcsObjectMapping.toStoredObject(key, blob));
         } catch (RuntimeException e) {
             throw GcsErrors.translate(keys.where(key), e);
@@ -80,7 +89,8 @@ public final class GcsObjectStore implements ObjectStore, ServerSideCopy, Lifecy
     @Override
     public InputStream open(String key, ByteRange range, String generation) {
         String where = keys.where(key) + (generation == null ? "" : " (generation " + generation + ")");
-        BlobId id = generation == null ? keys.blobId(key) : keys.blobId(key, parseGeneration(generation, where));
+        BlobId id = generation == null ? GcsObjectMapping.blobId(keys, key)
+                : GcsObjectMapping.blobId(keys, key, parseGeneration(generation, where));
         ReadChannel reader;
         try {
             reader = storage.reader(id, BlobSourceOption.shouldReturnRawInputStream(true));
@@ -118,7 +128,7 @@ public final class GcsObjectStore implements ObjectStore, ServerSideCopy, Lifecy
     @Override
     public void delete(String key) {
         try {
-            storage.delete(keys.blobId(key)); // false when absent
+            storage.delete(GcsObjectMapping.blobId(keys, key)); // false when absent
         } catch (RuntimeException e) {
             ObjectStoreException failure = GcsErrors.translate(keys.where(key), e);
             if (failure.reason() != Reason.NOT_FOUND) {
@@ -132,8 +142,8 @@ public final class GcsObjectStore implements ObjectStore, ServerSideCopy, Lifecy
     public StoredObject copy(String sourceKey, String targetKey) {
         try {
             BlobInfo copied = storage.copy(CopyRequest.newBuilder()
-                    .setSource(keys.blobId(sourceKey))
-                    .setTarget(keys.blobId(targetKey))
+                    .setSource(GcsObjectMapping.blobId(keys, sourceKey))
+                    .setTarget(GcsObjectMapping.blobId(keys, targetKey))
                     .build()).getResult();
             return GcsObjectMapping.toStoredObject(targetKey, copied);
         } catch (RuntimeException e) {
@@ -158,6 +168,9 @@ public final class GcsObjectStore implements ObjectStore, ServerSideCopy, Lifecy
 
     @Override
     public void close() {
+        if (!closesClient) {
+            return;
+        }
         try {
             storage.close();
         } catch (Exception e) {

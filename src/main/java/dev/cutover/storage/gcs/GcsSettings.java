@@ -1,9 +1,10 @@
 package dev.cutover.storage.gcs;
 
+import dev.cutover.storage.BucketKeys;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Where a {@link GcsObjectStore} points and how it talks to Google Cloud Storage (JSON API over HTTP).
@@ -42,7 +43,7 @@ public record GcsSettings(String bucket, String prefix, String project, Path cre
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("a GCS store needs a bucket");
         }
-        prefix = normalizePrefix(prefix);
+        prefix = BucketKeys.normalizePrefix(prefix);
         project = project == null || project.isBlank() ? null : project.trim();
         credentialsJson = credentialsJson == null || credentialsJson.isBlank() ? null : credentialsJson;
         if (credentialsFile != null && credentialsJson != null) {
@@ -64,50 +65,88 @@ public record GcsSettings(String bucket, String prefix, String project, Path cre
         return new GcsSettings(bucket, "", null, null, null, null, 0, 0, 0, null);
     }
 
-    /** Same record, other bucket (tests use one bucket per test). */
-    public GcsSettings withBucket(String newBucket) {
-        return new GcsSettings(newBucket, prefix, project, credentialsFile, credentialsJson, endpoint, listPageSize,
-                uploadChunkSize, maxAttempts, firstRetryDelay);
+    /**
+     * A copy with some settings changed, checked like any new one, e.g.
+     * {@code settings.with(s -> s.prefix("logs/").maxAttempts(1))} (tests use one bucket per test).
+     */
+    public GcsSettings with(Consumer<Changes> changes) {
+        Changes copy = new Changes(this);
+        changes.accept(copy);
+        return copy.settings();
     }
 
-    public GcsSettings withPrefix(String newPrefix) {
-        return new GcsSettings(bucket, newPrefix, project, credentialsFile, credentialsJson, endpoint, listPageSize,
-                uploadChunkSize, maxAttempts, firstRetryDelay);
-    }
+    /** The settings of a {@link #with} copy; whatever is not set stays as it was. */
+    public static final class Changes {
+        private String bucket;
+        private String prefix;
+        private String project;
+        private Path credentialsFile;
+        private String credentialsJson;
+        private URI endpoint;
+        private int listPageSize;
+        private long uploadChunkSize;
+        private int maxAttempts;
+        private Duration firstRetryDelay;
 
-    public GcsSettings withProject(String newProject) {
-        return new GcsSettings(bucket, prefix, newProject, credentialsFile, credentialsJson, endpoint, listPageSize,
-                uploadChunkSize, maxAttempts, firstRetryDelay);
-    }
+        private Changes(GcsSettings from) {
+            bucket = from.bucket;
+            prefix = from.prefix;
+            project = from.project;
+            credentialsFile = from.credentialsFile;
+            credentialsJson = from.credentialsJson;
+            endpoint = from.endpoint;
+            listPageSize = from.listPageSize;
+            uploadChunkSize = from.uploadChunkSize;
+            maxAttempts = from.maxAttempts;
+            firstRetryDelay = from.firstRetryDelay;
+        }
 
-    public GcsSettings withEndpoint(URI newEndpoint) {
-        return new GcsSettings(bucket, prefix, project, credentialsFile, credentialsJson, newEndpoint, listPageSize,
-                uploadChunkSize, maxAttempts, firstRetryDelay);
-    }
+        public Changes bucket(String bucket) {
+            this.bucket = bucket;
+            return this;
+        }
 
-    public GcsSettings withCredentialsFile(Path newCredentialsFile) {
-        return new GcsSettings(bucket, prefix, project, newCredentialsFile, null, endpoint, listPageSize,
-                uploadChunkSize, maxAttempts, firstRetryDelay);
-    }
+        public Changes prefix(String prefix) {
+            this.prefix = prefix;
+            return this;
+        }
 
-    public GcsSettings withListPageSize(int newListPageSize) {
-        return new GcsSettings(bucket, prefix, project, credentialsFile, credentialsJson, endpoint, newListPageSize,
-                uploadChunkSize, maxAttempts, firstRetryDelay);
-    }
+        /** The service-account key as a file, in place of any key JSON. */
+        public Changes credentialsFile(Path credentialsFile) {
+            this.credentialsFile = credentialsFile;
+            this.credentialsJson = null;
+            return this;
+        }
 
-    public GcsSettings withUploadChunkSize(long newUploadChunkSize) {
-        return new GcsSettings(bucket, prefix, project, credentialsFile, credentialsJson, endpoint, listPageSize,
-                newUploadChunkSize, maxAttempts, firstRetryDelay);
-    }
+        public Changes endpoint(URI endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
 
-    public GcsSettings withMaxAttempts(int newMaxAttempts) {
-        return new GcsSettings(bucket, prefix, project, credentialsFile, credentialsJson, endpoint, listPageSize,
-                uploadChunkSize, newMaxAttempts, firstRetryDelay);
-    }
+        public Changes listPageSize(int listPageSize) {
+            this.listPageSize = listPageSize;
+            return this;
+        }
 
-    public GcsSettings withFirstRetryDelay(Duration newFirstRetryDelay) {
-        return new GcsSettings(bucket, prefix, project, credentialsFile, credentialsJson, endpoint, listPageSize,
-                uploadChunkSize, maxAttempts, newFirstRetryDelay);
+        public Changes uploadChunkSize(long uploadChunkSize) {
+            this.uploadChunkSize = uploadChunkSize;
+            return this;
+        }
+
+        public Changes maxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Changes firstRetryDelay(Duration firstRetryDelay) {
+            this.firstRetryDelay = firstRetryDelay;
+            return this;
+        }
+
+        private GcsSettings settings() {
+            return new GcsSettings(bucket, prefix, project, credentialsFile, credentialsJson, endpoint, listPageSize,
+                    uploadChunkSize, maxAttempts, firstRetryDelay);
+        }
     }
 
     /** {@code gcs://bucket/prefix}. */
@@ -124,13 +163,5 @@ public record GcsSettings(String bucket, String prefix, String project, Path cre
         return "GcsSettings[" + describe() + ", project=" + project + ", endpoint=" + endpoint + ", credentials="
                 + credentials + ", listPageSize=" + listPageSize + ", uploadChunkSize=" + uploadChunkSize
                 + ", maxAttempts=" + maxAttempts + ", firstRetryDelay=" + firstRetryDelay + "]";
-    }
-
-    private static String normalizePrefix(String prefix) {
-        String p = Objects.requireNonNullElse(prefix, "");
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        return p.isEmpty() || p.endsWith("/") ? p : p + "/";
     }
 }

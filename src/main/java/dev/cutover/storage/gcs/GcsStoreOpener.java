@@ -1,6 +1,8 @@
 package dev.cutover.storage.gcs;
 
+import com.google.cloud.storage.Storage;
 import dev.cutover.storage.ObjectStores;
+import dev.cutover.storage.SharedClients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,9 +21,26 @@ class GcsStoreOpener {
 
     private static final long MIB = 1024 * 1024;
 
+    /** One client per credentials, endpoint and retry settings: a Storage client serves any bucket. */
+    @Bean
+    SharedClients<Storage> gcsClients() {
+        return new SharedClients<>(storage -> {
+            try {
+                storage.close();
+            } catch (Exception ignored) {
+                // shutting down
+            }
+        });
+    }
+
     @Bean("gcs")
-    ObjectStores.StoreOpener gcs() {
-        return (settings, bucket, prefix) -> GcsObjectStores.open(settings(settings, bucket, prefix));
+    ObjectStores.StoreOpener gcs(SharedClients<Storage> gcsClients) {
+        return (settings, bucket, prefix) -> {
+            GcsSettings gcs = settings(settings, bucket, prefix);
+            Storage client = gcsClients.get(() -> GcsClients.build(gcs), gcs.project(), gcs.credentialsFile(),
+                    gcs.credentialsJson(), gcs.endpoint(), gcs.maxAttempts(), gcs.firstRetryDelay());
+            return new GcsObjectStore(client, gcs, false);
+        };
     }
 
     static GcsSettings settings(Function<String, Optional<String>> settings, String bucket, String prefix) {

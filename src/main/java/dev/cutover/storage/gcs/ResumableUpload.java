@@ -1,15 +1,16 @@
 package dev.cutover.storage.gcs;
 
-import dev.cutover.storage.UploadData;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.BlobWriteSession;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobWriteOption;
+import dev.cutover.storage.BucketKeys;
 import dev.cutover.storage.Crc32c;
 import dev.cutover.storage.ObjectStoreException;
 import dev.cutover.storage.ObjectStoreException.Reason;
 import dev.cutover.storage.PutOptions;
 import dev.cutover.storage.StoredObject;
+import dev.cutover.storage.UploadData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -29,16 +30,16 @@ final class ResumableUpload {
     private static final int READ_BUFFER = 256 * 1024;
 
     private final Storage storage;
-    private final GcsKeys keys;
+    private final BucketKeys keys;
 
-    ResumableUpload(Storage storage, GcsKeys keys) {
+    ResumableUpload(Storage storage, BucketKeys keys) {
         this.storage = storage;
         this.keys = keys;
     }
 
     StoredObject put(String key, InputStream data, long size, PutOptions options) {
         String where = keys.where(key);
-        BlobInfo info = GcsObjectMapping.toBlobInfo(keys.blobId(key), options, options.crc32c());
+        BlobInfo info = GcsObjectMapping.toBlobInfo(GcsObjectMapping.blobId(keys, key), options, options.crc32c());
         BlobWriteOption[] writeOptions = options.crc32c() == null
                 ? new BlobWriteOption[] {BlobWriteOption.disableGzipContent()}
                 : new BlobWriteOption[] {BlobWriteOption.disableGzipContent(), BlobWriteOption.crc32cMatch()};

@@ -1,15 +1,16 @@
 package dev.cutover.storage.gcs;
 
-import dev.cutover.storage.UploadData;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobTargetOption;
+import dev.cutover.storage.BucketKeys;
 import dev.cutover.storage.Crc32c;
 import dev.cutover.storage.ObjectStoreException;
 import dev.cutover.storage.ObjectStoreException.Reason;
 import dev.cutover.storage.PutOptions;
 import dev.cutover.storage.StoredObject;
+import dev.cutover.storage.UploadData;
 import java.io.InputStream;
 
 /**
@@ -22,16 +23,16 @@ import java.io.InputStream;
 final class SingleRequestUpload {
 
     private final Storage storage;
-    private final GcsKeys keys;
+    private final BucketKeys keys;
 
-    SingleRequestUpload(Storage storage, GcsKeys keys) {
+    SingleRequestUpload(Storage storage, BucketKeys keys) {
         this.storage = storage;
         this.keys = keys;
     }
 
     StoredObject put(String key, InputStream data, int size, PutOptions options) {
         String where = keys.where(key);
-        BlobId id = keys.blobId(key);
+        BlobId id = GcsObjectMapping.blobId(keys, key);
         byte[] bytes = new byte[size];
         Crc32c.Computing read = new Crc32c.Computing(data);
         try {

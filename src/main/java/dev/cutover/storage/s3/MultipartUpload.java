@@ -1,11 +1,12 @@
 package dev.cutover.storage.s3;
 
-import dev.cutover.storage.UploadData;
+import dev.cutover.storage.BucketKeys;
 import dev.cutover.storage.Crc32c;
 import dev.cutover.storage.ObjectStoreException;
 import dev.cutover.storage.ObjectStoreException.Reason;
 import dev.cutover.storage.PutOptions;
 import dev.cutover.storage.StoredObject;
+import dev.cutover.storage.UploadData;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,10 +37,10 @@ final class MultipartUpload {
     private static final long MIB = 1024 * 1024;
 
     private final S3Client s3;
-    private final S3Keys keys;
+    private final BucketKeys keys;
     private final long partSize;
 
-    MultipartUpload(S3Client s3, S3Keys keys, long partSize) {
+    MultipartUpload(S3Client s3, BucketKeys keys, long partSize) {
         this.s3 = s3;
         this.keys = keys;
         this.partSize = partSize;
@@ -54,7 +55,7 @@ final class MultipartUpload {
 
     StoredObject put(String key, InputStream data, long size, PutOptions options) {
         String where = keys.where(key);
-        String s3Key = keys.s3Key(key);
+        String s3Key = keys.name(key);
         String contentType = options.contentType() == null ? SinglePartUpload.CONTENT_TYPE : options.contentType();
         String uploadId;
         try {

@@ -1,5 +1,6 @@
 package dev.cutover.storage.s3;
 
+import dev.cutover.storage.BucketKeys;
 import dev.cutover.storage.KeyOrder;
 import dev.cutover.storage.ObjectStoreException;
 import dev.cutover.storage.StoredObject;
@@ -24,12 +25,12 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 final class S3Listing {
 
     private final S3Client s3;
-    private final S3Keys keys;
+    private final BucketKeys keys;
     private final int pageSize;
     /** What to do with each page before it is handed out (e.g. fetch checksums); identity by default. */
     private final UnaryOperator<List<StoredObject>> pageEnricher;
 
-    S3Listing(S3Client s3, S3Keys keys, int pageSize, UnaryOperator<List<StoredObject>> pageEnricher) {
+    S3Listing(S3Client s3, BucketKeys keys, int pageSize, UnaryOperator<List<StoredObject>> pageEnricher) {
         this.s3 = s3;
         this.keys = keys;
         this.pageSize = pageSize;
@@ -39,13 +40,13 @@ final class S3Listing {
     Stream<StoredObject> list(String prefix, String startAfter) {
         ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
                 .bucket(keys.bucket())
-                .prefix(keys.s3Prefix(prefix))
+                .prefix(keys.namePrefix(prefix))
                 .maxKeys(pageSize)
                 // Keys travel URL-encoded (XML 1.0 cannot carry every character a key may hold); the SDK
                 // decodes them again.
                 .encodingType(EncodingType.URL);
         if (startAfter != null && !startAfter.isEmpty()) {
-            request.startAfter(keys.s3Prefix(startAfter));
+            request.startAfter(keys.namePrefix(startAfter));
         }
         Iterator<StoredObject> objects = new Objects(s3.listObjectsV2Paginator(request.build()).iterator(),
                 keys.describe() + (prefix == null ? "" : prefix));

@@ -1,5 +1,6 @@
 package dev.cutover.storage.s3;
 
+import dev.cutover.storage.BucketKeys;
 import dev.cutover.storage.ByteRange;
 import dev.cutover.storage.LifecycleRules;
 import dev.cutover.storage.ObjectStore;
@@ -36,7 +37,7 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
 
     private final S3Client s3;
     private final S3Settings settings;
-    private final S3Keys keys;
+    private final BucketKeys keys;
     private final S3Listing listing;
     private final SinglePartUpload singlePart;
     private final MultipartUpload multipart;
@@ -44,10 +45,18 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
     /** HeadObject requests for checksums in listings; null unless {@link S3Settings#checksumsInListing()}. */
     private final ExecutorService listingHeads;
 
+    /** False when the client is shared with other stores (closed when the service stops). */
+    private final boolean closesClient;
+
     S3ObjectStore(S3Client s3, S3Settings settings) {
+        this(s3, settings, true);
+    }
+
+    S3ObjectStore(S3Client s3, S3Settings settings, boolean closesClient) {
+        this.closesClient = closesClient;
         this.s3 = s3;
         this.settings = settings;
-        this.keys = new S3Keys(settings.bucket(), settings.prefix());
+        this.keys = new BucketKeys("s3", settings.bucket(), settings.prefix());
         this.listingHeads = settings.checksumsInListing()
                 ? Executors.newFixedThreadPool(Math.max(1, Math.min(16, settings.maxConnections() / 4)), daemon())
                 : null;
@@ -82,7 +91,7 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
     @Override
     public Optional<StoredObject> stat(String key) {
         try {
-            HeadObjectResponse head = s3.headObject(r -> r.bucket(keys.bucket()).key(keys.s3Key(key))
+            HeadObjectResponse head = s3.headObject(r -> r.bucket(keys.bucket()).key(keys.name(key))
                     .checksumMode(ChecksumMode.ENABLED));
             return Optional.of(S3ObjectMapping.fromHead(key, head));
         } catch (RuntimeException e) {
@@ -95,7 +104,7 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
 
     @Override
     public InputStream open(String key, ByteRange range, String generation) {
-        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(keys.bucket()).key(keys.s3Key(key));
+        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(keys.bucket()).key(keys.name(key));
         if (range != null) {
             request.range("bytes=" + range.first() + "-" + range.last());
         }
@@ -134,8 +143,8 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
     @Override
     public StoredObject copy(String sourceKey, String targetKey) {
         try {
-            s3.copyObject(r -> r.sourceBucket(keys.bucket()).sourceKey(keys.s3Key(sourceKey))
-                    .destinationBucket(keys.bucket()).destinationKey(keys.s3Key(targetKey))
+            s3.copyObject(r -> r.sourceBucket(keys.bucket()).sourceKey(keys.name(sourceKey))
+                    .destinationBucket(keys.bucket()).destinationKey(keys.name(targetKey))
                     .metadataDirective(MetadataDirective.COPY)
                     .checksumAlgorithm(ChecksumAlgorithm.CRC32_C));
         } catch (RuntimeException e) {
@@ -167,7 +176,9 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
         if (listingHeads != null) {
             listingHeads.shutdownNow();
         }
-        s3.close();
+        if (closesClient) {
+            s3.close();
+        }
     }
 
     @Override

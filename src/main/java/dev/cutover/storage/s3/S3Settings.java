@@ -1,7 +1,8 @@
 package dev.cutover.storage.s3;
 
+import dev.cutover.storage.BucketKeys;
 import java.net.URI;
-import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Where an {@link S3ObjectStore} points and how it talks to S3.
@@ -43,7 +44,7 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
         if (region == null || region.isBlank()) {
             throw new IllegalArgumentException("an S3 store needs a region");
         }
-        prefix = normalizePrefix(prefix);
+        prefix = BucketKeys.normalizePrefix(prefix);
         if ((accessKeyId == null) != (secretAccessKey == null)) {
             throw new IllegalArgumentException("give both accessKeyId and secretAccessKey, or neither");
         }
@@ -69,45 +70,100 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
         return new S3Settings(bucket, "", region, null, false, null, null, 0, 0, 0, 0, 0, false);
     }
 
-    public S3Settings withPrefix(String newPrefix) {
-        return new S3Settings(bucket, newPrefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
-                multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
+    /**
+     * A copy with some settings changed, checked like any new one, e.g.
+     * {@code settings.with(s -> s.prefix("logs/").maxAttempts(2))} (tests use one bucket per test).
+     */
+    public S3Settings with(Consumer<Changes> changes) {
+        Changes copy = new Changes(this);
+        changes.accept(copy);
+        return copy.settings();
     }
 
-    public S3Settings withEndpoint(URI newEndpoint, boolean newPathStyle) {
-        return new S3Settings(bucket, prefix, region, newEndpoint, newPathStyle, accessKeyId, secretAccessKey,
-                multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
-    }
+    /** The settings of a {@link #with} copy; whatever is not set stays as it was. */
+    public static final class Changes {
+        private String bucket;
+        private String prefix;
+        private final String region;
+        private URI endpoint;
+        private boolean pathStyle;
+        private String accessKeyId;
+        private String secretAccessKey;
+        private long multipartThreshold;
+        private long partSize;
+        private int maxConnections;
+        private int listPageSize;
+        private int maxAttempts;
+        private boolean checksumsInListing;
 
-    public S3Settings withCredentials(String newAccessKeyId, String newSecretAccessKey) {
-        return new S3Settings(bucket, prefix, region, endpoint, pathStyle, newAccessKeyId, newSecretAccessKey,
-                multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
-    }
+        private Changes(S3Settings from) {
+            bucket = from.bucket;
+            prefix = from.prefix;
+            region = from.region;
+            endpoint = from.endpoint;
+            pathStyle = from.pathStyle;
+            accessKeyId = from.accessKeyId;
+            secretAccessKey = from.secretAccessKey;
+            multipartThreshold = from.multipartThreshold;
+            partSize = from.partSize;
+            maxConnections = from.maxConnections;
+            listPageSize = from.listPageSize;
+            maxAttempts = from.maxAttempts;
+            checksumsInListing = from.checksumsInListing;
+        }
 
-    public S3Settings withMultipart(long newThreshold, long newPartSize) {
-        return new S3Settings(bucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
-                newThreshold, newPartSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
-    }
+        public Changes bucket(String bucket) {
+            this.bucket = bucket;
+            return this;
+        }
 
-    public S3Settings withListPageSize(int newListPageSize) {
-        return new S3Settings(bucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
-                multipartThreshold, partSize, maxConnections, newListPageSize, maxAttempts, checksumsInListing);
-    }
+        public Changes prefix(String prefix) {
+            this.prefix = prefix;
+            return this;
+        }
 
-    public S3Settings withMaxAttempts(int newMaxAttempts) {
-        return new S3Settings(bucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
-                multipartThreshold, partSize, maxConnections, listPageSize, newMaxAttempts, checksumsInListing);
-    }
+        public Changes endpoint(URI endpoint, boolean pathStyle) {
+            this.endpoint = endpoint;
+            this.pathStyle = pathStyle;
+            return this;
+        }
 
-    public S3Settings withChecksumsInListing(boolean newChecksumsInListing) {
-        return new S3Settings(bucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
-                multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, newChecksumsInListing);
-    }
+        public Changes credentials(String accessKeyId, String secretAccessKey) {
+            this.accessKeyId = accessKeyId;
+            this.secretAccessKey = secretAccessKey;
+            return this;
+        }
 
-    /** Same record, other bucket (tests use one bucket per test). */
-    public S3Settings withBucket(String newBucket) {
-        return new S3Settings(newBucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
-                multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
+        public Changes multipart(long threshold, long partSize) {
+            this.multipartThreshold = threshold;
+            this.partSize = partSize;
+            return this;
+        }
+
+        public Changes maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        public Changes listPageSize(int listPageSize) {
+            this.listPageSize = listPageSize;
+            return this;
+        }
+
+        public Changes maxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Changes checksumsInListing(boolean checksumsInListing) {
+            this.checksumsInListing = checksumsInListing;
+            return this;
+        }
+
+        private S3Settings settings() {
+            return new S3Settings(bucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
+                    multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
+        }
     }
 
     /** {@code s3://bucket/prefix}. */
@@ -123,13 +179,5 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
                 + ", multipartThreshold=" + multipartThreshold + ", partSize=" + partSize + ", maxConnections="
                 + maxConnections + ", listPageSize=" + listPageSize + ", maxAttempts=" + maxAttempts
                 + ", checksumsInListing=" + checksumsInListing + "]";
-    }
-
-    private static String normalizePrefix(String prefix) {
-        String p = Objects.requireNonNullElse(prefix, "");
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        return p.isEmpty() || p.endsWith("/") ? p : p + "/";
     }
 }

@@ -1,11 +1,13 @@
 package dev.cutover.storage.s3;
 
 import dev.cutover.storage.ObjectStores;
+import dev.cutover.storage.SharedClients;
 import java.net.URI;
 import java.util.Optional;
 import java.util.function.Function;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Opens {@code type: s3} connections. Settings: {@code region} (required), {@code endpoint} and
@@ -18,9 +20,20 @@ class S3StoreOpener {
 
     private static final long MIB = 1024 * 1024;
 
+    /** One client per bucket and client settings: the adaptive retry mode slows a client down for its bucket. */
+    @Bean
+    SharedClients<S3Client> s3Clients() {
+        return new SharedClients<>(S3Client::close);
+    }
+
     @Bean("s3")
-    ObjectStores.StoreOpener s3() {
-        return (settings, bucket, prefix) -> S3ObjectStores.open(settings(settings, bucket, prefix));
+    ObjectStores.StoreOpener s3(SharedClients<S3Client> s3Clients) {
+        return (settings, bucket, prefix) -> {
+            S3Settings s3 = settings(settings, bucket, prefix);
+            S3Client client = s3Clients.get(() -> S3Clients.build(s3), s3.bucket(), s3.region(), s3.endpoint(),
+                    s3.pathStyle(), s3.accessKeyId(), s3.secretAccessKey(), s3.maxConnections(), s3.maxAttempts());
+            return new S3ObjectStore(client, s3, false);
+        };
     }
 
     static S3Settings settings(Function<String, Optional<String>> settings, String bucket, String prefix) {

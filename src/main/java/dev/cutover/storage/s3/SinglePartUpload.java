@@ -1,5 +1,6 @@
 package dev.cutover.storage.s3;
 
+import dev.cutover.storage.BucketKeys;
 import dev.cutover.storage.ObjectStoreException;
 import dev.cutover.storage.ObjectStoreException.Reason;
 import dev.cutover.storage.PutOptions;
@@ -26,10 +27,10 @@ final class SinglePartUpload {
     static final String CONTENT_TYPE = "application/octet-stream";
 
     private final S3Client s3;
-    private final S3Keys keys;
+    private final BucketKeys keys;
     private final S3Deletion deletion;
 
-    SinglePartUpload(S3Client s3, S3Keys keys, S3Deletion deletion) {
+    SinglePartUpload(S3Client s3, BucketKeys keys, S3Deletion deletion) {
         this.s3 = s3;
         this.keys = keys;
         this.deletion = deletion;
@@ -40,7 +41,7 @@ final class SinglePartUpload {
         String contentType = options.contentType() == null ? CONTENT_TYPE : options.contentType();
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(keys.bucket())
-                .key(keys.s3Key(key))
+                .key(keys.name(key))
                 .contentLength(size)
                 .contentType(contentType)
                 .metadata(options.metadata());

@@ -1,20 +1,19 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.runbook.Runbook;
-import dev.cutover.runbook.RunbookCatalog;
-import dev.cutover.runbook.RunbookStep;
-import dev.cutover.storage.SyncMode;
-import dev.cutover.storage.SyncSpec;
 import dev.cutover.step.ReadinessSignal;
 import dev.cutover.step.StepContext;
+import dev.cutover.step.StepDefinition;
 import dev.cutover.step.StepParameter;
 import dev.cutover.step.StepParameter.Kind;
+import dev.cutover.storage.ObjectStores;
+import dev.cutover.storage.SyncMode;
+import dev.cutover.storage.SyncRun;
+import dev.cutover.storage.SyncSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,13 +24,12 @@ import org.springframework.stereotype.Component;
 @Component
 class StorageBacklogSignal implements ReadinessSignal {
 
-    /** Lazy: the catalog validates runbooks against the step types, this signal's gate among them. */
-    private final ObjectProvider<RunbookCatalog> runbooks;
     private final SyncForecast forecast;
+    private final ObjectStores stores;
 
-    StorageBacklogSignal(ObjectProvider<RunbookCatalog> runbooks, SyncForecast forecast) {
-        this.runbooks = runbooks;
+    StorageBacklogSignal(SyncForecast forecast, ObjectStores stores) {
         this.forecast = forecast;
+        this.stores = stores;
     }
 
     @Override
@@ -49,20 +47,23 @@ class StorageBacklogSignal implements ReadinessSignal {
             return Optional.empty();
         }
         long maxBytes = context.arguments().integer("maxBacklogBytes").orElse(0L);
-        Runbook runbook = runbooks.getObject().findValid(context.runbook()).orElseThrow(() -> new IllegalStateException(
-                "runbook " + context.runbook() + " is missing or invalid"));
         List<SyncSpec> specs = new ArrayList<>();
         for (String stepId : stepIds) {
-            RunbookStep step = runbook.step(stepId).filter(s -> "storage-sync".equals(s.type()))
+            // the other steps as the cutover pinned them, never as the runbook file says now
+            StepDefinition step = context.otherStep(stepId).filter(s -> "storage-sync".equals(s.type()))
                     .orElseThrow(() -> new IllegalArgumentException("storageSteps names '" + stepId
-                            + "', which is not a storage-sync step of runbook " + runbook.name()));
-            specs.add(SyncSpecs.of(runbook.name(), context.environment(), SyncSpecs.arguments(step.with()), "sync",
-                    SyncMode.DELTA));
+                            + "', which is not a storage-sync step of runbook " + context.runbook()));
+            specs.add(SyncSpecs.of(context.runbook(), context.environment(), SyncSpecs.arguments(step.with()),
+                    SyncRun.Kind.SYNC, SyncMode.DELTA));
         }
         return Optional.of(() -> {
             List<Reading> readings = new ArrayList<>();
             for (int i = 0; i < specs.size(); i++) {
-                SyncForecast.Plan plan = forecast.plan(specs.get(i));
+                SyncForecast.Plan plan;
+                // the stores from the gate step's context: the connections of its cutover
+                try (SyncStores open = SyncStores.open(stores, specs.get(i), context::connection)) {
+                    plan = forecast.plan(specs.get(i), open);
+                }
                 boolean ready = plan.bytesToCopy() <= maxBytes && (maxBytes > 0 || plan.objectsToCopy() == 0);
                 Map<String, Object> figures = new LinkedHashMap<>();
                 figures.put("backlogObjects", plan.objectsToCopy());

@@ -1,11 +1,12 @@
 package dev.cutover.storage.sync;
 
 import dev.cutover.storage.ObjectStore;
-import dev.cutover.storage.ObjectStores;
-import dev.cutover.storage.PlannedObject;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
+import dev.cutover.storage.plan.KeyFilter;
+import dev.cutover.storage.plan.PlannedObject;
+import dev.cutover.storage.plan.SyncPlanner;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.batch.core.BatchStatus;
@@ -41,18 +42,19 @@ class StorageSyncJobConfiguration {
 
     @Bean
     Job storageSyncJob(JobRepository jobs, Step syncPlanStep, Step syncCopyStep, Step syncVerifyStep,
-                       SyncRunRepository runs) {
-        return new JobBuilder("storageSyncJob", jobs).listener(manifestListener(runs))
+                       SyncRunRepository runs, SyncRunStores stores) {
+        return new JobBuilder("storageSyncJob", jobs).listener(manifestListener(runs, stores))
                 .start(syncPlanStep).next(syncCopyStep).next(syncVerifyStep).build();
     }
 
     @Bean
-    Job storageVerifyJob(JobRepository jobs, Step syncVerifyStep, SyncRunRepository runs) {
-        return new JobBuilder("storageVerifyJob", jobs).listener(manifestListener(runs)).start(syncVerifyStep).build();
+    Job storageVerifyJob(JobRepository jobs, Step syncVerifyStep, SyncRunRepository runs, SyncRunStores stores) {
+        return new JobBuilder("storageVerifyJob", jobs).listener(manifestListener(runs, stores)).start(syncVerifyStep)
+                .build();
     }
 
     @Bean
-    Step syncPlanStep(JobRepository jobs, ObjectStores stores, SyncRunRepository runs) {
+    Step syncPlanStep(JobRepository jobs, SyncRunStores stores, SyncRunRepository runs) {
         return new StepBuilder("syncPlanStep", jobs).tasklet((contribution, chunk) -> {
             long runId = runId(contribution);
             SyncSpec spec = runs.spec(runId);
@@ -60,8 +62,9 @@ class StorageSyncJobConfiguration {
                 return RepeatStatus.FINISHED; // deltas count as they copy: a second listing would cost more than it tells
             }
             ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
-            try (ObjectStore source = source(stores, spec); ObjectStore target = target(stores, spec);
-                 var plan = dev.cutover.storage.SyncPlanner.plan(source, target, null, spec.filter(), target::stat, lookups)) {
+            ObjectStore target = stores.of(runId).target();
+            try (var plan = SyncPlanner.plan(stores.of(runId).source(), target, null, KeyFilter.of(spec),
+                    target::stat, lookups)) {
                 long[] figures = new long[4];
                 plan.forEach(planned -> {
                     if (planned.source() != null) {
@@ -95,7 +98,7 @@ class StorageSyncJobConfiguration {
 
     @Bean
     @StepScope
-    SyncPlanReader syncPlanReader(@Value("#{jobParameters['runId']}") Long runId, ObjectStores stores,
+    SyncPlanReader syncPlanReader(@Value("#{jobParameters['runId']}") Long runId, SyncRunStores stores,
                                   SyncRunRepository runs, SyncCopyWriter syncCopyWriter) {
         SyncSpec spec = runs.spec(runId);
         // The writer is this step's (a step-scoped proxy): copies start as the reader plans them, ahead of
@@ -104,38 +107,37 @@ class StorageSyncJobConfiguration {
         // large object (16 MiB among 256 KiB ones takes as long as hundreds of them), the other threads go
         // on with what comes after it instead of idling at the chunk's end. A crash loses none of that work:
         // objects copied ahead plan as UNCHANGED on restart.
-        return new SyncPlanReader(spec, source(stores, spec), target(stores, spec),
+        return new SyncPlanReader(spec, stores.of(runId).source(), stores.of(runId).target(),
                 Executors.newFixedThreadPool(Math.max(4, spec.concurrency())), runs.find(runId).orElseThrow().startedAt(),
                 runId, runs, syncCopyWriter::begin, SyncPlanReader.LOOKAHEAD_ITEMS);
     }
 
     @Bean
     @StepScope
-    SyncCopyWriter syncCopyWriter(@Value("#{jobParameters['runId']}") Long runId, ObjectStores stores,
+    SyncCopyWriter syncCopyWriter(@Value("#{jobParameters['runId']}") Long runId, SyncRunStores stores,
                                   SyncRunRepository runs, SyncProgress progress) {
         SyncSpec spec = runs.spec(runId);
-        ObjectStore target = target(stores, spec);
         SyncRun run = runs.find(runId).orElseThrow();
-        return new SyncCopyWriter(runId, spec, source(stores, spec), target, runs, progress,
+        return new SyncCopyWriter(runId, spec, stores.of(runId).source(), stores.of(runId).target(), runs, progress,
                 Executors.newFixedThreadPool(spec.concurrency()), run.deletedObjects());
     }
 
     /** The report is written as it is found and must survive the step's failure: no rollback. */
     @Bean
-    Step syncVerifyStep(JobRepository jobs, ObjectStores stores, SyncRunRepository runs) {
+    Step syncVerifyStep(JobRepository jobs, SyncRunStores stores, SyncRunRepository runs) {
         return new StepBuilder("syncVerifyStep", jobs).tasklet((contribution, chunk) -> {
             long runId = runId(contribution);
             SyncRun run = runs.find(runId).orElseThrow();
             SyncSpec spec = runs.spec(runId);
-            if ("sync".equals(run.kind()) && spec.mode() != SyncMode.FINAL) {
+            if (run.kind() == SyncRun.Kind.SYNC && spec.mode() != SyncMode.FINAL) {
                 return RepeatStatus.FINISHED;
             }
             ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
-            try (ObjectStore source = source(stores, spec); ObjectStore target = target(stores, spec)) {
-                SyncVerifier.Result result = SyncVerifier.verify(source, target, spec.filter(), lookups,
+            try {
+                SyncVerifier.Result result = SyncVerifier.verify(stores.of(runId).source(), stores.of(runId).target(), KeyFilter.of(spec), lookups,
                         mismatch -> runs.mismatch(runId, mismatch));
                 runs.prefixCounts(runId, result.prefixes());
-                if ("verify".equals(run.kind())) {
+                if (run.kind() == SyncRun.Kind.VERIFY) {
                     runs.planned(runId, result.sourceObjects(), result.sourceBytes(), 0, 0);
                 }
                 if (!result.clean()) {
@@ -149,7 +151,7 @@ class StorageSyncJobConfiguration {
         }, NO_TRANSACTION).build();
     }
 
-    private static JobExecutionListener manifestListener(SyncRunRepository runs) {
+    private static JobExecutionListener manifestListener(SyncRunRepository runs, SyncRunStores stores) {
         return new JobExecutionListener() {
             @Override
             public void beforeJob(JobExecution execution) {
@@ -160,31 +162,22 @@ class StorageSyncJobConfiguration {
             public void afterJob(JobExecution execution) {
                 long runId = execution.getJobParameters().getLong(RUN_ID);
                 SyncRun run = runs.find(runId).orElseThrow();
-                String state = switch (execution.getStatus()) {
-                    case COMPLETED -> run.failedObjects() > 0 ? "FAILED" : "COMPLETED";
-                    case STOPPED, STOPPING -> "STOPPED";
-                    default -> "FAILED";
+                SyncRun.State state = switch (execution.getStatus()) {
+                    case COMPLETED -> run.failedObjects() > 0 ? SyncRun.State.FAILED : SyncRun.State.COMPLETED;
+                    case STOPPED, STOPPING -> SyncRun.State.STOPPED;
+                    default -> SyncRun.State.FAILED;
                 };
                 String message = execution.getStatus() == BatchStatus.COMPLETED
                         ? (run.failedObjects() > 0 ? run.failedObjects() + " object(s) could not be copied" : null)
-                        : execution.getAllFailureExceptions().stream().map(Throwable::getMessage).findFirst().orElse(null);
+                        : execution.getAllFailureExceptions().stream().map(StoreProblem::reasonOf).findFirst().orElse(null);
                 runs.ended(runId, state, message);
+                stores.release(runId); // a resume opens them again, from its step
             }
         };
     }
 
     private static long runId(StepContribution contribution) {
         return contribution.getStepExecution().getJobParameters().getLong(RUN_ID);
-    }
-
-    static ObjectStore source(ObjectStores stores, SyncSpec spec) {
-        return stores.open(spec.runbook(), spec.environment(), spec.sourceConnection(), spec.sourceBucket(),
-                spec.sourcePrefix());
-    }
-
-    static ObjectStore target(ObjectStores stores, SyncSpec spec) {
-        return stores.open(spec.runbook(), spec.environment(), spec.targetConnection(), spec.targetBucket(),
-                spec.targetPrefix());
     }
 
     /** The verification found objects missing or different: the step (and a final sync) fails. */

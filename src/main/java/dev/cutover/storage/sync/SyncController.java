@@ -3,6 +3,7 @@ package dev.cutover.storage.sync;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookCatalog;
 import dev.cutover.runbook.RunbookStep;
+import dev.cutover.storage.ObjectStores;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
@@ -18,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -43,13 +42,14 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping("/api/syncs")
 class SyncController {
 
-    private final BucketSync syncs;
+    private final SyncLauncher syncs;
     private final SyncRunRepository runs;
     private final SyncProgress progress;
     private final RunbookCatalog runbooks;
     private final JsonMapper json;
     private final SyncForecast forecast;
     private final SyncSchedules schedules;
+    private final ObjectStores stores;
     /** Sends the progress events of every open stream; one thread is plenty for a few screens. */
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sync-progress-events");
@@ -57,8 +57,9 @@ class SyncController {
         return thread;
     });
 
-    SyncController(BucketSync syncs, SyncRunRepository runs, SyncProgress progress, RunbookCatalog runbooks,
-                   JsonMapper json, SyncForecast forecast, SyncSchedules schedules) {
+    SyncController(SyncLauncher syncs, SyncRunRepository runs, SyncProgress progress, RunbookCatalog runbooks,
+                   JsonMapper json, SyncForecast forecast, SyncSchedules schedules, ObjectStores stores) {
+        this.stores = stores;
         this.forecast = forecast;
         this.schedules = schedules;
         this.syncs = syncs;
@@ -91,12 +92,12 @@ class SyncController {
 
     @PostMapping
     ResponseEntity<SyncView> start(@Valid @RequestBody SyncRequest request, Authentication user) {
-        return started("sync", request, user);
+        return started(SyncRun.Kind.SYNC, request, user);
     }
 
     @PostMapping("/verify")
     ResponseEntity<SyncView> verify(@Valid @RequestBody SyncRequest request, Authentication user) {
-        return started("verify", request, user);
+        return started(SyncRun.Kind.VERIFY, request, user);
     }
 
     /**
@@ -106,29 +107,17 @@ class SyncController {
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable long id) {
         require(id);
-        SseEmitter emitter = new SseEmitter(6 * 60 * 60 * 1000L);
-        ScheduledFuture<?>[] ticking = new ScheduledFuture<?>[1];
-        ticking[0] = ticker.scheduleAtFixedRate(() -> {
-            try {
-                SyncView view = view(require(id), 0);
-                emitter.send(SseEmitter.event().id(Long.toString(System.currentTimeMillis())).name("progress").data(view));
-                if (!view.run().running()) {
-                    emitter.complete();
-                    ticking[0].cancel(false);
-                }
-            } catch (Exception gone) {
-                ticking[0].cancel(false);
-                emitter.completeWithError(gone);
-            }
-        }, 0, 1, TimeUnit.SECONDS);
-        emitter.onCompletion(() -> ticking[0].cancel(false));
-        return emitter;
+        return SyncEventStream.open(ticker, () -> view(require(id), 0));
     }
 
     /** A dry run: what the step's sync would transfer, the egress cost, and auto-expiring source buckets. */
     @PostMapping("/plan")
     SyncForecast.Plan plan(@Valid @RequestBody SyncRequest request) {
-        return forecast.plan(spec("sync", request));
+        SyncSpec spec = spec(SyncRun.Kind.SYNC, request);
+        try (SyncStores open = open(spec, request)) {
+            preflight(spec, open);
+            return forecast.plan(spec, open);
+        }
     }
 
     /** The scheduled delta syncs of one cutover: cron, state, next fire time, last run. */
@@ -165,13 +154,32 @@ class SyncController {
                 csv(m.targetSize()), csv(m.sourceCrc32c()), csv(m.targetCrc32c()))));
     }
 
-    private ResponseEntity<SyncView> started(String kind, SyncRequest request, Authentication user) {
-        long id = syncs.start(kind, spec(kind, request), null, null, user.getName());
+    private ResponseEntity<SyncView> started(SyncRun.Kind kind, SyncRequest request, Authentication user) {
+        SyncSpec spec = spec(kind, request);
+        SyncStores open = open(spec, request);
+        try {
+            preflight(spec, open);
+        } catch (RuntimeException failure) {
+            open.close();
+            throw failure;
+        }
+        long id;
+        try {
+            id = syncs.start(kind, spec, open, null, null, user.getName());
+        } catch (SyncRunRepository.AlreadyRunning running) {
+            ErrorResponseException problem = problem(HttpStatus.CONFLICT, capitalized(running.getMessage()) + ".");
+            problem.getBody().setTitle("Already running");
+            if (running.runId() != null) {
+                problem.getBody().setProperty("runId", running.runId());
+                problem.getHeaders().setLocation(URI.create("/api/syncs/" + running.runId()));
+            }
+            throw problem;
+        }
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/syncs/" + id))
                 .body(view(require(id), 0));
     }
 
-    private SyncSpec spec(String kind, SyncRequest request) {
+    private SyncSpec spec(SyncRun.Kind kind, SyncRequest request) {
         Runbook runbook = runbooks.findValid(request.runbook()).orElseThrow(() -> problem(HttpStatus.NOT_FOUND,
                 "No valid runbook named '" + request.runbook() + "'."));
         if (!runbook.environments().containsKey(request.environment())) {
@@ -193,6 +201,36 @@ class SyncController {
         return SyncSpecs.of(runbook.name(), request.environment(), SyncSpecs.arguments(step.with()), kind, mode);
     }
 
+    /**
+     * A store that cannot be used answers before anything starts: 502 when the store failed us
+     * (unreachable, unknown host, access denied: the request was right, the store did not serve
+     * it), 422 when the runbook names a bucket that does not exist (the runbook needs a fix).
+     */
+    private void preflight(SyncSpec spec, SyncStores open) {
+        try {
+            SyncPreflight.check(spec, open);
+        } catch (StoreProblem.Unusable unusable) {
+            StoreProblem store = unusable.problem();
+            HttpStatus status = store.namesSomethingMissing() ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.BAD_GATEWAY;
+            ErrorResponseException problem = problem(status, store.detail() + " " + store.check());
+            problem.getBody().setTitle(store.namesSomethingMissing() ? "No such bucket" : "Store unavailable");
+            problem.getBody().setProperty("connection", store.connection());
+            problem.getBody().setProperty("failure", store.failure());
+            problem.getBody().setProperty("check", store.check());
+            throw problem;
+        }
+    }
+
+    /** The standalone API names a runbook, not a cutover: its stores come from the runbook catalog as it is now. */
+    private SyncStores open(SyncSpec spec, SyncRequest request) {
+        Runbook runbook = runbooks.findValid(request.runbook()).orElseThrow();
+        try {
+            return SyncStores.open(stores, spec, RunbookConnections.of(runbook, request.environment()));
+        } catch (IllegalArgumentException badSettings) {
+            throw problem(HttpStatus.UNPROCESSABLE_CONTENT, StoreProblem.plain(badSettings) + ".");
+        }
+    }
+
     private SyncView view(SyncRun run, int failures) {
         long bytesDone = run.copiedBytes() + (run.running() ? progress.inFlightBytes(run.id()) : 0);
         long objectsTotal = run.plannedObjects();
@@ -211,6 +249,10 @@ class SyncController {
 
     private SyncRun require(long id) {
         return runs.find(id).orElseThrow(() -> problem(HttpStatus.NOT_FOUND, "No sync run with id " + id + "."));
+    }
+
+    private static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static String csv(Object value) {

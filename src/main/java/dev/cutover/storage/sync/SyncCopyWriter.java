@@ -1,9 +1,9 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.storage.Difference;
 import dev.cutover.storage.ObjectStore;
-import dev.cutover.storage.PlannedObject;
 import dev.cutover.storage.SyncSpec;
+import dev.cutover.storage.plan.Difference;
+import dev.cutover.storage.plan.PlannedObject;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -123,11 +123,6 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         progress.ended(runId);
         begun.clear();
         copies.shutdownNow();
-        try {
-            sourceStore.close();
-        } catch (Exception ignored) {
-            // closing a store releases connections; nothing to save
-        }
-        target.close();
+        // the stores belong to the run (SyncRunStores), which closes them when it ends
     }
 }

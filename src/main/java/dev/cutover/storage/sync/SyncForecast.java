@@ -1,12 +1,12 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.storage.Difference;
 import dev.cutover.storage.LifecycleRules;
 import dev.cutover.storage.ObjectStore;
-import dev.cutover.storage.ObjectStores;
-import dev.cutover.storage.PlannedObject;
-import dev.cutover.storage.SyncPlanner;
 import dev.cutover.storage.SyncSpec;
+import dev.cutover.storage.plan.Difference;
+import dev.cutover.storage.plan.KeyFilter;
+import dev.cutover.storage.plan.PlannedObject;
+import dev.cutover.storage.plan.SyncPlanner;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.EnumMap;
@@ -40,24 +40,22 @@ class SyncForecast {
                 Lifecycle lifecycle) {
     }
 
-    private final ObjectStores stores;
     private final BigDecimal pricePerGiB;
     private final String currency;
 
-    SyncForecast(ObjectStores stores,
-                 @Value("${cutover.storage.egress-price-per-gib:0.12}") BigDecimal pricePerGiB,
+    SyncForecast(@Value("${cutover.storage.egress-price-per-gib:0.12}") BigDecimal pricePerGiB,
                  @Value("${cutover.storage.egress-currency:USD}") String currency) {
-        this.stores = stores;
         this.pricePerGiB = pricePerGiB;
         this.currency = currency;
     }
 
-    Plan plan(SyncSpec spec) {
+    /** Plans on the given stores, which the caller closes. */
+    Plan plan(SyncSpec spec, SyncStores stores) {
         Map<Difference, long[]> counts = new EnumMap<>(Difference.class);
         ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
-        try (ObjectStore source = StorageSyncJobConfiguration.source(stores, spec);
-             ObjectStore target = StorageSyncJobConfiguration.target(stores, spec);
-             Stream<PlannedObject> plan = SyncPlanner.plan(source, target, null, spec.filter(),
+        ObjectStore source = stores.source();
+        ObjectStore target = stores.target();
+        try (Stream<PlannedObject> plan = SyncPlanner.plan(source, target, null, KeyFilter.of(spec),
                      target::stat, lookups)) {
             plan.forEach(p -> {
                 long[] c = counts.computeIfAbsent(p.difference(), d -> new long[2]);

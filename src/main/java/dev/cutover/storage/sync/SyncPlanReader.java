@@ -1,11 +1,12 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.storage.Difference;
 import dev.cutover.storage.ObjectStore;
-import dev.cutover.storage.PlannedObject;
 import dev.cutover.storage.SyncMode;
-import dev.cutover.storage.SyncPlanner;
 import dev.cutover.storage.SyncSpec;
+import dev.cutover.storage.plan.Difference;
+import dev.cutover.storage.plan.KeyFilter;
+import dev.cutover.storage.plan.PlannedObject;
+import dev.cutover.storage.plan.SyncPlanner;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -80,7 +81,7 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
         lastKey = context.containsKey(LAST_KEY) ? context.getString(LAST_KEY) : null;
         resumed = lastKey != null;
         counting = spec.mode() != SyncMode.FULL; // a full run counted everything up front, for its ETA
-        plan = SyncPlanner.plan(source, target, lastKey, spec.filter(), target::stat, lookups);
+        plan = SyncPlanner.plan(source, target, lastKey, KeyFilter.of(spec), target::stat, lookups);
         items = plan.iterator();
     }
 
@@ -164,7 +165,6 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
             plan.close();
         }
         lookups.shutdownNow();
-        source.close();
-        target.close();
+        // the stores belong to the run (SyncRunStores), which closes them when it ends
     }
 }

@@ -40,7 +40,7 @@ class SyncRecovery {
     @EventListener(ContextClosedEvent.class)
     @Order(1)
     void stopRunningRuns() throws InterruptedException {
-        List<SyncRun> running = runs.inState("RUNNING");
+        List<SyncRun> running = runs.inState(SyncRun.State.RUNNING);
         for (SyncRun run : running) {
             if (run.jobExecutionId() != null) {
                 try {
@@ -51,21 +51,22 @@ class SyncRecovery {
             }
         }
         long deadline = System.currentTimeMillis() + 30_000;
-        while (!running.isEmpty() && !runs.inState("RUNNING").isEmpty() && System.currentTimeMillis() < deadline) {
+        while (!running.isEmpty() && !runs.inState(SyncRun.State.RUNNING).isEmpty()
+                && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void recoverInterruptedRuns() {
-        for (SyncRun run : runs.inState("RUNNING")) {
+        for (SyncRun run : runs.inState(SyncRun.State.RUNNING)) {
             if (run.jobExecutionId() != null) {
                 JobExecution execution = jobRepository.getJobExecution(run.jobExecutionId());
                 if (execution != null) {
                     jobOperator.recover(execution);
                 }
             }
-            runs.ended(run.id(), "INTERRUPTED", "the service stopped while this run was running");
+            runs.ended(run.id(), SyncRun.State.INTERRUPTED, "the service stopped while this run was running");
             log.warn("Sync run {} ({} -> {}) was interrupted by a stop of the service; it resumes from its last "
                     + "checkpoint when continued", run.id(), run.source(), run.target());
         }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -34,6 +35,22 @@ public class SyncRunRepository {
     public record PrefixCount(String prefix, long sourceObjects, long sourceBytes, long targetObjects, long targetBytes) {
     }
 
+    /** Another run of the same mapping is running; {@code runId} is null when it ended a moment ago. */
+    public static final class AlreadyRunning extends RuntimeException {
+        private final Long runId;
+
+        AlreadyRunning(SyncRun.Kind kind, Long runId) {
+            super((kind == SyncRun.Kind.VERIFY ? "verification" : "sync") + " run " + (runId == null ? "" : runId + " ")
+                    + "of the same mapping is already running" + (runId == null ? "" : "; watch it at /api/syncs/"
+                    + runId + " or wait for it to end before starting another"));
+            this.runId = runId;
+        }
+
+        public Long runId() {
+            return runId;
+        }
+    }
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
@@ -42,17 +59,45 @@ public class SyncRunRepository {
         this.json = json;
     }
 
-    public long create(String kind, SyncSpec spec, String cutoverId, String stepId, String actor) {
+    /**
+     * Records a new RUNNING run, holding its mapping's active key: the database's unique index
+     * refuses a second running run of the same kind and mapping, whichever instance starts it.
+     *
+     * @throws AlreadyRunning when one is running
+     */
+    public long create(SyncRun.Kind kind, SyncSpec spec, String cutoverId, String stepId, String actor) {
         GeneratedKeyHolder key = new GeneratedKeyHolder();
-        jdbc.sql("""
-                INSERT INTO sync_run (kind, mode, state, cutover_id, step_id, runbook, environment, actor, source, target,
-                  spec, started_at)
-                VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(kind, spec.mode().name(), cutoverId, stepId, spec.runbook(), spec.environment(), actor,
-                        spec.sourceDescription(), spec.targetDescription(), json.writeValueAsString(spec),
-                        Timestamp.from(Instant.now()))
-                .update(key, "id");
+        String activeKey = activeKey(kind, spec);
+        try {
+            jdbc.sql("""
+                    INSERT INTO sync_run (kind, mode, state, cutover_id, step_id, runbook, environment, actor, source,
+                      target, spec, started_at, active_key)
+                    VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(kind.text(), spec.mode().name(), cutoverId, stepId, spec.runbook(), spec.environment(), actor,
+                            spec.sourceDescription(), spec.targetDescription(), json.writeValueAsString(spec),
+                            Timestamp.from(Instant.now()), activeKey)
+                    .update(key, "id");
+        } catch (DuplicateKeyException running) {
+            throw new AlreadyRunning(kind, runningWith(activeKey));
+        }
         return key.getKey().longValue();
+    }
+
+    private Long runningWith(String activeKey) {
+        return jdbc.sql("SELECT id FROM sync_run WHERE active_key = ?").param(activeKey).query(Long.class)
+                .optional().orElse(null);
+    }
+
+    /** One mapping: the kind of run, the runbook and environment whose connections it names, source and target. */
+    static String activeKey(SyncRun.Kind kind, SyncSpec spec) {
+        String mapping = String.join("\n", kind.text(), spec.runbook(), spec.environment(), spec.sourceDescription(),
+                spec.targetDescription());
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(mapping.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     public Optional<SyncRun> find(long id) {
@@ -73,13 +118,26 @@ public class SyncRunRepository {
                 .params(cutoverId, stepId).query(SyncRunRepository::map).optional();
     }
 
-    public List<SyncRun> inState(String state) {
-        return jdbc.sql("SELECT * FROM sync_run WHERE state = ?").param(state).query(SyncRunRepository::map).list();
+    public List<SyncRun> inState(SyncRun.State state) {
+        return jdbc.sql("SELECT * FROM sync_run WHERE state = ?").param(state.name()).query(SyncRunRepository::map).list();
     }
 
+    /**
+     * The run's job execution, and the run RUNNING again (a resumed run takes its mapping's key back).
+     *
+     * @throws AlreadyRunning when another run of the mapping started while this one was stopped
+     */
     public void jobExecution(long id, long jobExecutionId) {
-        jdbc.sql("UPDATE sync_run SET job_execution_id = ?, state = 'RUNNING', ended_at = NULL WHERE id = ?")
-                .params(jobExecutionId, id).update();
+        SyncRun run = find(id).orElseThrow();
+        String activeKey = activeKey(run.kind(), spec(id));
+        try {
+            jdbc.sql("""
+                    UPDATE sync_run SET job_execution_id = ?, state = 'RUNNING', ended_at = NULL, active_key = ?
+                    WHERE id = ?""")
+                    .params(jobExecutionId, activeKey, id).update();
+        } catch (DuplicateKeyException running) {
+            throw new AlreadyRunning(run.kind(), runningWith(activeKey));
+        }
     }
 
     public void planned(long id, long listedObjects, long listedBytes, long plannedObjects, long plannedBytes) {
@@ -160,9 +218,9 @@ public class SyncRunRepository {
                 .list();
     }
 
-    public void ended(long id, String state, String message) {
-        jdbc.sql("UPDATE sync_run SET state = ?, ended_at = ?, message = ? WHERE id = ?")
-                .params(state, Timestamp.from(Instant.now()),
+    public void ended(long id, SyncRun.State state, String message) {
+        jdbc.sql("UPDATE sync_run SET state = ?, ended_at = ?, message = ?, active_key = NULL WHERE id = ?")
+                .params(state.name(), Timestamp.from(Instant.now()),
                         message == null || message.length() <= 2000 ? message : message.substring(0, 2000), id)
                 .update();
     }
@@ -171,9 +229,10 @@ public class SyncRunRepository {
         long execution = rs.getLong("job_execution_id");
         Long jobExecutionId = rs.wasNull() ? null : execution;
         Timestamp ended = rs.getTimestamp("ended_at");
-        return new SyncRun(rs.getLong("id"), rs.getString("kind"), SyncMode.valueOf(rs.getString("mode")),
-                rs.getString("state"), rs.getString("cutover_id"), rs.getString("step_id"), rs.getString("runbook"),
-                rs.getString("environment"), rs.getString("actor"), rs.getString("source"), rs.getString("target"),
+        return new SyncRun(rs.getLong("id"), SyncRun.Kind.of(rs.getString("kind")),
+                SyncMode.valueOf(rs.getString("mode")), SyncRun.State.valueOf(rs.getString("state")),
+                rs.getString("cutover_id"), rs.getString("step_id"), rs.getString("runbook"), rs.getString("environment"),
+                rs.getString("actor"), rs.getString("source"), rs.getString("target"),
                 jobExecutionId, rs.getTimestamp("started_at").toInstant(), ended == null ? null : ended.toInstant(),
                 rs.getLong("planned_objects"), rs.getLong("planned_bytes"), rs.getLong("listed_objects"),
                 rs.getLong("listed_bytes"), rs.getLong("copied_objects"), rs.getLong("copied_bytes"),

@@ -1,9 +1,11 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.step.CutoverConnections;
+import dev.cutover.step.CutoverEventLog;
+import dev.cutover.storage.ObjectStores;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
-import dev.cutover.step.CutoverJournal;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,6 +15,7 @@ import java.util.Map;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.support.CronExpression;
@@ -31,6 +34,8 @@ class SyncSchedules {
 
     private static final Logger log = LoggerFactory.getLogger(SyncSchedules.class);
     static final String SCHEDULER = "scheduler";
+    /** A start claimed longer ago than this was abandoned (its instance died while starting the run). */
+    static final java.time.Duration ABANDONED_CLAIM = java.time.Duration.ofMinutes(2);
 
     private record Schedule(String cutoverId, String stepId, String cron, Instant nextRunAt, Long lastRunId,
                             boolean lastReported, String spec) {
@@ -38,11 +43,19 @@ class SyncSchedules {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
-    private final BucketSync syncs;
+    private final SyncLauncher syncs;
     private final SyncRunRepository runs;
-    private final CutoverJournal journal;
+    private final CutoverEventLog journal;
+    /** Given by the cutover module; until a service has one, scheduled deltas cannot open their stores. */
+    private final ObjectProvider<CutoverConnections> connections;
+    private final ObjectStores stores;
+    /** Test seam: runs when a due delta is about to start (between listing the schedules and starting). */
+    private volatile java.util.function.BiConsumer<String, String> beforeStart = (cutoverId, stepId) -> { };
 
-    SyncSchedules(JdbcClient jdbc, JsonMapper json, BucketSync syncs, SyncRunRepository runs, CutoverJournal journal) {
+    SyncSchedules(JdbcClient jdbc, JsonMapper json, SyncLauncher syncs, SyncRunRepository runs, CutoverEventLog journal,
+                  ObjectProvider<CutoverConnections> connections, ObjectStores stores) {
+        this.connections = connections;
+        this.stores = stores;
         this.jdbc = jdbc;
         this.json = json;
         this.syncs = syncs;
@@ -72,15 +85,26 @@ class SyncSchedules {
                 Map.of("cron", cron, "nextRunAt", next.toInstant().toString()));
     }
 
-    /** Pauses every schedule of the cutover, e.g. because its write freeze began. */
+    /**
+     * Pauses every schedule of the cutover, e.g. because its write freeze began. When this returns,
+     * no scheduled delta of the cutover starts any more (a start claimed just before has finished),
+     * and those still running have stopped after their current chunk.
+     */
     void pauseAll(String cutoverId, String reason) {
         int paused = jdbc.sql("""
                 UPDATE sync_schedule SET state = 'PAUSED', paused_reason = ? WHERE cutover_id = ? AND state = 'ACTIVE'""")
                 .params(reason, cutoverId).update();
+        awaitClaimedStarts(cutoverId);
+        stopRunningDeltas(cutoverId);
         if (paused > 0) {
             journal.record(cutoverId, null, SCHEDULER, "schedule", "paused", paused + " scheduled delta sync(s) paused: "
                     + reason, Map.of("schedules", paused));
         }
+    }
+
+    /** For tests: what to do when a due delta is about to start. */
+    void beforeStart(java.util.function.BiConsumer<String, String> hook) {
+        this.beforeStart = hook;
     }
 
     List<Map<String, Object>> schedules(String cutoverId) {
@@ -126,8 +150,37 @@ class SyncSchedules {
         if (Instant.now().isBefore(schedule.nextRunAt())) {
             return;
         }
-        SyncSpec spec = json.readValue(schedule.spec(), SyncSpec.class);
-        long runId = syncs.start("sync", spec, schedule.cutoverId(), schedule.stepId() + "@schedule", SCHEDULER);
+        beforeStart.accept(schedule.cutoverId(), schedule.stepId());
+        if (!claim(schedule)) {
+            return; // paused since it was listed (or another instance is starting it): it must not start
+        }
+        long runId;
+        try {
+            SyncSpec spec = json.readValue(schedule.spec(), SyncSpec.class);
+            // No step runs a scheduled delta: its stores come from the cutover's pinned runbook, not the file as it is now
+            CutoverConnections pinned = connections.getIfAvailable();
+            if (pinned == null) {
+                throw new IllegalStateException("this service has no CutoverConnections (the cutover module's view of a "
+                        + "cutover's pinned runbook), so scheduled delta syncs cannot open their stores");
+            }
+            SyncStores open = SyncStores.open(stores, spec, name -> pinned.connection(schedule.cutoverId(), name)
+                    .orElseThrow(() -> new IllegalStateException("cutover " + schedule.cutoverId()
+                            + " has no connection '" + name + "'")));
+            runId = syncs.start(SyncRun.Kind.SYNC, spec, open, schedule.cutoverId(), schedule.stepId() + "@schedule",
+                    SCHEDULER);
+        } catch (SyncRunRepository.AlreadyRunning running) {
+            // a run of the same mapping (another step, or one started over the API) has it: skip this fire time
+            Instant next = next(CronExpression.parse(schedule.cron()), Instant.now());
+            jdbc.sql("UPDATE sync_schedule SET next_run_at = ? WHERE cutover_id = ? AND step_id = ?")
+                    .params(Timestamp.from(next), schedule.cutoverId(), schedule.stepId()).update();
+            journal.record(schedule.cutoverId(), schedule.stepId(), SCHEDULER, "scheduled-sync", "skipped",
+                    "scheduled delta sync skipped: " + running.getMessage(), running.runId() == null ? Map.of()
+                            : Map.of("runningSyncRunId", running.runId()));
+            return;
+        } finally {
+            jdbc.sql("UPDATE sync_schedule SET starting_since = NULL WHERE cutover_id = ? AND step_id = ?")
+                    .params(schedule.cutoverId(), schedule.stepId()).update();
+        }
         Instant next = next(CronExpression.parse(schedule.cron()), Instant.now());
         jdbc.sql("""
                 UPDATE sync_schedule SET last_run_id = ?, last_reported = FALSE, next_run_at = ?
@@ -137,19 +190,66 @@ class SyncSchedules {
                 "scheduled delta sync started as sync run " + runId, Map.of("syncRunId", runId, "cron", schedule.cron()));
     }
 
+    /**
+     * Claims the start of a due delta in the database, only while its schedule is still ACTIVE: the
+     * list of schedules a tick works from may be stale by the time it gets to one of them. A pause
+     * (on any instance) waits for a claimed start to finish, so the two exclude each other. A claim
+     * older than {@link #ABANDONED_CLAIM} was left by an instance that died while starting.
+     */
+    private boolean claim(Schedule schedule) {
+        Instant now = Instant.now();
+        return jdbc.sql("""
+                UPDATE sync_schedule SET starting_since = ?
+                WHERE cutover_id = ? AND step_id = ? AND state = 'ACTIVE' AND next_run_at <= ?
+                  AND (starting_since IS NULL OR starting_since < ?)""")
+                .params(Timestamp.from(now), schedule.cutoverId(), schedule.stepId(), Timestamp.from(now),
+                        Timestamp.from(now.minus(ABANDONED_CLAIM)))
+                .update() == 1;
+    }
+
+    /** Waits until no delta of the cutover is being started (claimed before a pause, still starting). */
+    private void awaitClaimedStarts(String cutoverId) {
+        Instant deadline = Instant.now().plus(ABANDONED_CLAIM);
+        while (Instant.now().isBefore(deadline)) {
+            int starting = jdbc.sql("""
+                    SELECT COUNT(*) FROM sync_schedule WHERE cutover_id = ? AND starting_since IS NOT NULL
+                      AND starting_since >= ?""")
+                    .params(cutoverId, Timestamp.from(Instant.now().minus(ABANDONED_CLAIM))).query(Integer.class).single();
+            if (starting == 0) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a scheduled delta sync to finish starting", e);
+            }
+        }
+    }
+
+    /**
+     * Stops the cutover's scheduled deltas that are still running (after their current chunk) and
+     * waits for them, so that what paused them (the final sync) has the mapping to itself.
+     */
+    private void stopRunningDeltas(String cutoverId) {
+        for (SyncRun run : runs.inState(SyncRun.State.RUNNING)) {
+            if (cutoverId.equals(run.cutoverId()) && run.stepId() != null && run.stepId().endsWith("@schedule")) {
+                try {
+                    syncs.await(run.id(), java.time.Duration.ZERO, () -> true);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while stopping scheduled delta sync " + run.id(), e);
+                }
+            }
+        }
+    }
+
     private void report(Schedule schedule, SyncRun run) {
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("syncRunId", run.id());
-        evidence.put("copiedObjects", run.copiedObjects());
-        evidence.put("copiedBytes", run.copiedBytes());
-        evidence.put("skippedObjects", run.skippedObjects());
-        evidence.put("failedObjects", run.failedObjects());
-        evidence.put("durationMs", run.elapsed().toMillis());
         journal.record(schedule.cutoverId(), schedule.stepId(), SCHEDULER, "scheduled-sync",
-                "COMPLETED".equals(run.state()) ? "succeeded" : "failed",
-                "scheduled delta sync " + run.id() + " " + run.state().toLowerCase() + ": copied " + run.copiedObjects()
+                run.state() == SyncRun.State.COMPLETED ? "succeeded" : "failed",
+                "scheduled delta sync " + run.id() + " " + run.state().inWords() + ": copied " + run.copiedObjects()
                         + " objects (" + run.copiedBytes() + " bytes)" + (run.message() == null ? "" : "; " + run.message()),
-                evidence);
+                run.evidence());
         jdbc.sql("UPDATE sync_schedule SET last_reported = TRUE WHERE cutover_id = ? AND step_id = ?")
                 .params(schedule.cutoverId(), schedule.stepId()).update();
     }

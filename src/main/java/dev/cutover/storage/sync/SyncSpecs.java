@@ -1,10 +1,11 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.storage.SyncMode;
-import dev.cutover.storage.SyncSpec;
 import dev.cutover.runbook.Durations;
 import dev.cutover.step.MapStepArguments;
 import dev.cutover.step.StepArguments;
+import dev.cutover.storage.SyncMode;
+import dev.cutover.storage.SyncRun;
+import dev.cutover.storage.SyncSpec;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -15,9 +16,9 @@ final class SyncSpecs {
     }
 
     /** @param mode overrides the step's mode when not null */
-    static SyncSpec of(String runbook, String environment, StepArguments args, String kind, SyncMode mode) {
+    static SyncSpec of(String runbook, String environment, StepArguments args, SyncRun.Kind kind, SyncMode mode) {
         SyncMode effective = mode != null ? mode
-                : "verify".equals(kind) ? SyncMode.FINAL : SyncMode.parse(args.string("mode").orElse("delta"));
+                : kind == SyncRun.Kind.VERIFY ? SyncMode.FINAL : SyncMode.parse(args.string("mode").orElse("delta"));
         return new SyncSpec(runbook, environment, args.requiredString("source"), args.requiredString("sourceBucket"),
                 args.string("sourcePrefix").orElse(""), args.requiredString("target"), args.requiredString("targetBucket"),
                 args.string("targetPrefix").orElse(""), effective, args.list("include"), args.list("exclude"),

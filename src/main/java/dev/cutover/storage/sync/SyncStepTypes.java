@@ -1,8 +1,5 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.storage.SyncMode;
-import dev.cutover.storage.SyncRun;
-import dev.cutover.storage.SyncSpec;
 import dev.cutover.step.StepContext;
 import dev.cutover.step.StepFailedException;
 import dev.cutover.step.StepOutcome;
@@ -10,8 +7,11 @@ import dev.cutover.step.StepParameter;
 import dev.cutover.step.StepParameter.Kind;
 import dev.cutover.step.StepStoppedException;
 import dev.cutover.step.StepType;
+import dev.cutover.storage.ObjectStores;
+import dev.cutover.storage.SyncMode;
+import dev.cutover.storage.SyncRun;
+import dev.cutover.storage.SyncSpec;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +39,7 @@ class SyncStepTypes {
             StepParameter.optional("concurrency", Kind.INTEGER, "objects copied at once (default 16)"));
 
     @Bean
-    StepType storageSyncStepType(BucketSync syncs, SyncSchedules schedules) {
+    StepType storageSyncStepType(SyncLauncher syncs, SyncSchedules schedules, ObjectStores stores) {
         List<StepParameter> parameters = new ArrayList<>(MAPPING);
         parameters.add(StepParameter.oneOf("mode", true, "full, delta (only new and changed) or final (delta, then "
                 + "verification that must be clean)", "full", "delta", "final"));
@@ -47,18 +47,19 @@ class SyncStepTypes {
         parameters.add(StepParameter.optional("maxDelete", Kind.INTEGER, "refuse to delete more than this (default 0)"));
         parameters.add(StepParameter.optional("schedule", Kind.STRING, "cron for scheduled delta syncs"));
         return new SyncStep("storage-sync", "Copies new and changed objects of one bucket mapping with end-to-end "
-                + "CRC32C; mode final also verifies every object", parameters, syncs, schedules, "sync");
+                + "CRC32C; mode final also verifies every object", parameters, syncs, schedules, stores,
+                SyncRun.Kind.SYNC);
     }
 
     @Bean
-    StepType storageVerifyStepType(BucketSync syncs) {
+    StepType storageVerifyStepType(SyncLauncher syncs, ObjectStores stores) {
         return new SyncStep("storage-verify", "Compares source and target object by object (counts, bytes, CRC32C); "
-                + "fails when anything is missing or differs", MAPPING, syncs, null, "verify");
+                + "fails when anything is missing or differs", MAPPING, syncs, null, stores, SyncRun.Kind.VERIFY);
     }
 
     /** One of the two types: they differ in the kind of run they start. */
-    record SyncStep(String name, String description, List<StepParameter> parameters, BucketSync syncs,
-                    SyncSchedules schedules, String kind) implements StepType {
+    record SyncStep(String name, String description, List<StepParameter> parameters, SyncLauncher syncs,
+                    SyncSchedules schedules, ObjectStores stores, SyncRun.Kind kind) implements StepType {
 
         @Override
         public StepOutcome execute(StepContext context) throws Exception {
@@ -67,24 +68,38 @@ class SyncStepTypes {
                 schedules.pauseAll(context.cutoverId(), "the final sync of " + context.stepId()
                         + " started: the write-freeze window has begun");
             }
+            // The stores of this step's run, from the connections its cutover resolves (its pinned runbook)
+            SyncStores open = SyncStores.open(stores, spec, context::connection);
+            try {
+                SyncPreflight.check(spec, open);
+            } catch (StoreProblem.Unusable unusable) {
+                open.close();
+                throw new StepFailedException(unusable.getMessage(), Map.of("connection", unusable.problem().connection(),
+                        "failure", unusable.problem().failure()));
+            }
             Optional<SyncRun> previous = syncs.latestForStep(context.cutoverId(), context.stepId());
             long runId;
-            if (previous.isPresent() && List.of("STOPPED", "INTERRUPTED").contains(previous.get().state())
+            if (previous.isPresent() && previous.get().state().resumable()
                     && previous.get().jobExecutionId() != null) {
                 runId = previous.get().id();
                 context.progress("continuing sync run " + runId + " from its last checkpoint", Map.of("runId", runId));
-                syncs.resume(previous.get());
+                syncs.resume(previous.get(), open);
             } else {
-                runId = syncs.start(kind, spec, context.cutoverId(), context.stepId(), "system");
+                try {
+                    runId = syncs.start(kind, spec, open, context.cutoverId(), context.stepId(), "system");
+                } catch (SyncRunRepository.AlreadyRunning running) {
+                    throw new StepFailedException("could not start: " + running.getMessage(), running.runId() == null
+                            ? Map.of() : Map.of("runningSyncRunId", running.runId()));
+                }
             }
             SyncRun run = syncs.await(runId, context.timeout(), context::stopRequested, running -> context.progress(
                     "sync run " + running.id() + ": " + running.copiedObjects() + " of " + running.plannedObjects()
                             + " objects copied", Map.of("syncRunId", running.id(), "copiedObjects", running.copiedObjects(),
                             "plannedObjects", running.plannedObjects(), "copiedBytes", running.copiedBytes(),
                             "plannedBytes", running.plannedBytes())));
-            Map<String, Object> evidence = evidence(run);
+            Map<String, Object> evidence = run.evidence();
             switch (run.state()) {
-                case "COMPLETED" -> {
+                case COMPLETED -> {
                     Optional<String> cron = context.arguments().string("schedule");
                     if (schedules != null && cron.isPresent() && spec.mode() != SyncMode.FINAL) {
                         schedules.activate(context.cutoverId(), context.stepId(), cron.get(), spec);
@@ -92,8 +107,8 @@ class SyncStepTypes {
                     }
                     return StepOutcome.succeeded(summary(run), evidence);
                 }
-                case "STOPPED" -> throw new StepStoppedException("sync run " + runId + " stopped after its last chunk");
-                default -> throw new StepFailedException("sync run " + runId + " " + run.state().toLowerCase()
+                case STOPPED -> throw new StepStoppedException("sync run " + runId + " stopped after its last chunk");
+                default -> throw new StepFailedException("sync run " + runId + " " + run.state().inWords()
                         + (run.message() == null ? "" : ": " + run.message()), evidence);
             }
         }
@@ -103,32 +118,12 @@ class SyncStepTypes {
         }
 
         private static String summary(SyncRun run) {
-            if ("verify".equals(run.kind())) {
+            if (run.kind() == SyncRun.Kind.VERIFY) {
                 return "verified " + run.listedObjects() + " objects (" + run.listedBytes() + " bytes): no mismatch";
             }
             return "copied " + run.copiedObjects() + " objects (" + run.copiedBytes() + " bytes), "
                     + run.skippedObjects() + " unchanged, " + run.extraObjects() + " extra on target"
                     + (run.mode() == SyncMode.FINAL ? "; verification clean" : "");
-        }
-
-        private static Map<String, Object> evidence(SyncRun run) {
-            Map<String, Object> evidence = new LinkedHashMap<>();
-            evidence.put("syncRunId", run.id());
-            evidence.put("mode", run.mode().name().toLowerCase());
-            evidence.put("source", run.source());
-            evidence.put("target", run.target());
-            evidence.put("listedObjects", run.listedObjects());
-            evidence.put("listedBytes", run.listedBytes());
-            evidence.put("copiedObjects", run.copiedObjects());
-            evidence.put("copiedBytes", run.copiedBytes());
-            evidence.put("skippedObjects", run.skippedObjects());
-            evidence.put("failedObjects", run.failedObjects());
-            evidence.put("extraObjects", run.extraObjects());
-            evidence.put("requeuedObjects", run.requeuedObjects());
-            evidence.put("mismatches", run.mismatches());
-            evidence.put("durationMs", run.elapsed().toMillis());
-            evidence.put("throughputBytesPerSecond", Math.round(run.throughput(run.copiedBytes())));
-            return evidence;
         }
 
     }

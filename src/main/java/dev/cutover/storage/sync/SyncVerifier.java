@@ -1,10 +1,10 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.storage.KeyFilter;
 import dev.cutover.storage.KeyOrder;
-import dev.cutover.storage.SyncPlanner;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.StoredObject;
+import dev.cutover.storage.plan.KeyFilter;
+import dev.cutover.storage.plan.SyncPlanner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

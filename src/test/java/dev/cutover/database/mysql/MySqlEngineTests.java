@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.database.ReplicationLagGauges;
 import dev.cutover.database.WriteFreezeTypes;
-import dev.cutover.hooks.CommandStepType;
 import dev.cutover.step.StepFailedException;
 import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepType;
@@ -279,7 +278,7 @@ class MySqlEngineTests {
         private final StepType type;
 
         WriteFreezeHarness(MySqlReadOnlyFreeze engine) {
-            this.type = WriteFreezeTypes.withEngine(engine, new CommandStepType());
+            this.type = WriteFreezeTypes.withEngine(engine);
         }
 
         StepOutcome freezeAndVerify(RecordingStepContext context) throws Exception {

@@ -77,10 +77,11 @@ class GcsContainerContractTests extends ObjectStoreContract {
         String bucket = "container-" + BUCKETS.incrementAndGet();
         admin.create(BucketInfo.of(bucket));
         return GcsObjectStores.open(GcsSettings.of(bucket)
-                .withEndpoint(endpoint)
-                .withListPageSize(GcsTestStores.PAGE_SIZE)
-                .withUploadChunkSize(GcsTestStores.UPLOAD_CHUNK_SIZE)
-                .withFirstRetryDelay(Duration.ofMillis(50)));
+                .with(s -> s
+                        .endpoint(endpoint)
+                        .listPageSize(GcsTestStores.PAGE_SIZE)
+                        .uploadChunkSize(GcsTestStores.UPLOAD_CHUNK_SIZE)
+                        .firstRetryDelay(Duration.ofMillis(50))));
     }
 
     private static int freePort() {

@@ -62,14 +62,14 @@ class GcsObjectStoreTests {
     @Test
     void describesItselfAsAGcsUrl() {
         assertThat(store.describe()).isEqualTo("gcs://" + settings.bucket() + "/");
-        try (GcsObjectStore prefixed = GcsObjectStores.open(settings.withPrefix("/assets"))) {
+        try (GcsObjectStore prefixed = GcsObjectStores.open(settings.with(s -> s.prefix("/assets")))) {
             assertThat(prefixed.describe()).isEqualTo("gcs://" + settings.bucket() + "/assets/");
         }
     }
 
     @Test
     void keysAreRelativeToThePrefix() {
-        try (GcsObjectStore prefixed = GcsObjectStores.open(settings.withPrefix("assets"))) {
+        try (GcsObjectStore prefixed = GcsObjectStores.open(settings.with(s -> s.prefix("assets")))) {
             put(prefixed, "img/a.png", bytes(10, 1));
             fake.put(settings.bucket(), "assets-other/b", bytes(3, 2), Map.of());
             fake.put(settings.bucket(), "outside", bytes(3, 3), Map.of());
@@ -292,7 +292,7 @@ class GcsObjectStoreTests {
     @Test
     void errorsThatOutliveTheRetriesKeepTheirReason() {
         fake.put(settings.bucket(), "k", new byte[] {1}, Map.of());
-        try (GcsObjectStore once = GcsObjectStores.open(settings.withMaxAttempts(1))) {
+        try (GcsObjectStore once = GcsObjectStores.open(settings.with(s -> s.maxAttempts(1)))) {
             assertThat(failureOf(once, 403)).isEqualTo(Reason.PERMISSION);
             assertThat(failureOf(once, 401)).isEqualTo(Reason.PERMISSION);
             assertThat(failureOf(once, 429)).isEqualTo(Reason.THROTTLED);
@@ -304,7 +304,7 @@ class GcsObjectStoreTests {
 
     @Test
     void aMissingBucketIsNotFound() {
-        try (GcsObjectStore missing = GcsObjectStores.open(settings.withBucket("no-such-bucket"))) {
+        try (GcsObjectStore missing = GcsObjectStores.open(settings.with(s -> s.bucket("no-such-bucket")))) {
             assertThatThrownBy(() -> missing.list("", null).toList())
                     .isInstanceOfSatisfying(ObjectStoreException.class,
                             e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));

@@ -24,24 +24,24 @@ class GcsSettingsTests {
 
     @Test
     void aPrefixIsADirectory() {
-        assertThat(GcsSettings.of("b").withPrefix("/logs").prefix()).isEqualTo("logs/");
-        assertThat(GcsSettings.of("b").withPrefix("logs/").describe()).isEqualTo("gcs://b/logs/");
+        assertThat(GcsSettings.of("b").with(s -> s.prefix("/logs")).prefix()).isEqualTo("logs/");
+        assertThat(GcsSettings.of("b").with(s -> s.prefix("logs/")).describe()).isEqualTo("gcs://b/logs/");
     }
 
     @Test
     void theKeyIsNeverPrinted() {
         GcsSettings json = new GcsSettings("b", "", null, null, "{\"private_key\":\"very-secret\"}", null, 0, 0, 0, null);
         assertThat(json.toString()).contains("hidden").doesNotContain("very-secret");
-        assertThat(GcsSettings.of("b").withCredentialsFile(Path.of("/keys/sa.json")).toString())
+        assertThat(GcsSettings.of("b").with(s -> s.credentialsFile(Path.of("/keys/sa.json"))).toString())
                 .contains("/keys/sa.json");
     }
 
     @Test
     void impossibleSettingsAreRefused() {
         assertThatThrownBy(() -> GcsSettings.of(" ")).hasMessageContaining("bucket");
-        assertThatThrownBy(() -> GcsSettings.of("b").withUploadChunkSize(1000)).hasMessageContaining("256 KiB");
+        assertThatThrownBy(() -> GcsSettings.of("b").with(s -> s.uploadChunkSize(1000))).hasMessageContaining("256 KiB");
         assertThatThrownBy(() -> new GcsSettings("b", "", null, Path.of("/k.json"), "{}", null, 0, 0, 0, null))
                 .hasMessageContaining("not both");
-        assertThat(GcsSettings.of("b").withListPageSize(5000).listPageSize()).isEqualTo(1000);
+        assertThat(GcsSettings.of("b").with(s -> s.listPageSize(5000)).listPageSize()).isEqualTo(1000);
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cutover.storage.Crc32c;
 import dev.cutover.storage.ObjectStore;
+import dev.cutover.storage.ObjectStores;
+import dev.cutover.storage.SharedClients;
 import dev.cutover.storage.PutOptions;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -56,7 +58,7 @@ class GcsStoreOpenerTests {
     void opensAStoreOnTheEndpointWithoutCredentials() {
         try (FakeGcsServer fake = new FakeGcsServer().start()) {
             fake.createBucket("opened");
-            try (ObjectStore store = new GcsStoreOpener().gcs()
+            try (ObjectStore store = new GcsStoreOpener().gcs(new SharedClients<>(storage -> { }))
                     .open(settings(Map.of("endpoint", fake.endpoint())), "opened", "p")) {
                 byte[] data = {1, 2, 3};
                 store.put("k", new ByteArrayInputStream(data), 3, PutOptions.withChecksum(Crc32c.of(data)));
@@ -67,12 +69,29 @@ class GcsStoreOpenerTests {
     }
 
     @Test
+    void storesOfTheSameConnectionShareOneClientThatOutlivesThem() {
+        try (FakeGcsServer fake = new FakeGcsServer().start()) {
+            fake.createBucket("shared");
+            fake.createBucket("other");
+            SharedClients<com.google.cloud.storage.Storage> clients = new GcsStoreOpener().gcsClients();
+            ObjectStores.StoreOpener opener = new GcsStoreOpener().gcs(clients);
+            Map<String, String> connection = Map.of("endpoint", fake.endpoint());
+            opener.open(settings(connection), "shared", "").close();
+            try (ObjectStore again = opener.open(settings(connection), "other", "x")) {
+                assertThat(again.list("", null).count()).isZero(); // the closed store left the shared client open
+            }
+            assertThat(clients.size()).isEqualTo(1);
+            clients.close();
+        }
+    }
+
+    @Test
     void anUnreadableKeyFileIsAConfigurationError() {
-        assertThatThrownBy(() -> new GcsStoreOpener().gcs()
+        assertThatThrownBy(() -> new GcsStoreOpener().gcs(new SharedClients<>(storage -> { }))
                 .open(settings(Map.of("credentials", "/nonexistent/key.json")), "b", ""))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("/nonexistent/key.json");
-        assertThatThrownBy(() -> new GcsStoreOpener().gcs()
+        assertThatThrownBy(() -> new GcsStoreOpener().gcs(new SharedClients<>(storage -> { }))
                 .open(settings(Map.of("credentials", "{\"type\":\"authorized_user\"}")), "b", ""))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("service-account key JSON")

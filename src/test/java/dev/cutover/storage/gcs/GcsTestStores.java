@@ -28,9 +28,10 @@ final class GcsTestStores {
 
     static GcsSettings settings(FakeGcsServer fake, String bucket) {
         return GcsSettings.of(bucket)
-                .withEndpoint(URI.create(fake.endpoint()))
-                .withListPageSize(PAGE_SIZE)
-                .withUploadChunkSize(UPLOAD_CHUNK_SIZE)
-                .withFirstRetryDelay(Duration.ofMillis(50));
+                .with(s -> s
+                        .endpoint(URI.create(fake.endpoint()))
+                        .listPageSize(PAGE_SIZE)
+                        .uploadChunkSize(UPLOAD_CHUNK_SIZE)
+                        .firstRetryDelay(Duration.ofMillis(50)));
     }
 }

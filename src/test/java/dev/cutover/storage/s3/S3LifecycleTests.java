@@ -35,8 +35,8 @@ class S3LifecycleTests {
             throw e;
         }
         try (S3ObjectStore whole = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket));
-                S3ObjectStore tmp = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket).withPrefix("tmp/"));
-                S3ObjectStore logs = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket).withPrefix("logs/"))) {
+                S3ObjectStore tmp = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket).with(s -> s.prefix("tmp/")));
+                S3ObjectStore logs = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket).with(s -> s.prefix("logs/")))) {
             assertThat(whole.deleteAfterDays()).contains(30);
             assertThat(tmp.deleteAfterDays()).contains(3);
             assertThat(logs.deleteAfterDays()).contains(30);

@@ -14,7 +14,7 @@ class S3ObjectStoreContractTests extends ObjectStoreContract {
     @Override
     protected ObjectStore newEmptyStore() {
         return S3ObjectStores.open(S3TestBuckets.settingsFor(S3TestBuckets.createBucket("contract"))
-                .withChecksumsInListing(true));
+                .with(s -> s.checksumsInListing(true)));
     }
 
     /** S3Mock 5.2.0 sorts listings by UTF-16 units; real S3 (and the adapter's order check) use UTF-8 bytes. */

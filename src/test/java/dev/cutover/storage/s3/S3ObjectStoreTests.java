@@ -73,7 +73,7 @@ class S3ObjectStoreTests {
         }
         keys.add("p/z-\uD83D\uDE00");
         try (S3ObjectStore listing = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket)
-                .withChecksumsInListing(true).withListPageSize(100))) {
+                .with(s -> s.checksumsInListing(true).listPageSize(100)))) {
             for (String key : keys) {
                 byte[] data = bytes(10, key.hashCode());
                 listing.put(key, new ByteArrayInputStream(data), data.length,
@@ -96,7 +96,7 @@ class S3ObjectStoreTests {
     void aPrefixedStoreSeesOnlyTheKeysUnderItsPrefix() {
         byte[] data = bytes(10, 2);
         store.put("outside", new ByteArrayInputStream(data), data.length, PutOptions.withChecksum(Crc32c.of(data)));
-        try (S3ObjectStore tenant = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket).withPrefix("tenant"))) {
+        try (S3ObjectStore tenant = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket).with(s -> s.prefix("tenant")))) {
             assertThat(tenant.describe()).isEqualTo("s3://" + bucket + "/tenant/");
             tenant.put("a/b", new ByteArrayInputStream(data), data.length, PutOptions.withChecksum(Crc32c.of(data)));
             try (Stream<StoredObject> listed = tenant.list("", null)) {

@@ -23,20 +23,20 @@ class S3SettingsTest {
 
     @Test
     void aPrefixIsADirectory() {
-        assertThat(S3Settings.of("b", "r").withPrefix("/logs").prefix()).isEqualTo("logs/");
-        assertThat(S3Settings.of("b", "r").withPrefix("logs/").describe()).isEqualTo("s3://b/logs/");
+        assertThat(S3Settings.of("b", "r").with(s -> s.prefix("/logs")).prefix()).isEqualTo("logs/");
+        assertThat(S3Settings.of("b", "r").with(s -> s.prefix("logs/")).describe()).isEqualTo("s3://b/logs/");
     }
 
     @Test
     void theSecretKeyIsNeverPrinted() {
-        S3Settings settings = S3Settings.of("b", "r").withCredentials("AKIAEXAMPLE", "very-secret");
+        S3Settings settings = S3Settings.of("b", "r").with(s -> s.credentials("AKIAEXAMPLE", "very-secret"));
         assertThat(settings.toString()).contains("AKIAEXAMPLE").doesNotContain("very-secret");
     }
 
     @Test
     void impossibleSettingsAreRefused() {
-        assertThatThrownBy(() -> S3Settings.of("b", "r").withMultipart(0, 1024)).hasMessageContaining("5 MiB");
-        assertThatThrownBy(() -> S3Settings.of("b", "r").withCredentials("id", null)).hasMessageContaining("both");
+        assertThatThrownBy(() -> S3Settings.of("b", "r").with(s -> s.multipart(0, 1024))).hasMessageContaining("5 MiB");
+        assertThatThrownBy(() -> S3Settings.of("b", "r").with(s -> s.credentials("id", null))).hasMessageContaining("both");
         assertThatThrownBy(() -> S3Settings.of(" ", "r")).hasMessageContaining("bucket");
     }
 

@@ -31,9 +31,10 @@ final class S3TestBuckets {
 
     static S3Settings settingsFor(String bucket, URI endpoint) {
         return S3Settings.of(bucket, REGION)
-                .withEndpoint(endpoint, true)
-                .withCredentials("test", "test")
-                .withMultipart(MULTIPART_THRESHOLD, PART_SIZE);
+                .with(s -> s
+                        .endpoint(endpoint, true)
+                        .credentials("test", "test")
+                        .multipart(MULTIPART_THRESHOLD, PART_SIZE));
     }
 
     /** Creates a bucket with a unique name starting with {@code label} and returns its name. */

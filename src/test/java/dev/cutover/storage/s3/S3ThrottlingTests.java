@@ -84,7 +84,7 @@ class S3ThrottlingTests {
     @Test
     void aBurstLongerThanTheRetriesIsReportedAsThrottled() {
         try (S3ObjectStore store = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket, stub.endpoint())
-                .withMaxAttempts(2))) {
+                .with(s -> s.maxAttempts(2)))) {
             stub.slowDownNext(5);
             // a GET: its 503 has the XML body that says SlowDown (a HEAD's has no body, so it is only TRANSIENT)
             assertThatThrownBy(() -> store.open("anything", null, null))

@@ -49,6 +49,7 @@ class FilesystemSyncTests extends ServiceTest {
                 "{\"runbook\":\"storage\",\"environment\":\"local\",\"step\":\"full-sync\",\"mode\":\"delta\"}");
         assertThat(delta.status()).isEqualTo(202);
         JsonNode run = awaitRun(delta.body().path("run").path("id").asLong());
+        assertThat(run.path("run").path("kind").asString()).isEqualTo("sync");
         assertThat(run.path("run").path("state").asString()).isEqualTo("COMPLETED");
         assertThat(run.path("run").path("copiedObjects").asLong()).isEqualTo(2);
         assertThat(run.path("run").path("skippedObjects").asLong()).isEqualTo(250);
@@ -61,6 +62,7 @@ class FilesystemSyncTests extends ServiceTest {
         Api.Answer verify = api.post("operator", "/api/syncs/verify",
                 "{\"runbook\":\"storage\",\"environment\":\"local\",\"step\":\"verify-assets\"}");
         JsonNode verified = awaitRun(verify.body().path("run").path("id").asLong());
+        assertThat(verified.path("run").path("kind").asString()).isEqualTo("verify");
         assertThat(verified.path("run").path("state").asString()).isEqualTo("FAILED");
         assertThat(verified.path("run").path("mismatches").asLong()).isEqualTo(1);
         long runId = verified.path("run").path("id").asLong();

@@ -36,6 +36,7 @@ class GcsToS3SyncTests {
     private static final FakeGcsServer GCS = new FakeGcsServer().start();
     private static final String S3_BUCKET = "assets-aws-" + Long.toHexString(System.nanoTime());
     private static final Path RUNBOOKS = runbooks();
+    private static final String NON_ASCII_KEY = "big/twenty MiB #1 \u00e9+%.bin";
 
     @LocalServerPort
     int port;
@@ -66,6 +67,8 @@ class GcsToS3SyncTests {
             GCS.put("acme-assets", String.format("img/%03d.png", i), bytes(random, 4096 + i), Map.of());
         }
         GCS.put("acme-assets", "big/video.mp4", bytes(random, 9 * 1024 * 1024), Map.of());
+        // a key that no ASCII path encoding holds, with characters URLs and paths treat specially
+        GCS.put("acme-assets", NON_ASCII_KEY, bytes(random, 2 * 1024 * 1024), Map.of());
         for (int i = 0; i < 20; i++) {
             GCS.put("acme-logs", "2026/11/" + i + ".log", bytes(random, 10_000), Map.of());
         }
@@ -78,7 +81,7 @@ class GcsToS3SyncTests {
         assertThat(logs.path("lifecycle").path("recommendation").asString()).contains("consider skipping");
         JsonNode assets = api.post("operator", "/api/syncs/plan",
                 "{\"runbook\":\"gcs-to-s3\",\"environment\":\"test\",\"step\":\"full-sync\"}").body();
-        assertThat(assets.path("objectsToCopy").asLong()).isEqualTo(301);
+        assertThat(assets.path("objectsToCopy").asLong()).isEqualTo(302);
         assertThat(assets.path("egressCost").decimalValue()).isPositive();
         assertThat(assets.path("lifecycle").isNull()).isTrue();
 
@@ -88,7 +91,7 @@ class GcsToS3SyncTests {
         JsonNode done = api.awaitCutover(id, c -> !"RUNNING".equals(c.path("state").asString()), 120);
         assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("READY"); // the logs phase is next
         assertThat(done.path("phases").get(0).path("state").asString()).isEqualTo("COMPLETED");
-        assertThat(done.toString()).contains("\"copiedObjects\":301", "verified 301 objects");
+        assertThat(done.toString()).contains("\"copiedObjects\":302", "verified 302 objects");
 
         GCS.put("acme-assets", "img/007.png", bytes(random, 5000), Map.of());
         GCS.put("acme-assets", "img/new.png", bytes(random, 100), Map.of());
@@ -97,14 +100,18 @@ class GcsToS3SyncTests {
                 .body().path("run").path("id").asLong());
         assertThat(delta.path("run").path("state").asString()).isEqualTo("COMPLETED");
         assertThat(delta.path("run").path("copiedObjects").asLong()).isEqualTo(2);
-        assertThat(delta.path("run").path("skippedObjects").asLong()).isEqualTo(300);
+        assertThat(delta.path("run").path("skippedObjects").asLong()).isEqualTo(301);
 
         JsonNode verify = awaitRun(api.post("operator", "/api/syncs/verify",
                 "{\"runbook\":\"gcs-to-s3\",\"environment\":\"test\",\"step\":\"verify\"}")
                 .body().path("run").path("id").asLong());
         assertThat(verify.path("run").path("state").asString()).isEqualTo("COMPLETED");
         assertThat(verify.path("run").path("mismatches").asLong()).isZero();
-        assertThat(verify.path("run").path("listedObjects").asLong()).isEqualTo(302);
+        assertThat(verify.path("run").path("listedObjects").asLong()).isEqualTo(303);
+        try (S3Client s3 = s3()) {
+            assertThat(s3.headObject(h -> h.bucket(S3_BUCKET).key(NON_ASCII_KEY)).contentLength())
+                    .isEqualTo(2 * 1024 * 1024);
+        }
     }
 
     private JsonNode awaitRun(long runId) {
@@ -124,14 +131,17 @@ class GcsToS3SyncTests {
         return data;
     }
 
+    private static S3Client s3() {
+        return S3Client.builder().endpointOverride(TestPeers.s3Endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
     private static Path runbooks() {
         GCS.createBucket("acme-assets");
         GCS.createBucket("acme-logs");
         GCS.setLifecycleDeleteAfterDays("acme-logs", 30);
-        try (S3Client s3 = S3Client.builder().endpointOverride(TestPeers.s3Endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build()) {
+        try (S3Client s3 = s3()) {
             s3.createBucket(b -> b.bucket(S3_BUCKET));
             s3.createBucket(b -> b.bucket(S3_BUCKET + "-logs"));
         }

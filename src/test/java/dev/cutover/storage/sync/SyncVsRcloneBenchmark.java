@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Our storage sync (the product's real path: a runbook with gcs and s3 connections, the Spring Boot
- * application in-process, {@link BucketSync#start} and {@link BucketSync#await}) against {@code rclone sync},
+ * application in-process, {@link SyncLauncher#start} and {@link SyncLauncher#await}) against {@code rclone sync},
  * GCS (the {@link FakeGcsServer}, file-backed) to S3 (S3Mock from the test stack), in one JVM run:
  * <ol>
  * <li>seed {@code bench-src}: N small objects (default 2,000 of 256 KiB) and M large ones (20 of 16 MiB);</li>
@@ -421,7 +421,7 @@ public final class SyncVsRcloneBenchmark {
     }
 
     private Timed ours(String sourceBucket, String targetBucket, SyncMode mode, String run) throws Exception {
-        BucketSync sync = app.getBean(BucketSync.class);
+        SyncLauncher sync = app.getBean(SyncLauncher.class);
         SyncSpec spec = new SyncSpec("bench", "bench", "gcs-src", sourceBucket, "", "s3-dst", targetBucket, "", mode,
                 List.of(), List.of(), false, 0, concurrency);
         StackSampler sampler = options.containsKey("profile") && !"warm-up".equals(run) ? new StackSampler() : null;
@@ -429,14 +429,16 @@ public final class SyncVsRcloneBenchmark {
         Cpu before = cpu();
         Instant t0 = Instant.now();
         long n0 = System.nanoTime();
-        long runId = sync.start("sync", spec, null, null, "bench");
+        SyncStores open = SyncStores.open(app.getBean(dev.cutover.storage.ObjectStores.class), spec, RunbookConnections.of(
+                app.getBean(dev.cutover.runbook.RunbookCatalog.class).findValid("bench").orElseThrow(), "bench"));
+        long runId = sync.start(SyncRun.Kind.SYNC, spec, open, null, null, "bench");
         SyncRun done = sync.await(runId, Duration.ofMinutes(30), () -> false);
         double awaited = (System.nanoTime() - n0) / 1e9;
         Cpu used = cpu().minus(before);
         if (sampler != null) {
             sampler.stop();
         }
-        if (!"COMPLETED".equals(done.state())) {
+        if (done.state() != SyncRun.State.COMPLETED) {
             throw new IllegalStateException("our " + run + " sync run " + runId + " ended " + done.state() + ": "
                     + done.message());
         }
@@ -474,11 +476,13 @@ public final class SyncVsRcloneBenchmark {
      */
     private String listingCosts(String sourceBucket, String targetBucket) {
         ObjectStores stores = app.getBean(ObjectStores.class);
+        java.util.function.Function<String, dev.cutover.step.ResolvedConnection> connections = RunbookConnections.of(
+                app.getBean(dev.cutover.runbook.RunbookCatalog.class).findValid("bench").orElseThrow(), "bench");
         StringBuilder out = new StringBuilder("ours listing costs (one pass each, untimed):");
         for (String[] side : List.of(new String[] {"gcs-src", sourceBucket}, new String[] {"s3-dst", targetBucket})) {
             for (int pass = 1; pass <= 2; pass++) {
                 long t0 = System.nanoTime();
-                try (ObjectStore store = stores.open("bench", "bench", side[0], side[1], "")) {
+                try (ObjectStore store = stores.open(connections.apply(side[0]), side[1], "")) {
                     long opened = System.nanoTime();
                     long n;
                     try (Stream<?> listed = store.list("", null)) {

@@ -1,0 +1,108 @@
+package dev.cutover.cutover.eventlog;
+
+import dev.cutover.cutover.Actor;
+import dev.cutover.cutover.CutoverState;
+import dev.cutover.cutover.CutoverStep;
+import dev.cutover.cutover.state.CutoverRepository;
+import dev.cutover.cutover.state.CutoverStepRepository;
+import dev.cutover.step.CutoverEventLog;
+import java.util.EnumSet;
+
+import static dev.cutover.cutover.state.CutoverRepository.instant;
+import static dev.cutover.cutover.state.CutoverRepository.ts;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The append-only event log of every cutover. This class only inserts and reads: there is no
+ * update or delete of an event anywhere in the code base. Each appended event is also published
+ * as a {@link CutoverEvent} application event (the dashboard's stream listens to it).
+ */
+@Component
+public class EventLog implements CutoverEventLog {
+
+    private static final EnumSet<CutoverState> ENDED =
+            EnumSet.of(CutoverState.COMPLETED, CutoverState.ROLLED_BACK, CutoverState.ABORTED);
+
+    private static final TypeReference<Map<String, Object>> EVIDENCE = new TypeReference<>() { };
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final ApplicationEventPublisher publisher;
+    private final CutoverRepository cutovers;
+    private final CutoverStepRepository steps;
+
+    EventLog(JdbcClient jdbc, JsonMapper json, ApplicationEventPublisher publisher, CutoverRepository cutovers,
+             CutoverStepRepository steps) {
+        this.cutovers = cutovers;
+        this.steps = steps;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.publisher = publisher;
+    }
+
+    /** For other modules (a scheduled delta sync): true while the cutover can still run steps. */
+    @Override
+    public boolean active(String cutoverId) {
+        return cutovers.find(cutoverId).map(cutover -> !ENDED.contains(cutover.state())).orElse(false);
+    }
+
+    /** For other modules: appends with the step's phase looked up and the actor given by name (e.g. {@code scheduler}). */
+    @Override
+    public void record(String cutoverId, String stepId, String actor, String action, String outcome, String message,
+                       Map<String, Object> evidence) {
+        String phase = stepId == null ? null : steps.find(cutoverId, stepId).map(CutoverStep::phase).orElse(null);
+        append(cutoverId, phase, stepId, new Actor(actor, null), action, outcome, message, evidence);
+    }
+
+    public CutoverEvent append(String cutoverId, String phase, String stepId, Actor actor, String action, String outcome,
+                        String message, Map<String, Object> evidence) {
+        Instant now = Instant.now();
+        Map<String, Object> safeEvidence = evidence == null ? Map.of() : new LinkedHashMap<>(evidence);
+        String shortMessage = message == null || message.length() <= 2000 ? message : message.substring(0, 1997) + "...";
+        KeyHolder key = new GeneratedKeyHolder();
+        jdbc.sql("""
+                INSERT INTO cutover_event (cutover_id, occurred_at, phase, step_id, actor, origin, action, outcome,
+                  message, evidence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(cutoverId, ts(now), phase, stepId, actor.name(), actor.origin(), action, outcome, shortMessage,
+                        json.writeValueAsString(safeEvidence))
+                .update(key, "id");
+        CutoverEvent event = new CutoverEvent(key.getKey().longValue(), cutoverId, now, phase, stepId, actor.name(),
+                actor.origin(), action, outcome, shortMessage, safeEvidence);
+        publisher.publishEvent(event);
+        return event;
+    }
+
+    /** Events of one cutover, oldest first, after the given id (0 for the start). */
+    public List<CutoverEvent> page(String cutoverId, long afterId, int limit) {
+        return jdbc.sql("SELECT * FROM cutover_event WHERE cutover_id = ? AND id > ? ORDER BY id LIMIT ?")
+                .params(cutoverId, afterId, limit)
+                .query(this::map).list();
+    }
+
+    public long count(String cutoverId) {
+        return jdbc.sql("SELECT COUNT(*) FROM cutover_event WHERE cutover_id = ?").param(cutoverId)
+                .query(Long.class).single();
+    }
+
+    private CutoverEvent map(ResultSet rs, int row) throws SQLException {
+        String evidence = rs.getString("evidence");
+        return new CutoverEvent(rs.getLong("id"), rs.getString("cutover_id"), instant(rs, "occurred_at"),
+                rs.getString("phase"), rs.getString("step_id"), rs.getString("actor"), rs.getString("origin"),
+                rs.getString("action"), rs.getString("outcome"), rs.getString("message"),
+                evidence == null ? Map.of() : json.readValue(evidence, EVIDENCE));
+    }
+}

@@ -1,0 +1,379 @@
+package dev.cutover.cutover.execution;
+
+import dev.cutover.cutover.Actor;
+import dev.cutover.cutover.Cutover;
+import dev.cutover.cutover.CutoverState;
+import dev.cutover.cutover.CutoverStep;
+import dev.cutover.cutover.StepState;
+import dev.cutover.cutover.eventlog.EventLog;
+import dev.cutover.cutover.state.CutoverRepository;
+import dev.cutover.cutover.state.CutoverStepRepository;
+
+import dev.cutover.runbook.Runbook;
+import dev.cutover.runbook.RunbookPhase;
+import dev.cutover.runbook.RunbookStep;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.configuration.DuplicateJobException;
+import org.springframework.batch.core.configuration.JobRegistry;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.builder.SimpleJobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs each runbook phase as a Spring Batch job execution, and a rollback as a job of the
+ * inverse steps in reverse order. Jobs are built from the runbook when launched and registered
+ * under a stable name, so a restart after a pause, a failure or a crash continues with the step
+ * that did not complete: Batch skips the steps whose executions completed.
+ */
+@Component
+public class PhaseLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(PhaseLauncher.class);
+    private static final String CUTOVER_ID = "cutoverId";
+    /** The rollback job's list of steps to undo, in order: fixed by its first run, reused by a restart. */
+    private static final String STEPS = "steps";
+    private static final EnumSet<CutoverState> PHASE_ACTIVE =
+            EnumSet.of(CutoverState.RUNNING, CutoverState.AWAITING_APPROVAL, CutoverState.PAUSING);
+    /**
+     * Every step that started: a step that failed, was stopped or was cut off by a crash may have
+     * taken effect in part (a DNS record changed, then its check failed), so its inverse runs too;
+     * inverses are written to be harmless when there is nothing to undo.
+     */
+    private static final EnumSet<StepState> UNDOABLE = EnumSet.of(StepState.SUCCEEDED, StepState.FAILED,
+            StepState.STOPPED, StepState.INTERRUPTED, StepState.ROLLING_BACK, StepState.ROLLBACK_FAILED,
+            StepState.ROLLED_BACK);
+    private static final long ENDED_WAIT_MILLIS = 120_000;
+
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+    private final JobRegistry jobRegistry;
+    private final RunbookStepRunner stepExecutor;
+    private final CutoverStepRepository steps;
+    private final AutomaticTransitions moves;
+    private final EventLog events;
+    private final TaskExecutor background;
+    private final CutoverRepository cutovers;
+    private final Map<String, Object> launchLocks = new ConcurrentHashMap<>();
+    private final ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
+
+    PhaseLauncher(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
+                  RunbookStepRunner stepExecutor, CutoverRepository cutovers, CutoverStepRepository steps, AutomaticTransitions moves,
+                  EventLog events,
+                  @org.springframework.beans.factory.annotation.Qualifier("cutoverBackground") TaskExecutor background) {
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.jobRegistry = jobRegistry;
+        this.stepExecutor = stepExecutor;
+        this.cutovers = cutovers;
+        this.steps = steps;
+        this.moves = moves;
+        this.events = events;
+        this.background = background;
+    }
+
+    public void start(Cutover cutover, Runbook runbook, RunbookPhase phase) {
+        Job job = register(phaseJob(cutover, runbook, phase));
+        launch(cutover, phase.name(), () -> jobOperator.start(job, parameters(cutover)));
+    }
+
+    /** Continues the cutover's current phase from the step that did not complete. */
+    public void restart(Cutover cutover, Runbook runbook) {
+        RunbookPhase phase = runbook.phase(cutover.currentPhase()).orElseThrow();
+        Job job = register(phaseJob(cutover, runbook, phase));
+        background.execute(() -> launch(cutover, phase.name(), () -> {
+            Long previous = cutovers.find(cutover.id()).map(Cutover::jobExecutionId).orElse(null);
+            if (previous == null) {
+                return jobOperator.start(job, parameters(cutover));
+            }
+            return jobOperator.restart(awaitEnded(previous));
+        }));
+    }
+
+    /**
+     * Once every phase execution of the cutover has ended (a launch still under way is waited for,
+     * a later one refuses to start), runs the inverse of every step that started, last first. The
+     * list is fixed only then, so a step that started while the rollback was being accepted is
+     * undone too. A rollback restarted after a failed inverse runs the list its first run fixed.
+     */
+    public void rollback(Cutover cutover, Runbook runbook) {
+        background.execute(() -> launch(cutover, null, () -> {
+            Long phaseExecution;
+            synchronized (launchLock(cutover.id())) {
+                // Launches check the state under this lock: from here on none can start a phase execution.
+                phaseExecution = cutovers.find(cutover.id()).map(Cutover::jobExecutionId).orElse(null);
+            }
+            if (phaseExecution != null) {
+                awaitPhaseEnded(cutover.id(), phaseExecution);
+            }
+            Long previous = cutovers.find(cutover.id()).map(Cutover::rollbackJobExecutionId).orElse(null);
+            if (previous != null) {
+                JobExecution failed = awaitEnded(previous);
+                register(rollbackJob(cutover, runbook, failed.getJobParameters().getString(STEPS, "")));
+                return jobOperator.restart(failed);
+            }
+            List<String> toUndo = stepsToUndo(cutover.id()).stream().map(CutoverStep::stepId).toList();
+            events.append(cutover.id(), null, null, Actor.SYSTEM, "rollback", "started", "rolling back "
+                    + toUndo.size() + " step(s) that started, last first", Map.of("steps", toUndo));
+            String list = String.join(",", toUndo);
+            Job job = register(rollbackJob(cutover, runbook, list));
+            return jobOperator.start(job, new JobParametersBuilder(parameters(cutover))
+                    .addString(STEPS, list, false).toJobParameters());
+        }));
+    }
+
+    /** After an abort, marks the phase execution abandoned so that nobody restarts it by mistake. */
+    public void abandonWhenStopped(Cutover cutover) {
+        if (cutover.jobExecutionId() == null) {
+            return;
+        }
+        background.execute(() -> {
+            try {
+                jobOperator.abandon(awaitEnded(cutover.jobExecutionId()));
+            } catch (Exception e) {
+                log.warn("Could not abandon job execution {} of aborted cutover {}: {}", cutover.jobExecutionId(),
+                        cutover.id(), e.getMessage());
+            }
+        });
+    }
+
+    /** Steps that started, in reverse runbook order: the order their inverses run in. */
+    List<CutoverStep> stepsToUndo(String cutoverId) {
+        List<CutoverStep> undo = new java.util.ArrayList<>(steps.findInStates(cutoverId, UNDOABLE));
+        java.util.Collections.reverse(undo);
+        return undo;
+    }
+
+    JobExecution recover(long jobExecutionId) {
+        JobExecution execution = jobRepository.getJobExecution(jobExecutionId);
+        return execution == null ? null : jobOperator.recover(execution);
+    }
+
+    private interface Launch {
+        JobExecution run() throws Exception;
+    }
+
+    /**
+     * Launches under the cutover's launch lock: a phase launch first checks that the cutover still
+     * runs (a rollback or an abort accepted meanwhile wins), and the execution id is recorded before
+     * the lock is released, so a rollback that takes the lock next knows which execution to wait for.
+     * One instance per database: the lock is this JVM's (issue 14 brings leases for several).
+     */
+    private void launch(Cutover cutover, String phase, Launch launch) {
+        boolean rollingBack = phase == null;
+        try {
+            if (rollingBack) {
+                launch.run();
+                return;
+            }
+            synchronized (launchLock(cutover.id())) {
+                CutoverState now = cutovers.find(cutover.id()).map(Cutover::state).orElseThrow();
+                if (!PHASE_ACTIVE.contains(now)) {
+                    events.append(cutover.id(), phase, null, Actor.SYSTEM, "phase", "not-started",
+                            "phase " + phase + " was not started: the cutover is " + now + " now", Map.of());
+                    return;
+                }
+                JobExecution execution = launch.run();
+                moves.update(cutover.id(), c -> c.withPhase(phase, execution.getId()));
+            }
+        } catch (Exception e) {
+            log.error("Could not launch {} of cutover {}", rollingBack ? "the rollback" : "phase " + phase,
+                    cutover.id(), e);
+            moves.move(cutover.id(), rollingBack ? EnumSet.of(CutoverState.ROLLING_BACK) : PHASE_ACTIVE,
+                    rollingBack ? CutoverState.ROLLBACK_FAILED : CutoverState.FAILED, UnaryOperator.identity());
+            events.append(cutover.id(), phase, null, Actor.SYSTEM, rollingBack ? "rollback" : "phase", "failed",
+                    "could not launch: " + FailureText.of(e), Map.of());
+        }
+    }
+
+    private Object launchLock(String cutoverId) {
+        return launchLocks.computeIfAbsent(cutoverId, id -> new Object());
+    }
+
+    /** Waits for the phase execution a rollback stops, however long its running step takes to give way. */
+    private void awaitPhaseEnded(String cutoverId, long jobExecutionId) throws InterruptedException {
+        JobExecution execution = awaitEnded(jobExecutionId);
+        while (execution != null && execution.isRunning()) {
+            events.append(cutoverId, null, null, Actor.SYSTEM, "rollback", "waiting",
+                    "waiting for the running step of job execution " + jobExecutionId + " to stop before undoing steps",
+                    Map.of("jobExecutionId", jobExecutionId));
+            execution = awaitEnded(jobExecutionId);
+        }
+    }
+
+    private JobExecution awaitEnded(long jobExecutionId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + ENDED_WAIT_MILLIS;
+        while (true) {
+            JobExecution execution = jobRepository.getJobExecution(jobExecutionId);
+            if (execution == null || !execution.isRunning() || System.currentTimeMillis() > deadline) {
+                return execution;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private Job phaseJob(Cutover cutover, Runbook runbook, RunbookPhase phase) {
+        return job(jobName("phase", cutover.id(), phase.name()), phase.steps(), RunbookStep::id,
+                step -> tasklet(cutoverId -> stepExecutor.forward(cutoverId, step.id())), phaseListener(runbook, phase));
+    }
+
+    /** The rollback job of one cutover: its own name, and the list of steps to undo its first run fixed. */
+    private Job rollbackJob(Cutover cutover, Runbook runbook, String stepList) {
+        List<String> toUndo = stepList.isEmpty() ? List.of() : List.of(stepList.split(","));
+        String name = jobName("rollback", cutover.id(), "");
+        if (toUndo.isEmpty()) {
+            Step nothing = new StepBuilder("nothing-to-undo", jobRepository)
+                    .tasklet((contribution, chunk) -> RepeatStatus.FINISHED, noTransaction).build();
+            return new JobBuilder(name, jobRepository).listener(rollbackListener()).start(nothing).build();
+        }
+        return job(name, toUndo, stepId -> stepId,
+                stepId -> tasklet(cutoverId -> stepExecutor.inverse(cutoverId, stepId)), rollbackListener());
+    }
+
+    private <T> Job job(String name, List<T> items, Function<T, String> stepName, Function<T, Tasklet> tasklet,
+                        JobExecutionListener listener) {
+        SimpleJobBuilder builder = null;
+        for (T item : items) {
+            Step step = new StepBuilder(stepName.apply(item), jobRepository)
+                    .tasklet(tasklet.apply(item), noTransaction)
+                    .build();
+            builder = builder == null ? new JobBuilder(name, jobRepository).listener(listener).start(step)
+                    : builder.next(step);
+        }
+        return builder.build();
+    }
+
+    /**
+     * Adapts a step run to Batch: a stop ends the Batch step as STOPPED (so a restart runs it
+     * again), a failure as FAILED. The step's transaction is resourceless: what the step records
+     * commits at once and is visible while it runs.
+     */
+    private static Tasklet tasklet(Function<String, StepAttempts.Ending> run) {
+        return (contribution, chunkContext) -> {
+            String cutoverId = (String) chunkContext.getStepContext().getJobParameters().get(CUTOVER_ID);
+            StepAttempts.Ending ending = run.apply(cutoverId);
+            switch (ending) {
+                case SUCCEEDED -> { }
+                case STOPPED -> chunkContext.getStepContext().getStepExecution().setTerminateOnly();
+                case FAILED -> throw new StepFailedInBatch("step " + chunkContext.getStepContext().getStepName()
+                        + " failed; see the cutover's event log");
+            }
+            return RepeatStatus.FINISHED;
+        };
+    }
+
+    private JobExecutionListener phaseListener(Runbook runbook, RunbookPhase phase) {
+        boolean lastPhase = runbook.phases().get(runbook.phases().size() - 1).name().equals(phase.name());
+        return new JobExecutionListener() {
+            @Override
+            public void beforeJob(JobExecution execution) {
+                String id = cutoverId(execution);
+                moves.update(id, c -> c.withPhase(phase.name(), execution.getId()));
+                events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "started",
+                        "phase " + phase.name() + " running as job execution " + execution.getId(),
+                        Map.of("jobExecutionId", execution.getId()));
+            }
+
+            @Override
+            public void afterJob(JobExecution execution) {
+                String id = cutoverId(execution);
+                BatchStatus status = execution.getStatus();
+                if (status == BatchStatus.COMPLETED) {
+                    moves.move(id, PHASE_ACTIVE, lastPhase ? CutoverState.COMPLETED : CutoverState.READY,
+                            UnaryOperator.identity());
+                    events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "completed",
+                            "phase " + phase.name() + " completed" + (lastPhase ? "; the cutover is complete" : ""),
+                            Map.of("jobExecutionId", execution.getId()));
+                } else if (status == BatchStatus.STOPPED) {
+                    moves.move(id, PHASE_ACTIVE, CutoverState.PAUSED, UnaryOperator.identity());
+                    events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "stopped",
+                            "phase " + phase.name() + " stopped", Map.of("jobExecutionId", execution.getId()));
+                } else {
+                    moves.move(id, PHASE_ACTIVE, CutoverState.FAILED, UnaryOperator.identity());
+                    events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "failed", "phase " + phase.name()
+                            + " failed" + failedStep(execution).map(step -> " at step " + step).orElse("")
+                            + "; restart-phase continues from that step once its cause is fixed (the step's events say why)",
+                            Map.of("jobExecutionId", execution.getId()));
+                }
+            }
+        };
+    }
+
+    /** The step whose failure ended the phase, named as the runbook names it (never an exception class). */
+    private static java.util.Optional<String> failedStep(JobExecution execution) {
+        return execution.getStepExecutions().stream().filter(step -> step.getStatus() == BatchStatus.FAILED)
+                .map(org.springframework.batch.core.step.StepExecution::getStepName).findFirst();
+    }
+
+    private JobExecutionListener rollbackListener() {
+        return new JobExecutionListener() {
+            @Override
+            public void beforeJob(JobExecution execution) {
+                moves.update(cutoverId(execution), c -> c.withRollbackExecution(execution.getId()));
+            }
+
+            @Override
+            public void afterJob(JobExecution execution) {
+                String id = cutoverId(execution);
+                boolean completed = execution.getStatus() == BatchStatus.COMPLETED;
+                moves.move(id, EnumSet.of(CutoverState.ROLLING_BACK),
+                        completed ? CutoverState.ROLLED_BACK : CutoverState.ROLLBACK_FAILED, UnaryOperator.identity());
+                events.append(id, null, null, Actor.SYSTEM, "rollback", completed ? "completed" : "failed",
+                        completed ? "rollback completed: every completed step was undone, last first"
+                                : "rollback stopped at a failed inverse; rollback again continues from it",
+                        Map.of("jobExecutionId", execution.getId()));
+            }
+        };
+    }
+
+    private Job register(Job job) {
+        jobRegistry.unregister(job.getName());
+        try {
+            jobRegistry.register(job);
+        } catch (DuplicateJobException raced) {
+            // Another launch registered the same job (built from the same runbook) a moment ago.
+        }
+        return job;
+    }
+
+    private static JobParameters parameters(Cutover cutover) {
+        return new JobParametersBuilder().addString(CUTOVER_ID, cutover.id()).toJobParameters();
+    }
+
+    private static String cutoverId(JobExecution execution) {
+        return execution.getJobParameters().getString(CUTOVER_ID);
+    }
+
+    /** Batch job names hold 100 characters; long phase names are shortened with a hash. */
+    private static String jobName(String kind, String cutoverId, String phase) {
+        String name = kind + "." + cutoverId + (phase.isEmpty() ? "" : "." + phase);
+        return name.length() <= 100 ? name : name.substring(0, 90) + "." + Integer.toHexString(name.hashCode());
+    }
+
+    /** Makes Batch mark the step FAILED; the reason is in the event log already. */
+    static final class StepFailedInBatch extends RuntimeException {
+        StepFailedInBatch(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.cutover.cutover.execution;
+
+import dev.cutover.cutover.Actor;
+import dev.cutover.cutover.Cutover;
+import dev.cutover.cutover.CutoverMetrics;
+import dev.cutover.cutover.CutoverState;
+import dev.cutover.cutover.CutoverStep;
+import dev.cutover.cutover.StepState;
+import dev.cutover.cutover.eventlog.EventLog;
+import dev.cutover.cutover.state.ApprovalRepository;
+import dev.cutover.cutover.state.CutoverRepository;
+import dev.cutover.cutover.state.CutoverStepRepository;
+import dev.cutover.cutover.state.PinnedRunbooks;
+
+import dev.cutover.runbook.Runbook;
+import dev.cutover.runbook.RunbookStep;
+import dev.cutover.runbook.StepRollback;
+import dev.cutover.step.Approval;
+import dev.cutover.step.ApprovalRequest;
+import dev.cutover.step.StepDefinition;
+import dev.cutover.step.StepOutcome;
+import dev.cutover.step.StepType;
+import dev.cutover.step.StepTypeCatalog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs one runbook step of one cutover, forward or inverse, through its step type: marks the
+ * step, writes each outcome to the event log with its evidence, keeps the step's output current.
+ * The attempts themselves (timeout, retries, back-off) are {@link StepAttempts}'.
+ */
+@Component
+class RunbookStepRunner implements RunningStepContext.Host {
+
+    private final CutoverRepository cutovers;
+    private final CutoverStepRepository steps;
+    private final ApprovalRepository approvals;
+    private final EventLog events;
+    private final PinnedRunbooks pinned;
+    private final StepTypeCatalog types;
+    private final StopSignals stops;
+    private final StepAttempts runner;
+    private final AutomaticTransitions moves;
+    private final JsonMapper json;
+    private final CutoverMetrics metrics;
+    private final StepBookkeeping bookkeeping;
+
+    RunbookStepRunner(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals, EventLog events,
+                 PinnedRunbooks pinned, StepTypeCatalog types, StopSignals stops, StepAttempts runner,
+                 AutomaticTransitions moves, JsonMapper json, CutoverMetrics metrics, StepBookkeeping bookkeeping) {
+        this.bookkeeping = bookkeeping;
+        this.metrics = metrics;
+        this.cutovers = cutovers;
+        this.steps = steps;
+        this.approvals = approvals;
+        this.events = events;
+        this.pinned = pinned;
+        this.types = types;
+        this.stops = stops;
+        this.runner = runner;
+        this.moves = moves;
+        this.json = json;
+    }
+
+    StepAttempts.Ending forward(String cutoverId, String stepId) {
+        Cutover cutover = cutovers.find(cutoverId).orElseThrow();
+        Runbook runbook = pinned.find(cutover).orElseThrow(() -> new IllegalStateException(
+                "runbook " + cutover.runbook() + " is missing or invalid now"));
+        RunbookStep step = runbook.step(stepId).orElseThrow(() -> new IllegalStateException(
+                "runbook " + runbook.name() + " has no step " + stepId + " any more"));
+        String phase = runbook.phaseOf(stepId).orElseThrow().name();
+        if (stops.raised(cutoverId)) {
+            steps.state(cutoverId, stepId, StepState.STOPPED);
+            return StepAttempts.Ending.STOPPED;
+        }
+        StepType type = types.find(step.type()).orElseThrow();
+        int attempt = steps.find(cutoverId, stepId).map(CutoverStep::attempts).orElse(0) + 1;
+        steps.started(cutoverId, stepId, attempt);
+        events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step", "started",
+                step.type() + " step started" + (step.owner() == null ? "" : " (owner " + step.owner() + ")"),
+                Map.of("type", step.type(), "attempt", attempt, "timeout", step.timeout().toString()));
+        long started = System.nanoTime();
+        StepAttempts.Result result = runner.run(step.retries(),
+                () -> context(cutover, phase, stepId, step.with(), runbook, false),
+                context -> type.verify(context, type.execute(context)),
+                (failed, max, reason, evidence) -> events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step",
+                        "retrying", "attempt " + failed + " of " + max + " failed: " + reason, evidence));
+        metrics.stepEnded(type.name(), false, result.ending().name().toLowerCase(Locale.ROOT),
+                Duration.ofNanos(System.nanoTime() - started));
+        return record(cutoverId, phase, stepId, "step", result, StepState.SUCCEEDED, StepState.FAILED);
+    }
+
+    StepAttempts.Ending inverse(String cutoverId, String stepId) {
+        Cutover cutover = cutovers.find(cutoverId).orElseThrow();
+        Runbook runbook = pinned.find(cutover).orElseThrow(() -> new IllegalStateException(
+                "runbook " + cutover.runbook() + " is missing or invalid now"));
+        RunbookStep step = runbook.step(stepId).orElseThrow();
+        String phase = runbook.phaseOf(stepId).orElseThrow().name();
+        StepRollback rollback = step.rollback();
+        steps.state(cutoverId, stepId, StepState.ROLLING_BACK);
+        if (rollback.kind() == StepRollback.Kind.NONE) {
+            return record(cutoverId, phase, stepId, "rollback", new StepAttempts.Result(StepAttempts.Ending.SUCCEEDED,
+                    "runbook says: nothing to roll back", Map.of(), 0), StepState.ROLLED_BACK, StepState.ROLLBACK_FAILED);
+        }
+        boolean declared = rollback.kind() == StepRollback.Kind.STEP;
+        StepType type = types.find(declared ? rollback.type() : step.type()).orElseThrow();
+        Map<String, Object> with = declared ? rollback.with() : step.with();
+        events.append(cutoverId, phase, stepId, Actor.SYSTEM, "rollback", "started",
+                declared ? "running the declared " + type.name() + " rollback" : "running the " + type.name()
+                        + " step's own inverse", Map.of("type", type.name()));
+        long started = System.nanoTime();
+        StepAttempts.Result result = runner.run(step.retries(), () -> context(cutover, phase, stepId, with, runbook, true),
+                context -> declared ? type.verify(context, type.execute(context)) : type.rollback(context),
+                (failed, max, reason, evidence) -> events.append(cutoverId, phase, stepId, Actor.SYSTEM, "rollback",
+                        "retrying", "attempt " + failed + " of " + max + " failed: " + reason, evidence));
+        metrics.stepEnded(type.name(), true, result.ending().name().toLowerCase(Locale.ROOT),
+                Duration.ofNanos(System.nanoTime() - started));
+        return record(cutoverId, phase, stepId, "rollback", result, StepState.ROLLED_BACK, StepState.ROLLBACK_FAILED);
+    }
+
+    private RunningStepContext context(Cutover cutover, String phase, String stepId, Map<String, Object> with,
+                                       Runbook runbook, boolean inverse) {
+        RunbookStep step = runbook.step(stepId).orElseThrow();
+        Map<String, StepDefinition> definitions = new LinkedHashMap<>();
+        runbook.phases().forEach(p -> p.steps().forEach(s ->
+                definitions.put(s.id(), new StepDefinition(s.id(), s.type(), s.with()))));
+        return new RunningStepContext(cutover, phase, stepId, with,
+                runbook.environments().get(cutover.environment()).connections(), definitions, step.timeout(), inverse,
+                this);
+    }
+
+    private StepAttempts.Ending record(String cutoverId, String phase, String stepId, String action,
+                                     StepAttempts.Result result, StepState succeeded, StepState failed) {
+        StepState state = switch (result.ending()) {
+            case SUCCEEDED -> succeeded;
+            case FAILED -> failed;
+            case STOPPED -> "rollback".equals(action) ? failed : StepState.STOPPED;
+        };
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("summary", result.summary());
+        output.put("evidence", result.evidence());
+        steps.ended(cutoverId, stepId, state, json.writeValueAsString(output));
+        String outcome = switch (result.ending()) {
+            case SUCCEEDED -> "succeeded";
+            case FAILED -> "failed";
+            case STOPPED -> "stopped";
+        };
+        events.append(cutoverId, phase, stepId, Actor.SYSTEM, action, outcome, result.summary(), result.evidence());
+        return result.ending() == StepAttempts.Ending.STOPPED && "rollback".equals(action)
+                ? StepAttempts.Ending.FAILED : result.ending();
+    }
+
+    // ---- RunningStepContext.Host -------------------------------------------------------------------
+
+    @Override
+    public boolean stopRequested(RunningStepContext step) {
+        // The flag stops forward steps (pause, abort, or a rollback taking over); inverse steps keep going.
+        return !step.inverse() && stops.raised(step.cutoverId());
+    }
+
+    @Override
+    public void progress(RunningStepContext step, String message, Map<String, Object> figures) {
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("progress", message);
+        output.put("figures", figures);
+        output.put("at", Instant.now().toString());
+        bookkeeping.run(() -> steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output)));
+    }
+
+    @Override
+    public void awaitingApproval(RunningStepContext step, ApprovalRequest request) {
+        bookkeeping.run(() -> recordAwaitingApproval(step, request));
+    }
+
+    private void recordAwaitingApproval(RunningStepContext step, ApprovalRequest request) {
+        steps.state(step.cutoverId(), step.stepId(), StepState.AWAITING_APPROVAL);
+        // The API checks an approval against this request before it accepts it.
+        steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(Map.of("awaiting",
+                Map.of("instructions", request.instructions() == null ? "" : request.instructions(),
+                        "checklist", request.checklist()))));
+        moves.move(step.cutoverId(), EnumSet.of(CutoverState.RUNNING), CutoverState.AWAITING_APPROVAL,
+                UnaryOperator.identity());
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("instructions", request.instructions() == null ? "" : request.instructions());
+        evidence.put("checklist", request.checklist());
+        events.append(step.cutoverId(), step.phase(), step.stepId(), Actor.SYSTEM, "approval", "requested",
+                "waiting for an approver", evidence);
+    }
+
+    @Override
+    public Optional<Approval> approval(String cutoverId, String stepId) {
+        return bookkeeping.call(() -> approvals.find(cutoverId, stepId));
+    }
+
+    @Override
+    public void approvalReceived(RunningStepContext step, Approval approval) {
+        bookkeeping.run(() -> {
+            steps.state(step.cutoverId(), step.stepId(), StepState.RUNNING);
+            moves.move(step.cutoverId(), EnumSet.of(CutoverState.AWAITING_APPROVAL), CutoverState.RUNNING,
+                    UnaryOperator.identity());
+        });
+    }
+}

@@ -1,5 +1,6 @@
 package dev.cutover.cutover;
 
+import dev.cutover.cutover.state.CutoverRepository;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookPhase;
 import dev.cutover.runbook.RunbookStep;

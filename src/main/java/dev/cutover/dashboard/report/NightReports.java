@@ -1,9 +1,9 @@
 package dev.cutover.dashboard.report;
 
-import dev.cutover.cutover.CutoverEvent;
+import dev.cutover.cutover.eventlog.CutoverEvent;
 import dev.cutover.cutover.CutoverView;
 import dev.cutover.cutover.CutoverViews;
-import dev.cutover.cutover.EventLog;
+import dev.cutover.cutover.eventlog.EventLog;
 import dev.cutover.cutover.RehearsalForecast;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookCatalog;

@@ -2,7 +2,7 @@ package dev.cutover.dashboard.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cutover.cutover.CutoverEvent;
+import dev.cutover.cutover.eventlog.CutoverEvent;
 import dev.cutover.cutover.CutoverView;
 import dev.cutover.cutover.RehearsalForecast;
 import java.time.Instant;

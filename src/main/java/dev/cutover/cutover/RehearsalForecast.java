@@ -1,5 +1,6 @@
 package dev.cutover.cutover;
 
+import dev.cutover.cutover.state.CutoverRepository;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookPhase;
 import dev.cutover.runbook.RunbookStep;
@@ -54,11 +55,22 @@ public class RehearsalForecast {
     }
 
     public Forecast forecast(Runbook runbook, String environment, Duration window) {
+        return forecast(runbook, environment, window, null);
+    }
+
+    /**
+     * The forecast as the rehearsals created before {@code createdBefore} make it (all of them when
+     * null): what was known when a cutover was created, and what a rehearsal's report compares it with
+     * (never with itself or with a later run).
+     */
+    public Forecast forecast(Runbook runbook, String environment, Duration window, Instant createdBefore) {
+        // A moment after every cutover there is, rather than a second query without the condition.
+        Instant before = createdBefore == null ? Instant.now().plusSeconds(86_400) : createdBefore;
         Map<String, Instant> created = new LinkedHashMap<>();
         Map<String, String> states = new HashMap<>();
         jdbc.sql("SELECT id, state, created_at FROM cutover WHERE runbook = ? AND environment = ? AND rehearsal = TRUE "
-                        + "ORDER BY created_at")
-                .params(runbook.name(), environment)
+                        + "AND created_at < ? ORDER BY created_at")
+                .params(runbook.name(), environment, CutoverRepository.ts(before))
                 .query((rs, n) -> {
                     created.put(rs.getString(1), rs.getTimestamp(3).toInstant());
                     states.put(rs.getString(1), rs.getString(2));
@@ -68,7 +80,7 @@ public class RehearsalForecast {
         Map<String, Map<String, Double>> timed = new LinkedHashMap<>();
         created.keySet().forEach(id -> timed.put(id, new HashMap<>()));
         Map<String, Instant> lastStart = new HashMap<>();
-        for (Event event : events(runbook.name(), environment)) {
+        for (Event event : events(runbook.name(), environment, before)) {
             String key = event.cutoverId() + "/" + event.stepId();
             if ("started".equals(event.outcome())) {
                 lastStart.put(key, event.at());
@@ -129,14 +141,14 @@ public class RehearsalForecast {
                 window == null ? null : window.toSeconds(), fits, phases, steps, runs, note);
     }
 
-    private List<Event> events(String runbook, String environment) {
+    private List<Event> events(String runbook, String environment, Instant before) {
         return jdbc.sql("""
                         SELECT e.cutover_id, e.step_id, e.outcome, e.occurred_at FROM cutover_event e
                         JOIN cutover c ON c.id = e.cutover_id
                         WHERE c.runbook = ? AND c.environment = ? AND c.rehearsal = TRUE
-                          AND e.action = 'step' AND e.outcome IN ('started', 'succeeded')
+                          AND c.created_at < ? AND e.action = 'step' AND e.outcome IN ('started', 'succeeded')
                         ORDER BY e.id""")
-                .params(runbook, environment)
+                .params(runbook, environment, CutoverRepository.ts(before))
                 .query((rs, n) -> new Event(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getTimestamp(4).toInstant()))
                 .list();

@@ -1,7 +1,8 @@
 /**
- * The war-room dashboard: the cutovers list, one live page per cutover with controls by role, and the
- * login page. Reads the other modules through their published views; every button calls the same
- * {@code CutoverTransitions} as the REST API, so it lands in the event log with its actor.
+ * The war-room dashboard: the cutovers list, one live page per cutover with controls by role, the
+ * login page, and the report of the night ({@code report}: HTML to print, JSON, Markdown). Reads the
+ * other modules through their published views; every button calls the same {@code CutoverTransitions}
+ * as the REST API, so it lands in the event log with its actor.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Dashboard", allowedDependencies = { "cutover", "runbook" })
+@org.springframework.modulith.ApplicationModule(displayName = "Dashboard", allowedDependencies = { "cutover", "cutover :: eventlog", "runbook" })
 package dev.cutover.dashboard;

@@ -8,6 +8,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import dev.cutover.dashboard.report.NightReportTests;
 import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
 import dev.cutover.testsupport.SystemChromium;
@@ -255,6 +256,50 @@ class DashboardBrowserTests extends ServiceTest {
             assertThat(shown.stream().map(Long::valueOf).toList()).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(page.locator("#cutover-state")).hasText("ready");
         }
+    }
+
+    @Test
+    void theReportOfARolledBackRehearsalOpensFromTheCutoverPageAndPrintsAsAPdf() throws Exception {
+        if (api.get("viewer", "/api/runbooks/night-report").status() != 200) {
+            RUNBOOKS.add("night-report.yaml", NightReportTests.RUNBOOK);
+            assertThat(api.post("operator", "/api/runbooks/reload", null).status()).isEqualTo(200);
+        }
+        NightReportTests.night(api, "first night: bridge agrees");
+        String id = NightReportTests.night(api, "bridge agrees, DBA on the call");
+        Page page = loggedIn("viewer", base(), 1366, 768);
+        page.navigate(base() + "/cutovers/" + id);
+        assertThat(page.locator("#cutover-state")).hasText("rolled back");
+        Files.createDirectories(SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("report-link-on-cutover-page.png")));
+
+        page.locator("#summary a.report-link").click();
+        assertThat(page).hasURL(base() + "/cutovers/" + id + "/report");
+        assertThat(page.locator("h1")).containsText("night-report");
+        assertThat(page.locator("#timeline tr[data-step='flaky']")).containsText("2");
+        Locator approval = page.locator(".decision[data-action='approve']");
+        assertThat(approval).containsText("approver");
+        assertThat(approval).containsText("bridge agrees, DBA on the call");
+        assertThat(approval).containsText("snapshot taken, TTL is 60 s");
+        assertThat(page.locator("#evidence [data-step='go-no-go']")).containsText("approver");
+        assertThat(page.locator("#failures")).containsText("attempt 1 of 2 failed");
+        assertThat(page.locator("#rollback tbody tr").first()).containsText("leak-check");
+        assertThat(page.locator("#comparison")).containsText("Total");
+        assertThat(page.locator("#print-report")).isVisible();
+
+        Files.createDirectories(SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
+                .setPath(SCREENSHOTS.resolve("report-1366-full.png")));
+        page.setViewportSize(1920, 1080);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("report-1920x1080.png")));
+        // What "Save as PDF" gives: the print stylesheet, A4, no toolbar.
+        page.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.PRINT));
+        assertThat(page.locator("nav.toolbar")).isHidden();
+        page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
+                .setPath(SCREENSHOTS.resolve("report-print-full.png")));
+        byte[] pdf = page.pdf(new Page.PdfOptions().setPath(SCREENSHOTS.resolve("report.pdf"))
+                .setPreferCSSPageSize(true).setPrintBackground(true));
+        assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+        assertThat(pdf.length).isGreaterThan(10_000);
     }
 
     private Set<Long> eventIds(String id) {

@@ -39,12 +39,14 @@ import tools.jackson.databind.json.JsonMapper;
  *       alternating, several rounds; the ratio of the medians.</li>
  * </ul>
  * Last line: {@code dashboard: page_ms=.. first_event_ms=.. viewers=.. phase_slowdown=..}.
- * Options: {@code --events=10000 --viewers=50 --rounds=5 --samples=50}.
+ * Options: {@code --events=10000 --viewers=50 --rounds=5 --samples=50}; {@code --fetch=0} makes the viewers
+ * hold the stream only, without fetching the live fragment (to tell the two costs apart).
  */
 public final class DashboardBenchmark {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int WORK_STEPS = 20;
+    private static boolean FETCHING = true;
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> options = options(args);
@@ -52,6 +54,7 @@ public final class DashboardBenchmark {
         int viewerCount = options.getOrDefault("viewers", 50);
         int rounds = options.getOrDefault("rounds", 5);
         int samples = options.getOrDefault("samples", 50);
+        FETCHING = options.getOrDefault("fetch", 1) == 1;
 
         Path runbooks = Files.createTempDirectory("dashboard-bench-");
         Files.writeString(runbooks.resolve("bench.yaml"), runbook());
@@ -216,7 +219,7 @@ public final class DashboardBenchmark {
         List<SimulatedViewer> viewers = new ArrayList<>();
         try {
             for (BrowserSession screen : screens) {
-                viewers.add(SimulatedViewer.open(port, screen, id, timers));
+                viewers.add(SimulatedViewer.open(port, screen, id, timers, FETCHING));
             }
             long events = eventsOf(api, id);
             long deadline = System.currentTimeMillis() + 30_000;

@@ -37,15 +37,25 @@ final class SimulatedViewer implements AutoCloseable {
         this.fragment = "/cutovers/" + cutoverId + "/live";
     }
 
-    static SimulatedViewer open(int port, BrowserSession browser, String cutoverId, ScheduledExecutorService timers)
-            throws IOException {
+    /** {@code fetching} false: the stream only, no fragment fetches (to tell the two costs apart). */
+    static SimulatedViewer open(int port, BrowserSession browser, String cutoverId, ScheduledExecutorService timers,
+                                boolean fetching) throws IOException {
         SimulatedViewer viewer = new SimulatedViewer(browser, cutoverId, timers);
+        viewer.closed = !fetching;
         int status = browser.get("/cutovers/" + cutoverId).statusCode();
         if (status != 200) {
             throw new IOException("the cutover page answered " + status);
         }
-        viewer.stream = SseConnection.open(port, "/api/cutovers/" + cutoverId + "/events/stream",
-                browser.cookieHeader(), viewer::onEvent);
+        String path = "/api/cutovers/" + cutoverId + "/events/stream";
+        try {
+            viewer.stream = SseConnection.open(port, path, browser.cookieHeader(), viewer::onEvent);
+        } catch (IOException refused) {
+            // Seen now and then right after other viewers went away: Tomcat reports a NullPointerException in
+            // MimeHeaders (a response touched after it was recycled) and closes the connection. A browser's
+            // EventSource would reconnect; so does this, once, and says so.
+            System.out.println("  a viewer's stream failed to open (" + refused.getMessage() + "); reconnecting once");
+            viewer.stream = SseConnection.open(port, path, browser.cookieHeader(), viewer::onEvent);
+        }
         viewer.refresh(); // on 'open'
         long offset = ThreadLocalRandom.current().nextLong(REFRESH_EVERY_MILLIS);
         viewer.timer = timers.scheduleAtFixedRate(viewer::tick, offset, REFRESH_EVERY_MILLIS, TimeUnit.MILLISECONDS);

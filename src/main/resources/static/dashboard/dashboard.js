@@ -12,6 +12,12 @@ window.Dashboard = (() => {
   let again = false;
   let pending = false;
   let loggedOut = false;
+  // A busy phase writes several events a second and every open screen re-fetches on each: one fetch
+  // a second per screen at most (the first at once, the last after the burst) keeps fifty wall
+  // screens from slowing the cutover they watch. The event feed itself is not held back.
+  const MIN_GAP_MS = 1000;
+  let lastFetch = 0;
+  let delayed = null;
 
   const now = () => Date.now() + skewMs;
 
@@ -112,7 +118,13 @@ window.Dashboard = (() => {
     if (!url || loggedOut) return;
     if (document.querySelector('dialog[open]')) { pending = true; return; }
     if (inflight) { again = true; return; }
+    const wait = lastFetch + MIN_GAP_MS - Date.now();
+    if (wait > 0) {
+      if (delayed === null) delayed = setTimeout(() => { delayed = null; refresh(); }, wait);
+      return;
+    }
     inflight = true;
+    lastFetch = Date.now();
     try {
       const response = await fetch(url, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
       if (response.redirected && new URL(response.url).pathname === '/login') { showLoggedOut(); return; }
@@ -211,7 +223,8 @@ window.Dashboard = (() => {
     const every = Number(document.body.dataset.refreshEvery || 0);
     if (document.body.dataset.refreshUrl && every > 0) {
       refresh();
-      setInterval(refresh, every * 1000);
+      // The clock refresh is for quiet times: skipped while events keep the page fresh anyway.
+      setInterval(() => { if (Date.now() - lastFetch >= every * 1000 - 100) refresh(); }, every * 1000);
     }
   });
 

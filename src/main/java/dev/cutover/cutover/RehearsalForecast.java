@@ -11,8 +11,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import dev.cutover.cutover.eventlog.CutoverEvent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * How long a runbook's cutover will take, from its rehearsals: every forward step that succeeded
@@ -22,11 +26,24 @@ import org.springframework.stereotype.Component;
  * (nearest rank); in total the median and p90 of the rehearsals that ran every step, so the team
  * knows whether the cutover fits its window. The time between phases (a person starting the next
  * one) is not in the figures: the answer says so.
+ * <p>
+ * The figures read every step event of every rehearsal, and each open dashboard page asks for them
+ * on every event of its cutover: they are kept until a cutover is created or a step starts or ends
+ * anywhere (counted after the commit, so a forecast read before the new rows were visible is never
+ * kept under the new count).
  */
 @Component
 public class RehearsalForecast {
 
     private final JdbcClient jdbc;
+    private final AtomicLong changes = new AtomicLong();
+    private final Map<Key, Kept> kept = new ConcurrentHashMap<>();
+
+    private record Key(String runbook, String environment, Duration window) {
+    }
+
+    private record Kept(long changes, Runbook runbook, Forecast forecast) {
+    }
 
     RehearsalForecast(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -55,15 +72,35 @@ public class RehearsalForecast {
     }
 
     public Forecast forecast(Runbook runbook, String environment, Duration window) {
-        return forecast(runbook, environment, window, null);
+        long now = changes.get();
+        Key key = new Key(runbook.name(), environment, window);
+        Kept last = kept.get(key);
+        if (last != null && last.changes() == now && last.runbook().equals(runbook)) {
+            return last.forecast();
+        }
+        Forecast forecast = read(runbook, environment, window, null);
+        kept.put(key, new Kept(now, runbook, forecast));
+        return forecast;
     }
 
     /**
-     * The forecast as the rehearsals created before {@code createdBefore} make it (all of them when
-     * null): what was known when a cutover was created, and what a rehearsal's report compares it with
-     * (never with itself or with a later run).
+     * The forecast as the rehearsals created before {@code createdBefore} make it: what was known
+     * when a cutover was created, and what a rehearsal's report compares it with (never with itself
+     * or with a later run). Not kept: a report is read once.
      */
     public Forecast forecast(Runbook runbook, String environment, Duration window, Instant createdBefore) {
+        return read(runbook, environment, window, createdBefore);
+    }
+
+    /** What a forecast reads: a new rehearsal, or a step of any cutover starting or ending. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void onEvent(CutoverEvent event) {
+        if ("create".equals(event.action()) || "step".equals(event.action())) {
+            changes.incrementAndGet();
+        }
+    }
+
+    private Forecast read(Runbook runbook, String environment, Duration window, Instant createdBefore) {
         // A moment after every cutover there is, rather than a second query without the condition.
         Instant before = createdBefore == null ? Instant.now().plusSeconds(86_400) : createdBefore;
         Map<String, Instant> created = new LinkedHashMap<>();

@@ -19,6 +19,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -139,6 +140,51 @@ class DashboardBrowserTests extends ServiceTest {
         assertThat(page.evaluate("window.__sameDocument === true")).as("no reload").isEqualTo(true);
         screenshots(page, "cutover-running");
         api.awaitState(id, "READY");
+    }
+
+    /**
+     * A busy phase writes several events a second; fifty wall screens each fetching the live parts on
+     * every one of them slowed the phase they watched twentyfold (bench/dashboard.sh). A page fetches
+     * at most once a second, and still ends up showing the final state.
+     */
+    @Test
+    void aBusyPhaseCostsAnOpenPageAboutOneFetchASecondNotOnePerEvent() {
+        StringBuilder busy = new StringBuilder("""
+                name: dashboard-busy
+                description: Quick steps, many events
+                environments:
+                  local: { connections: {} }
+                phases:
+                  - name: busy
+                    steps:
+                """);
+        for (int i = 1; i <= 12; i++) {
+            busy.append("      - { id: quick-").append(i).append(", type: command, with: { run: \"true\" } }\n");
+        }
+        RUNBOOKS.add("dashboard-busy.yaml", busy.toString());
+        assertThat(api.post("operator", "/api/runbooks/reload", null).status()).isEqualTo(200);
+        String id = createCutover("dashboard-busy");
+        Page page = loggedIn("viewer", base(), 1366, 768);
+        page.navigate(base() + "/cutovers/" + id);
+        assertThat(page.locator("#feed .event")).hasCount(1);
+        page.waitForTimeout(1500); // the opening fetches are done
+        AtomicInteger fetches = new AtomicInteger();
+        page.onRequest(request -> {
+            if (request.url().endsWith("/cutovers/" + id + "/live")) {
+                fetches.incrementAndGet();
+            }
+        });
+
+        long started = System.nanoTime();
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/busy/start", null).status()).isEqualTo(202);
+        api.awaitState(id, "COMPLETED");
+        assertThat(page.locator("#cutover-state")).hasText("completed"); // the last fetch came after the burst
+        double seconds = (System.nanoTime() - started) / 1e9;
+        int events = page.locator("#feed .event").count();
+
+        assertThat(fetches.get())
+                .as("fetches of the live parts in %.1f s, while %d events arrived", seconds, events)
+                .isLessThanOrEqualTo((int) Math.ceil(seconds) + 1);
     }
 
     @Test

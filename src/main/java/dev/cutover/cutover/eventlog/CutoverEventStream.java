@@ -76,9 +76,9 @@ class CutoverEventStream {
         Set<EventStreamClient> subscribers = clients.computeIfAbsent(cutoverId, key -> ConcurrentHashMap.newKeySet());
         EventStreamClient client = new EventStreamClient(emitter, QUEUE_CAPACITY, afterEventId,
                 gone -> subscribers.remove(gone));
-        emitter.onCompletion(client::close);
-        emitter.onTimeout(client::close);
-        emitter.onError(error -> client.close());
+        emitter.onCompletion(client::gone);
+        emitter.onTimeout(client::gone);
+        emitter.onError(error -> client.gone());
         // Subscribe before the replay so nothing appended in between is missed; the client skips repeats by id.
         subscribers.add(client);
         senders.execute(() -> client.deliver(() -> replay(cutoverId, afterEventId)));

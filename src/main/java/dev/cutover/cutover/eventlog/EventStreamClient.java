@@ -63,12 +63,18 @@ final class EventStreamClient {
                 }
             }
         } catch (IOException | IllegalStateException gone) {
+            // The container learns of the failed write itself and ends the request; completing the
+            // emitter now would touch a response it may already have recycled for another request.
             CutoverEventStream.debugGone("send failed", gone instanceof IOException io ? io : new IOException(gone));
+            gone();
+            return;
         } catch (InterruptedException shutdown) {
             Thread.currentThread().interrupt();
-        } finally {
-            close();
+        } catch (RuntimeException unexpected) {
+            // e.g. the replay's read of the event log failed: end this stream, the client reconnects
+            CutoverEventStream.debugGone("delivery failed", new IOException(unexpected));
         }
+        close();
     }
 
     private void send(CutoverEvent event) throws IOException {
@@ -79,17 +85,29 @@ final class EventStreamClient {
         lastSentId = event.id();
     }
 
-    /** Ends the stream (and its HTTP request, so a shutdown never waits for it); idempotent. */
+    /** Ends the stream and its HTTP request (so a shutdown never waits for it); idempotent. */
     void close() {
-        if (closed.compareAndSet(false, true)) {
-            onClose.accept(this);
-            queue.clear();
-            queue.offer(END);
+        if (stop()) {
             try {
                 emitter.complete();
             } catch (RuntimeException alreadyGone) {
                 // the container finished the request already
             }
         }
+    }
+
+    /** The container ended the request (completion, timeout, error) or a write failed: stop, touch nothing. */
+    void gone() {
+        stop();
+    }
+
+    private boolean stop() {
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        onClose.accept(this);
+        queue.clear();
+        queue.offer(END);
+        return true;
     }
 }

@@ -217,6 +217,7 @@ window.Dashboard = (() => {
   }, true);
 
   document.addEventListener('DOMContentLoaded', () => {
+    lastHeard = Date.now(); // the service has just served this page
     formatClocks(document);
     tick();
     setInterval(tick, 1000);

@@ -3,7 +3,6 @@ package dev.cutover.cutover;
 import dev.cutover.cutover.state.CutoverRepository;
 
 import dev.cutover.runbook.Runbook;
-import dev.cutover.runbook.RunbookCatalog;
 import dev.cutover.runbook.RunbookPhase;
 import dev.cutover.runbook.RunbookStep;
 import java.util.ArrayList;
@@ -12,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Builds {@link CutoverView}s from the stored cutover, its steps and its runbook. */
 @Component

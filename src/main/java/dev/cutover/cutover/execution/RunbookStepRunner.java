@@ -18,7 +18,6 @@ import dev.cutover.runbook.StepRollback;
 import dev.cutover.step.Approval;
 import dev.cutover.step.ApprovalRequest;
 import dev.cutover.step.StepDefinition;
-import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepType;
 import dev.cutover.step.StepTypeCatalog;
 import java.time.Duration;

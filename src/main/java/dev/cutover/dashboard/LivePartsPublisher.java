@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -25,15 +24,17 @@ import org.thymeleaf.context.Context;
  * change and per audience (what the viewer's roles let them do), instead of each page fetching and
  * rendering them on every event: with fifty screens open that fetch was most of the service's work.
  * <p>
- * A burst of events is rendered once ({@value #SETTLE_MILLIS} ms after its first event); every
- * {@value #TICK_SECONDS} s the parts are rendered again and sent where they changed without an event
- * (a sync's progress, a gate's samples). A page that opens gets them at once.
+ * A burst of events is rendered once ({@value #SETTLE_MILLIS} ms after its first event, and at most
+ * every {@value #MIN_GAP_MILLIS} ms); every {@value #TICK_SECONDS} s the parts are rendered again for
+ * what changes without an event (a sync's progress, a gate's samples). The stream sends only parts
+ * that changed, and hands a page that opens the last ones of its audience.
  */
 @Component
 class LivePartsPublisher {
 
     static final String EVENT_NAME = "live-parts";
-    private static final long SETTLE_MILLIS = 150;
+    private static final long SETTLE_MILLIS = 100;
+    private static final long MIN_GAP_MILLIS = 500;
     private static final long TICK_SECONDS = 2;
     private static final Logger log = LoggerFactory.getLogger(LivePartsPublisher.class);
 
@@ -41,8 +42,8 @@ class LivePartsPublisher {
     private final CutoverPages pages;
     private final ITemplateEngine templates;
     private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
-    /** The parts last sent per cutover and audience, to send only what changed on a tick. */
-    private final Map<String, Map<Roles, String>> lastSent = new ConcurrentHashMap<>();
+    /** When each watched cutover's parts were last rendered. */
+    private final Map<String, Long> renderedAt = new ConcurrentHashMap<>();
     private final ScheduledExecutorService renderer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "dashboard-live-parts");
         thread.setDaemon(true);
@@ -59,39 +60,35 @@ class LivePartsPublisher {
     @EventListener
     void onEvent(CutoverEvent event) {
         if (scheduled.add(event.cutoverId())) {
-            renderer.schedule(() -> publish(event.cutoverId(), true), SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+            long sinceLast = System.currentTimeMillis() - renderedAt.getOrDefault(event.cutoverId(), 0L);
+            long delay = Math.max(SETTLE_MILLIS, MIN_GAP_MILLIS - sinceLast);
+            renderer.schedule(() -> publish(event.cutoverId()), delay, TimeUnit.MILLISECONDS);
         }
     }
 
     @EventListener
     void onOpened(LiveStreams.Opened opened) {
-        // Everyone of that audience gets them again: cheap, and the newcomer needs them now.
-        renderer.execute(() -> publish(opened.cutoverId(), true));
+        renderer.execute(() -> publish(opened.cutoverId()));
     }
 
     private void tick() {
-        lastSent.keySet().removeIf(id -> streams.audiences(id).isEmpty());
-        for (String cutoverId : Set.copyOf(lastSent.keySet())) {
-            publish(cutoverId, false);
+        for (String cutoverId : Set.copyOf(renderedAt.keySet())) {
+            publish(cutoverId);
         }
     }
 
-    /** Renders for each audience watching; {@code always}: send even what did not change. */
-    private void publish(String cutoverId, boolean always) {
+    /** Renders the parts once for each audience watching; the stream sends them where they changed. */
+    private void publish(String cutoverId) {
         scheduled.remove(cutoverId);
         try {
-            Set<Set<String>> audiences = streams.audiences(cutoverId);
-            if (audiences.isEmpty()) {
-                lastSent.remove(cutoverId);
+            if (streams.audiences(cutoverId).isEmpty()) {
+                renderedAt.remove(cutoverId);
                 return;
             }
-            Map<Roles, String> sent = lastSent.computeIfAbsent(cutoverId, id -> new ConcurrentHashMap<>());
-            Map<Roles, Optional<String>> toSend = new HashMap<>();
-            streams.push(cutoverId, EVENT_NAME, audience -> toSend.computeIfAbsent(Roles.of(audience), roles -> {
-                String html = render(cutoverId, roles);
-                String before = sent.put(roles, html);
-                return always || !html.equals(before) ? Optional.of(html) : Optional.empty();
-            }).orElse(null));
+            renderedAt.put(cutoverId, System.currentTimeMillis());
+            Map<Roles, String> rendered = new HashMap<>();
+            streams.push(cutoverId, EVENT_NAME,
+                    audience -> rendered.computeIfAbsent(Roles.of(audience), roles -> render(cutoverId, roles)));
         } catch (RuntimeException failure) {
             // The next event or tick tries again; the page says when it last heard from the service.
             log.warn("Could not render the live parts of cutover {}: {}", cutoverId, failure.toString());

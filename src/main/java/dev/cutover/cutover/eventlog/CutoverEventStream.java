@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +55,8 @@ class CutoverEventStream implements LiveStreams {
     private static final long HEARTBEAT_SECONDS = 10;
 
     private final Map<String, Set<EventStreamClient>> clients = new ConcurrentHashMap<>();
+    /** The live parts last pushed per cutover and audience: a page that opens gets them with its replay. */
+    private final Map<String, Map<Set<String>, SseFrame>> currentParts = new ConcurrentHashMap<>();
     private final CutoverTransitions transitions;
     private final EventLog events;
     private final JsonMapper json;
@@ -94,7 +97,12 @@ class CutoverEventStream implements LiveStreams {
         SseEmitter emitter = new SseEmitter(TIMEOUT_MILLIS);
         Set<EventStreamClient> subscribers = clients.computeIfAbsent(cutoverId, key -> ConcurrentHashMap.newKeySet());
         EventStreamClient client = new EventStreamClient(emitter, QUEUE_CAPACITY, afterEventId, audience, parts,
-                gone -> subscribers.remove(gone));
+                gone -> {
+                    subscribers.remove(gone);
+                    if (subscribers.isEmpty()) {
+                        currentParts.remove(cutoverId); // stale by the time anyone opens the page again
+                    }
+                });
         emitter.onCompletion(client::gone);
         emitter.onTimeout(client::gone);
         emitter.onError(error -> client.gone());
@@ -102,7 +110,12 @@ class CutoverEventStream implements LiveStreams {
         subscribers.add(client);
         senders.execute(() -> client.deliver(() -> replay(cutoverId, afterEventId)));
         if (parts) {
-            publisher.publishEvent(new Opened(cutoverId, client.audience()));
+            SseFrame current = currentParts.getOrDefault(cutoverId, Map.of()).get(client.audience());
+            if (current != null) {
+                client.offer(current);
+            } else {
+                publisher.publishEvent(new Opened(cutoverId, client.audience()));
+            }
         }
         return emitter;
     }
@@ -142,18 +155,26 @@ class CutoverEventStream implements LiveStreams {
 
     @Override
     public void push(String cutoverId, String name, Function<Set<String>, String> dataForAudience) {
-        Map<Set<String>, SseFrame> frames = new HashMap<>();
-        for (EventStreamClient client : clients.getOrDefault(cutoverId, Set.of())) {
+        Set<EventStreamClient> subscribers = clients.getOrDefault(cutoverId, Set.of());
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        Map<Set<String>, SseFrame> current = currentParts.computeIfAbsent(cutoverId, id -> new ConcurrentHashMap<>());
+        Map<Set<String>, Optional<SseFrame>> changed = new HashMap<>();
+        for (EventStreamClient client : subscribers) {
             if (!client.wantsLiveParts()) {
                 continue;
             }
-            SseFrame frame = frames.computeIfAbsent(client.audience(), audience -> {
+            changed.computeIfAbsent(client.audience(), audience -> {
                 String data = dataForAudience.apply(audience);
-                return data == null ? null : SseFrame.of(0, name, data);
-            });
-            if (frame != null) {
-                client.offerIfRoom(frame); // a part left out is sent again with the next change or tick
-            }
+                SseFrame before = current.get(audience);
+                if (data == null || before != null && before.text().equals(SseFrame.of(0, name, data).text())) {
+                    return Optional.empty();
+                }
+                SseFrame frame = SseFrame.of(0, name, data);
+                current.put(audience, frame);
+                return Optional.of(frame);
+            }).ifPresent(client::offerIfRoom); // a part left out is sent again with the next change
         }
     }
 

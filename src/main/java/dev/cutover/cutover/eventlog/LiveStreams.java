@@ -15,11 +15,13 @@ public interface LiveStreams {
 
     /**
      * Sends an event named {@code name} (no id: it is not part of the log) to every stream of the
-     * cutover that asked for live parts, with the data for its audience; {@code null} data sends nothing.
+     * cutover that asked for live parts, with the data for its audience, where it differs from what
+     * that audience was sent last; {@code null} data sends nothing. A stream that opens later gets the
+     * last data of its audience at once.
      */
     void push(String cutoverId, String name, Function<Set<String>, String> dataForAudience);
 
-    /** Published when a stream that asked for live parts opens, so it gets the current ones at once. */
+    /** Published when a stream asks for live parts that its audience was never sent: render them now. */
     record Opened(String cutoverId, Set<String> audience) {
     }
 }

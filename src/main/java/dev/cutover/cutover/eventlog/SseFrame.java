@@ -16,8 +16,9 @@ record SseFrame(long id, String text) {
         }
         text.append("event:").append(name).append('\n');
         // A line break inside the data would end the field: each line goes in a data field of its own.
+        // A reader drops one space after the colon, so a line that starts with one gets one more.
         for (String line : data.split("\r\n|\r|\n", -1)) {
-            text.append("data:").append(line).append('\n');
+            text.append(line.startsWith(" ") ? "data: " : "data:").append(line).append('\n');
         }
         return new SseFrame(id, text.append('\n').toString());
     }

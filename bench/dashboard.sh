@@ -4,8 +4,8 @@
 # by browsers logged in through the login form.
 #   page_ms         server time of GET /cutovers/{id} (the whole HTML) for a cutover with 10,000 events, median
 #   first_event_ms  from POST /api/cutovers/{id}/phases/ping/start to its event on an open event stream, median
-#   phase_slowdown  a phase of 20 command steps with 50 open pages (event stream + the live fragment fetched on
-#                   every event and every 5 s, as static/dashboard/*.js do) against none: ratio of the medians
+#   phase_slowdown  a phase of 20 command steps with 50 open pages (each holding the event stream on which the
+#                   service pushes the page's live parts) against none: ratio of the medians
 # Options go to the benchmark: --events=10000 --viewers=50 --rounds=5 --samples=50
 # A CPU profile: BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/dashboard.jfr bash bench/dashboard.sh
 # Last line:

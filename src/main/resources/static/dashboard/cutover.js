@@ -1,8 +1,8 @@
 'use strict';
 /*
  * The live part of one cutover's page: listens to the cutover's event stream, adds each event to the
- * feed once (by event id, even when a reconnect replays it), re-renders the page's live parts, and
- * says so at once when the stream drops. The browser reconnects by itself with Last-Event-ID; when it
+ * feed once (by event id, even when a reconnect replays it), swaps in the live parts the service
+ * pushes on the same stream (rendered once for every screen), and says so at once when the stream drops. The browser reconnects by itself with Last-Event-ID; when it
  * gives up (an error answer rather than a dropped connection) this reconnects with ?after=<last id>.
  */
 (() => {
@@ -77,22 +77,27 @@
 
   function connect() {
     retry = null;
-    const from = lastEventId === null ? url : `${url}?after=${encodeURIComponent(lastEventId)}`;
+    const separator = url.includes('?') ? '&' : '?';
+    const from = lastEventId === null ? url : `${url}${separator}after=${encodeURIComponent(lastEventId)}`;
     source = new EventSource(from);
     source.addEventListener('open', () => {
       lost(false);
-      D.heard();
-      D.refresh(); // whatever happened while the stream was away
+      D.heard(); // the service pushes the live parts as they are now
     });
     source.addEventListener('cutover-event', message => {
       D.heard();
       if (message.lastEventId) lastEventId = message.lastEventId;
-      if (add(JSON.parse(message.data))) D.refresh();
+      add(JSON.parse(message.data));
+    });
+    source.addEventListener('live-parts', message => {
+      D.heard();
+      D.swap(message.data);
     });
     source.addEventListener('heartbeat', () => D.heard());
     source.addEventListener('error', () => {
       lost(true);
       if (source.readyState === EventSource.CLOSED && retry === null) {
+        D.refresh(); // an error answer: says so if it is the session that ended
         retry = setTimeout(connect, 3000);
       }
     });

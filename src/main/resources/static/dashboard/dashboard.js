@@ -112,6 +112,27 @@ window.Dashboard = (() => {
 
   const focusKey = el => el && (el.id || (el.dataset && el.dataset.open) || null);
 
+  let held = null; // live parts that arrived while a dialog was open
+
+  /** Swaps every [data-live] part of the HTML in, keeping the focus; waits while a dialog is open. */
+  function swap(html) {
+    if (document.querySelector('dialog[open]')) { held = html; return; }
+    held = null;
+    const fresh = new DOMParser().parseFromString(html, 'text/html');
+    const focused = focusKey(document.activeElement);
+    fresh.querySelectorAll('[data-live][id]').forEach(part => {
+      const old = document.getElementById(part.id);
+      if (old) old.replaceWith(document.adoptNode(part));
+    });
+    if (focused && focusKey(document.activeElement) !== focused) {
+      const again = document.getElementById(focused) || document.querySelector(`[data-open="${focused}"]`);
+      if (again) again.focus();
+    }
+    formatClocks(document);
+    tick();
+    document.dispatchEvent(new CustomEvent('dashboard:refreshed'));
+  }
+
   /** Fetches the page's fragment and swaps every [data-live] part in, unless a dialog is open. */
   async function refresh() {
     const url = document.body.dataset.refreshUrl;
@@ -130,27 +151,21 @@ window.Dashboard = (() => {
       if (response.redirected && new URL(response.url).pathname === '/login') { showLoggedOut(); return; }
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       heard(response);
-      const html = await response.text();
-      if (document.querySelector('dialog[open]')) { pending = true; return; }
-      const fresh = new DOMParser().parseFromString(html, 'text/html');
-      const focused = focusKey(document.activeElement);
-      fresh.querySelectorAll('[data-live][id]').forEach(part => {
-        const old = document.getElementById(part.id);
-        if (old) old.replaceWith(document.adoptNode(part));
-      });
-      if (focused && focusKey(document.activeElement) !== focused) {
-        const again = document.getElementById(focused) || document.querySelector(`[data-open="${focused}"]`);
-        if (again) again.focus();
-      }
-      formatClocks(document);
-      tick();
-      document.dispatchEvent(new CustomEvent('dashboard:refreshed'));
+      swap(await response.text());
     } catch (failure) {
       document.dispatchEvent(new CustomEvent('dashboard:unreachable', { detail: failure }));
     } finally {
       inflight = false;
       if (again) { again = false; refresh(); }
     }
+  }
+
+  /** Forms in pushed live parts were rendered for everyone, without this session's CSRF field. */
+  function csrfHeaders(headers) {
+    const name = document.querySelector('meta[name="csrf-header"]');
+    const token = document.querySelector('meta[name="csrf-token"]');
+    if (name && token) headers[name.content] = token.content;
+    return headers;
   }
 
   function problemText(status, body) {
@@ -165,7 +180,7 @@ window.Dashboard = (() => {
       const response = await fetch(form.action, {
         method: 'POST',
         body: new URLSearchParams(new FormData(form)),
-        headers: { Accept: 'application/json' },
+        headers: csrfHeaders({ Accept: 'application/json' }),
         credentials: 'same-origin',
       });
       const body = await response.json().catch(() => null);
@@ -213,7 +228,9 @@ window.Dashboard = (() => {
 
   // A refresh that waited for a dialog runs as soon as the dialog closes ('close' does not bubble).
   document.addEventListener('close', () => {
-    if (pending && !document.querySelector('dialog[open]')) { pending = false; refresh(); }
+    if (document.querySelector('dialog[open]')) return;
+    if (held !== null) swap(held);
+    if (pending) { pending = false; refresh(); }
   }, true);
 
   document.addEventListener('DOMContentLoaded', () => {
@@ -229,5 +246,5 @@ window.Dashboard = (() => {
     }
   });
 
-  return { refresh, heard, message, clock, formatClocks };
+  return { refresh, swap, heard, message, clock, formatClocks };
 })();

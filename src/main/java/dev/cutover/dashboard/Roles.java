@@ -17,6 +17,11 @@ public record Roles(String user, boolean operator, boolean approver) {
         return new Roles(authentication.getName(), operator, approver);
     }
 
+    /** The roles of a viewer known only by their authorities (a page's event stream), for what they may see. */
+    static Roles of(java.util.Set<String> authorities) {
+        return new Roles("viewer", authorities.contains("ROLE_OPERATOR"), authorities.contains("ROLE_APPROVER"));
+    }
+
     public String label() {
         return operator && approver ? "operator, approver" : operator ? "operator" : approver ? "approver" : "viewer";
     }

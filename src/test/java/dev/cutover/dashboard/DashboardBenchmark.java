@@ -39,14 +39,12 @@ import tools.jackson.databind.json.JsonMapper;
  *       alternating, several rounds; the ratio of the medians.</li>
  * </ul>
  * Last line: {@code dashboard: page_ms=.. first_event_ms=.. viewers=.. phase_slowdown=..}.
- * Options: {@code --events=10000 --viewers=50 --rounds=5 --samples=50}; {@code --fetch=0} makes the viewers
- * hold the stream only, without fetching the live fragment (to tell the two costs apart).
+ * Options: {@code --events=10000 --viewers=50 --rounds=5 --samples=50}.
  */
 public final class DashboardBenchmark {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int WORK_STEPS = 20;
-    private static boolean FETCHING = true;
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> options = options(args);
@@ -54,7 +52,6 @@ public final class DashboardBenchmark {
         int viewerCount = options.getOrDefault("viewers", 50);
         int rounds = options.getOrDefault("rounds", 5);
         int samples = options.getOrDefault("samples", 50);
-        FETCHING = options.getOrDefault("fetch", 1) == 1;
 
         Path runbooks = Files.createTempDirectory("dashboard-bench-");
         Files.writeString(runbooks.resolve("bench.yaml"), runbook());
@@ -219,7 +216,7 @@ public final class DashboardBenchmark {
         List<SimulatedViewer> viewers = new ArrayList<>();
         try {
             for (BrowserSession screen : screens) {
-                viewers.add(SimulatedViewer.open(port, screen, id, timers, FETCHING));
+                viewers.add(SimulatedViewer.open(port, screen, id));
             }
             long events = eventsOf(api, id);
             long deadline = System.currentTimeMillis() + 30_000;
@@ -243,12 +240,12 @@ public final class DashboardBenchmark {
             }
             return Duration.between(first, last).toNanos() / 1e6;
         } finally {
-            long refreshes = viewers.stream().mapToLong(SimulatedViewer::refreshes).sum();
+            long pushed = viewers.stream().mapToLong(SimulatedViewer::parts).sum();
             for (SimulatedViewer viewer : viewers) {
                 viewer.close();
             }
             if (!viewers.isEmpty()) {
-                System.out.printf("  (%d viewers fetched the live fragment %d times)%n", viewers.size(), refreshes);
+                System.out.printf("  (%d viewers were pushed the live parts %d times)%n", viewers.size(), pushed);
             }
         }
     }

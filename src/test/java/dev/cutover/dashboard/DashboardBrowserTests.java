@@ -263,10 +263,11 @@ class DashboardBrowserTests extends ServiceTest {
         Page page = loggedIn("operator", base(), 1366, 768);
         page.navigate(base() + "/cutovers/" + id);
         assertThat(page.locator("#feed .event")).hasCount(1);
-        // Someone else starts the phase after this page drew its button: the page's click is refused.
-        page.evaluate("document.body.dataset.refreshUrl = ''"); // keep the stale button on screen
-        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/warm-up/start", null).status()).isEqualTo(202);
+        // Someone else starts the phase while this page's confirmation is open (the page holds its live
+        // parts while a dialog is open): the page's click is refused.
         page.locator("button[data-open='dlg-start']").click();
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/warm-up/start", null).status()).isEqualTo(202);
+        page.waitForTimeout(1500); // the new live parts have arrived and wait behind the dialog
         page.locator("#dlg-start button[type=submit]").click();
         assertThat(page.locator("#message")).containsText("Illegal transition");
         assertThat(page.locator("#message")).containsText("Cannot start-phase");

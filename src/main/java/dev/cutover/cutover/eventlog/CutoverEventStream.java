@@ -3,8 +3,11 @@ package dev.cutover.cutover.eventlog;
 import dev.cutover.cutover.CutoverTransitions;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -12,17 +15,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Server-sent events of one cutover's log: first the events the client has not seen (after its
@@ -33,9 +42,12 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * thread of its own. A client that falls {@value #QUEUE_CAPACITY} events behind (stalled, or on a
  * dead link) is dropped; it reconnects with {@code Last-Event-ID} and loses nothing. A client that
  * goes away is normal and logged at debug level only.
+ * <p>
+ * Each event is serialised once for all its clients. A dashboard page asks for {@code ?parts=true}
+ * and then also gets the page's live parts, rendered once per change and audience ({@link LiveStreams}).
  */
 @RestController
-class CutoverEventStream {
+class CutoverEventStream implements LiveStreams {
 
     private static final Logger log = LoggerFactory.getLogger(CutoverEventStream.class);
     private static final long TIMEOUT_MILLIS = 30 * 60 * 1000L;
@@ -43,8 +55,12 @@ class CutoverEventStream {
     private static final long HEARTBEAT_SECONDS = 10;
 
     private final Map<String, Set<EventStreamClient>> clients = new ConcurrentHashMap<>();
+    /** The live parts last pushed per cutover and audience: a page that opens gets them with its replay. */
+    private final Map<String, Map<Set<String>, SseFrame>> currentParts = new ConcurrentHashMap<>();
     private final CutoverTransitions transitions;
     private final EventLog events;
+    private final JsonMapper json;
+    private final ApplicationEventPublisher publisher;
     private final AtomicInteger threads = new AtomicInteger();
     private final ExecutorService senders = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "sse-client-" + threads.incrementAndGet());
@@ -57,41 +73,60 @@ class CutoverEventStream {
         return thread;
     });
 
-    CutoverEventStream(CutoverTransitions transitions, EventLog events) {
+    CutoverEventStream(CutoverTransitions transitions, EventLog events, JsonMapper json,
+                       ApplicationEventPublisher publisher) {
         this.transitions = transitions;
         this.events = events;
+        this.json = json;
+        this.publisher = publisher;
         heartbeats.scheduleAtFixedRate(this::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
     }
 
     @GetMapping(path = "/api/cutovers/{id}/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(@PathVariable String id, @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId,
-                      @RequestParam(name = "after", required = false) Long after) {
-        return open(id, lastEventId != null ? lastEventId : after != null ? after : 0);
+                      @RequestParam(name = "after", required = false) Long after,
+                      @RequestParam(name = "parts", defaultValue = "false") boolean parts, Authentication viewer) {
+        Set<String> audience = viewer == null ? Set.of() : viewer.getAuthorities().stream()
+                .map(GrantedAuthority::getAuthority).collect(Collectors.toUnmodifiableSet());
+        return open(id, lastEventId != null ? lastEventId : after != null ? after : 0, audience, parts);
     }
 
-    /** A stream of the cutover's events after {@code afterEventId}; the dashboard's pages use it too. */
-    SseEmitter open(String cutoverId, long afterEventId) {
+    /** A stream of the cutover's events after {@code afterEventId}, and its live parts if asked for. */
+    SseEmitter open(String cutoverId, long afterEventId, Set<String> audience, boolean parts) {
         transitions.require(cutoverId);
         SseEmitter emitter = new SseEmitter(TIMEOUT_MILLIS);
         Set<EventStreamClient> subscribers = clients.computeIfAbsent(cutoverId, key -> ConcurrentHashMap.newKeySet());
-        EventStreamClient client = new EventStreamClient(emitter, QUEUE_CAPACITY, afterEventId,
-                gone -> subscribers.remove(gone));
+        EventStreamClient client = new EventStreamClient(emitter, QUEUE_CAPACITY, afterEventId, audience, parts,
+                gone -> {
+                    subscribers.remove(gone);
+                    if (subscribers.isEmpty()) {
+                        currentParts.remove(cutoverId); // stale by the time anyone opens the page again
+                    }
+                });
         emitter.onCompletion(client::gone);
         emitter.onTimeout(client::gone);
         emitter.onError(error -> client.gone());
         // Subscribe before the replay so nothing appended in between is missed; the client skips repeats by id.
         subscribers.add(client);
         senders.execute(() -> client.deliver(() -> replay(cutoverId, afterEventId)));
+        if (parts) {
+            SseFrame current = currentParts.getOrDefault(cutoverId, Map.of()).get(client.audience());
+            if (current != null) {
+                client.offer(current);
+            } else {
+                publisher.publishEvent(new Opened(cutoverId, client.audience()));
+            }
+        }
         return emitter;
     }
 
-    private List<CutoverEvent> replay(String cutoverId, long afterEventId) {
-        List<CutoverEvent> missed = new java.util.ArrayList<>();
+    private List<SseFrame> replay(String cutoverId, long afterEventId) {
+        List<SseFrame> missed = new java.util.ArrayList<>();
         long from = afterEventId;
         List<CutoverEvent> page;
         do {
             page = events.page(cutoverId, from, 500);
-            missed.addAll(page);
+            page.forEach(event -> missed.add(frame(event)));
             if (!page.isEmpty()) {
                 from = page.get(page.size() - 1).id();
             }
@@ -101,11 +136,51 @@ class CutoverEventStream {
 
     @EventListener
     void onEvent(CutoverEvent event) {
-        clients.getOrDefault(event.cutoverId(), Set.of()).forEach(client -> client.offer(event));
+        Set<EventStreamClient> subscribers = clients.getOrDefault(event.cutoverId(), Set.of());
+        if (!subscribers.isEmpty()) {
+            SseFrame frame = frame(event);
+            subscribers.forEach(client -> client.offer(frame));
+        }
+    }
+
+    private SseFrame frame(CutoverEvent event) {
+        return SseFrame.of(event.id(), "cutover-event", json.writeValueAsString(event));
+    }
+
+    @Override
+    public Set<Set<String>> audiences(String cutoverId) {
+        return clients.getOrDefault(cutoverId, Set.of()).stream().filter(EventStreamClient::wantsLiveParts)
+                .map(EventStreamClient::audience).collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public void push(String cutoverId, String name, Function<Set<String>, String> dataForAudience) {
+        Set<EventStreamClient> subscribers = clients.getOrDefault(cutoverId, Set.of());
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        Map<Set<String>, SseFrame> current = currentParts.computeIfAbsent(cutoverId, id -> new ConcurrentHashMap<>());
+        Map<Set<String>, Optional<SseFrame>> changed = new HashMap<>();
+        for (EventStreamClient client : subscribers) {
+            if (!client.wantsLiveParts()) {
+                continue;
+            }
+            changed.computeIfAbsent(client.audience(), audience -> {
+                String data = dataForAudience.apply(audience);
+                SseFrame before = current.get(audience);
+                if (data == null || before != null && before.text().equals(SseFrame.of(0, name, data).text())) {
+                    return Optional.empty();
+                }
+                SseFrame frame = SseFrame.of(0, name, data);
+                current.put(audience, frame);
+                return Optional.of(frame);
+            }).ifPresent(client::offerIfRoom); // a part left out is sent again with the next change
+        }
     }
 
     private void heartbeat() {
-        clients.values().forEach(subscribers -> subscribers.forEach(EventStreamClient::offerHeartbeat));
+        SseFrame frame = SseFrame.of(0, "heartbeat", Instant.now().toString());
+        clients.values().forEach(subscribers -> subscribers.forEach(client -> client.offerIfRoom(frame)));
     }
 
     /** Open streams would hold the graceful shutdown for its whole timeout: end them first. */

@@ -1,65 +1,90 @@
 package dev.cutover.cutover.eventlog;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * One open event stream: a bounded queue filled by whoever appends events, drained by the
- * client's own sender thread. Offering never blocks; a full queue drops the client (it comes back
- * with {@code Last-Event-ID}). Events at or below the last id sent are skipped, so the replay and
- * the live events never show one twice.
+ * One open event stream: a bounded queue of frames filled by whoever appends events, drained by the
+ * client's own sender thread, which writes whatever has queued up in one write and one flush.
+ * Offering never blocks; a full queue drops the client (it comes back with {@code Last-Event-ID}).
+ * Log events at or below the last id sent are skipped, so the replay and the live events never show
+ * one twice.
  */
 final class EventStreamClient {
 
-    private static final Object HEARTBEAT = new Object();
-    private static final Object END = new Object();
+    private static final SseFrame END = new SseFrame(0, "");
+    private static final int REPLAY_BATCH = 200;
+    private static final MediaType SSE_TEXT = new MediaType("text", "plain", java.nio.charset.StandardCharsets.UTF_8);
 
     private final SseEmitter emitter;
-    private final BlockingQueue<Object> queue;
+    private final BlockingQueue<SseFrame> queue;
     private final Consumer<EventStreamClient> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Set<String> audience;
+    private final boolean wantsLiveParts;
     private long lastSentId;
 
-    EventStreamClient(SseEmitter emitter, int capacity, long afterEventId, Consumer<EventStreamClient> onClose) {
+    /**
+     * @param audience       the viewer's authorities, for live parts rendered per audience
+     * @param wantsLiveParts a dashboard page: it gets the pushed live parts besides the log
+     */
+    EventStreamClient(SseEmitter emitter, int capacity, long afterEventId, Set<String> audience, boolean wantsLiveParts,
+                      Consumer<EventStreamClient> onClose) {
         this.emitter = emitter;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.lastSentId = afterEventId;
+        this.audience = Set.copyOf(audience);
+        this.wantsLiveParts = wantsLiveParts;
         this.onClose = onClose;
     }
 
-    void offer(CutoverEvent event) {
-        if (!closed.get() && !queue.offer(event)) {
+    Set<String> audience() {
+        return audience;
+    }
+
+    boolean wantsLiveParts() {
+        return wantsLiveParts;
+    }
+
+    void offer(SseFrame frame) {
+        if (!closed.get() && !queue.offer(frame)) {
             close(); // too far behind: a reconnect with Last-Event-ID catches up from the event log
         }
     }
 
-    void offerHeartbeat() {
+    /** A frame that may be left out when the queue is full (a heartbeat, live parts sent again later). */
+    void offerIfRoom(SseFrame frame) {
         if (!closed.get()) {
-            queue.offer(HEARTBEAT); // a full queue needs no heartbeat
+            queue.offer(frame);
         }
     }
 
-    /** Runs on the client's sender thread until the stream ends: the replay first, then live events. */
-    void deliver(Supplier<List<CutoverEvent>> replay) {
+    /** Runs on the client's sender thread until the stream ends: the replay first, then live frames. */
+    void deliver(Supplier<List<SseFrame>> replay) {
         try {
-            for (CutoverEvent event : replay.get()) {
-                send(event);
+            List<SseFrame> missed = replay.get();
+            for (int from = 0; from < missed.size(); from += REPLAY_BATCH) {
+                send(missed.subList(from, Math.min(missed.size(), from + REPLAY_BATCH)));
             }
+            List<SseFrame> batch = new ArrayList<>();
             while (!closed.get()) {
-                Object next = queue.take();
-                if (next == END) {
+                batch.add(queue.take());
+                queue.drainTo(batch);
+                boolean end = batch.remove(END);
+                send(batch);
+                batch.clear();
+                if (end) {
                     break;
-                }
-                if (next == HEARTBEAT) {
-                    emitter.send(SseEmitter.event().name("heartbeat").data(java.time.Instant.now().toString()));
-                } else {
-                    send((CutoverEvent) next);
                 }
             }
         } catch (IOException | IllegalStateException gone) {
@@ -77,12 +102,20 @@ final class EventStreamClient {
         close();
     }
 
-    private void send(CutoverEvent event) throws IOException {
-        if (event.id() <= lastSentId) {
-            return;
+    private void send(List<SseFrame> frames) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (SseFrame frame : frames) {
+            if (frame.id() > 0) {
+                if (frame.id() <= lastSentId) {
+                    continue;
+                }
+                lastSentId = frame.id();
+            }
+            text.append(frame.text());
         }
-        emitter.send(SseEmitter.event().id(Long.toString(event.id())).name("cutover-event").data(event));
-        lastSentId = event.id();
+        if (!text.isEmpty()) {
+            emitter.send(Set.of(new DataWithMediaType(text.toString(), SSE_TEXT)));
+        }
     }
 
     /** Ends the stream and its HTTP request (so a shutdown never waits for it); idempotent. */

@@ -338,6 +338,32 @@ class NotificationTests extends ServiceTest {
     }
 
     @Test
+    void aStepPastItsTimeoutIsReportedOnceUnderItsOwnDedupKey() {
+        addRunbook("notify-timeout.yaml", runbook("notify-timeout", """
+                - id: stuck
+                  type: command
+                  timeout: 1s
+                  retries: 2
+                  with: { run: "sleep 3" }
+                """, """
+                channels:
+                  pager: { type: pagerduty, routingKey: "${file:@WORK@/pd-key}", url: "${file:@WORK@/pd-url}" }
+                routes:
+                  - { on: step-overrun, to: pager }
+                """));
+        String id = createCutover("notify-timeout");
+        api.post("operator", "/api/cutovers/" + id + "/phases/only/start", "");
+        api.awaitState(id, "FAILED");
+        JsonNode trigger = body(receiver.await("/pd/", forCutover(id), 1, Duration.ofSeconds(10)));
+        assertThat(trigger.path("dedup_key").asString()).isEqualTo(id + "/stuck/step-overrun-timeout");
+        assertThat(trigger.path("payload").path("severity").asString()).isEqualTo("warning");
+        assertThat(trigger.path("payload").path("summary").asString())
+                .contains("step stuck is overrunning: step stuck has run ", ", past its timeout of 1s");
+        Api.sleep(2500); // another overrun check or two: still one notice
+        assertThat(receiver.requests("/pd/").stream().filter(forCutover(id))).hasSize(1);
+    }
+
+    @Test
     void aRollbackIsAnnouncedWhenItStartsAndWhenItIsDone() {
         addRunbook("notify-rollback.yaml", runbook("notify-rollback", """
                 - id: marker

@@ -253,6 +253,11 @@ public class CutoverTransitions {
         return cutovers.find(id).orElseThrow(() -> CutoverProblems.notFound("cutover", id));
     }
 
+    /** The runbook the cutover runs from (its pinned text), or empty when it cannot be had: for the notifier. */
+    public java.util.Optional<Runbook> runbook(Cutover cutover) {
+        return pinned.find(cutover);
+    }
+
     Runbook runbookOf(Cutover cutover) {
         return pinned.find(cutover).orElseThrow(() -> CutoverProblems.unprocessable(
                 "Runbook unavailable", "Runbook '" + cutover.runbook() + "' of cutover " + cutover.id()

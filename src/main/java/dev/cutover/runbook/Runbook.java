@@ -5,16 +5,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A validated runbook: connections per environment and ordered phases of steps.
+ * A validated runbook: connections per environment, ordered phases of steps, and whom to notify
+ * of what ({@code notifications}, from {@code notify:}; empty when the runbook has none).
  *
  * @param file the file name it was loaded from (relative to the runbooks directory)
  */
 public record Runbook(String name, String description, String file,
-                      Map<String, RunbookEnvironment> environments, List<RunbookPhase> phases) {
+                      Map<String, RunbookEnvironment> environments, List<RunbookPhase> phases, RunbookNotify notifications) {
 
     public Runbook {
         environments = Map.copyOf(environments);
         phases = List.copyOf(phases);
+        notifications = notifications == null ? RunbookNotify.NONE : notifications;
+    }
+
+    /** A runbook that notifies nobody. */
+    public Runbook(String name, String description, String file, Map<String, RunbookEnvironment> environments,
+                   List<RunbookPhase> phases) {
+        this(name, description, file, environments, phases, RunbookNotify.NONE);
     }
 
     public Optional<RunbookPhase> phase(String phaseName) {

@@ -26,7 +26,7 @@ final class RunbookParser {
 
     /** Runbook names, phase names and step ids. */
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
-    private static final List<String> RUNBOOK_KEYS = List.of("name", "description", "environments", "phases");
+    private static final List<String> RUNBOOK_KEYS = List.of("name", "description", "environments", "phases", "notify");
     private static final List<String> PHASE_KEYS = List.of("name", "description", "pointOfNoReturn", "steps");
 
     /** The catalog entry, and where its name is written (for problems about the name). */
@@ -73,12 +73,13 @@ final class RunbookParser {
         String description = fields.optionalText("description", problems).orElse(null);
         Map<String, RunbookEnvironment> environments = new EnvironmentsReader(problems).read(fields.get("environments"), root);
         List<RunbookPhase> phases = phases(fields.get("phases"), root, new StepReader(stepTypes, environments, problems), problems);
+        RunbookNotify notifications = new NotifyReader(problems).read(fields.get("notify"));
         new SecretReferenceCheck(problems).check(root, "");
 
         Node nameNode = fields.get("name").map(MappingFields.Field::value).filter(YamlNodes::isScalar).orElse(root);
         Mark nameMark = nameNode.getStartMark();
         List<RunbookProblem> found = problems.inFileOrder();
-        Runbook runbook = found.isEmpty() ? new Runbook(name.get(), description, file, environments, phases) : null;
+        Runbook runbook = found.isEmpty() ? new Runbook(name.get(), description, file, environments, phases, notifications) : null;
         RunbookEntry entry = new RunbookEntry(name.orElse(fallbackName), description, file, found, runbook);
         return new Parsed(entry, nameMark.getLine() + 1, nameMark.getColumn() + 1);
     }

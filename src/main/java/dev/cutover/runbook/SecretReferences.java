@@ -48,6 +48,11 @@ public final class SecretReferences {
         return value != null && (ENV.matcher(value).matches() || FILE.matcher(value).matches());
     }
 
+    /** True when the value holds at least one reference (well-formed or not: the form is checked elsewhere). */
+    public static boolean containsReference(String value) {
+        return value != null && START.matcher(value).find();
+    }
+
     /** The value with its references resolved against the process environment; plain text as is. */
     public static String resolve(String value) {
         return resolve(value, System::getenv);

@@ -33,8 +33,11 @@ final class MySqlPreflightSession implements AutoCloseable {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", password == null ? "" : password);
-        properties.setProperty("connectTimeout", String.valueOf(timeout.toMillis()));
-        properties.setProperty("socketTimeout", String.valueOf(timeout.toMillis()));
+        // A second beyond the check's timeout: the preflight's own deadline decides (and says "no
+        // answer within"), then the driver frees the abandoned thread.
+        long millis = timeout.plusSeconds(1).toMillis();
+        properties.setProperty("connectTimeout", String.valueOf(millis));
+        properties.setProperty("socketTimeout", String.valueOf(millis));
         Connection connection = DriverManager.getConnection(url, properties);
         try {
             return new MySqlPreflightSession(connection, ServerFlavor.of(text(connection, "SELECT VERSION()")));

@@ -75,8 +75,12 @@ class StoragePreflight implements PreflightCheck {
             } catch (RuntimeException failure) {
                 return List.of(problem(connection, store, endpoint, failure, "bucket listable"));
             }
-            findings.add(PreflightFinding.ok(store.describe() + " exists and is listable with these credentials"
-                    + (first.isEmpty() ? " (it is empty)" : "")).named("bucket listable"));
+            // An empty source is allowed, but more often a wrong bucket or prefix than a real empty one.
+            findings.add((first.isEmpty() && !use.target()
+                    ? PreflightFinding.warning(store.describe() + " exists and is listable, but empty", "check the "
+                    + "bucket and prefix of the steps: a sync from an empty source copies nothing")
+                    : PreflightFinding.ok(store.describe() + " exists and is listable with these credentials"
+                    + (first.isEmpty() ? " (it is empty)" : ""))).named("bucket listable"));
             if (!use.target()) {
                 first.ifPresent(object -> findings.add(readable(connection, store, endpoint, object)));
                 if (store instanceof LifecycleRules rules) {

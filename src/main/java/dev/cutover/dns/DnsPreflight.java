@@ -21,13 +21,13 @@ import org.springframework.stereotype.Component;
  * and the records the steps need to be there.
  */
 @Component
-class DnsPreflight implements PreflightCheck {
+public class DnsPreflight implements PreflightCheck {
 
     private static final Set<String> STEP_TYPES = Set.of("dns-ttl", "dns-switch");
 
     private final DnsSwitches switches;
 
-    DnsPreflight(DnsSwitches switches) {
+    public DnsPreflight(DnsSwitches switches) {
         this.switches = switches;
     }
 

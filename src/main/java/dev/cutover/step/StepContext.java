@@ -29,6 +29,19 @@ public interface StepContext {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Every step of the cutover's pinned runbook, in order (a {@code preflight} step checks what
+     * all of them will need).
+     */
+    default java.util.List<StepDefinition> runbookSteps() {
+        return java.util.List.of();
+    }
+
+    /** The names of the connections of the cutover's environment. */
+    default java.util.Set<String> connectionNames() {
+        return java.util.Set.of();
+    }
+
     /** A connection of the cutover's environment, by name. */
     ResolvedConnection connection(String name);
 

@@ -113,6 +113,16 @@ final class RunningStepContext implements StepContext {
     }
 
     @Override
+    public java.util.List<StepDefinition> runbookSteps() {
+        return java.util.List.copyOf(runbookSteps.values());
+    }
+
+    @Override
+    public java.util.Set<String> connectionNames() {
+        return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(connections.keySet()));
+    }
+
+    @Override
     public ResolvedConnection connection(String name) {
         RunbookConnection connection = connections.get(name);
         if (connection == null) {

@@ -4,6 +4,7 @@ import dev.cutover.dns.ChangeReceipt;
 import dev.cutover.dns.DnsException;
 import dev.cutover.dns.DnsNames;
 import dev.cutover.dns.DnsSwitch;
+import dev.cutover.dns.UpdateRights;
 import dev.cutover.dns.InSyncWait;
 import dev.cutover.dns.RecordChange;
 import dev.cutover.dns.RecordKey;
@@ -31,7 +32,7 @@ import org.xbill.DNS.Update;
  * the records before and after. In sync means the primary answers exactly what was sent; its SOA
  * serial afterwards is the change id. Secondaries catch up by NOTIFY/IXFR, outside this switch.
  */
-public final class Rfc2136DnsSwitch implements DnsSwitch {
+public final class Rfc2136DnsSwitch implements DnsSwitch, UpdateRights {
 
     private final Rfc2136Settings settings;
     private final SimpleResolver resolver;
@@ -131,6 +132,32 @@ public final class Rfc2136DnsSwitch implements DnsSwitch {
             }
         }
         return change.upserts().stream().allMatch(set -> resolve(set.key()).equals(Optional.of(set)));
+    }
+
+    /**
+     * A prerequisite-only update ("RRset exists (value independent)" on the zone's SOA) changes
+     * nothing, yet the server checks the TSIG key and the update policy as for a real one.
+     */
+    @Override
+    public String proveUpdateRights() {
+        String key = settings.tsigName() == null ? "no TSIG key (unsigned)" : "TSIG key " + settings.tsigName()
+                + " (" + settings.tsigAlgorithm() + ")";
+        try {
+            long before = serial();
+            Update update = new Update(zone);
+            update.present(zone, Type.SOA);
+            Message response = send(update, "a no-op update of " + zone + " (prerequisite only)");
+            if (response.getRcode() != Rcode.NOERROR) {
+                throw new DnsException(settings.server() + " refused a no-op update of " + zone + ": "
+                        + Rcode.string(response.getRcode()) + refusalHint(response.getRcode()));
+            }
+            long after = serial();
+            return "a no-op update of " + zone + " signed with " + key + " was accepted; zone serial " + after
+                    + (after == before ? " unchanged" : " (was " + before + ")");
+        } catch (DnsException refused) {
+            throw new DnsException(key + " not accepted by " + settings.server() + ":" + settings.port() + ": "
+                    + refused.getMessage());
+        }
     }
 
     private long serial() {

@@ -1,6 +1,7 @@
 package dev.cutover.storage.s3;
 
 import dev.cutover.storage.BucketKeys;
+import dev.cutover.storage.BucketRegion;
 import dev.cutover.storage.ByteRange;
 import dev.cutover.storage.LifecycleRules;
 import dev.cutover.storage.ObjectStore;
@@ -33,7 +34,7 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
  * An S3 bucket (or a prefix of one) as an {@link ObjectStore}. Generations are ETags: {@code open}
  * with a generation sends If-Match, which works on versioned and unversioned buckets alike.
  */
-public final class S3ObjectStore implements ObjectStore, ServerSideCopy, LifecycleRules, SeekableListing {
+public final class S3ObjectStore implements ObjectStore, ServerSideCopy, LifecycleRules, SeekableListing, BucketRegion {
 
     private final S3Client s3;
     private final S3Settings settings;
@@ -169,6 +170,21 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
             throw S3Errors.translate("lifecycle of " + describe(), e);
         }
         return S3Lifecycle.deleteAfterDays(rules, settings.prefix());
+    }
+
+    @Override
+    public String configuredRegion() {
+        return settings.region();
+    }
+
+    /** HeadBucket answers the bucket's region in a header (also to a client of another region). */
+    @Override
+    public Optional<String> bucketRegion() {
+        try {
+            return Optional.ofNullable(s3.headBucket(r -> r.bucket(keys.bucket())).bucketRegion()).filter(r -> !r.isBlank());
+        } catch (RuntimeException e) {
+            throw S3Errors.translate("region of " + describe(), e);
+        }
     }
 
     @Override

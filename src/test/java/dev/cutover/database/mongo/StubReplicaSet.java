@@ -79,6 +79,9 @@ public final class StubReplicaSet implements AutoCloseable {
     private Member primary;
     private long lastSecond;
     private int increment;
+    /** What {@code connectionStatus} says the logged-in user may do on the cluster (the stub checks no auth). */
+    private List<String> clusterActions = List.of("replSetGetStatus", "replSetGetConfig", "replSetConfigure",
+            "replSetStateChange", "fsync", "unlock", "inprog", "serverStatus", "dbHash");
 
     private StubReplicaSet(String setName) {
         this.setName = setName;
@@ -134,6 +137,15 @@ public final class StubReplicaSet implements AutoCloseable {
         config = new Document(initialConfig).append("version", ((Number) config.get("version")).intValue() + 1).append("term", term);
         primary = members.get(0);
         primary.state = "PRIMARY";
+    }
+
+    /**
+     * What {@code connectionStatus} with {@code showPrivileges} answers from now on: user
+     * {@code cutover@admin} holding exactly these actions on the cluster resource. The stub
+     * enforces none of them; it only lets preflight checks read what a user may do.
+     */
+    public synchronized void grantClusterActions(List<String> actions) {
+        clusterActions = List.copyOf(actions);
     }
 
     public List<String> hosts() {
@@ -258,6 +270,7 @@ public final class StubReplicaSet implements AutoCloseable {
                     case "fsync" -> fsync(Boolean.TRUE.equals(query.get("lock")));
                     case "fsyncunlock" -> fsyncUnlock();
                     case "currentop" -> currentOp();
+                    case "connectionstatus" -> connectionStatus();
                     case "dbhash" -> dbHash(channel, database);
                     default -> WRITES.contains(name) && !"local".equals(database)
                             ? write(channel, database, command, query)
@@ -453,6 +466,15 @@ public final class StubReplicaSet implements AutoCloseable {
             }
             fsyncLocks--;
             return ok(new Document("info", "fsyncUnlock completed").append("lockCount", (long) fsyncLocks));
+        }
+
+        private Document connectionStatus() {
+            Document privileges = new Document("resource", new Document("cluster", true))
+                    .append("actions", new ArrayList<>(clusterActions));
+            return ok(new Document("authInfo", new Document("authenticatedUsers",
+                    List.of(new Document("user", "cutover").append("db", "admin")))
+                    .append("authenticatedUserRoles", List.of(new Document("role", "stubClusterRole").append("db", "admin")))
+                    .append("authenticatedUserPrivileges", List.of(privileges))));
         }
 
         private Document currentOp() {

@@ -1,5 +1,6 @@
 package dev.cutover.runbook;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -7,9 +8,11 @@ import java.util.Optional;
 /**
  * A validated runbook: connections per environment and ordered phases of steps.
  *
- * @param file the file name it was loaded from (relative to the runbooks directory)
+ * @param file   the file name it was loaded from (relative to the runbooks directory)
+ * @param window the time budget of one cutover ({@code window: 6h}): what the dashboard measures the
+ *               elapsed time and the projected end against; null when the runbook declares none
  */
-public record Runbook(String name, String description, String file,
+public record Runbook(String name, String description, String file, Duration window,
                       Map<String, RunbookEnvironment> environments, List<RunbookPhase> phases) {
 
     public Runbook {

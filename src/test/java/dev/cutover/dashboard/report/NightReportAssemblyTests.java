@@ -33,7 +33,7 @@ class NightReportAssemblyTests {
         List<CutoverView.StepView> steps = List.of(
                 new CutoverView.StepView("lag-gate", "mysql-lag-gate", "SUCCEEDED", null, null, "dba", null, 1, Map.of()),
                 new CutoverView.StepView("promote", "command", "ROLLBACK_FAILED", null, null, "dba", null, 2, Map.of()));
-        return new CutoverView("c-1", "prod-move", "ab".repeat(32), "production", false, state, "sync", 7L, "operator",
+        return new CutoverView("c-1", "prod-move", "ab".repeat(32), "6h", "production", false, state, "sync", 7L, "operator",
                 T0.minusSeconds(60), T0.plusSeconds(400), List.of(new CutoverView.PhaseView("sync", "ROLLBACK_FAILED",
                 true, steps)), List.of("rollback", "abort"));
     }

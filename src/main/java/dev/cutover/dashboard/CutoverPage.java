@@ -13,10 +13,13 @@ import java.util.List;
  * @param currentStep the step running or waiting now, as {@code phase / step}; null when none
  * @param waiting     the manual gate waiting for an approver; null when none waits
  * @param projection  the projected end from rehearsals; null when there is nothing left to project
+ * @param budget      the window budget against elapsed time and projected end; null when the runbook declares none
+ * @param timeline    phases and steps on one time axis: what ran, what is forecast, the point of no return
  * @param nextPhase   the phase "start phase" would start; null when none is startable
  */
 public record CutoverPage(CutoverView cutover, StateTone tone, Instant startedAt, Instant endedAt, String currentStep,
-                   Waiting waiting, Projection projection, RollbackPreview rollback, String nextPhase,
+                   Waiting waiting, Projection projection, WindowBudget budget, Timeline timeline,
+                   RollbackPreview rollback, String nextPhase,
                    List<PhaseRow> phases, Controls controls) {
 
     public String stateLabel() {

@@ -36,10 +36,13 @@ public record CutoverPage(CutoverView cutover, StateTone tone, Instant startedAt
 
     /**
      * One step. {@code line} is its live progress while it runs, its summary once it ended;
-     * {@code heldBy} says what holds a gate closed, when the gate reports it.
+     * {@code heldBy} says what holds a gate closed (or a sync back), when the step reports it or a
+     * closed gate's last sample says it; {@code facts} and {@code eta} are read from its progress
+     * figures ({@link StepFigureLines}).
      */
     public record StepRow(String id, String type, String state, StateTone tone, String owner, String escalation, int attempts,
-                   Instant startedAt, Instant endedAt, String line, List<String> heldBy) {
+                   Instant startedAt, Instant endedAt, String line, List<String> heldBy, List<String> facts, String eta,
+                   boolean etaHeld) {
 
         public String stateLabel() {
             return StateTone.label(state);

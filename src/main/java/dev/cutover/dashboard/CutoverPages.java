@@ -112,9 +112,12 @@ class CutoverPages {
     }
 
     private static CutoverPage.PhaseRow phaseRow(CutoverView.PhaseView phase) {
-        List<CutoverPage.StepRow> steps = phase.steps().stream().map(step -> new CutoverPage.StepRow(step.id(),
-                step.type(), step.state(), StateTone.of(step.state()), step.owner(), step.escalation(), step.attempts(),
-                step.startedAt(), step.endedAt(), line(step), heldBy(step))).toList();
+        List<CutoverPage.StepRow> steps = phase.steps().stream().map(step -> {
+            StepFigureLines figures = StepFigureLines.of(step, heldBy(step));
+            return new CutoverPage.StepRow(step.id(), step.type(), step.state(), StateTone.of(step.state()), step.owner(),
+                    step.escalation(), step.attempts(), step.startedAt(), step.endedAt(), line(step), figures.heldBy(),
+                    figures.facts(), figures.eta(), figures.etaHeld());
+        }).toList();
         return new CutoverPage.PhaseRow(phase.name(), phase.state(), StateTone.of(phase.state()),
                 phase.pointOfNoReturn(), steps);
     }

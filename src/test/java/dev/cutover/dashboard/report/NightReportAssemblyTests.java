@@ -109,6 +109,20 @@ class NightReportAssemblyTests {
     }
 
     @Test
+    void theHeaderSaysHowTheNightFitItsWindowAndWhenThePointOfNoReturnWasPassed() {
+        theNight();
+        NightReport report = NightReports.assemble(cutover("ROLLED_BACK"), log, true, rehearsed(), "auditor", "1.0");
+
+        assertThat(report.header().window()).isEqualTo("6h");
+        assertThat(report.header().windowVerdict()).isEqualTo("within the window: 6 min 38 s of 6 h 00 min");
+        assertThat(report.header().pointOfNoReturn()).isEqualTo("after phase sync: not passed");
+        assertThat(NightReports.windowVerdict("5m", 400.0, true)).isEqualTo("over the window by 1 min 40 s (6 min 40 s of 5 min 00 s)");
+        assertThat(NightReports.windowVerdict(null, 400.0, true)).isEqualTo("no window declared in the runbook");
+        assertThat(MarkdownReport.render(report)).contains("| Window | within the window: ")
+                .contains("| Point of no return | after phase sync: not passed |");
+    }
+
+    @Test
     void aRollbackThatStopsAtAFailedInverseSaysWhichRanAndWhichDidNot() {
         theNight();
         NightReport report = NightReports.assemble(cutover("ROLLBACK_FAILED"), log, true, Optional.empty(), "auditor",

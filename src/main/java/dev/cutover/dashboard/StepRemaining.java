@@ -14,10 +14,11 @@ import java.util.Set;
  * @param p50Seconds seconds left by the median of the rehearsals
  * @param p90Seconds seconds left by their p90
  * @param spentSeconds seconds the step has run so far (0 unless it runs now)
+ * @param forecastP90Seconds the step's whole p90, to say by how much a running step is past it
  */
-record StepRemaining(double p50Seconds, double p90Seconds, double spentSeconds) {
+record StepRemaining(double p50Seconds, double p90Seconds, double spentSeconds, double forecastP90Seconds) {
 
-    static final StepRemaining NONE = new StepRemaining(0, 0, 0);
+    static final StepRemaining NONE = new StepRemaining(0, 0, 0, 0);
     private static final Set<String> UNDER_WAY = Set.of("RUNNING", "AWAITING_APPROVAL");
 
     static boolean done(CutoverView.StepView step) {
@@ -38,6 +39,6 @@ record StepRemaining(double p50Seconds, double p90Seconds, double spentSeconds) 
         }
         double spent = underWay(step) ? Math.max(0, Duration.between(step.startedAt(), now).toMillis() / 1000.0) : 0;
         return new StepRemaining(Math.max(0, figures.medianSeconds() - spent),
-                Math.max(0, figures.p90Seconds() - spent), spent);
+                Math.max(0, figures.p90Seconds() - spent), spent, figures.p90Seconds());
     }
 }

@@ -145,9 +145,14 @@ public record Timeline(Instant from, Instant to, List<Tick> ticks, List<Row> row
             markers.add(new Marker("window", axis.left(window.end()), "window ends (" + window.windowWords() + ")",
                     window.end(), 0));
         }
-        if (!unrehearsed.isEmpty()) {
+        long toCome = cutover.phases().stream().flatMap(phase -> phase.steps().stream())
+                .filter(step -> !StepRemaining.done(step)).count();
+        if (!unrehearsed.isEmpty() && unrehearsed.size() == toCome) {
+            notes.add("no forecast bars: no step still to come was rehearsed in this environment ("
+                    + String.join(", ", unrehearsed) + ")");
+        } else if (!unrehearsed.isEmpty()) {
             notes.add("no forecast (never rehearsed): " + String.join(", ", unrehearsed)
-                    + "; the steps after them are drawn too early by their time");
+                    + "; the steps after them are drawn too early by as long as those take");
         }
         return new Timeline(from, to, axis.ticks(), rows, lanes(markers), notes);
     }
@@ -167,6 +172,10 @@ public record Timeline(Instant from, Instant to, List<Tick> ticks, List<Row> row
             placed.add(new Marker(marker.kind(), marker.left(), marker.label(), marker.at(), lane));
         }
         return placed;
+    }
+
+    public boolean has(String markerKind) {
+        return markers.stream().anyMatch(marker -> marker.kind().equals(markerKind));
     }
 
     public int lanesUsed() {
@@ -231,6 +240,20 @@ public record Timeline(Instant from, Instant to, List<Tick> ticks, List<Row> row
             return end;
         }
 
+        /** What the forecast still gives a step; a running one past its p50 or p90 is told so, not "0 s left". */
+        private String forecastWords(boolean running) {
+            if (!running) {
+                return "forecast p50 " + Spans.words(left.p50Seconds()) + " · p90 " + Spans.words(left.p90Seconds());
+            }
+            if (left.p90Seconds() <= 0) {
+                return "past its p90 of " + Spans.words(left.forecastP90Seconds());
+            }
+            if (left.p50Seconds() <= 0) {
+                return "past its p50; p90 in " + Spans.words(left.p90Seconds());
+            }
+            return "left p50 " + Spans.words(left.p50Seconds()) + " · p90 " + Spans.words(left.p90Seconds());
+        }
+
         Row row(Axis axis) {
             List<Bar> bars = new ArrayList<>();
             List<String> words = new ArrayList<>();
@@ -244,8 +267,7 @@ public record Timeline(Instant from, Instant to, List<Tick> ticks, List<Row> row
                 words.add(said);
             }
             if (p50 != null) {
-                String forecast = (actual != null ? "left " : "forecast ") + "p50 " + Spans.words(left.p50Seconds())
-                        + " · p90 " + Spans.words(left.p90Seconds());
+                String forecast = forecastWords(actual != null);
                 bars.add(new Bar("p50", axis.left(p50.start()), axis.width(p50.start(), p50.end()),
                         step.id() + ": " + forecast));
                 if (p90.end().isAfter(p90.start())) {

@@ -132,6 +132,16 @@ class ProjectionArithmeticTest {
     }
 
     @Test
+    void aRunningStepPastItsForecastIsSaidSoNotGivenZeroSecondsLeft() {
+        // freeze has run 12 min: past a p50 of 10 min, p90 (15 min) in 3 min; past a p90 of 11 min
+        Timeline pastP50 = Timeline.of(night(), CutoverPages.figures(forecast(600, 900, 600, 600)), true, START, NOW, null);
+        Timeline pastP90 = Timeline.of(night(), CutoverPages.figures(forecast(600, 660, 600, 600)), true, START, NOW, null);
+
+        assertThat(row(pastP50, "freeze").figure()).isEqualTo("running for 12 min; past its p50; p90 in 3 min");
+        assertThat(row(pastP90, "freeze").figure()).isEqualTo("running for 12 min; past its p90 of 11 min");
+    }
+
+    @Test
     void anEndedCutoverHasNoForecastBarsAndAStepNeverRehearsedIsSaid() {
         Timeline ended = Timeline.of(cutover("COMPLETED", night().phases()), Map.of(), false, START, NOW, null);
         Timeline unrehearsed = Timeline.of(night(), Map.of(), true, START, NOW, null);
@@ -139,7 +149,8 @@ class ProjectionArithmeticTest {
         assertThat(ended.rows()).flatExtracting(Timeline.Row::bars).extracting(Timeline.Bar::kind)
                 .doesNotContain("p50", "p90");
         assertThat(ended.markers()).extracting(Timeline.Marker::kind).doesNotContain("now", "window");
-        assertThat(unrehearsed.notes()).anySatisfy(note -> assertThat(note).contains("never rehearsed", "freeze", "promote"));
+        assertThat(unrehearsed.notes()).anySatisfy(note -> assertThat(note).contains("no step still to come was rehearsed",
+                "freeze", "promote"));
         assertThat(unrehearsed.notes()).anySatisfy(note -> assertThat(note).contains("point of no return", "not placed"));
     }
 

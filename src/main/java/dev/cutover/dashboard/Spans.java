@@ -11,6 +11,9 @@ final class Spans {
     static String words(Duration span) {
         Duration d = span.isNegative() ? span.negated() : span;
         long seconds = d.toSeconds();
+        if (seconds == 0 && !d.isZero()) {
+            return "under 1 s"; // a gate approved at once, not "0 s"
+        }
         if (seconds < 60) {
             return seconds + " s";
         }

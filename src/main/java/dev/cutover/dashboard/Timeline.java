@@ -23,7 +23,7 @@ import java.util.Map;
 public record Timeline(Instant from, Instant to, List<Tick> ticks, List<Row> rows, List<Marker> markers,
                        List<String> notes) {
 
-    private static final List<Duration> TICK_STEPS = List.of(Duration.ofSeconds(5), Duration.ofSeconds(10),
+    private static final List<Duration> TICK_STEPS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
             Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
             Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30),
             Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(3), Duration.ofHours(6), Duration.ofHours(12),
@@ -115,8 +115,9 @@ public record Timeline(Instant from, Instant to, List<Tick> ticks, List<Row> row
         if (window != null) {
             to = max(to, window.end());
         }
-        if (Duration.between(from, to).compareTo(Duration.ofMinutes(1)) < 0) {
-            to = from.plus(Duration.ofMinutes(1));
+        // The axis fits what it shows; a few seconds at least, so a cutover just started is not one line.
+        if (Duration.between(from, to).compareTo(Duration.ofSeconds(10)) < 0) {
+            to = from.plus(Duration.ofSeconds(10));
         }
         // A little room on the right, so the last bar and the lines there do not touch the edge.
         to = to.plusMillis(Duration.between(from, to).toMillis() / 40);

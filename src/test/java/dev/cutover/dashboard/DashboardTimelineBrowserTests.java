@@ -134,6 +134,7 @@ class DashboardTimelineBrowserTests extends ServiceTest {
         assertThat(page.locator("#window-budget")).hasText("3 s");
         assertThat(page.locator("#budget-verdict")).containsText("after the window");
         assertThat(page.locator("#budget-verdict")).hasClass(Pattern.compile("budget-red"));
+        screenshots(page, "cutover-over-window");
     }
 
     private void rehearse(String id) {

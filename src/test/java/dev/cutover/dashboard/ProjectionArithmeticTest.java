@@ -157,6 +157,8 @@ class ProjectionArithmeticTest {
     @Test
     void spansReadAsTheRoomSaysThem() {
         assertThat(Spans.words(Duration.ofSeconds(45))).isEqualTo("45 s");
+        assertThat(Spans.words(Duration.ofMillis(300))).isEqualTo("under 1 s");
+        assertThat(Spans.words(Duration.ZERO)).isEqualTo("0 s");
         assertThat(Spans.words(Duration.ofSeconds(200))).isEqualTo("3 min 20 s");
         assertThat(Spans.words(Duration.ofMinutes(25))).isEqualTo("25 min");
         assertThat(Spans.words(Duration.ofMinutes(72))).isEqualTo("1 h 12 min");

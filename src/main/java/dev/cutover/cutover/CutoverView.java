@@ -4,8 +4,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A cutover as the API (and the dashboard) shows it: state, phases with their steps, and what may be done next. */
-public record CutoverView(String id, String runbook, String runbookSha256, String environment, boolean rehearsal, String state,
+/**
+ * A cutover as the API (and the dashboard) shows it: state, phases with their steps, and what may be done next.
+ *
+ * @param window the time budget its (pinned) runbook declares, as written there (e.g. {@code 6h}); null when none
+ */
+public record CutoverView(String id, String runbook, String runbookSha256, String window, String environment,
+                   boolean rehearsal, String state,
                    String currentPhase, Long jobExecutionId, String createdBy, Instant createdAt, Instant updatedAt,
                    List<PhaseView> phases, List<String> allowedActions) {
 

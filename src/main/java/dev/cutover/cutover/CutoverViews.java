@@ -54,7 +54,8 @@ public class CutoverViews {
             phases.add(new CutoverView.PhaseView(phase, phaseState(phaseSteps.stream().map(CutoverPolicy.StepFacts::step)
                     .toList()), definition.map(RunbookPhase::pointOfNoReturn).orElse(false), stepViews));
         });
-        return new CutoverView(cutover.id(), cutover.runbook(), cutover.runbookSha256(), cutover.environment(),
+        String window = runbook.map(Runbook::window).map(dev.cutover.runbook.Durations::format).orElse(null);
+        return new CutoverView(cutover.id(), cutover.runbook(), cutover.runbookSha256(), window, cutover.environment(),
                 cutover.rehearsal(), cutover.state().name(), cutover.currentPhase(), cutover.jobExecutionId(),
                 cutover.createdBy(), cutover.createdAt(), cutover.updatedAt(), phases,
                 policy.allowedActions().stream().map(CutoverAction::apiName).toList());

@@ -13,10 +13,13 @@ import java.util.List;
  * @param currentStep the step running or waiting now, as {@code phase / step}; null when none
  * @param waiting     the manual gate waiting for an approver; null when none waits
  * @param projection  the projected end from rehearsals; null when there is nothing left to project
+ * @param budget      the window budget against elapsed time and projected end; null when the runbook declares none
+ * @param timeline    phases and steps on one time axis: what ran, what is forecast, the point of no return
  * @param nextPhase   the phase "start phase" would start; null when none is startable
  */
 public record CutoverPage(CutoverView cutover, StateTone tone, Instant startedAt, Instant endedAt, String currentStep,
-                   Waiting waiting, Projection projection, RollbackPreview rollback, String nextPhase,
+                   Waiting waiting, Projection projection, WindowBudget budget, Timeline timeline,
+                   RollbackPreview rollback, String nextPhase,
                    List<PhaseRow> phases, Controls controls) {
 
     public String stateLabel() {
@@ -33,10 +36,13 @@ public record CutoverPage(CutoverView cutover, StateTone tone, Instant startedAt
 
     /**
      * One step. {@code line} is its live progress while it runs, its summary once it ended;
-     * {@code heldBy} says what holds a gate closed, when the gate reports it.
+     * {@code heldBy} says what holds a gate closed (or a sync back), when the step reports it or a
+     * closed gate's last sample says it; {@code facts} and {@code eta} are read from its progress
+     * figures ({@link StepFigureLines}).
      */
     public record StepRow(String id, String type, String state, StateTone tone, String owner, String escalation, int attempts,
-                   Instant startedAt, Instant endedAt, String line, List<String> heldBy) {
+                   Instant startedAt, Instant endedAt, String line, List<String> heldBy, List<String> facts, String eta,
+                   boolean etaHeld) {
 
         public String stateLabel() {
             return StateTone.label(state);

@@ -4,6 +4,7 @@ import dev.cutover.cutover.CutoverTransitions;
 import dev.cutover.cutover.CutoverView;
 import dev.cutover.cutover.CutoverViews;
 import dev.cutover.cutover.RehearsalForecast;
+import dev.cutover.runbook.Durations;
 import dev.cutover.runbook.RunbookCatalog;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
@@ -49,9 +49,18 @@ class CutoverPages {
                 roles.approver() && allowed.contains("approve") && waiting != null,
                 roles.approver() && allowed.contains("abort"),
                 roles.approver() && allowed.contains("rollback"));
-        return new CutoverPage(cutover, StateTone.of(cutover.state()), startedAt(cutover), endedAt(cutover),
-                currentStep(cutover), waiting, projection(cutover), transitions.rollbackPreview(id), nextPhase, phases,
-                controls);
+        Instant now = Instant.now();
+        Instant startedAt = startedAt(cutover);
+        Instant endedAt = endedAt(cutover);
+        RehearsalForecast.Forecast forecast = forecasting(cutover) ? forecast(cutover) : null;
+        CutoverPage.Projection projection = projection(cutover, forecast, now);
+        boolean projected = projection != null && projection.available();
+        WindowBudget budget = WindowBudget.of(window(cutover), startedAt, endedAt == null ? now : endedAt,
+                projected ? projection.p50End() : null, projected ? projection.p90End() : null);
+        Timeline timeline = Timeline.of(cutover, figures(forecast), forecasting(cutover), startedAt,
+                endedAt == null ? now : endedAt, budget);
+        return new CutoverPage(cutover, StateTone.of(cutover.state()), startedAt, endedAt, currentStep(cutover), waiting,
+                projection, budget, timeline, transitions.rollbackPreview(id), nextPhase, phases, controls);
     }
 
     static Instant startedAt(CutoverView cutover) {
@@ -103,9 +112,12 @@ class CutoverPages {
     }
 
     private static CutoverPage.PhaseRow phaseRow(CutoverView.PhaseView phase) {
-        List<CutoverPage.StepRow> steps = phase.steps().stream().map(step -> new CutoverPage.StepRow(step.id(),
-                step.type(), step.state(), StateTone.of(step.state()), step.owner(), step.escalation(), step.attempts(),
-                step.startedAt(), step.endedAt(), line(step), heldBy(step))).toList();
+        List<CutoverPage.StepRow> steps = phase.steps().stream().map(step -> {
+            StepFigureLines figures = StepFigureLines.of(step, heldBy(step));
+            return new CutoverPage.StepRow(step.id(), step.type(), step.state(), StateTone.of(step.state()), step.owner(),
+                    step.escalation(), step.attempts(), step.startedAt(), step.endedAt(), line(step), figures.heldBy(),
+                    figures.facts(), figures.eta(), figures.etaHeld());
+        }).toList();
         return new CutoverPage.PhaseRow(phase.name(), phase.state(), StateTone.of(phase.state()),
                 phase.pointOfNoReturn(), steps);
     }
@@ -129,37 +141,50 @@ class CutoverPages {
         return held.isEmpty() ? strings(map(step.output().get("evidence")).get("heldBy")) : held;
     }
 
-    private CutoverPage.Projection projection(CutoverView cutover) {
-        if (FINAL_STATES.contains(cutover.state()) || cutover.state().startsWith("ROLL")) {
-            return null;
-        }
-        Optional<RehearsalForecast.Forecast> forecast = runbooks.findValid(cutover.runbook())
-                .map(runbook -> forecasts.forecast(runbook, cutover.environment(), null));
-        if (forecast.isEmpty()) {
-            return null;
-        }
+    /** The rehearsal forecast per step id of this cutover's runbook and environment; null without a valid runbook. */
+    private RehearsalForecast.Forecast forecast(CutoverView cutover) {
+        return runbooks.findValid(cutover.runbook())
+                .map(runbook -> forecasts.forecast(runbook, cutover.environment(), null)).orElse(null);
+    }
+
+    static boolean forecasting(CutoverView cutover) {
+        return !FINAL_STATES.contains(cutover.state()) && !cutover.state().startsWith("ROLL");
+    }
+
+    static Map<String, RehearsalForecast.StepFigures> figures(RehearsalForecast.Forecast forecast) {
         Map<String, RehearsalForecast.StepFigures> figures = new HashMap<>();
-        forecast.get().steps().forEach(step -> figures.put(step.stepId(), step));
-        Instant now = Instant.now();
+        if (forecast != null) {
+            forecast.steps().forEach(step -> figures.put(step.stepId(), step));
+        }
+        return figures;
+    }
+
+    /**
+     * Now plus the p50 and p90 left of every step not done yet ({@link StepRemaining}); null once the
+     * cutover ended or is rolling back, and without figures when a step was never rehearsed.
+     */
+    static CutoverPage.Projection projection(CutoverView cutover, RehearsalForecast.Forecast forecast, Instant now) {
+        if (!forecasting(cutover)) {
+            return null;
+        }
+        if (forecast == null) {
+            return new CutoverPage.Projection(null, null, null, null, 0, "runbook " + cutover.runbook()
+                    + " is not in the catalog as a valid runbook, so its rehearsals cannot be read");
+        }
+        Map<String, RehearsalForecast.StepFigures> figures = figures(forecast);
         double p50 = 0;
         double p90 = 0;
         List<String> unrehearsed = new ArrayList<>();
         for (CutoverView.StepView step : steps(cutover).toList()) {
-            if ("SUCCEEDED".equals(step.state())) {
-                continue;
-            }
-            RehearsalForecast.StepFigures timed = figures.get(step.id());
-            if (timed == null || timed.samples() == 0) {
+            StepRemaining left = StepRemaining.of(step, figures.get(step.id()), now);
+            if (left == null) {
                 unrehearsed.add(step.id());
                 continue;
             }
-            // A running step has used part of its time already; what is left never goes below zero.
-            double spent = step.startedAt() != null && "RUNNING".equals(step.state())
-                    ? Duration.between(step.startedAt(), now).toMillis() / 1000.0 : 0;
-            p50 += Math.max(0, timed.medianSeconds() - spent);
-            p90 += Math.max(0, timed.p90Seconds() - spent);
+            p50 += left.p50Seconds();
+            p90 += left.p90Seconds();
         }
-        int rehearsals = forecast.get().rehearsals();
+        int rehearsals = forecast.rehearsals();
         if (!unrehearsed.isEmpty()) {
             return new CutoverPage.Projection(null, null, null, null, rehearsals, rehearsals == 0
                     ? "no rehearsal of " + cutover.runbook() + " in " + cutover.environment() + " yet"
@@ -167,6 +192,10 @@ class CutoverPages {
         }
         return new CutoverPage.Projection(now.plusMillis((long) (p50 * 1000)), now.plusMillis((long) (p90 * 1000)),
                 p50, p90, rehearsals, "from " + rehearsals + " rehearsal(s); time between phases not included");
+    }
+
+    static Duration window(CutoverView cutover) {
+        return cutover.window() == null ? null : Durations.parse(cutover.window());
     }
 
     private static Map<?, ?> map(Object value) {

@@ -34,8 +34,10 @@ class RunbookController {
     record RunbookSummary(String name, String description, String file, boolean valid, List<RunbookProblem> problems) {
     }
 
+    /** {@code window} as the runbook writes it (e.g. {@code 6h}); null when it declares none. */
     record RunbookDetail(String name, String description, String file, boolean valid, List<RunbookProblem> problems,
-                         Map<String, Map<String, Map<String, String>>> environments, List<RunbookPhase> phases) {
+                         String window, Map<String, Map<String, Map<String, String>>> environments,
+                         List<RunbookPhase> phases) {
     }
 
     @GetMapping
@@ -48,8 +50,8 @@ class RunbookController {
         RunbookEntry entry = catalog.find(name).orElseThrow(() -> notFound(name));
         Runbook runbook = entry.runbook();
         if (runbook == null) {
-            return new RunbookDetail(entry.name(), entry.description(), entry.file(), false, entry.problems(), Map.of(),
-                    List.of());
+            return new RunbookDetail(entry.name(), entry.description(), entry.file(), false, entry.problems(), null,
+                    Map.of(), List.of());
         }
         Map<String, Map<String, Map<String, String>>> environments = new LinkedHashMap<>();
         runbook.environments().forEach((envName, environment) -> {
@@ -58,7 +60,7 @@ class RunbookController {
             environments.put(envName, connections);
         });
         return new RunbookDetail(entry.name(), entry.description(), entry.file(), entry.valid(), entry.problems(),
-                environments, runbook.phases());
+                runbook.window() == null ? null : Durations.format(runbook.window()), environments, runbook.phases());
     }
 
     /** Reads the runbook directory again, e.g. after a file was fixed; answers the new list. */

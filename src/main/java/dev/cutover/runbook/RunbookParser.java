@@ -2,6 +2,7 @@ package dev.cutover.runbook;
 
 import dev.cutover.step.StepTypeCatalog;
 import java.io.StringReader;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ final class RunbookParser {
 
     /** Runbook names, phase names and step ids. */
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
-    private static final List<String> RUNBOOK_KEYS = List.of("name", "description", "environments", "phases", "notify");
+    private static final List<String> RUNBOOK_KEYS = List.of("name", "description", "window", "environments", "phases",
+            "notify");
     private static final List<String> PHASE_KEYS = List.of("name", "description", "pointOfNoReturn", "steps");
 
     /** The catalog entry, and where its name is written (for problems about the name). */
@@ -71,6 +73,7 @@ final class RunbookParser {
         Optional<String> name = fields.requiredText("name", "every runbook needs a name, e.g. name: gcp-to-aws", problems);
         name.ifPresent(n -> checkName(n, fields.get("name").orElseThrow(), "runbook name", problems));
         String description = fields.optionalText("description", problems).orElse(null);
+        Duration window = window(fields, problems);
         Map<String, RunbookEnvironment> environments = new EnvironmentsReader(problems).read(fields.get("environments"), root);
         List<RunbookPhase> phases = phases(fields.get("phases"), root, new StepReader(stepTypes, environments, problems), problems);
         RunbookNotify notifications = new NotifyReader(problems).read(fields.get("notify"));
@@ -79,7 +82,8 @@ final class RunbookParser {
         Node nameNode = fields.get("name").map(MappingFields.Field::value).filter(YamlNodes::isScalar).orElse(root);
         Mark nameMark = nameNode.getStartMark();
         List<RunbookProblem> found = problems.inFileOrder();
-        Runbook runbook = found.isEmpty() ? new Runbook(name.get(), description, file, environments, phases, notifications) : null;
+        Runbook runbook = found.isEmpty()
+                ? new Runbook(name.get(), description, file, window, environments, phases, notifications) : null;
         RunbookEntry entry = new RunbookEntry(name.orElse(fallbackName), description, file, found, runbook);
         return new Parsed(entry, nameMark.getLine() + 1, nameMark.getColumn() + 1);
     }
@@ -136,6 +140,28 @@ final class RunbookParser {
             }
         }
         return Optional.of(new RunbookPhase(name.orElse(null), description, pointOfNoReturn, phaseSteps));
+    }
+
+    /** The cutover's time budget, e.g. {@code window: 6h}; none when left out. */
+    private static Duration window(MappingFields fields, YamlProblems problems) {
+        Optional<String> text = fields.optionalText("window", problems);
+        if (text.isEmpty()) {
+            return null;
+        }
+        MappingFields.Field field = fields.get("window").orElseThrow();
+        try {
+            Duration window = Durations.parse(text.get());
+            if (window.isZero()) {
+                problems.at(field.value(), field.path(), "window must be longer than zero: the time one cutover may take, "
+                        + "e.g. window: 6h; leave it out when there is no budget");
+                return null;
+            }
+            return window;
+        } catch (IllegalArgumentException e) {
+            problems.at(field.value(), field.path(), "bad window: " + e.getMessage()
+                    + "; the window is the time one cutover may take, e.g. window: 6h");
+            return null;
+        }
     }
 
     private static boolean pointOfNoReturn(MappingFields fields, YamlProblems problems) {

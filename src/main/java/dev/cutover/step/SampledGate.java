@@ -80,6 +80,9 @@ public final class SampledGate {
             Map<String, Object> figures = new LinkedHashMap<>(sample.figures());
             figures.put("consecutive", inARow);
             figures.put("required", consecutive);
+            // The dashboard shows the last sample and, while the gate stays closed, that it is what holds it.
+            figures.put("sample", sample.summary());
+            figures.put("verdict", sample.verdict().name().toLowerCase());
             context.progress(what + ": " + sample.summary() + " (" + inARow + "/" + consecutive + ")", figures);
             long waitedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
             if (sample.verdict() == Verdict.BROKEN) {

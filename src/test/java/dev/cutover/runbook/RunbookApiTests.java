@@ -140,5 +140,6 @@ class RunbookApiTests extends ServiceTest {
         assertThat(answer.body().path("environments").path("local").path("vault").path("token").asString())
                 .startsWith("${file:");
         assertThat(answer.body().path("phases").size()).isEqualTo(2);
+        assertThat(answer.body().path("window").asString()).as("the time budget, as the runbook writes it").isEqualTo("1h");
     }
 }

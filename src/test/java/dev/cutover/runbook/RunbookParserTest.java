@@ -143,6 +143,30 @@ class RunbookParserTest {
     }
 
     @Test
+    void windowIsTheCutoversTimeBudget() {
+        Runbook withWindow = parser.parse("test.yaml", VALID.replace("description: Move assets from GCP to AWS\n",
+                "description: Move assets from GCP to AWS\nwindow: 6h30m\n")).entry().runbook();
+        Runbook without = parser.parse("test.yaml", VALID).entry().runbook();
+
+        assertThat(withWindow.window()).isEqualTo(Duration.ofMinutes(390));
+        assertThat(without.window()).as("no budget declared").isNull();
+    }
+
+    @Test
+    void badWindowNamesFileLineAndField() {
+        List<RunbookProblem> problems = problems(VALID.replace("description: Move assets from GCP to AWS\n",
+                "description: Move assets from GCP to AWS\nwindow: six hours\n"));
+        List<RunbookProblem> zero = problems(VALID.replace("description: Move assets from GCP to AWS\n",
+                "description: Move assets from GCP to AWS\nwindow: 0s\n"));
+
+        assertThat(problems).extracting(RunbookProblem::file, RunbookProblem::line, RunbookProblem::column,
+                RunbookProblem::field).containsExactly(tuple("test.yaml", 3, 9, "window"));
+        assertThat(problems.get(0).message()).contains("bad window", "'six hours' is not a duration", "window: 6h");
+        assertThat(zero).extracting(RunbookProblem::line, RunbookProblem::field).containsExactly(tuple(3, "window"));
+        assertThat(zero.get(0).message()).contains("longer than zero");
+    }
+
+    @Test
     void duplicateStepIdPointsAtTheSecondAndNamesTheFirst() {
         String yaml = """
                 name: dup

@@ -28,6 +28,9 @@ class ShippedRunbooksTests {
         assertThat(production.phases()).extracting(RunbookPhase::name)
                 .as("the five phases, then retiring the GCP members days later").containsExactlyElementsOf(
                         java.util.stream.Stream.concat(fivePhases.stream(), java.util.stream.Stream.of("decommission")).toList());
+        assertThat(production.window()).as("the six-hour window").isEqualTo(java.time.Duration.ofHours(6));
+        assertThat(rehearsal.window()).as("a few minutes: the steps take ~26 s, people start phases and approve")
+                .isBetween(java.time.Duration.ofMinutes(2), java.time.Duration.ofMinutes(15));
         assertThat(rehearsal.phases()).extracting(RunbookPhase::name).as("the same shape").containsExactlyElementsOf(fivePhases);
         for (Runbook runbook : List.of(production, rehearsal)) {
             assertThat(runbook.phases()).flatExtracting(RunbookPhase::steps)

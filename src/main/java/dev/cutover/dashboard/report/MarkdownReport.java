@@ -35,6 +35,8 @@ final class MarkdownReport {
         row("Ended", TEXT.time(h.endedAt()));
         row("Total duration", TEXT.total(h));
         row("Forecast", h.forecastBasis());
+        row("Window", h.windowVerdict());
+        row("Point of no return", h.pointOfNoReturn());
         line("");
 
         line("## Timeline");

@@ -18,10 +18,14 @@ public record NightReport(Header header, List<PhaseLine> timeline, List<Decision
     /**
      * @param endedAt         when the cutover reached a final state; null while it can still move
      * @param durationSeconds from the first step's start to the end, or to now while it has not ended
+     * @param window          the time budget the pinned runbook declares (e.g. {@code 6h}); null when none
+     * @param windowVerdict   the duration against the window in words, e.g. "over the window by 25 min"
+     * @param pointOfNoReturn which phase is the point of no return and when it was passed, in words
      */
     public record Header(String cutoverId, String runbook, String runbookSha256, String environment, boolean rehearsal,
                          String state, String createdBy, Instant createdAt, Instant startedAt, Instant endedAt,
-                         Double durationSeconds, boolean ended, String forecastBasis) {
+                         Double durationSeconds, boolean ended, String forecastBasis, String window,
+                         String windowVerdict, String pointOfNoReturn) {
     }
 
     /** One phase: from its first step's start to its last step's end, against the forecast of the phase. */

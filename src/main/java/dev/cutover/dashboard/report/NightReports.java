@@ -73,11 +73,39 @@ class NightReports {
         Double duration = startedAt == null ? null : seconds(startedAt, ended ? endedAt : Instant.now());
         NightReport.Header header = new NightReport.Header(cutover.id(), cutover.runbook(), cutover.runbookSha256(),
                 cutover.environment(), cutover.rehearsal(), cutover.state(), cutover.createdBy(), cutover.createdAt(),
-                startedAt, endedAt, duration, ended, basis);
+                startedAt, endedAt, duration, ended, basis, cutover.window(), windowVerdict(cutover.window(), duration, ended),
+                pointOfNoReturn(timeline));
 
         return new NightReport(header, timeline, decisions(log, cutover), evidence(cutover, runs),
                 incidents(log), rollback(log), comparison(cutover, timeline, forecast, basis),
                 new NightReport.Footer(Instant.now(), requestedBy, version, log.size()));
+    }
+
+    /** "within the window: 4 h 10 min of 6 h", "over the window by 25 min", or why it cannot be said. */
+    static String windowVerdict(String window, Double durationSeconds, boolean ended) {
+        if (window == null) {
+            return "no window declared in the runbook";
+        }
+        ReportText text = new ReportText();
+        double budget = dev.cutover.runbook.Durations.parse(window).toMillis() / 1000.0;
+        String written = text.duration(budget);
+        if (durationSeconds == null) {
+            return "window " + written + "; not started";
+        }
+        if (durationSeconds > budget) {
+            return (ended ? "over the window by " : "already over the window by ") + text.duration(durationSeconds - budget)
+                    + " (" + text.duration(durationSeconds) + " of " + written + ")";
+        }
+        return (ended ? "within the window: " : "so far within the window: ") + text.duration(durationSeconds) + " of "
+                + written;
+    }
+
+    /** Which phase is the point of no return, and whether (when) the cutover passed it. */
+    static String pointOfNoReturn(List<NightReport.PhaseLine> timeline) {
+        return timeline.stream().filter(NightReport.PhaseLine::pointOfNoReturn).findFirst().map(phase ->
+                "after phase " + phase.name() + ": " + ("COMPLETED".equals(phase.state()) && phase.endedAt() != null
+                        ? "passed at " + new ReportText().time(phase.endedAt()) : "not passed"))
+                .orElse("none declared in the runbook");
     }
 
     private List<CutoverEvent> allEvents(String cutoverId) {

@@ -81,7 +81,28 @@ class ReportController {
     ResponseEntity<String> page(@PathVariable String id, @RequestParam(required = false) String format,
                                 @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept,
                                 Authentication user) {
-        return answer(id, format, accept, Format.HTML, user);
+        ResponseEntity<String> answer = answer(id, format, accept, Format.HTML, user);
+        // A browser that opened the report of a cutover that does not exist sees the dashboard's problem
+        // page, as on /cutovers/{id}, not problem+json; a script that asked for JSON or Markdown still gets JSON.
+        if (answer.getStatusCode().isError() && wantsHtml(format, accept)) {
+            return problemPage(answer.getStatusCode().value(), json.readTree(answer.getBody()));
+        }
+        return answer;
+    }
+
+    private static boolean wantsHtml(String format, String accept) {
+        try {
+            return (format != null ? byName(format) : byAccept(accept, Format.HTML)) == Format.HTML;
+        } catch (ErrorResponseException unreadable) {
+            return accept == null || accept.contains("text/html");
+        }
+    }
+
+    private ResponseEntity<String> problemPage(int status, tools.jackson.databind.JsonNode problem) {
+        Context context = new Context(Locale.ROOT);
+        context.setVariable("title", problem.path("title").asString());
+        context.setVariable("detail", problem.path("detail").asString());
+        return ResponseEntity.status(status).contentType(Format.HTML.type).body(templates.process("problem", context));
     }
 
     private ResponseEntity<String> answer(String id, String format, String accept, Format fallback,

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -43,9 +44,19 @@ public final class ObjectCopier {
 
     /** Copies {@code planned}; {@code progress} hears every chunk of bytes moved. Never throws for one object. */
     public Outcome copy(StoredObject planned, LongConsumer progress) {
+        return copy(planned, progress, why -> { });
+    }
+
+    /**
+     * As {@link #copy(StoredObject, LongConsumer)}; {@code backingOff} hears why a copy waits before its
+     * next attempt (the store throttles, or a transient failure), so live progress can say why bytes
+     * stopped moving instead of showing an ETA that lies.
+     */
+    public Outcome copy(StoredObject planned, LongConsumer progress, Consumer<String> backingOff) {
         StoredObject object = planned;
         int requeued = 0;
         String lastFailure = null;
+        Reason lastReason = Reason.TRANSIENT;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (object.crc32c() == null) {
                 return new Outcome(false, 0, requeued, "source has no CRC32C: the copy could not be verified end to end");
@@ -61,6 +72,7 @@ public final class ObjectCopier {
             } catch (ObjectStoreException e) {
                 progress.accept(-streamed[0]); // live progress counts only bytes that stay copied
                 lastFailure = e.reason() + ": " + e.getMessage();
+                lastReason = e.reason();
                 if (e.reason() == Reason.PRECONDITION_FAILED && requeued < MAX_REQUEUES) {
                     Optional<StoredObject> current = source.stat(object.key());
                     if (current.isEmpty()) {
@@ -83,8 +95,15 @@ public final class ObjectCopier {
             } catch (UncheckedIOException e) {
                 progress.accept(-streamed[0]);
                 lastFailure = "TRANSIENT: " + e.getMessage();
+                lastReason = Reason.TRANSIENT;
             }
-            if (!sleep(FIRST_BACKOFF.multipliedBy(1L << (attempt - 1)))) {
+            Duration backoff = FIRST_BACKOFF.multipliedBy(1L << (attempt - 1));
+            if (attempt < MAX_ATTEMPTS) {
+                backingOff.accept((lastReason == Reason.THROTTLED ? "throttled by the store" : "a transient store failure")
+                        + " on " + object.key() + ": attempt " + (attempt + 1) + " of " + MAX_ATTEMPTS + " in "
+                        + backoff.toMillis() + " ms");
+            }
+            if (!sleep(backoff)) {
                 return new Outcome(false, 0, requeued, "interrupted");
             }
         }

@@ -61,7 +61,7 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
 
     private CompletableFuture<ObjectCopier.Outcome> startCopy(PlannedObject planned) {
         return CompletableFuture.supplyAsync(() -> copier.copy(planned.source(),
-                bytes -> progress.streamed(runId, bytes)), copies);
+                bytes -> progress.streamed(runId, bytes), why -> progress.backingOff(runId, why)), copies);
     }
 
     @Override

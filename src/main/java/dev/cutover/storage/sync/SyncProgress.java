@@ -14,7 +14,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class SyncProgress {
 
+    /** How long after its last back-off a run still counts as held: a few retries apart, then it moved on. */
+    static final long HELD_FOR_MS = 15_000;
+
     private final Map<Long, AtomicLong> inFlight = new ConcurrentHashMap<>();
+    private final Map<Long, Held> held = new ConcurrentHashMap<>();
+
+    private record Held(String why, long atMillis) {
+    }
 
     void streamed(long runId, long bytes) {
         inFlight.computeIfAbsent(runId, id -> new AtomicLong()).addAndGet(bytes);
@@ -28,9 +35,22 @@ public class SyncProgress {
         }
     }
 
+    /** A copy of the run waits before its next attempt, and why (the store throttles, a transient failure). */
+    void backingOff(long runId, String why) {
+        held.put(runId, new Held(why, System.currentTimeMillis()));
+    }
+
+    /** Why the run's copies were held back in the last {@link #HELD_FOR_MS}; empty when they were not. */
+    public java.util.Optional<String> heldBy(long runId) {
+        Held last = held.get(runId);
+        return last == null || System.currentTimeMillis() - last.atMillis() > HELD_FOR_MS ? java.util.Optional.empty()
+                : java.util.Optional.of(last.why());
+    }
+
     /** The run ended: nothing of it is in flight any more. */
     void ended(long runId) {
         inFlight.remove(runId);
+        held.remove(runId);
     }
 
     public long inFlightBytes(long runId) {

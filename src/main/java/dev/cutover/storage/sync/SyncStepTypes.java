@@ -39,7 +39,8 @@ class SyncStepTypes {
             StepParameter.optional("concurrency", Kind.INTEGER, "objects copied at once (default 16)"));
 
     @Bean
-    StepType storageSyncStepType(SyncLauncher syncs, SyncSchedules schedules, ObjectStores stores) {
+    StepType storageSyncStepType(SyncLauncher syncs, SyncSchedules schedules, ObjectStores stores,
+                                 SyncProgress progress) {
         List<StepParameter> parameters = new ArrayList<>(MAPPING);
         parameters.add(StepParameter.oneOf("mode", true, "full, delta (only new and changed) or final (delta, then "
                 + "verification that must be clean)", "full", "delta", "final"));
@@ -48,18 +49,20 @@ class SyncStepTypes {
         parameters.add(StepParameter.optional("schedule", Kind.STRING, "cron for scheduled delta syncs"));
         return new SyncStep("storage-sync", "Copies new and changed objects of one bucket mapping with end-to-end "
                 + "CRC32C; mode final also verifies every object", parameters, syncs, schedules, stores,
-                SyncRun.Kind.SYNC);
+                progress, SyncRun.Kind.SYNC);
     }
 
     @Bean
-    StepType storageVerifyStepType(SyncLauncher syncs, ObjectStores stores) {
+    StepType storageVerifyStepType(SyncLauncher syncs, ObjectStores stores, SyncProgress progress) {
         return new SyncStep("storage-verify", "Compares source and target object by object (counts, bytes, CRC32C); "
-                + "fails when anything is missing or differs", MAPPING, syncs, null, stores, SyncRun.Kind.VERIFY);
+                + "fails when anything is missing or differs", MAPPING, syncs, null, stores, progress,
+                SyncRun.Kind.VERIFY);
     }
 
     /** One of the two types: they differ in the kind of run they start. */
     record SyncStep(String name, String description, List<StepParameter> parameters, SyncLauncher syncs,
-                    SyncSchedules schedules, ObjectStores stores, SyncRun.Kind kind) implements StepType {
+                    SyncSchedules schedules, ObjectStores stores, SyncProgress held, SyncRun.Kind kind)
+            implements StepType {
 
         @Override
         public StepOutcome execute(StepContext context) throws Exception {
@@ -93,10 +96,10 @@ class SyncStepTypes {
                 }
             }
             SyncRun run = syncs.await(runId, context.timeout(), context::stopRequested, running -> context.progress(
-                    "sync run " + running.id() + ": " + running.copiedObjects() + " of " + running.plannedObjects()
-                            + " objects copied", Map.of("syncRunId", running.id(), "copiedObjects", running.copiedObjects(),
-                            "plannedObjects", running.plannedObjects(), "copiedBytes", running.copiedBytes(),
-                            "plannedBytes", running.plannedBytes())));
+                    (running.kind() == SyncRun.Kind.VERIFY ? "verification run " + running.id() + ": "
+                            + running.listedObjects() + " objects compared"
+                            : "sync run " + running.id() + ": " + running.copiedObjects() + " of "
+                            + running.plannedObjects() + " objects copied"), figures(running)));
             Map<String, Object> evidence = run.evidence();
             switch (run.state()) {
                 case COMPLETED -> {
@@ -111,6 +114,26 @@ class SyncStepTypes {
                 default -> throw new StepFailedException("sync run " + runId + " " + run.state().inWords()
                         + (run.message() == null ? "" : ": " + run.message()), evidence);
             }
+        }
+
+        /**
+         * What the dashboard shows of a running sync: objects and bytes done and planned, the throughput
+         * so far, and what holds the copies back right now ({@code heldBy}), so its ETA can say why
+         * instead of "N/A". {@code plannedObjects} grows while the listings are still being merged.
+         */
+        private Map<String, Object> figures(SyncRun running) {
+            Map<String, Object> figures = new java.util.LinkedHashMap<>();
+            figures.put("syncRunId", running.id());
+            figures.put("kind", running.kind().text());
+            figures.put("copiedObjects", running.copiedObjects());
+            figures.put("plannedObjects", running.plannedObjects());
+            figures.put("copiedBytes", running.copiedBytes());
+            figures.put("plannedBytes", running.plannedBytes());
+            figures.put("listedObjects", running.listedObjects());
+            figures.put("elapsedMs", running.elapsed().toMillis());
+            figures.put("throughputBytesPerSecond", Math.round(running.throughput(running.copiedBytes())));
+            held.heldBy(running.id()).ifPresent(why -> figures.put("heldBy", List.of(why)));
+            return figures;
         }
 
         private SyncSpec spec(StepContext context) {

@@ -33,7 +33,7 @@ class NightReportAssemblyTests {
         List<CutoverView.StepView> steps = List.of(
                 new CutoverView.StepView("lag-gate", "mysql-lag-gate", "SUCCEEDED", null, null, "dba", null, 1, Map.of()),
                 new CutoverView.StepView("promote", "command", "ROLLBACK_FAILED", null, null, "dba", null, 2, Map.of()));
-        return new CutoverView("c-1", "prod-move", "ab".repeat(32), "production", false, state, "sync", 7L, "operator",
+        return new CutoverView("c-1", "prod-move", "ab".repeat(32), "6h", "production", false, state, "sync", 7L, "operator",
                 T0.minusSeconds(60), T0.plusSeconds(400), List.of(new CutoverView.PhaseView("sync", "ROLLBACK_FAILED",
                 true, steps)), List.of("rollback", "abort"));
     }
@@ -106,6 +106,20 @@ class NightReportAssemblyTests {
         assertThat(gate.forecast().verdict()).isEqualTo("between p50 and p90");
         assertThat(report.header().forecastBasis()).contains("3 earlier rehearsals");
         assertThat(report.comparison()).as("only a rehearsal is compared with rehearsals").isNull();
+    }
+
+    @Test
+    void theHeaderSaysHowTheNightFitItsWindowAndWhenThePointOfNoReturnWasPassed() {
+        theNight();
+        NightReport report = NightReports.assemble(cutover("ROLLED_BACK"), log, true, rehearsed(), "auditor", "1.0");
+
+        assertThat(report.header().window()).isEqualTo("6h");
+        assertThat(report.header().windowVerdict()).isEqualTo("within the window: 6 min 38 s of 6 h 00 min");
+        assertThat(report.header().pointOfNoReturn()).isEqualTo("after phase sync: not passed");
+        assertThat(NightReports.windowVerdict("5m", 400.0, true)).isEqualTo("over the window by 1 min 40 s (6 min 40 s of 5 min 00 s)");
+        assertThat(NightReports.windowVerdict(null, 400.0, true)).isEqualTo("no window declared in the runbook");
+        assertThat(MarkdownReport.render(report)).contains("| Window | within the window: ")
+                .contains("| Point of no return | after phase sync: not passed |");
     }
 
     @Test

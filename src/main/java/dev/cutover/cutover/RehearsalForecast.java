@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.cutover.cutover.eventlog.CutoverEvent;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -37,10 +36,18 @@ public class RehearsalForecast {
 
     private final JdbcClient jdbc;
     private final AtomicLong changes = new AtomicLong();
-    private final Map<Key, Kept> kept = new ConcurrentHashMap<>();
+    private final Map<Key, Kept> kept = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Kept> eldest) {
+            return size() > KEPT_AT_MOST;
+        }
+    });
 
-    private record Key(String runbook, String environment, Duration window) {
+    private record Key(String runbook, String environment, Duration window, Instant createdBefore) {
     }
+
+    /** One per open cutover page at most: a bounded few, the oldest dropped first. */
+    private static final int KEPT_AT_MOST = 64;
 
     private record Kept(long changes, Runbook runbook, Forecast forecast) {
     }
@@ -72,24 +79,25 @@ public class RehearsalForecast {
     }
 
     public Forecast forecast(Runbook runbook, String environment, Duration window) {
+        return forecast(runbook, environment, window, null);
+    }
+
+    /**
+     * The forecast as the rehearsals created before {@code createdBefore} make it (all of them when
+     * null): what was known when a cutover was created, what its page projects its end from and what
+     * a rehearsal's report compares it with — never with itself or with a later run. Kept until the
+     * next rehearsal or step event, as every open page asks for it on every refresh.
+     */
+    public Forecast forecast(Runbook runbook, String environment, Duration window, Instant createdBefore) {
         long now = changes.get();
-        Key key = new Key(runbook.name(), environment, window);
+        Key key = new Key(runbook.name(), environment, window, createdBefore);
         Kept last = kept.get(key);
         if (last != null && last.changes() == now && last.runbook().equals(runbook)) {
             return last.forecast();
         }
-        Forecast forecast = read(runbook, environment, window, null);
+        Forecast forecast = read(runbook, environment, window, createdBefore);
         kept.put(key, new Kept(now, runbook, forecast));
         return forecast;
-    }
-
-    /**
-     * The forecast as the rehearsals created before {@code createdBefore} make it: what was known
-     * when a cutover was created, and what a rehearsal's report compares it with (never with itself
-     * or with a later run). Not kept: a report is read once.
-     */
-    public Forecast forecast(Runbook runbook, String environment, Duration window, Instant createdBefore) {
-        return read(runbook, environment, window, createdBefore);
     }
 
     /** What a forecast reads: a new rehearsal, or a step of any cutover starting or ending. */

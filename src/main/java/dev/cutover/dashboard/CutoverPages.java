@@ -141,10 +141,14 @@ class CutoverPages {
         return held.isEmpty() ? strings(map(step.output().get("evidence")).get("heldBy")) : held;
     }
 
-    /** The rehearsal forecast per step id of this cutover's runbook and environment; null without a valid runbook. */
+    /**
+     * The forecast of this cutover's runbook and environment from the rehearsals created before it
+     * (not from its own steps); null without a valid runbook.
+     */
     private RehearsalForecast.Forecast forecast(CutoverView cutover) {
         return runbooks.findValid(cutover.runbook())
-                .map(runbook -> forecasts.forecast(runbook, cutover.environment(), null)).orElse(null);
+                .map(runbook -> forecasts.forecast(runbook, cutover.environment(), null, cutover.createdAt()))
+                .orElse(null);
     }
 
     static boolean forecasting(CutoverView cutover) {

@@ -1,0 +1,55 @@
+package dev.cutover.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cutover.testsupport.ServiceTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A rehearsal's projected end is forecast from the rehearsals before it: its own finished steps
+ * (and later runs) must not count as "previous rehearsals", or the page would claim a basis it has not.
+ */
+class ProjectionOwnRunTests extends ServiceTest {
+
+    private static final String RUNBOOK = """
+            name: projection-own-run
+            description: two quick phases
+            environments:
+              local: { connections: {} }
+            phases:
+              - name: first
+                steps:
+                  - { id: a, type: wait, owner: ops, with: { duration: 50ms } }
+              - name: second
+                steps:
+                  - { id: b, type: wait, owner: ops, with: { duration: 50ms } }
+            """;
+
+    @Autowired
+    CutoverPages pages;
+
+    @Test
+    void aRehearsalInProgressIsForecastFromTheRehearsalsBeforeItNotFromItself() {
+        addRunbook("projection-own-run.yaml", RUNBOOK);
+        for (int i = 0; i < 2; i++) {
+            String earlier = createCutover("projection-own-run");
+            runPhase(earlier, "first");
+            runPhase(earlier, "second");
+            api.awaitState(earlier, "COMPLETED");
+        }
+        String now = createCutover("projection-own-run");
+        runPhase(now, "first");
+
+        CutoverPage.Projection projection = pages.page(now, new Roles("viewer", false, false)).projection();
+
+        assertThat(projection.rehearsals()).isEqualTo(2);
+        assertThat(projection.basis()).startsWith("from 2 rehearsal(s)");
+    }
+
+    private void runPhase(String id, String phase) {
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/" + phase + "/start", null).status())
+                .isEqualTo(202);
+        api.awaitState(id, phase.equals("second") ? "COMPLETED" : "READY");
+    }
+}

@@ -1,9 +1,13 @@
 package dev.cutover.system;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.resource.OAuth2ResourceServerConfigurer;
@@ -12,8 +16,11 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -44,8 +51,30 @@ final class BearerTokens {
                 .jwt(jwt -> jwt.decoder(decoder()).jwtAuthenticationConverter(
                         token -> new JwtAuthenticationToken(token, roles.authorities(token.getClaims()),
                                 RoleClaims.name(token.getClaims()))))
-                .authenticationEntryPoint((request, response, failure) -> problems.bearerRefused(request, response,
-                        why(failure)));
+                .authenticationEntryPoint((request, response, failure) -> refused(problems, request, response, failure));
+    }
+
+    void refused(ProblemWriter problems, HttpServletRequest request, HttpServletResponse response,
+                 AuthenticationException failure) throws IOException {
+        if (causedBy(failure, ProviderUnreachable.class)) {
+            response.setHeader("Retry-After", "30");
+            problems.write(request, response, HttpStatus.SERVICE_UNAVAILABLE, "Identity provider unreachable",
+                    "The bearer token could not be checked: the keys of " + issuer() + " could not be fetched. "
+                            + "Try again shortly, or use HTTP Basic.");
+        } else {
+            problems.bearerRefused(request, response, why(failure));
+        }
+    }
+
+    /**
+     * The provider's discovery document or keys could not be fetched: not the token's fault, so not a
+     * 401 but a 503 a script can retry (instead of the 500 Spring Security would give).
+     */
+    static final class ProviderUnreachable extends BadJwtException {
+
+        ProviderUnreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
@@ -53,7 +82,7 @@ final class BearerTokens {
      * issuer's discovery document, and the service must start while the provider is unreachable.
      */
     JwtDecoder decoder() {
-        return new SupplierJwtDecoder(() -> {
+        JwtDecoder lazy = new SupplierJwtDecoder(() -> {
             NimbusJwtDecoder decoder = blank(properties.jwkSetUri())
                     ? NimbusJwtDecoder.withIssuerLocation(properties.issuerUri()).build()
                     : NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri()).build();
@@ -66,6 +95,24 @@ final class BearerTokens {
             decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
             return decoder;
         });
+        return token -> {
+            try {
+                return lazy.decode(token);
+            } catch (BadJwtException refused) {
+                throw refused;
+            } catch (JwtException | JwtDecoderInitializationException unreachable) {
+                throw new ProviderUnreachable("the keys of " + issuer() + " could not be fetched", unreachable);
+            }
+        };
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why a bearer token was refused, in words an engineer can act on. */

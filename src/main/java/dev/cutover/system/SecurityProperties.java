@@ -46,7 +46,7 @@ public record SecurityProperties(List<User> users, Oidc oidc, Jwt jwt) {
 
     /**
      * OpenID Connect login for the dashboard, on when {@code issuer-uri} and {@code client-id} are set.
-     * {@code client-secret} should come from the environment ({@code CUTOVER_SECURITY_OIDC_CLIENT_SECRET}
+     * {@code client-secret} should come from the environment ({@code CUTOVER_SECURITY_OIDC_CLIENTSECRET}
      * or {@code ${SOME_ENV}}); it is never logged. {@code roles-claim} is a claim name or a dotted path
      * into nested claims ({@code realm_access.roles}); {@code role-mapping} maps its values to our roles
      * (a value that already is VIEWER, OPERATOR or APPROVER counts as itself); {@code default-role} is

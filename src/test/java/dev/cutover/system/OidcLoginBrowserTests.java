@@ -18,6 +18,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  * for someone already logged in there), ending on the dashboard as the mapped person. A person with
  * no mapped role gets a page that says so.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class OidcLoginBrowserTests extends SingleSignOnTest {
 
     private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
@@ -57,7 +61,8 @@ class OidcLoginBrowserTests extends SingleSignOnTest {
     }
 
     @Test
-    void anApproverSignsInThroughTheProviderSeesTheirButtonsAndApprovesUnderTheirName() throws Exception {
+    void anApproverSignsInThroughTheProviderSeesTheirButtonsAndApprovesUnderTheirName(CapturedOutput output)
+            throws Exception {
         String id = waitingAtTheGate();
         PROVIDER.enqueueCallback(tokens(CLIENT_ID, person("alice.approver", "alice@example.com", "cutover-approvers"),
                 3600));
@@ -104,6 +109,7 @@ class OidcLoginBrowserTests extends SingleSignOnTest {
                 "alice.approver")).as("logout ends the local session").isZero();
         page.navigate(base() + "/");
         assertThat(page).hasURL(base() + "/login");
+        assertThat(output.getAll()).as("the client secret is never logged").doesNotContain(CLIENT_SECRET);
     }
 
     @Test

@@ -31,6 +31,7 @@ abstract class SingleSignOnTest {
     static final String ISSUER_ID = "cutover-idp";
     static final String CLIENT_ID = "cutover-dashboard";
     static final String API_AUDIENCE = "cutover-api";
+    static final String CLIENT_SECRET = "fake-client-secret-of-the-test-provider";
     static final TestRunbooks RUNBOOKS = TestRunbooks.create();
     static final MockOAuth2Server PROVIDER = startProvider();
 
@@ -63,7 +64,7 @@ abstract class SingleSignOnTest {
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:single-sign-on;DB_CLOSE_DELAY=-1");
         registry.add("cutover.security.oidc.issuer-uri", SingleSignOnTest::issuer);
         registry.add("cutover.security.oidc.client-id", () -> CLIENT_ID);
-        registry.add("cutover.security.oidc.client-secret", () -> "fake-client-secret-of-the-test-provider");
+        registry.add("cutover.security.oidc.client-secret", () -> CLIENT_SECRET);
         registry.add("cutover.security.oidc.display-name", () -> "Test IdP");
         registry.add("cutover.security.oidc.roles-claim", () -> "realm_access.roles");
         registry.add("cutover.security.oidc.role-mapping.cutover-approvers", () -> "APPROVER");

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.configurers.oauth2.client.OAuth2LoginConfigurer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.Authentication;
@@ -15,6 +16,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ClientRegistrations;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizedClientRepository;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.web.DefaultRedirectStrategy;
@@ -51,7 +53,16 @@ final class OidcLogin {
                 .clientRegistrationRepository(new DiscoveredRegistration(properties))
                 .authorizedClientRepository(new NoAuthorizedClients())
                 .userInfoEndpoint(userInfo -> userInfo.oidcUserService(new MappedOidcUsers(roles)))
-                .failureHandler(this::failed);
+                .failureHandler(this::failed)
+                // The provider's discovery document out of reach at the button: back to the form with a
+                // message, instead of the bare 500 the redirect filter answers by default.
+                .withObjectPostProcessor(new ObjectPostProcessor<OAuth2AuthorizationRequestRedirectFilter>() {
+                    @Override
+                    public <O extends OAuth2AuthorizationRequestRedirectFilter> O postProcess(O filter) {
+                        filter.setAuthenticationFailureHandler(OidcLogin.this::failed);
+                        return filter;
+                    }
+                });
     }
 
     private void failed(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)

@@ -114,7 +114,7 @@ class SecurityConfiguration {
     /** What the login page shows of single sign-on (the bean {@code singleSignOn}). */
     @Bean
     SingleSignOn singleSignOn(SecurityProperties properties) {
-        return SingleSignOn.of(properties.oidc());
+        return SingleSignOn.of(properties);
     }
 
     private static String[] concat(String[] first, String[] second) {

@@ -27,7 +27,8 @@ class BearerTokensOffTests extends ServiceTest {
     void theLoginPageOffersNoProviderAndTheLoginFlowPathsAreNotThere() throws Exception {
         HttpResponse<String> login = api.client().send(api.request(null, "/login").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(login.body()).doesNotContain("Sign in with").contains("name=\"username\"");
+        assertThat(login.body()).doesNotContain("Sign in with").doesNotContain("bearer token")
+                .contains("name=\"username\"");
         assertThat(api.get(null, "/oauth2/authorization/sso").status()).isEqualTo(401);
     }
 }

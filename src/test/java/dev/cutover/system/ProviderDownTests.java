@@ -55,7 +55,8 @@ class ProviderDownTests {
         HttpResponse<String> login = api.client().send(api.request(null, "/login?sso-failed").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(login.body()).contains("Sign-in with <span>Ops SSO</span> did not complete")
-                .contains("Sign in with Ops SSO").contains("name=\"username\"");
+                .contains("Sign in with Ops SSO").contains("name=\"username\"")
+                .contains("HTTP Basic<span> or a bearer token from the provider</span>");
         assertThat(api.get("viewer", "/api/cutovers").status()).as("Basic still works").isEqualTo(200);
     }
 

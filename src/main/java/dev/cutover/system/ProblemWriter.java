@@ -8,7 +8,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,9 +20,11 @@ import tools.jackson.databind.json.JsonMapper;
 class ProblemWriter {
 
     private final JsonMapper json;
+    private final boolean bearerTokens;
 
-    ProblemWriter(JsonMapper json) {
+    ProblemWriter(JsonMapper json, SecurityProperties security) {
         this.json = json;
+        this.bearerTokens = security.jwt().enabled();
     }
 
     void unauthorized(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
@@ -32,8 +36,24 @@ class ProblemWriter {
             return;
         }
         response.setHeader("WWW-Authenticate", "Basic realm=\"cutover\"");
+        if (bearerTokens) {
+            response.addHeader("WWW-Authenticate", "Bearer");
+        }
         write(request, response, HttpStatus.UNAUTHORIZED, "Authentication required",
-                "Send HTTP Basic credentials of a user with role VIEWER, OPERATOR or APPROVER.");
+                "Send HTTP Basic credentials of a user with role VIEWER, OPERATOR or APPROVER"
+                        + (bearerTokens ? ", or a bearer token whose roles claim maps to one of them." : "."));
+    }
+
+    /**
+     * A bearer token was sent and refused (expired, signed by another key, wrong issuer or audience).
+     * The reason is the caller's; the token is cut out of it in case a library quoted it.
+     */
+    void bearerRefused(HttpServletRequest request, HttpServletResponse response, String why) throws IOException {
+        String authorization = request.getHeader("Authorization");
+        String token = authorization == null ? "" : authorization.replaceFirst("(?i)^bearer\\s+", "").strip();
+        String detail = token.length() >= 8 ? why.replace(token, "(the token)") : why;
+        response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        write(request, response, HttpStatus.UNAUTHORIZED, "Bearer token refused", detail);
     }
 
     void forbidden(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
@@ -47,7 +67,14 @@ class ProblemWriter {
         String user = request.getUserPrincipal() == null ? "this user" : "'" + request.getUserPrincipal().getName() + "'";
         write(request, response, HttpStatus.FORBIDDEN, "Not allowed",
                 request.getMethod() + " " + request.getRequestURI() + " needs role " + requiredRole(request)
-                        + "; " + user + " does not have it.");
+                        + "; " + user + (hasNoRole() ? " has no role at all here (for a bearer token: its roles "
+                        + "claim holds no value mapped in cutover.security.oidc.role-mapping)." : " does not have it."));
+    }
+
+    private static boolean hasNoRole() {
+        Authentication user = SecurityContextHolder.getContext().getAuthentication();
+        return user != null && user.getAuthorities().stream().noneMatch(a -> String.valueOf(a.getAuthority())
+                .startsWith("ROLE_"));
     }
 
     void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String title, String detail)

@@ -1,6 +1,9 @@
 package dev.cutover.system;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -23,6 +26,7 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.thymeleaf.ITemplateEngine;
 
 /**
  * Two ways in, three roles. The API takes HTTP Basic on every request, keeps no session and needs no
@@ -32,7 +36,10 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
  * {@code EventSource} cannot send headers, so it rides on the session cookie; curl keeps using Basic.
  * VIEWER reads, OPERATOR drives cutovers and syncs, APPROVER gives go/no-go, aborts and orders
  * rollbacks; operators and approvers can read too. Only {@code /actuator/health} and the login page
- * are open.
+ * are open. Single sign-on is optional and off unless configured: with {@code cutover.security.oidc}
+ * the login page also offers the OpenID Connect provider ({@link OidcLogin}), with
+ * {@code cutover.security.jwt} the API also takes the provider's bearer JWTs ({@link BearerTokens});
+ * both map the same roles claim to the same three roles.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecurityProperties.class)
@@ -48,10 +55,16 @@ class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain browserSecurity(HttpSecurity http, ProblemWriter problems) throws Exception {
+    SecurityFilterChain browserSecurity(HttpSecurity http, ProblemWriter problems, SecurityProperties properties,
+                                        ObjectProvider<ITemplateEngine> templates) throws Exception {
         AuthenticationEntryPoint loginPage = new LoginUrlAuthenticationEntryPoint("/login");
+        if (properties.oidc().enabled()) {
+            http.securityMatcher(concat(BROWSER_PATHS, OidcLogin.PATHS))
+                    .oauth2Login(new OidcLogin(properties.oidc(), templates.getObject()).configurer());
+        } else {
+            http.securityMatcher(BROWSER_PATHS);
+        }
         return http
-                .securityMatcher(BROWSER_PATHS)
                 .formLogin(form -> form.loginPage("/login").permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll())
                 // The stream also takes Basic, as before, for curl; Basic never creates a session.
@@ -76,7 +89,12 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiSecurity(HttpSecurity http, ProblemWriter problems) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, ProblemWriter problems, SecurityProperties properties)
+            throws Exception {
+        if (properties.jwt().enabled()) {
+            // Bearer JWTs besides Basic: a request with "Authorization: Bearer" is decided by its token alone.
+            http.oauth2ResourceServer(new BearerTokens(properties.jwt(), properties.oidc()).configurer(problems));
+        }
         return http
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -91,6 +109,16 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/**").hasRole(OPERATOR)
                         .anyRequest().hasRole(VIEWER))
                 .build();
+    }
+
+    /** What the login page shows of single sign-on (the bean {@code singleSignOn}). */
+    @Bean
+    SingleSignOn singleSignOn(SecurityProperties properties) {
+        return SingleSignOn.of(properties);
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        return Stream.concat(Arrays.stream(first), Arrays.stream(second)).toArray(String[]::new);
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package dev.cutover.cutover.eventlog;
 
 import dev.cutover.cutover.CutoverTransitions;
+import dev.cutover.cutover.GateSamplesRecorded;
 
 import java.io.IOException;
 import java.util.List;
@@ -27,7 +28,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Server-sent events of one cutover's log: first the events the client has not seen (after its
  * {@code Last-Event-ID}), then each new one as it is appended, and a {@code heartbeat} event every
- * few seconds so a screen can say when it last heard from the service. The dashboard listens here.
+ * few seconds so a screen can say when it last heard from the service, and the new lag readings of
+ * sampled gates as {@code gate-sample} events (without an id: they are not in the event log, and a
+ * page that reconnects fetches the readings it missed). The dashboard listens here.
  * <p>
  * Appending an event never waits for a client: each client has a bounded queue drained by a
  * thread of its own. A client that falls {@value #QUEUE_CAPACITY} events behind (stalled, or on a
@@ -102,6 +105,12 @@ class CutoverEventStream {
     @EventListener
     void onEvent(CutoverEvent event) {
         clients.getOrDefault(event.cutoverId(), Set.of()).forEach(client -> client.offer(event));
+    }
+
+    /** New lag readings of a gate go to the cutover's open streams as {@code gate-sample} events. */
+    @EventListener
+    void onSamples(GateSamplesRecorded samples) {
+        clients.getOrDefault(samples.cutoverId(), Set.of()).forEach(client -> client.offerSamples(samples));
     }
 
     private void heartbeat() {

@@ -1,5 +1,6 @@
 package dev.cutover.cutover.eventlog;
 
+import dev.cutover.cutover.GateSamplesRecorded;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -39,6 +40,17 @@ final class EventStreamClient {
         }
     }
 
+    /**
+     * A gate's new lag readings, queued like events (a client too far behind is dropped the same
+     * way; on reconnect its page fetches the samples it missed). Sent without an SSE id, so
+     * {@code Last-Event-ID} keeps naming the last event of the log.
+     */
+    void offerSamples(GateSamplesRecorded samples) {
+        if (!closed.get() && !queue.offer(samples)) {
+            close();
+        }
+    }
+
     void offerHeartbeat() {
         if (!closed.get()) {
             queue.offer(HEARTBEAT); // a full queue needs no heartbeat
@@ -58,6 +70,8 @@ final class EventStreamClient {
                 }
                 if (next == HEARTBEAT) {
                     emitter.send(SseEmitter.event().name("heartbeat").data(java.time.Instant.now().toString()));
+                } else if (next instanceof GateSamplesRecorded samples) {
+                    emitter.send(SseEmitter.event().name("gate-sample").data(samples));
                 } else {
                     send((CutoverEvent) next);
                 }

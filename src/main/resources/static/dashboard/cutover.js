@@ -83,6 +83,7 @@
       lost(false);
       D.heard();
       D.refresh(); // whatever happened while the stream was away
+      document.dispatchEvent(new CustomEvent('dashboard:stream-open')); // lag charts fetch what they missed
     });
     source.addEventListener('cutover-event', message => {
       D.heard();
@@ -90,6 +91,11 @@
       if (add(JSON.parse(message.data))) D.refresh();
     });
     source.addEventListener('heartbeat', () => D.heard());
+    // New lag samples (no SSE id: they are not in the event log); lag-charts.js draws them.
+    source.addEventListener('gate-sample', message => {
+      D.heard();
+      document.dispatchEvent(new CustomEvent('dashboard:gate-sample', { detail: JSON.parse(message.data) }));
+    });
     source.addEventListener('error', () => {
       lost(true);
       if (source.readyState === EventSource.CLOSED && retry === null) {

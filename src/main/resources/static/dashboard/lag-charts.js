@@ -94,7 +94,7 @@
     const bottom = u.valToPos(0, 'y', true);
     ctx.save();
     ctx.beginPath();
-    ctx.rect(left, top, width, height);
+    ctx.rect(left - r - ratio, top - r - ratio, width + 2 * (r + ratio), height + 2 * (r + ratio)); // whole markers at the edges
     ctx.clip();
     ctx.lineWidth = 2 * ratio;
     for (let i = 0; i < xs.length; i++) {

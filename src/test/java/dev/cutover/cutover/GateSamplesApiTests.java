@@ -67,6 +67,15 @@ class GateSamplesApiTests extends ServiceTest {
         assertThat(newer.size()).isEqualTo(1);
         assertThat(newer.get(0).get(0).asLong()).isEqualTo(t2.toEpochMilli());
 
+        // What the report of the night sums up: unknown samples counted apart, the largest known lag.
+        GateSampleSummary summary = samples.summaries(id).stream()
+                .filter(s -> s.series().equals("orders-replica")).findFirst().orElseThrow();
+        assertThat(summary.samples()).isEqualTo(3);
+        assertThat(summary.unknown()).isEqualTo(1);
+        assertThat(summary.maxLagMs()).isEqualTo(2500);
+        assertThat(summary.thresholdMs()).isEqualTo(1000);
+        assertThat(summary.firstWithin()).isEqualTo(Instant.ofEpochMilli(t2.toEpochMilli()));
+
         Api.Answer oneStep = api.get("viewer", "/api/cutovers/" + id + "/gate-samples?step=go-no-go");
         assertThat(oneStep.body().path("series").size()).isEqualTo(1);
         assertThat(series(oneStep.body(), "go-no-go", "rs0/aws-1:27017").path("thresholdMs").asLong()).isEqualTo(5000);

@@ -11,6 +11,7 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.cutover.database.mysql.ReplicationPair;
 import dev.cutover.testsupport.ServiceTest;
 import dev.cutover.testsupport.SystemChromium;
+import dev.cutover.testsupport.TcpRelay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -161,9 +162,52 @@ class LagChartBrowserTests extends ServiceTest {
         assertThat(chart).hasAttribute("data-points", Integer.toString(stored));
         assertThat(chart.locator(".uplot canvas")).hasCount(1);
 
+        // The report of the night sums the gate's samples up.
+        JsonNode report = api.get("viewer", "/api/cutovers/" + id + "/report").body();
+        JsonNode lag = report.path("lagGates").get(0);
+        assertThat(lag.path("stepId").asString()).isEqualTo("replica-caught-up");
+        assertThat(lag.path("phase").asString()).isEqualTo("catch-up");
+        assertThat(lag.path("series").asString()).isEqualTo("orders-replica");
+        assertThat(lag.path("samples").asInt()).isEqualTo(stored);
+        assertThat(lag.path("unknown").asInt()).isZero();
+        assertThat(lag.path("thresholdMs").asLong()).isEqualTo(1000);
+        assertThat(lag.path("firstWithin").isNull()).isFalse();
+        page.navigate(base() + "/cutovers/" + id + "/report");
+        assertThat(page.locator("#lag-gates")).containsText("orders-replica");
+
         page.navigate(base() + "/cutovers/" + createCutover("walkthrough"));
         assertThat(page.locator("#phases")).containsText("go-no-go");
         assertThat(page.locator("#lag-charts")).hasCount(0);
+    }
+
+    @Test
+    void samplesTakenWhileTheStreamWasDownAreFetchedOnReconnectWithNoGapAndNoDuplicate() throws Exception {
+        String id = createCutover("lag-chart-demo");
+        try (TcpRelay relay = new TcpRelay(port)) {
+            String viaRelay = "http://127.0.0.1:" + relay.port();
+            Page page = loggedIn("viewer", viaRelay, 1366, 768);
+            page.navigate(viaRelay + "/cutovers/" + id);
+            assertThat(page.locator("#feed .event")).hasCount(1);
+            assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/catch-up/start", null).status()).isEqualTo(202);
+            Locator chart = page.locator("#lag-charts figure.lag-chart[data-series='orders-replica']");
+            assertThat(chart).isVisible(FIVE_SECONDS);
+
+            relay.drop();
+            assertThat(page.locator("#stream-banner")).isVisible(FIVE_SECONDS);
+            int before = points(chart);
+            page.waitForTimeout(1500); // the gate keeps sampling while this page hears nothing
+            assertThat(points(chart)).as("no sample arrives while the stream is down").isEqualTo(before);
+            relay.restore();
+
+            assertThat(page.locator("#stream-banner")).isHidden(new LocatorAssertions.IsHiddenOptions().setTimeout(15000));
+            api.awaitCutover(id, c -> "SUCCEEDED".equals(stepState(c, "replica-caught-up")), 30);
+            JsonNode stored = api.get("viewer", "/api/cutovers/" + id + "/gate-samples").body().path("series").get(0)
+                    .path("points");
+            assertThat(chart).hasAttribute("data-points", Integer.toString(stored.size()),
+                    new LocatorAssertions.HasAttributeOptions().setTimeout(5000));
+            Object shown = chart.evaluate("f => f.dataset.points");
+            assertThat(Integer.parseInt(String.valueOf(shown))).isGreaterThan(before);
+        }
     }
 
     private static int points(Locator chart) {
@@ -179,15 +223,19 @@ class LagChartBrowserTests extends ServiceTest {
     }
 
     private Page loggedIn(String user, int width, int height) {
+        return loggedIn(user, base(), width, height);
+    }
+
+    private Page loggedIn(String user, String base, int width, int height) {
         Browser browser = chromium.browser();
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
         contexts.add(context);
         Page page = context.newPage();
-        page.navigate(base() + "/");
+        page.navigate(base + "/");
         page.getByLabel("User name").fill(user);
         page.getByLabel("Password").fill(user); // dev users: the password is the name
         page.locator("button[type=submit]").click();
-        assertThat(page).hasURL(Pattern.compile(base().replace(".", "\\.") + "/(\\?continue)?$"));
+        assertThat(page).hasURL(Pattern.compile(base.replace(".", "\\.") + "/(\\?continue)?$"));
         return page;
     }
 

@@ -63,19 +63,24 @@ public class GateSampleRepository {
         return jdbc.sql(sql.toString()).params(params).query(GateSampleRepository::map).list();
     }
 
-    /** Per gate and replica: count, unknown count, largest lag, threshold, first, last and first within. */
+    /**
+     * Per gate and replica: count, unknown count, largest lag, threshold, first, last and first within.
+     * ({@code UNKNOWN} is a keyword in H2, hence the {@code _count} aliases.)
+     */
     public List<GateSampleSummary> summaries(String cutoverId) {
         return jdbc.sql("""
-                SELECT step_id, series, COUNT(*) AS samples, SUM(CASE WHEN lag_ms IS NULL THEN 1 ELSE 0 END) AS unknown,
+                SELECT step_id, series, COUNT(*) AS sample_count,
+                  SUM(CASE WHEN lag_ms IS NULL THEN 1 ELSE 0 END) AS unknown_count,
                   MAX(lag_ms) AS max_lag_ms, MAX(threshold_ms) AS threshold_ms, MIN(sampled_at) AS first_at,
                   MAX(sampled_at) AS last_at,
                   MIN(CASE WHEN verdict = 'within' THEN sampled_at END) AS first_within
                 FROM gate_sample WHERE cutover_id = ?
                 GROUP BY step_id, series ORDER BY MIN(sampled_at), series""")
                 .param(cutoverId)
-                .query((rs, row) -> new GateSampleSummary(rs.getString("step_id"), rs.getString("series"), rs.getLong("samples"),
-                        rs.getLong("unknown"), nullableLong(rs, "max_lag_ms"), nullableLong(rs, "threshold_ms"),
-                        instant(rs, "first_at"), instant(rs, "last_at"), instant(rs, "first_within")))
+                .query((rs, row) -> new GateSampleSummary(rs.getString("step_id"), rs.getString("series"),
+                        rs.getLong("sample_count"), rs.getLong("unknown_count"), nullableLong(rs, "max_lag_ms"),
+                        nullableLong(rs, "threshold_ms"), instant(rs, "first_at"), instant(rs, "last_at"),
+                        instant(rs, "first_within")))
                 .list();
     }
 

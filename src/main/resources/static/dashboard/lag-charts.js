@@ -101,14 +101,21 @@
       const point = chart.points[i];
       const x = u.valToPos(xs[i], 'x', true);
       const verdict = point[2];
-      if (point[1] === null) {
-        ctx.fillStyle = verdict === 'broken' ? COLORS.broken : COLORS.unknown;
+      if (point[1] === null) { // on the axis: a hollow triangle when unknown, a filled one when replication is broken
         ctx.beginPath();
         ctx.moveTo(x, bottom - 2 * r - ratio);
         ctx.lineTo(x - r, bottom - ratio);
         ctx.lineTo(x + r, bottom - ratio);
         ctx.closePath();
-        ctx.fill();
+        if (verdict === 'broken') {
+          ctx.fillStyle = COLORS.broken;
+          ctx.fill();
+        } else {
+          ctx.strokeStyle = COLORS.unknown;
+          ctx.lineWidth = 1.5 * ratio;
+          ctx.stroke();
+          ctx.lineWidth = 2 * ratio;
+        }
         continue;
       }
       const y = u.valToPos(seconds(point[1]), 'y', true);
@@ -213,7 +220,7 @@
     chart.figure.dataset.points = String(points.length);
     chart.figure.dataset.lastLagMs = last && last[1] !== null ? String(last[1]) : '';
     chart.figure.dataset.lastVerdict = last ? last[2] : '';
-    chart.values.textContent = `now ${lagText(last[1])} · max ${max === null ? 'unknown' : lagText(max)} · `
+    chart.values.textContent = `last ${lagText(last[1])} · max ${max === null ? 'unknown' : lagText(max)} · `
       + `${points.length} sample${points.length === 1 ? '' : 's'}`
       + (over > 0 ? `, ${over} not within` : '') + (unknown > 0 ? ` (${unknown} unknown)` : '');
     chart.values.classList.toggle('over', !!last && last[2] !== 'within');

@@ -8,13 +8,16 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import dev.cutover.cutover.GateSamples;
 import dev.cutover.database.mysql.ReplicationPair;
+import dev.cutover.step.GateSample;
 import dev.cutover.testsupport.ServiceTest;
 import dev.cutover.testsupport.SystemChromium;
 import dev.cutover.testsupport.TcpRelay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,6 +43,9 @@ class LagChartBrowserTests extends ServiceTest {
             new LocatorAssertions.IsVisibleOptions().setTimeout(5000);
 
     private static SystemChromium chromium;
+
+    @Autowired
+    private GateSamples gateSamples;
 
     private final List<BrowserContext> contexts = new ArrayList<>();
 
@@ -110,8 +117,8 @@ class LagChartBrowserTests extends ServiceTest {
         assertThat(chart.locator(".uplot canvas")).hasCount(1);
         assertThat(panel.locator("[data-gate-step='replica-caught-up'] [data-empty]")).isHidden();
         assertThat(chart).hasAttribute("data-threshold-ms", "1000");
-        assertThat(panel.locator(".lag-legend")).containsText("gate threshold");
-        assertThat(panel.locator(".lag-legend")).containsText("sample within threshold");
+        assertThat(panel.locator(".lag-legend")).containsText("threshold");
+        assertThat(panel.locator(".lag-legend")).containsText("within threshold");
         int first = points(chart);
         assertThat(first).isGreaterThanOrEqualTo(1);
         // The next samples come over the stream: the count grows with no reload and no fetch of the samples.
@@ -120,7 +127,7 @@ class LagChartBrowserTests extends ServiceTest {
         assertThat(sampleFetches.get()).as("fetches of the samples while the gate ran").isZero();
         assertThat(page.evaluate("window.__sameDocument === true")).as("no reload").isEqualTo(true);
         assertThat(chart).hasAttribute("data-last-verdict", "within");
-        assertThat(chart.locator(".lag-values")).containsText("now 0 s");
+        assertThat(chart.locator(".lag-values")).containsText("last 0 s");
         screenshots(page, "lag-chart-running");
 
         JsonNode done = api.awaitCutover(id, c -> "SUCCEEDED".equals(stepState(c, "replica-caught-up")), 30);
@@ -208,6 +215,36 @@ class LagChartBrowserTests extends ServiceTest {
             Object shown = chart.evaluate("f => f.dataset.points");
             assertThat(Integer.parseInt(String.valueOf(shown))).isGreaterThan(before);
         }
+    }
+
+    /**
+     * What a hard night looks like: lag climbing over the threshold, replication broken for a while,
+     * then catching up. The samples are recorded through {@link GateSamples} (as a running gate
+     * records them), not taken from the shared replica, whose replication this test must not break.
+     */
+    @Test
+    void recordedSamplesOverTheThresholdAndUnknownOnesShowAsCrossesAndGaps() throws Exception {
+        String id = createCutover("lag-chart-demo");
+        Instant start = Instant.now().minusSeconds(20 * 60);
+        for (int i = 0; i < 240; i++) {
+            Instant at = start.plusSeconds(5L * i);
+            GateSample sample;
+            if (i >= 100 && i < 115) {
+                sample = GateSample.unknown("orders-replica", 1000, i < 108); // broken, then the IO thread reconnecting
+            } else {
+                long lag = i < 100 ? Math.round(4000 * Math.sin(Math.PI * i / 120.0)) : Math.max(0, 3000 - (i - 115) * 40L);
+                sample = GateSample.of("orders-replica", lag, 1000);
+            }
+            gateSamples.record(id, "replica-caught-up", at, List.of(sample));
+        }
+
+        Page page = loggedIn("viewer", 1920, 1080);
+        page.navigate(base() + "/cutovers/" + id);
+        Locator chart = page.locator("#lag-charts figure.lag-chart[data-series='orders-replica']");
+        assertThat(chart).hasAttribute("data-points", "240");
+        assertThat(chart.locator(".lag-values")).containsText("max 4 s");
+        assertThat(chart.locator(".lag-values")).containsText("15 unknown");
+        screenshots(page, "lag-chart-hard-night");
     }
 
     private static int points(Locator chart) {

@@ -83,6 +83,7 @@
     source.addEventListener('open', () => {
       lost(false);
       D.heard(); // the service pushes the live parts as they are now
+      document.dispatchEvent(new CustomEvent('dashboard:stream-open')); // lag charts fetch what they missed
     });
     source.addEventListener('cutover-event', message => {
       D.heard();
@@ -94,6 +95,11 @@
       D.swap(message.data);
     });
     source.addEventListener('heartbeat', () => D.heard());
+    // New lag samples (no SSE id: they are not in the event log); lag-charts.js draws them.
+    source.addEventListener('gate-sample', message => {
+      D.heard();
+      document.dispatchEvent(new CustomEvent('dashboard:gate-sample', { detail: JSON.parse(message.data) }));
+    });
     source.addEventListener('error', () => {
       lost(true);
       if (source.readyState === EventSource.CLOSED && retry === null) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * A gate with hysteresis: it samples every {@code interval} and opens after {@code consecutive}
  * samples in a row were within bounds. One sample out of bounds starts the count again; a broken
  * sample (replication stopped, a member down) fails at once; the step's timeout fails it too. The
- * last samples are the evidence either way.
+ * last samples are the evidence either way; every lag reading a sample carries is also handed to
+ * {@link StepContext#recordSamples} for the dashboard's charts.
  */
 public final class SampledGate {
 
@@ -19,11 +20,19 @@ public final class SampledGate {
 
     public enum Verdict { WITHIN, OUTSIDE, BROKEN }
 
-    /** One observation: whether it lets the gate open, a line for the timeline, and its figures. */
-    public record Sample(Verdict verdict, String summary, Map<String, Object> figures) {
+    /**
+     * One observation: whether it lets the gate open, a line for the timeline, its figures, and the
+     * lag readings to chart (one per replica or member; none for a gate with nothing to chart).
+     */
+    public record Sample(Verdict verdict, String summary, Map<String, Object> figures, List<GateSample> charted) {
 
         public Sample {
             figures = figures == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+            charted = charted == null ? List.of() : List.copyOf(charted);
+        }
+
+        public Sample(Verdict verdict, String summary, Map<String, Object> figures) {
+            this(verdict, summary, figures, List.of());
         }
     }
 
@@ -73,7 +82,11 @@ public final class SampledGate {
                 throw new StepStoppedException(what + ": gate stopped on request while closed");
             }
             long sampledAt = System.nanoTime();
+            java.time.Instant at = java.time.Instant.now();
             sample = sampler.sample();
+            if (!sample.charted().isEmpty()) {
+                context.recordSamples(at, sample.charted());
+            }
             taken++;
             inARow = sample.verdict() == Verdict.WITHIN ? inARow + 1 : 0;
             keep(kept, sample, sampledAt - started, inARow);

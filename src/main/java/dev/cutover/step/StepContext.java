@@ -55,6 +55,14 @@ public interface StepContext {
     void progress(String message, Map<String, Object> figures);
 
     /**
+     * Stores lag readings taken at {@code at} (one per replica or member) for the cutover's lag
+     * charts, and sends them to open dashboards. Never blocks on a screen; a context that keeps no
+     * samples (a unit test's) ignores them.
+     */
+    default void recordSamples(java.time.Instant at, java.util.List<GateSample> samples) {
+    }
+
+    /**
      * Blocks until an approver approves this step, the step's timeout is spent, or a stop is
      * requested. The cutover shows AWAITING_APPROVAL meanwhile.
      *

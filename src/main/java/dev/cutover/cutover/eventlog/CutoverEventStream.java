@@ -1,6 +1,7 @@
 package dev.cutover.cutover.eventlog;
 
 import dev.cutover.cutover.CutoverTransitions;
+import dev.cutover.cutover.GateSamplesRecorded;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -36,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Server-sent events of one cutover's log: first the events the client has not seen (after its
  * {@code Last-Event-ID}), then each new one as it is appended, and a {@code heartbeat} event every
- * few seconds so a screen can say when it last heard from the service. The dashboard listens here.
+ * few seconds so a screen can say when it last heard from the service, and the new lag readings of
+ * sampled gates as {@code gate-sample} events (without an id: they are not in the event log, and a
+ * page that reconnects fetches the readings it missed). The dashboard listens here.
  * <p>
  * Appending an event never waits for a client: each client has a bounded queue drained by a
  * thread of its own. A client that falls {@value #QUEUE_CAPACITY} events behind (stalled, or on a
@@ -175,6 +178,20 @@ class CutoverEventStream implements LiveStreams {
                 current.put(audience, frame);
                 return Optional.of(frame);
             }).ifPresent(client::offerIfRoom); // a part left out is sent again with the next change
+        }
+    }
+
+    /**
+     * New lag readings of a gate go to the cutover's open streams as {@code gate-sample} events,
+     * queued like events (a client too far behind is dropped the same way; on reconnect its page
+     * fetches the samples it missed), without an id: {@code Last-Event-ID} keeps naming the log.
+     */
+    @EventListener
+    void onSamples(GateSamplesRecorded samples) {
+        Set<EventStreamClient> subscribers = clients.getOrDefault(samples.cutoverId(), Set.of());
+        if (!subscribers.isEmpty()) {
+            SseFrame frame = SseFrame.of(0, "gate-sample", json.writeValueAsString(samples));
+            subscribers.forEach(client -> client.offer(frame));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.cutover.cutover.Cutover;
 import dev.cutover.cutover.CutoverMetrics;
 import dev.cutover.cutover.CutoverState;
 import dev.cutover.cutover.CutoverStep;
+import dev.cutover.cutover.GateSamples;
 import dev.cutover.cutover.StepState;
 import dev.cutover.cutover.eventlog.EventLog;
 import dev.cutover.cutover.state.ApprovalRepository;
@@ -17,6 +18,7 @@ import dev.cutover.runbook.RunbookStep;
 import dev.cutover.runbook.StepRollback;
 import dev.cutover.step.Approval;
 import dev.cutover.step.ApprovalRequest;
+import dev.cutover.step.GateSample;
 import dev.cutover.step.StepDefinition;
 import dev.cutover.step.StepType;
 import dev.cutover.step.StepTypeCatalog;
@@ -24,10 +26,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,6 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class RunbookStepRunner implements RunningStepContext.Host {
+
+    private static final Logger log = LoggerFactory.getLogger(RunbookStepRunner.class);
 
     private final CutoverRepository cutovers;
     private final CutoverStepRepository steps;
@@ -51,11 +58,14 @@ class RunbookStepRunner implements RunningStepContext.Host {
     private final JsonMapper json;
     private final CutoverMetrics metrics;
     private final StepBookkeeping bookkeeping;
+    private final GateSamples gateSamples;
 
     RunbookStepRunner(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals, EventLog events,
                  PinnedRunbooks pinned, StepTypeCatalog types, StopSignals stops, StepAttempts runner,
-                 AutomaticTransitions moves, JsonMapper json, CutoverMetrics metrics, StepBookkeeping bookkeeping) {
+                 AutomaticTransitions moves, JsonMapper json, CutoverMetrics metrics, StepBookkeeping bookkeeping,
+                 GateSamples gateSamples) {
         this.bookkeeping = bookkeeping;
+        this.gateSamples = gateSamples;
         this.metrics = metrics;
         this.cutovers = cutovers;
         this.steps = steps;
@@ -172,6 +182,17 @@ class RunbookStepRunner implements RunningStepContext.Host {
         output.put("figures", figures);
         output.put("at", Instant.now().toString());
         bookkeeping.run(() -> steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output)));
+    }
+
+    @Override
+    public void samplesTaken(RunningStepContext step, Instant at, List<GateSample> samples) {
+        try {
+            bookkeeping.run(() -> gateSamples.record(step.cutoverId(), step.stepId(), at, samples));
+        } catch (RuntimeException e) {
+            // A point missing from a chart must not fail the gate: the gate's own evidence still holds the samples.
+            log.warn("Could not store the lag samples of step {} of cutover {}: {}", step.stepId(), step.cutoverId(),
+                    e.toString());
+        }
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.cutover.runbook.RunbookConnection;
 import dev.cutover.runbook.SecretReferences;
 import dev.cutover.step.Approval;
 import dev.cutover.step.ApprovalRequest;
+import dev.cutover.step.GateSample;
 import dev.cutover.step.MapStepArguments;
 import dev.cutover.step.ResolvedConnection;
 import dev.cutover.step.StepArguments;
@@ -35,6 +36,10 @@ final class RunningStepContext implements StepContext {
         Optional<Approval> approval(String cutoverId, String stepId);
 
         void approvalReceived(RunningStepContext step, Approval approval);
+
+        /** Stores a sampled gate's lag readings; a host that keeps none (a unit test's) ignores them. */
+        default void samplesTaken(RunningStepContext step, Instant at, java.util.List<GateSample> samples) {
+        }
     }
 
     private static final Duration APPROVAL_POLL = Duration.ofMillis(250);
@@ -149,6 +154,13 @@ final class RunningStepContext implements StepContext {
     @Override
     public void progress(String message, Map<String, Object> figures) {
         host.progress(this, redact(message), redactor.redact(figures == null ? Map.of() : figures));
+    }
+
+    @Override
+    public void recordSamples(Instant at, java.util.List<GateSample> samples) {
+        if (samples != null && !samples.isEmpty()) {
+            host.samplesTaken(this, at, samples);
+        }
     }
 
     @Override

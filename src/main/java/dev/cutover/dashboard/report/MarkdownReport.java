@@ -97,6 +97,19 @@ final class MarkdownReport {
             line("");
         }
 
+        if (!report.lagGates().isEmpty()) {
+            line("## Replication lag at the gates");
+            line("");
+            line("| Gate | Replica / member | Samples | Unknown | Max lag | Threshold | First within threshold |");
+            line("|---|---|---|---|---|---|---|");
+            for (NightReport.LagSummary l : report.lagGates()) {
+                row(where(l.phase(), l.stepId()).replaceFirst("^ in ", ""), l.series(), Long.toString(l.samples()),
+                        Long.toString(l.unknown()), TEXT.lag(l.maxLagMs()), TEXT.lag(l.thresholdMs()),
+                        l.firstWithin() == null ? "never" : TEXT.time(l.firstWithin()));
+            }
+            line("");
+        }
+
         line("## Failures and retries");
         line("");
         if (report.failures().isEmpty()) {

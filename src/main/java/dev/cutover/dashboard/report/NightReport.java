@@ -12,8 +12,25 @@ import java.util.Map;
  * "not known", never zero.
  */
 public record NightReport(Header header, List<PhaseLine> timeline, List<Decision> decisions,
-                          List<StepEvidence> evidence, List<Incident> failures, Rollback rollback,
-                          Comparison comparison, Footer footer) {
+                          List<StepEvidence> evidence, List<LagSummary> lagGates, List<Incident> failures,
+                          Rollback rollback, Comparison comparison, Footer footer) {
+
+    /** The same report with the lag gates' summaries (from the stored samples, not from the event log). */
+    public NightReport withLagGates(List<LagSummary> summaries) {
+        return new NightReport(header, timeline, decisions, evidence, List.copyOf(summaries), failures, rollback,
+                comparison, footer);
+    }
+
+    /**
+     * What every sample of one replica or member of one lag gate adds up to.
+     *
+     * @param unknown     samples whose lag was unknown (replication stopped or broken, status unreadable)
+     * @param maxLagMs    the largest known lag; null when no lag was ever known
+     * @param firstWithin the first sample within the threshold; null when there was none
+     */
+    public record LagSummary(String phase, String stepId, String series, long samples, long unknown, Long maxLagMs,
+                             Long thresholdMs, Instant first, Instant last, Instant firstWithin) {
+    }
 
     /**
      * @param endedAt         when the cutover reached a final state; null while it can still move

@@ -3,6 +3,7 @@ package dev.cutover.dashboard.report;
 import dev.cutover.cutover.eventlog.CutoverEvent;
 import dev.cutover.cutover.CutoverView;
 import dev.cutover.cutover.CutoverViews;
+import dev.cutover.cutover.GateSamples;
 import dev.cutover.cutover.eventlog.EventLog;
 import dev.cutover.cutover.RehearsalForecast;
 import dev.cutover.runbook.Runbook;
@@ -39,9 +40,11 @@ class NightReports {
     private final RunbookCatalog runbooks;
     private final RehearsalForecast forecasts;
     private final String version;
+    private final GateSamples gateSamples;
 
     NightReports(CutoverViews views, EventLog events, RunbookCatalog runbooks, RehearsalForecast forecasts,
-                 @Value("${cutover.version:development}") String version) {
+                 GateSamples gateSamples, @Value("${cutover.version:development}") String version) {
+        this.gateSamples = gateSamples;
         this.views = views;
         this.events = events;
         this.runbooks = runbooks;
@@ -57,7 +60,17 @@ class NightReports {
         // What the rehearsals before this cutover said: never this run itself, nor a later one.
         Optional<RehearsalForecast.Forecast> forecast = runbook.map(r -> forecasts.forecast(r, cutover.environment(),
                 null, cutover.createdAt()));
-        return assemble(cutover, log, runbook.isPresent(), forecast, requestedBy, version);
+        return assemble(cutover, log, runbook.isPresent(), forecast, requestedBy, version)
+                .withLagGates(lagSummaries(cutover));
+    }
+
+    /** One line per lag gate and replica or member, from the stored samples (one grouped query). */
+    private List<NightReport.LagSummary> lagSummaries(CutoverView cutover) {
+        Map<String, String> phaseOf = new HashMap<>();
+        cutover.phases().forEach(phase -> phase.steps().forEach(step -> phaseOf.put(step.id(), phase.name())));
+        return gateSamples.summaries(cutover.id()).stream().map(s -> new NightReport.LagSummary(phaseOf.get(s.stepId()),
+                s.stepId(), s.series(), s.samples(), s.unknown(), s.maxLagMs(), s.thresholdMs(), s.first(), s.last(),
+                s.firstWithin())).toList();
     }
 
     /** The report from the facts alone: the cutover's view, its whole event log, and the earlier rehearsals' forecast. */
@@ -76,7 +89,7 @@ class NightReports {
                 startedAt, endedAt, duration, ended, basis, cutover.window(), windowVerdict(cutover.window(), duration, ended),
                 pointOfNoReturn(timeline));
 
-        return new NightReport(header, timeline, decisions(log, cutover), evidence(cutover, runs),
+        return new NightReport(header, timeline, decisions(log, cutover), evidence(cutover, runs), List.of(),
                 incidents(log), rollback(log), comparison(cutover, timeline, forecast, basis),
                 new NightReport.Footer(Instant.now(), requestedBy, version, log.size()));
     }

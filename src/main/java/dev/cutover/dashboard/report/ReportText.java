@@ -108,6 +108,14 @@ public final class ReportText {
         return state == null ? "—" : state.toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 
+    /** A lag in milliseconds as seconds ({@code 1.5 s}); unknown when null, never 0. */
+    public String lag(Long millis) {
+        if (millis == null) {
+            return "unknown";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
     public String or(String text) {
         return text == null || text.isBlank() ? "—" : text;
     }

@@ -93,7 +93,7 @@ class MongoLagGateStepType implements StepType {
         figures.put("members", status.membersEvidence());
         figures.put("note", ReplicaSetStatus.STALENESS);
         LagCheck check = LagCheck.of(status, selected, maxLag);
-        return new Sample(check.verdict(), check.summary(), figures);
+        return new Sample(check.verdict(), check.summary(), figures, check.charted());
     }
 
     private void record(String connection, ReplicaSetStatus status) {

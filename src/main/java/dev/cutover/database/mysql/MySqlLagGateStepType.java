@@ -2,6 +2,7 @@ package dev.cutover.database.mysql;
 
 import dev.cutover.step.StepArgumentProblem;
 import dev.cutover.database.ReplicationLagGauges;
+import dev.cutover.step.GateSample;
 import dev.cutover.step.SampledGate;
 import dev.cutover.step.SampledGate.Sample;
 import dev.cutover.step.SampledGate.Verdict;
@@ -100,7 +101,7 @@ class MySqlLagGateStepType implements StepType {
             } catch (SQLException | RuntimeException e) {
                 close();
                 return new Sample(Verdict.OUTSIDE, "cannot read replication status: " + context.redact(e.getMessage()),
-                        Map.of("secondsBehind", "unknown"));
+                        Map.of("secondsBehind", "unknown"), List.of(GateSample.unknown(replicaName, maxLag.toMillis(), false)));
             }
         }
 

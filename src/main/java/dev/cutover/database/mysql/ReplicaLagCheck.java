@@ -2,11 +2,13 @@ package dev.cutover.database.mysql;
 
 import dev.cutover.database.ReplicationLagGauges;
 import dev.cutover.step.DurationText;
+import dev.cutover.step.GateSample;
 import dev.cutover.step.SampledGate.Sample;
 import dev.cutover.step.SampledGate.Verdict;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -27,10 +29,11 @@ final class ReplicaLagCheck {
                          Duration catchUpWithin, ReplicationLagGauges gauges) throws SQLException {
         SourcePosition sourcePosition = source == null ? null : source.sourcePosition();
         Optional<ReplicaStatus> read = replica.replicaStatus();
+        long thresholdMs = maxLag.toMillis();
         if (read.isEmpty()) {
             gauges.record("mysql", replicaName, replica.settings().address(), OptionalDouble.empty());
             return new Sample(Verdict.BROKEN, replicaName + " is not a replica: SHOW REPLICA STATUS is empty",
-                    Map.of("secondsBehind", "unknown"));
+                    Map.of("secondsBehind", "unknown"), List.of(GateSample.unknown(replicaName, thresholdMs, true)));
         }
         ReplicaStatus status = read.get();
         gauges.record("mysql", replicaName, replica.settings().address(), status.secondsBehind().isPresent()
@@ -41,18 +44,24 @@ final class ReplicaLagCheck {
         }
         boolean ioConnecting = "Connecting".equalsIgnoreCase(status.ioThread()) && status.lastIoErrno() == 0;
         if (!status.healthy() && !ioConnecting) {
-            return new Sample(Verdict.BROKEN, "replication is broken: " + status.problem() + "; lag unknown", figures);
+            return new Sample(Verdict.BROKEN, "replication is broken: " + status.problem() + "; lag unknown", figures,
+                    List.of(GateSample.unknown(replicaName, thresholdMs, true)));
         }
         if (ioConnecting) {
-            return new Sample(Verdict.OUTSIDE, "IO thread is connecting to the source; lag unknown", figures);
+            return new Sample(Verdict.OUTSIDE, "IO thread is connecting to the source; lag unknown", figures,
+                    List.of(GateSample.unknown(replicaName, thresholdMs, false)));
         }
         if (status.secondsBehind().isEmpty()) {
-            return new Sample(Verdict.OUTSIDE, "lag unknown (Seconds_Behind is NULL)", figures);
+            return new Sample(Verdict.OUTSIDE, "lag unknown (Seconds_Behind is NULL)", figures,
+                    List.of(GateSample.unknown(replicaName, thresholdMs, false)));
         }
         long seconds = status.secondsBehind().getAsLong();
         if (seconds * 1000 > maxLag.toMillis()) {
-            return new Sample(Verdict.OUTSIDE, "lag " + seconds + "s exceeds " + DurationText.of(maxLag), figures);
+            return new Sample(Verdict.OUTSIDE, "lag " + seconds + "s exceeds " + DurationText.of(maxLag), figures,
+                    List.of(GateSample.of(replicaName, seconds * 1000, thresholdMs)));
         }
+        // Within by seconds; with a source, the position decides the verdict of the sample and its point.
+        long lagMs = seconds * 1000;
         if (sourcePosition != null) {
             long started = System.nanoTime();
             boolean reached = replica.waitForExecuted(sourcePosition, catchUpWithin);
@@ -60,11 +69,12 @@ final class ReplicaLagCheck {
             figures.put("catchUpMs", catchUpMs);
             if (!reached) {
                 return new Sample(Verdict.OUTSIDE, "lag " + seconds + "s, but the replica did not execute the source's "
-                        + "position " + sourcePosition.text() + " within " + DurationText.of(catchUpWithin), figures);
+                        + "position " + sourcePosition.text() + " within " + DurationText.of(catchUpWithin), figures,
+                        List.of(new GateSample(replicaName, lagMs, thresholdMs, Verdict.OUTSIDE)));
             }
             return new Sample(Verdict.WITHIN, "lag " + seconds + "s; source position " + sourcePosition.text()
-                    + " executed after " + catchUpMs + "ms", figures);
+                    + " executed after " + catchUpMs + "ms", figures, List.of(GateSample.of(replicaName, lagMs, thresholdMs)));
         }
-        return new Sample(Verdict.WITHIN, "lag " + seconds + "s", figures);
+        return new Sample(Verdict.WITHIN, "lag " + seconds + "s", figures, List.of(GateSample.of(replicaName, lagMs, thresholdMs)));
     }
 }

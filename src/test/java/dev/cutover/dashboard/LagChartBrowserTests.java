@@ -1,0 +1,291 @@
+package dev.cutover.dashboard;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import dev.cutover.cutover.GateSamples;
+import dev.cutover.database.mysql.ReplicationPair;
+import dev.cutover.step.GateSample;
+import dev.cutover.testsupport.ServiceTest;
+import dev.cutover.testsupport.SystemChromium;
+import dev.cutover.testsupport.TcpRelay;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The replication-lag chart in a real headless Chromium, fed by a real {@code mysql-lag-gate}
+ * sampling the test stack's MariaDB replica. The gate only reads replication status (and waits for
+ * the source's GTID position): it never stops or changes replication of the shared pair.
+ */
+class LagChartBrowserTests extends ServiceTest {
+
+    private static final ReplicationPair PAIR = new ReplicationPair();
+    private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+    private static final LocatorAssertions.IsVisibleOptions FIVE_SECONDS =
+            new LocatorAssertions.IsVisibleOptions().setTimeout(5000);
+
+    private static SystemChromium chromium;
+
+    @Autowired
+    private GateSamples gateSamples;
+
+    private final List<BrowserContext> contexts = new ArrayList<>();
+
+    @BeforeAll
+    static void startBrowser() {
+        chromium = SystemChromium.launch();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @BeforeEach
+    void addRunbook() throws Exception {
+        if (api.get("viewer", "/api/runbooks/lag-chart-demo").status() != 200) {
+            Files.writeString(RUNBOOKS.work().resolve("mysql-password"), PAIR.peers.password());
+            String password = "${file:@WORK@/mysql-password}";
+            addRunbook("lag-chart-demo.yaml", """
+                    name: lag-chart-demo
+                    description: A lag gate on the test stack's MariaDB replica, for the lag chart's browser test
+                    environments:
+                      local:
+                        connections:
+                          orders-source: %s
+                          orders-replica: %s
+                    phases:
+                      - name: catch-up
+                        steps:
+                          - id: replica-caught-up
+                            type: mysql-lag-gate
+                            owner: db-architect
+                            with: { replica: orders-replica, source: orders-source, maxLag: 1s, interval: 250ms, consecutive: 24 }
+                    """.formatted(PAIR.runbookConnection("source", password), PAIR.runbookConnection("replica", password)));
+        }
+    }
+
+    @AfterEach
+    void closeContexts() {
+        contexts.forEach(BrowserContext::close);
+    }
+
+    @Test
+    void theChartDrawsTheGatesSamplesAndThresholdAndEachNewSampleArrivesWithoutAReload() throws Exception {
+        String id = createCutover("lag-chart-demo");
+        Page page = loggedIn("viewer", 1920, 1080);
+        page.navigate(base() + "/cutovers/" + id);
+        Locator panel = page.locator("#lag-charts");
+        assertThat(panel).containsText("Replication lag");
+        assertThat(panel.locator("[data-gate-step='replica-caught-up'] [data-empty]"))
+                .hasText("No samples yet — the gate starts in phase catch-up.");
+        assertThat(page.locator("#feed .event")).hasCount(1); // the stream is open
+        assertThat(panel).hasAttribute("data-loaded", "true");
+        page.waitForTimeout(500); // the opening fetches of the samples are done
+        page.evaluate("window.__sameDocument = true");
+        AtomicInteger sampleFetches = new AtomicInteger();
+        page.onRequest(request -> {
+            if (request.url().contains("/gate-samples")) {
+                sampleFetches.incrementAndGet();
+            }
+        });
+
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/catch-up/start", null).status()).isEqualTo(202);
+
+        Locator chart = panel.locator("figure.lag-chart[data-series='orders-replica']");
+        assertThat(chart).isVisible(FIVE_SECONDS);
+        assertThat(chart.locator(".uplot canvas")).hasCount(1);
+        assertThat(panel.locator("[data-gate-step='replica-caught-up'] [data-empty]")).isHidden();
+        assertThat(chart).hasAttribute("data-threshold-ms", "1000");
+        assertThat(panel.locator(".lag-legend")).containsText("threshold");
+        assertThat(panel.locator(".lag-legend")).containsText("within threshold");
+        int first = points(chart);
+        assertThat(first).isGreaterThanOrEqualTo(1);
+        // The next samples come over the stream: the count grows with no reload and no fetch of the samples.
+        page.waitForFunction("n => Number(document.querySelector(\"#lag-charts figure.lag-chart\").dataset.points) > n",
+                first, new Page.WaitForFunctionOptions().setTimeout(3000));
+        assertThat(sampleFetches.get()).as("fetches of the samples while the gate ran").isZero();
+        assertThat(page.evaluate("window.__sameDocument === true")).as("no reload").isEqualTo(true);
+        assertThat(chart).hasAttribute("data-last-verdict", "within");
+        assertThat(chart.locator(".lag-values")).containsText("last 0 s");
+        screenshots(page, "lag-chart-running");
+
+        JsonNode done = api.awaitCutover(id, c -> "SUCCEEDED".equals(stepState(c, "replica-caught-up")), 30);
+        assertThat(stepState(done, "replica-caught-up")).isEqualTo("SUCCEEDED");
+        // Every stored sample is on the page once: none missed, none twice.
+        JsonNode stored = api.get("viewer", "/api/cutovers/" + id + "/gate-samples").body().path("series");
+        assertThat(stored.size()).isEqualTo(1);
+        int storedPoints = stored.get(0).path("points").size();
+        assertThat(storedPoints).isGreaterThanOrEqualTo(24);
+        for (JsonNode point : stored.get(0).path("points")) {
+            assertThat(point.get(1).isNull()).as("a healthy replica's lag is known: %s", point).isFalse();
+        }
+        assertThat(chart).hasAttribute("data-points", Integer.toString(storedPoints));
+        // The gate's state follows the page's refresh; the "no samples yet" line stays away.
+        assertThat(page.locator("#lag-state-replica-caught-up")).hasText("succeeded");
+        assertThat(panel.locator("[data-gate-step='replica-caught-up'] [data-empty]")).isHidden();
+        screenshots(page, "lag-chart-done");
+
+        // The chart follows the panel's width.
+        page.setViewportSize(1920, 1080);
+        page.waitForTimeout(300);
+        double wide = canvasWidth(chart);
+        page.setViewportSize(1366, 768);
+        page.waitForTimeout(300);
+        assertThat(canvasWidth(chart)).isLessThan(wide);
+    }
+
+    @Test
+    void aFreshPageOfACompletedGateShowsItsSamplesAndACutoverWithoutLagGatesHasNoPanel() throws Exception {
+        String id = createCutover("lag-chart-demo");
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/catch-up/start", null).status()).isEqualTo(202);
+        api.awaitCutover(id, c -> "SUCCEEDED".equals(stepState(c, "replica-caught-up")), 30);
+        int stored = api.get("viewer", "/api/cutovers/" + id + "/gate-samples").body().path("series").get(0)
+                .path("points").size();
+
+        Page page = loggedIn("viewer", 1366, 768);
+        page.navigate(base() + "/cutovers/" + id);
+        Locator chart = page.locator("#lag-charts figure.lag-chart[data-series='orders-replica']");
+        assertThat(chart).hasAttribute("data-points", Integer.toString(stored));
+        assertThat(chart.locator(".uplot canvas")).hasCount(1);
+
+        // The report of the night sums the gate's samples up.
+        JsonNode report = api.get("viewer", "/api/cutovers/" + id + "/report").body();
+        JsonNode lag = report.path("lagGates").get(0);
+        assertThat(lag.path("stepId").asString()).isEqualTo("replica-caught-up");
+        assertThat(lag.path("phase").asString()).isEqualTo("catch-up");
+        assertThat(lag.path("series").asString()).isEqualTo("orders-replica");
+        assertThat(lag.path("samples").asInt()).isEqualTo(stored);
+        assertThat(lag.path("unknown").asInt()).isZero();
+        assertThat(lag.path("thresholdMs").asLong()).isEqualTo(1000);
+        assertThat(lag.path("firstWithin").isNull()).isFalse();
+        page.navigate(base() + "/cutovers/" + id + "/report");
+        assertThat(page.locator("#lag-gates")).containsText("orders-replica");
+
+        page.navigate(base() + "/cutovers/" + createCutover("walkthrough"));
+        assertThat(page.locator("#phases")).containsText("go-no-go");
+        assertThat(page.locator("#lag-charts")).hasCount(0);
+    }
+
+    @Test
+    void samplesTakenWhileTheStreamWasDownAreFetchedOnReconnectWithNoGapAndNoDuplicate() throws Exception {
+        String id = createCutover("lag-chart-demo");
+        try (TcpRelay relay = new TcpRelay(port)) {
+            String viaRelay = "http://127.0.0.1:" + relay.port();
+            Page page = loggedIn("viewer", viaRelay, 1366, 768);
+            page.navigate(viaRelay + "/cutovers/" + id);
+            assertThat(page.locator("#feed .event")).hasCount(1);
+            assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/catch-up/start", null).status()).isEqualTo(202);
+            Locator chart = page.locator("#lag-charts figure.lag-chart[data-series='orders-replica']");
+            assertThat(chart).isVisible(FIVE_SECONDS);
+
+            relay.drop();
+            assertThat(page.locator("#stream-banner")).isVisible(FIVE_SECONDS);
+            int before = points(chart);
+            page.waitForTimeout(1500); // the gate keeps sampling while this page hears nothing
+            assertThat(points(chart)).as("no sample arrives while the stream is down").isEqualTo(before);
+            relay.restore();
+
+            assertThat(page.locator("#stream-banner")).isHidden(new LocatorAssertions.IsHiddenOptions().setTimeout(15000));
+            api.awaitCutover(id, c -> "SUCCEEDED".equals(stepState(c, "replica-caught-up")), 30);
+            JsonNode stored = api.get("viewer", "/api/cutovers/" + id + "/gate-samples").body().path("series").get(0)
+                    .path("points");
+            assertThat(chart).hasAttribute("data-points", Integer.toString(stored.size()),
+                    new LocatorAssertions.HasAttributeOptions().setTimeout(5000));
+            Object shown = chart.evaluate("f => f.dataset.points");
+            assertThat(Integer.parseInt(String.valueOf(shown))).isGreaterThan(before);
+        }
+    }
+
+    /**
+     * What a hard night looks like: lag climbing over the threshold, replication broken for a while,
+     * then catching up. The samples are recorded through {@link GateSamples} (as a running gate
+     * records them), not taken from the shared replica, whose replication this test must not break.
+     */
+    @Test
+    void recordedSamplesOverTheThresholdAndUnknownOnesShowAsCrossesAndGaps() throws Exception {
+        String id = createCutover("lag-chart-demo");
+        Instant start = Instant.now().minusSeconds(20 * 60);
+        for (int i = 0; i < 240; i++) {
+            Instant at = start.plusSeconds(5L * i);
+            GateSample sample;
+            if (i >= 100 && i < 115) {
+                sample = GateSample.unknown("orders-replica", 1000, i < 108); // broken, then the IO thread reconnecting
+            } else {
+                long lag = i < 100 ? Math.round(4000 * Math.sin(Math.PI * i / 120.0)) : Math.max(0, 3000 - (i - 115) * 40L);
+                sample = GateSample.of("orders-replica", lag, 1000);
+            }
+            gateSamples.record(id, "replica-caught-up", at, List.of(sample));
+        }
+
+        Page page = loggedIn("viewer", 1920, 1080);
+        page.navigate(base() + "/cutovers/" + id);
+        Locator chart = page.locator("#lag-charts figure.lag-chart[data-series='orders-replica']");
+        assertThat(chart).hasAttribute("data-points", "240");
+        assertThat(chart.locator(".lag-values")).containsText("max 4 s");
+        assertThat(chart.locator(".lag-values")).containsText("15 unknown");
+        screenshots(page, "lag-chart-hard-night");
+    }
+
+    private static int points(Locator chart) {
+        return Integer.parseInt(chart.getAttribute("data-points"));
+    }
+
+    private static double canvasWidth(Locator chart) {
+        return ((Number) chart.locator(".uplot canvas").evaluate("c => c.getBoundingClientRect().width")).doubleValue();
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private Page loggedIn(String user, int width, int height) {
+        return loggedIn(user, base(), width, height);
+    }
+
+    private Page loggedIn(String user, String base, int width, int height) {
+        Browser browser = chromium.browser();
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
+        contexts.add(context);
+        Page page = context.newPage();
+        page.navigate(base + "/");
+        page.getByLabel("User name").fill(user);
+        page.getByLabel("Password").fill(user); // dev users: the password is the name
+        page.locator("button[type=submit]").click();
+        assertThat(page).hasURL(Pattern.compile(base.replace(".", "\\.") + "/(\\?continue)?$"));
+        return page;
+    }
+
+    /** The lag panel in view at both sizes the war room uses. */
+    private static void screenshots(Page page, String name) throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        for (int[] size : new int[][] {{1920, 1080}, {1366, 768}}) {
+            page.setViewportSize(size[0], size[1]);
+            page.waitForTimeout(300);
+            page.locator("#lag-charts").scrollIntoViewIfNeeded();
+            page.screenshot(new Page.ScreenshotOptions()
+                    .setPath(SCREENSHOTS.resolve(name + "-" + size[0] + "x" + size[1] + ".png")));
+        }
+        page.setViewportSize(1920, 1080);
+    }
+}

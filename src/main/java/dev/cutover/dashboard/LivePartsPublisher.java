@@ -13,11 +13,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
+import org.thymeleaf.spring6.expression.ThymeleafEvaluationContext;
 
 /**
  * Pushes a cutover page's live parts to every open page over its event stream, rendered once per
@@ -41,6 +43,7 @@ class LivePartsPublisher {
     private final LiveStreams streams;
     private final CutoverPages pages;
     private final ITemplateEngine templates;
+    private final ThymeleafEvaluationContext beans;
     private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
     /** When each watched cutover's parts were last rendered. */
     private final Map<String, Long> renderedAt = new ConcurrentHashMap<>();
@@ -50,10 +53,13 @@ class LivePartsPublisher {
         return thread;
     });
 
-    LivePartsPublisher(LiveStreams streams, CutoverPages pages, ITemplateEngine templates) {
+    LivePartsPublisher(LiveStreams streams, CutoverPages pages, ITemplateEngine templates,
+                       ApplicationContext application) {
         this.streams = streams;
         this.pages = pages;
         this.templates = templates;
+        // What a request's rendering has and a background one lacks: @bean references in templates.
+        this.beans = new ThymeleafEvaluationContext(application, null);
         renderer.scheduleWithFixedDelay(this::tick, TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -100,6 +106,7 @@ class LivePartsPublisher {
         context.setVariable("roles", roles);
         context.setVariable("page", pages.page(cutoverId, roles));
         context.setVariable("now", Instant.now());
+        context.setVariable(ThymeleafEvaluationContext.THYMELEAF_EVALUATION_CONTEXT_CONTEXT_VARIABLE_NAME, beans);
         return templates.process("cutover", Set.of("live"), context);
     }
 

@@ -3,30 +3,21 @@ package dev.cutover.dashboard;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.cutover.dashboard.report.NightReportTests;
-import dev.cutover.testsupport.Api;
+import dev.cutover.testsupport.BrowserPages;
 import dev.cutover.testsupport.ServiceTest;
-import dev.cutover.testsupport.SystemChromium;
 import dev.cutover.testsupport.TcpRelay;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Set;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -65,28 +56,14 @@ class DashboardBrowserTests extends ServiceTest {
                     with: { run: "echo announced" }
                     rollback: { type: command, with: { run: "echo withdrawn" } }
             """;
-    private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+    @RegisterExtension
+    static final BrowserPages browsers = new BrowserPages();
     private static final LocatorAssertions.IsVisibleOptions TWO_SECONDS =
             new LocatorAssertions.IsVisibleOptions().setTimeout(2000);
 
-    private static SystemChromium chromium;
 
     @LocalServerPort
     private int port;
-
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    static void startBrowser() {
-        chromium = SystemChromium.launch();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
 
     @BeforeEach
     void addRunbook() {
@@ -94,11 +71,6 @@ class DashboardBrowserTests extends ServiceTest {
             RUNBOOKS.add("dashboard-demo.yaml", RUNBOOK);
             assertThat(api.post("operator", "/api/runbooks/reload", null).status()).isEqualTo(200);
         }
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
     }
 
     @Test
@@ -111,8 +83,8 @@ class DashboardBrowserTests extends ServiceTest {
         assertThat(row).containsText("rehearsal");
         assertThat(row).containsText("ready");
         assertThat(page.locator("ul.runbooks")).containsText("dashboard-demo");
-        Files.createDirectories(SCREENSHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("cutovers-list-1366x768.png")));
+        Files.createDirectories(BrowserPages.SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(BrowserPages.SCREENSHOTS.resolve("cutovers-list-1366x768.png")));
 
         row.locator("a").first().click();
         assertThat(page).hasURL(base() + "/cutovers/" + id);
@@ -317,8 +289,8 @@ class DashboardBrowserTests extends ServiceTest {
         Page page = loggedIn("viewer", base(), 1366, 768);
         page.navigate(base() + "/cutovers/" + id);
         assertThat(page.locator("#cutover-state")).hasText("rolled back");
-        Files.createDirectories(SCREENSHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("report-link-on-cutover-page.png")));
+        Files.createDirectories(BrowserPages.SCREENSHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(BrowserPages.SCREENSHOTS.resolve("report-link-on-cutover-page.png")));
 
         page.locator("#summary a.report-link").click();
         assertThat(page).hasURL(base() + "/cutovers/" + id + "/report");
@@ -334,17 +306,17 @@ class DashboardBrowserTests extends ServiceTest {
         assertThat(page.locator("#comparison")).containsText("Total");
         assertThat(page.locator("#print-report")).isVisible();
 
-        Files.createDirectories(SCREENSHOTS);
+        Files.createDirectories(BrowserPages.SCREENSHOTS);
         page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
-                .setPath(SCREENSHOTS.resolve("report-1366-full.png")));
+                .setPath(BrowserPages.SCREENSHOTS.resolve("report-1366-full.png")));
         page.setViewportSize(1920, 1080);
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("report-1920x1080.png")));
+        page.screenshot(new Page.ScreenshotOptions().setPath(BrowserPages.SCREENSHOTS.resolve("report-1920x1080.png")));
         // What "Save as PDF" gives: the print stylesheet, A4, no toolbar.
         page.emulateMedia(new Page.EmulateMediaOptions().setMedia(com.microsoft.playwright.options.Media.PRINT));
         assertThat(page.locator("nav.toolbar")).isHidden();
         page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
-                .setPath(SCREENSHOTS.resolve("report-print-full.png")));
-        byte[] pdf = page.pdf(new Page.PdfOptions().setPath(SCREENSHOTS.resolve("report.pdf"))
+                .setPath(BrowserPages.SCREENSHOTS.resolve("report-print-full.png")));
+        byte[] pdf = page.pdf(new Page.PdfOptions().setPath(BrowserPages.SCREENSHOTS.resolve("report.pdf"))
                 .setPreferCSSPageSize(true).setPrintBackground(true));
         assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
         assertThat(pdf.length).isGreaterThan(10_000);
@@ -372,29 +344,11 @@ class DashboardBrowserTests extends ServiceTest {
         return "http://127.0.0.1:" + port;
     }
 
-    /** A fresh browser context (its own cookies) logged in as the user through the login form. */
     private Page loggedIn(String user, String base, int width, int height) {
-        Browser browser = chromium.browser();
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
-        contexts.add(context);
-        Page page = context.newPage();
-        page.navigate(base + "/");
-        assertThat(page).hasURL(base + "/login");
-        page.getByLabel("User name").fill(user);
-        page.getByLabel("Password").fill(user); // dev users: the password is the name
-        page.locator("button[type=submit]").click();
-        assertThat(page).hasURL(Pattern.compile(base.replace(".", "\\.") + "/(\\?continue)?$"));
-        return page;
+        return browsers.loggedIn(user, base, width, height);
     }
 
     private static void screenshots(Page page, String name) throws Exception {
-        Files.createDirectories(SCREENSHOTS);
-        for (int[] size : new int[][] {{1920, 1080}, {1366, 768}}) {
-            page.setViewportSize(size[0], size[1]);
-            page.waitForTimeout(300);
-            page.screenshot(new Page.ScreenshotOptions()
-                    .setPath(SCREENSHOTS.resolve(name + "-" + size[0] + "x" + size[1] + ".png")));
-        }
-        page.setViewportSize(1920, 1080);
+        BrowserPages.screenshots(page, name, false, shown -> { });
     }
 }

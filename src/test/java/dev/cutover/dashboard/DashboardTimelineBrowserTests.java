@@ -3,21 +3,14 @@ package dev.cutover.dashboard;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import dev.cutover.testsupport.BrowserPages;
 import dev.cutover.testsupport.ServiceTest;
-import dev.cutover.testsupport.SystemChromium;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The timeline and the window budget in a real headless Chromium: rehearsals of the runbook
@@ -61,27 +54,8 @@ class DashboardTimelineBrowserTests extends ServiceTest {
                   - { id: first, type: wait, owner: ops, with: { duration: 2s } }
                   - { id: second, type: wait, owner: ops, with: { duration: 2s } }
             """;
-    private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
-
-    private static SystemChromium chromium;
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    static void startBrowser() {
-        chromium = SystemChromium.launch();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
-    }
+    @RegisterExtension
+    static final BrowserPages browsers = new BrowserPages();
 
     @Test
     void theTimelineShowsWhatRanWhatIsForecastAndThePointOfNoReturn() throws Exception {
@@ -176,26 +150,10 @@ class DashboardTimelineBrowserTests extends ServiceTest {
     }
 
     private Page loggedIn(String user, int width, int height) {
-        Browser browser = chromium.browser();
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
-        contexts.add(context);
-        Page page = context.newPage();
-        page.navigate(base() + "/");
-        page.getByLabel("User name").fill(user);
-        page.getByLabel("Password").fill(user);
-        page.locator("button[type=submit]").click();
-        assertThat(page).hasURL(Pattern.compile(base().replace(".", "\\.") + "/(\\?continue)?$"));
-        return page;
+        return browsers.loggedIn(user, base(), width, height);
     }
 
     private static void screenshots(Page page, String name) throws Exception {
-        Files.createDirectories(SCREENSHOTS);
-        for (int[] size : new int[][] {{1920, 1080}, {1366, 768}}) {
-            page.setViewportSize(size[0], size[1]);
-            page.waitForTimeout(300);
-            page.screenshot(new Page.ScreenshotOptions()
-                    .setPath(SCREENSHOTS.resolve(name + "-" + size[0] + "x" + size[1] + ".png")).setFullPage(true));
-        }
-        page.setViewportSize(1920, 1080);
+        BrowserPages.screenshots(page, name, true, shown -> { });
     }
 }

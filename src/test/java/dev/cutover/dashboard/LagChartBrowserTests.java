@@ -3,30 +3,22 @@ package dev.cutover.dashboard;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.cutover.cutover.GateSamples;
 import dev.cutover.database.mysql.ReplicationPair;
 import dev.cutover.step.GateSample;
+import dev.cutover.testsupport.BrowserPages;
 import dev.cutover.testsupport.ServiceTest;
-import dev.cutover.testsupport.SystemChromium;
 import dev.cutover.testsupport.TcpRelay;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
@@ -38,28 +30,14 @@ import tools.jackson.databind.JsonNode;
 class LagChartBrowserTests extends ServiceTest {
 
     private static final ReplicationPair PAIR = new ReplicationPair();
-    private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+    @RegisterExtension
+    static final BrowserPages browsers = new BrowserPages();
     private static final LocatorAssertions.IsVisibleOptions FIVE_SECONDS =
             new LocatorAssertions.IsVisibleOptions().setTimeout(5000);
 
-    private static SystemChromium chromium;
 
     @Autowired
     private GateSamples gateSamples;
-
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    static void startBrowser() {
-        chromium = SystemChromium.launch();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
 
     @BeforeEach
     void addRunbook() throws Exception {
@@ -83,11 +61,6 @@ class LagChartBrowserTests extends ServiceTest {
                             with: { replica: orders-replica, source: orders-source, maxLag: 1s, interval: 250ms, consecutive: 24 }
                     """.formatted(PAIR.runbookConnection("source", password), PAIR.runbookConnection("replica", password)));
         }
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
     }
 
     @Test
@@ -264,28 +237,11 @@ class LagChartBrowserTests extends ServiceTest {
     }
 
     private Page loggedIn(String user, String base, int width, int height) {
-        Browser browser = chromium.browser();
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height));
-        contexts.add(context);
-        Page page = context.newPage();
-        page.navigate(base + "/");
-        page.getByLabel("User name").fill(user);
-        page.getByLabel("Password").fill(user); // dev users: the password is the name
-        page.locator("button[type=submit]").click();
-        assertThat(page).hasURL(Pattern.compile(base.replace(".", "\\.") + "/(\\?continue)?$"));
-        return page;
+        return browsers.loggedIn(user, base, width, height);
     }
 
     /** The lag panel in view at both sizes the war room uses. */
     private static void screenshots(Page page, String name) throws Exception {
-        Files.createDirectories(SCREENSHOTS);
-        for (int[] size : new int[][] {{1920, 1080}, {1366, 768}}) {
-            page.setViewportSize(size[0], size[1]);
-            page.waitForTimeout(300);
-            page.locator("#lag-charts").scrollIntoViewIfNeeded();
-            page.screenshot(new Page.ScreenshotOptions()
-                    .setPath(SCREENSHOTS.resolve(name + "-" + size[0] + "x" + size[1] + ".png")));
-        }
-        page.setViewportSize(1920, 1080);
+        BrowserPages.screenshots(page, name, false, shown -> shown.locator("#lag-charts").scrollIntoViewIfNeeded());
     }
 }

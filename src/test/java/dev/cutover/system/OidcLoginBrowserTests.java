@@ -3,21 +3,13 @@ package dev.cutover.system;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import dev.cutover.testsupport.SystemChromium;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
+import dev.cutover.testsupport.BrowserPages;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -34,31 +26,12 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(OutputCaptureExtension.class)
 class OidcLoginBrowserTests extends SingleSignOnTest {
 
-    private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+    @RegisterExtension
+    static final BrowserPages browsers = new BrowserPages();
 
-    private static SystemChromium chromium;
 
     @Autowired
     private JdbcTemplate jdbc;
-
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    static void startBrowser() {
-        chromium = SystemChromium.launch();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
-    @AfterEach
-    void closeContexts() {
-        contexts.forEach(BrowserContext::close);
-    }
 
     @Test
     void anApproverSignsInThroughTheProviderSeesTheirButtonsAndApprovesUnderTheirName(CapturedOutput output)
@@ -73,8 +46,7 @@ class OidcLoginBrowserTests extends SingleSignOnTest {
         Locator sso = page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
                 new Page.GetByRoleOptions().setName("Sign in with Test IdP"));
         assertThat(sso).isVisible();
-        Files.createDirectories(SCREENSHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("login-with-sso-1366x768.png")));
+        BrowserPages.screenshot(page, "login-with-sso-1366x768.png", false);
         sso.click();
 
         assertThat(page).hasURL(base() + "/cutovers/" + id + "?continue");
@@ -133,8 +105,7 @@ class OidcLoginBrowserTests extends SingleSignOnTest {
         assertThat(page.locator("main")).containsText("finance");
         assertThat(page.locator("main")).containsText("cutover-approvers");
         assertThat(callbackStatuses).containsExactly(403);
-        Files.createDirectories(SCREENSHOTS);
-        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("sso-no-role-1366x768.png")));
+        BrowserPages.screenshot(page, "sso-no-role-1366x768.png", false);
 
         page.navigate(base() + "/");
         assertThat(page).hasURL(base() + "/login"); // no session was made for them
@@ -153,10 +124,7 @@ class OidcLoginBrowserTests extends SingleSignOnTest {
     }
 
     private Page page() {
-        Browser browser = chromium.browser();
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1366, 768));
-        contexts.add(context);
-        return context.newPage();
+        return browsers.page(1366, 768);
     }
 
     private String base() {

@@ -2,11 +2,13 @@ package dev.cutover.cutover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.cutover.state.CutoverRepository;
 import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -16,6 +18,12 @@ import tools.jackson.databind.JsonNode;
  * and the event log says why.
  */
 class AutomaticRollbackTests extends ServiceTest {
+
+    @Autowired
+    CutoverTransitions transitions;
+
+    @Autowired
+    CutoverRepository cutovers;
 
     @Test
     void aFailedStepWithOnFailureRollbackRollsTheCutoverBackByItselfLastFirst() {
@@ -49,6 +57,42 @@ class AutomaticRollbackTests extends ServiceTest {
                 "system rollback succeeded a",
                 "system rollback completed ");
         assertThat(story(events)).filteredOn(line -> line.startsWith("system rollback accepted")).hasSize(1);
+    }
+
+    @Test
+    void aSecondRequestForTheSameFailureRollsNothingBackAgain() {
+        addRunbook("auto-rollback-once.yaml", runbook("auto-rollback-once", "", "", "onFailure: rollback"));
+        String id = createCutover("auto-rollback-once");
+        start(id, "guarded");
+        api.awaitState(id, "ROLLED_BACK");
+        long failedExecution = cutovers.find(id).orElseThrow().jobExecutionId();
+
+        // As if the failure were delivered again (a replay, a restarted service): the decision is already recorded.
+        transitions.rollbackAfterFailure(id, "c", failedExecution);
+
+        JsonNode notAgain = awaitEvent(id, "system rollback not-requested ");
+        assertThat(notAgain.path("message").asString()).contains("the cutover is ROLLED_BACK now");
+        Api.sleep(500);
+        assertThat(api.get("viewer", "/api/cutovers/" + id).body().path("state").asString()).isEqualTo("ROLLED_BACK");
+        assertThat(RUNBOOKS.lines(id + ".trace")).containsExactly("a", "b", "c-attempt", "c-attempt", "undo-c", "undo-b",
+                "undo-a");
+        assertThat(story(events(id))).filteredOn(line -> line.startsWith("system rollback accepted")).hasSize(1);
+    }
+
+    @Test
+    void aStepStoppedByAPersonWhileWaitingToRetryIsNotRolledBack() {
+        addRunbook("auto-rollback-paused.yaml", runbook("auto-rollback-paused", "", "", "onFailure: rollback")
+                .replace("retries: 1", "retries: 3"));
+        String id = createCutover("auto-rollback-paused");
+        start(id, "guarded");
+        awaitEvent(id, "system step retrying c");
+
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/pause", null).status()).isEqualTo(202);
+
+        api.awaitState(id, "PAUSED");
+        Api.sleep(1000);
+        assertThat(api.get("viewer", "/api/cutovers/" + id).body().path("state").asString()).isEqualTo("PAUSED");
+        assertThat(story(events(id))).noneMatch(line -> line.startsWith("system rollback"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cutover.runbook;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,7 +15,8 @@ public enum OnFailure {
     /** Start the cutover's rollback as actor {@code system}, if a person's rollback would be allowed now. */
     ROLLBACK;
 
-    /** As written in a runbook. */
+    /** As written in a runbook (and shown by the runbook API). */
+    @JsonValue
     public String yamlName() {
         return name().toLowerCase(Locale.ROOT);
     }

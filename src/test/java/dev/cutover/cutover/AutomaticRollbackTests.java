@@ -29,6 +29,9 @@ class AutomaticRollbackTests extends ServiceTest {
     void aFailedStepWithOnFailureRollbackRollsTheCutoverBackByItselfLastFirst() {
         addRunbook("auto-rollback.yaml", runbook("auto-rollback", "", "", "onFailure: rollback"));
         String id = createCutover("auto-rollback");
+        JsonNode shown = api.get("viewer", "/api/runbooks/auto-rollback").body().path("phases").get(0);
+        assertThat(shown.path("onFailure").asString()).isEqualTo("stop");
+        assertThat(shown.path("steps").get(2).path("onFailure").asString()).isEqualTo("rollback");
 
         start(id, "guarded");
 

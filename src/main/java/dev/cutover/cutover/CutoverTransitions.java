@@ -210,14 +210,59 @@ public class CutoverTransitions {
     }
 
     public Cutover rollback(String id, Actor actor) {
-        Runbook runbook = runbookOf(require(id));
-        Move move = accept(id, CutoverAction.ROLLBACK, CutoverState.ROLLING_BACK);
-        stops.raise(id);
-        events.append(id, move.before().currentPhase(), null, actor, "rollback", "accepted",
-                "rolling back from " + move.before().state() + ": the running phase stops, then every step that "
-                        + "started is undone, last first", Map.of());
-        launcher.rollback(move.after(), runbook);
-        return move.after();
+        Cutover cutover = require(id);
+        return rollback(cutover, actor, "rolling back from " + cutover.state() + ": the running phase stops, then every "
+                + "step that started is undone, last first", Map.of());
+    }
+
+    /**
+     * The system's rollback after a step with {@code onFailure: rollback} failed past its retries:
+     * the same checks and the same path as a person's rollback, with the step's summary and evidence
+     * as the reason. It is decided from the FAILED state the phase job's listener wrote for that very
+     * execution, by the compare-and-set to ROLLING_BACK: that write is the record that it was done,
+     * so it happens once, and a person who acted first (restart, abort) wins. Refused by the policy
+     * (e.g. past a point of no return), the cutover stays FAILED and the event log says why.
+     */
+    void rollbackAfterFailure(String id, String stepId, long jobExecutionId) {
+        Cutover cutover = require(id);
+        CutoverPolicy policy = policy(cutover);
+        CutoverPolicy.StepFacts failed = policy.steps().stream().filter(facts -> facts.step().stepId().equals(stepId))
+                .findFirst().orElseThrow();
+        Object summary = failed.output().getOrDefault("summary", "no summary recorded");
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("failedStep", stepId);
+        evidence.put("summary", String.valueOf(summary));
+        evidence.put("evidence", failed.evidence());
+        if (cutover.state() != CutoverState.FAILED || !Long.valueOf(jobExecutionId).equals(cutover.jobExecutionId())) {
+            events.append(id, cutover.currentPhase(), null, Actor.SYSTEM, "rollback", "not-requested",
+                    "automatic rollback not done: the cutover is " + cutover.state() + " now, a person acted first",
+                    evidence);
+            return;
+        }
+        if (!policy.allowedActions().contains(CutoverAction.ROLLBACK)) {
+            events.append(id, cutover.currentPhase(), null, Actor.SYSTEM, "rollback", "refused",
+                    "automatic rollback refused: " + policy.rollbackPreview().refusal() + "; a person must decide",
+                    evidence);
+            return;
+        }
+        try {
+            rollback(cutover, Actor.SYSTEM, "rollback requested by system because step " + stepId + " failed: " + summary,
+                    evidence);
+        } catch (org.springframework.web.ErrorResponseException changedMeanwhile) {
+            events.append(id, cutover.currentPhase(), null, Actor.SYSTEM, "rollback", "not-requested",
+                    "automatic rollback not done: the cutover changed meanwhile, a person acted first", evidence);
+        }
+    }
+
+    /** Accepts a rollback from the state {@code cutover} was read in (409 if it changed since), then starts it. */
+    private Cutover rollback(Cutover cutover, Actor actor, String message, Map<String, Object> evidence) {
+        Runbook runbook = runbookOf(cutover);
+        checkAllowed(cutover, CutoverAction.ROLLBACK);
+        Cutover after = change(cutover, CutoverState.ROLLING_BACK, UnaryOperator.identity());
+        stops.raise(cutover.id());
+        events.append(cutover.id(), cutover.currentPhase(), null, actor, "rollback", "accepted", message, evidence);
+        launcher.rollback(after, runbook);
+        return after;
     }
 
     /** The steps a rollback now would undo, in order, and whether (or why not) it is allowed: for the dashboard. */

@@ -29,7 +29,7 @@ final class RunbookParser {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final List<String> RUNBOOK_KEYS = List.of("name", "description", "window", "environments", "phases",
             "notify");
-    private static final List<String> PHASE_KEYS = List.of("name", "description", "pointOfNoReturn", "steps");
+    private static final List<String> PHASE_KEYS = List.of("name", "description", "pointOfNoReturn", "onFailure", "steps");
 
     /** The catalog entry, and where its name is written (for problems about the name). */
     record Parsed(RunbookEntry entry, int nameLine, int nameColumn) {
@@ -126,6 +126,7 @@ final class RunbookParser {
         });
         String description = fields.optionalText("description", problems).orElse(null);
         boolean pointOfNoReturn = pointOfNoReturn(fields, problems);
+        OnFailure onFailure = StepReader.onFailure(fields, OnFailure.STOP, problems);
         List<RunbookStep> phaseSteps = new ArrayList<>();
         Optional<MappingFields.Field> stepsField = fields.get("steps");
         if (stepsField.isEmpty() || YamlNodes.isNull(stepsField.get().value())) {
@@ -136,10 +137,10 @@ final class RunbookParser {
                     + "e.g. - { id: freeze-writes, type: command }");
         } else {
             for (int i = 0; i < sequence.getValue().size(); i++) {
-                steps.read(sequence.getValue().get(i), YamlNodes.item(stepsField.get().path(), i)).ifPresent(phaseSteps::add);
+                steps.read(sequence.getValue().get(i), YamlNodes.item(stepsField.get().path(), i), onFailure).ifPresent(phaseSteps::add);
             }
         }
-        return Optional.of(new RunbookPhase(name.orElse(null), description, pointOfNoReturn, phaseSteps));
+        return Optional.of(new RunbookPhase(name.orElse(null), description, pointOfNoReturn, phaseSteps, onFailure));
     }
 
     /** The cutover's time budget, e.g. {@code window: 6h}; none when left out. */

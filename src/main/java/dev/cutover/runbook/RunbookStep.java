@@ -11,11 +11,20 @@ import java.util.Map;
  * @param timeout   how long the step may run (default 1h)
  * @param retries   extra attempts after a failure (default 0)
  * @param rollback  what undoes the step
+ * @param onFailure what the service does when the step fails past its retries: the step's own
+ *                  {@code onFailure:}, else its phase's, else {@link OnFailure#STOP}
  */
 public record RunbookStep(String id, String type, String owner, String escalation, Duration timeout, int retries,
-                          Map<String, Object> with, StepRollback rollback) {
+                          Map<String, Object> with, StepRollback rollback, OnFailure onFailure) {
 
     public RunbookStep {
         with = Map.copyOf(with);
+        onFailure = onFailure == null ? OnFailure.STOP : onFailure;
+    }
+
+    /** A step that stops and waits for a person when it fails (the default). */
+    public RunbookStep(String id, String type, String owner, String escalation, Duration timeout, int retries,
+                       Map<String, Object> with, StepRollback rollback) {
+        this(id, type, owner, escalation, timeout, retries, with, rollback, OnFailure.STOP);
     }
 }

@@ -16,7 +16,7 @@ final class StepReader {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
     private static final List<String> STEP_KEYS =
-            List.of("id", "type", "owner", "escalation", "timeout", "retries", "with", "rollback");
+            List.of("id", "type", "owner", "escalation", "timeout", "retries", "onFailure", "with", "rollback");
     private static final List<String> ROLLBACK_KEYS = List.of("type", "with");
 
     private final StepTypeCatalog stepTypes;
@@ -31,7 +31,8 @@ final class StepReader {
         this.problems = problems;
     }
 
-    Optional<RunbookStep> read(Node node, String path) {
+    /** Reads one step; {@code phaseOnFailure} applies when the step has no {@code onFailure:} of its own. */
+    Optional<RunbookStep> read(Node node, String path, OnFailure phaseOnFailure) {
         if (!(node instanceof MappingNode mapping)) {
             problems.at(node, path, "a step must be a mapping with id and type, found " + YamlNodes.describe(node)
                     + "; e.g. - { id: freeze-writes, type: command, with: { run: scripts/freeze.sh } }");
@@ -44,11 +45,12 @@ final class StepReader {
         String escalation = fields.optionalText("escalation", problems).orElse(null);
         Duration timeout = timeout(fields);
         int retries = retries(fields);
+        OnFailure onFailure = onFailure(fields, phaseOnFailure, problems);
         Map<String, Object> with = type
                 .map(t -> withCheck.check(t, fields.get("with"), mapping, YamlNodes.child(path, "with"), timeout))
                 .orElse(Map.of());
         return Optional.of(new RunbookStep(id, type.map(StepType::name).orElse(null), owner, escalation,
-                timeout, retries, with, rollback(fields, timeout)));
+                timeout, retries, with, rollback(fields, timeout), onFailure));
     }
 
     private Optional<String> id(MappingFields fields) {
@@ -123,6 +125,23 @@ final class StepReader {
         problems.at(field.value(), field.path(), "retries must be a whole number of 0 or more (extra attempts after a "
                 + "failure), found '" + text.get() + "'");
         return 0;
+    }
+
+    /** A step's or a phase's {@code onFailure:}, or {@code fallback} when left out or unknown (then reported). */
+    static OnFailure onFailure(MappingFields fields, OnFailure fallback, YamlProblems problems) {
+        Optional<String> text = fields.optionalText("onFailure", problems);
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        Optional<OnFailure> value = OnFailure.fromYaml(text.get());
+        if (value.isEmpty()) {
+            MappingFields.Field field = fields.get("onFailure").orElseThrow();
+            problems.at(field.value(), field.path(), "unknown onFailure '" + text.get() + "'"
+                    + ClosestMatch.hint(text.get(), OnFailure.yamlNames()) + "; allowed values: "
+                    + String.join(", ", OnFailure.yamlNames()) + " (stop: wait for a person, the default; rollback: "
+                    + "roll the cutover back automatically while that is still lossless)");
+        }
+        return value.orElse(fallback);
     }
 
     private StepRollback rollback(MappingFields fields, Duration stepTimeout) {

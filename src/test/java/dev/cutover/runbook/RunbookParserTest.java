@@ -236,7 +236,7 @@ class RunbookParserTest {
             assertThat(p.line()).isEqualTo(8);
             assertThat(p.column()).isEqualTo(9);
             assertThat(p.message()).isEqualTo("unknown key 'timout' (did you mean 'timeout'?); a step accepts: "
-                    + "id, type, owner, escalation, timeout, retries, with, rollback");
+                    + "id, type, owner, escalation, timeout, retries, onFailure, with, rollback");
         });
     }
 
@@ -427,5 +427,53 @@ class RunbookParserTest {
                         tuple(2, "name", "duplicate key 'name': it is already given at line 1, column 1; keep only one"),
                         tuple(6, "phases[1].name", "duplicate phase name 'one': it is first used at line 5, column 13 "
                                 + "(phases[0].name); phase names must be unique"));
+    }
+
+    @Test
+    void onFailureOfAPhaseIsTheDefaultOfItsStepsAndAStepsOwnOverridesIt() {
+        Runbook runbook = parser.parse("test.yaml", """
+                name: on-failure
+                environments: { staging: {} }
+                phases:
+                  - name: plain
+                    steps:
+                      - { id: a, type: manual }
+                  - name: guarded
+                    onFailure: rollback
+                    steps:
+                      - { id: b, type: manual }
+                      - { id: c, type: manual, onFailure: stop }
+                  - name: mixed
+                    steps:
+                      - { id: d, type: manual, onFailure: rollback }
+                """).entry().validRunbook().orElseThrow();
+
+        assertThat(runbook.phases()).extracting(RunbookPhase::name, RunbookPhase::onFailure).containsExactly(
+                tuple("plain", OnFailure.STOP), tuple("guarded", OnFailure.ROLLBACK), tuple("mixed", OnFailure.STOP));
+        assertThat(runbook.phases().stream().flatMap(phase -> phase.steps().stream()))
+                .extracting(RunbookStep::id, RunbookStep::onFailure).containsExactly(
+                        tuple("a", OnFailure.STOP), tuple("b", OnFailure.ROLLBACK), tuple("c", OnFailure.STOP),
+                        tuple("d", OnFailure.ROLLBACK));
+    }
+
+    @Test
+    void anUnknownOnFailureNamesTheFileLineFieldAndTheAllowedValues() {
+        List<RunbookProblem> found = problems("""
+                name: on-failure
+                environments: { staging: {} }
+                phases:
+                  - name: one
+                    onFailure: rolback
+                    steps:
+                      - id: a
+                        type: manual
+                        onFailure: explode
+                """);
+
+        assertThat(found).extracting(RunbookProblem::line, RunbookProblem::field).containsExactly(
+                tuple(5, "phases[0].onFailure"), tuple(9, "phases[0].steps[0].onFailure"));
+        assertThat(found.get(0).message()).contains("'rolback'", "did you mean 'rollback'", "allowed values: stop, rollback");
+        assertThat(found.get(1).toString()).startsWith("test.yaml:9:")
+                .contains("phases[0].steps[0].onFailure", "unknown onFailure 'explode'", "allowed values: stop, rollback");
     }
 }

@@ -9,6 +9,7 @@ import dev.cutover.cutover.eventlog.EventLog;
 import dev.cutover.cutover.state.CutoverRepository;
 import dev.cutover.cutover.state.CutoverStepRepository;
 
+import dev.cutover.runbook.OnFailure;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookPhase;
 import dev.cutover.runbook.RunbookStep;
@@ -37,6 +38,7 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.stereotype.Component;
 
@@ -74,13 +76,15 @@ public class PhaseLauncher {
     private final EventLog events;
     private final TaskExecutor background;
     private final CutoverRepository cutovers;
+    private final ApplicationEventPublisher publisher;
     private final Map<String, Object> launchLocks = new ConcurrentHashMap<>();
     private final ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
 
     PhaseLauncher(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
                   RunbookStepRunner stepExecutor, CutoverRepository cutovers, CutoverStepRepository steps, AutomaticTransitions moves,
-                  EventLog events,
+                  EventLog events, ApplicationEventPublisher publisher,
                   @org.springframework.beans.factory.annotation.Qualifier("cutoverBackground") TaskExecutor background) {
+        this.publisher = publisher;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.jobRegistry = jobRegistry;
@@ -309,14 +313,32 @@ public class PhaseLauncher {
                     events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "stopped",
                             "phase " + phase.name() + " stopped", Map.of("jobExecutionId", execution.getId()));
                 } else {
-                    moves.move(id, PHASE_ACTIVE, CutoverState.FAILED, UnaryOperator.identity());
+                    // False when a person acted first (abort, rollback): their decision stands.
+                    boolean failedHere = moves.move(id, PHASE_ACTIVE, CutoverState.FAILED, UnaryOperator.identity());
+                    java.util.Optional<String> failed = failedStep(execution);
+                    boolean rollBack = failedHere && failed.filter(step -> rollsBackOnFailure(id, runbook, step)).isPresent();
                     events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "failed", "phase " + phase.name()
-                            + " failed" + failedStep(execution).map(step -> " at step " + step).orElse("")
-                            + "; restart-phase continues from that step once its cause is fixed (the step's events say why)",
+                            + " failed" + failed.map(step -> " at step " + step).orElse("")
+                            + (rollBack ? "; the step says onFailure: rollback, so the service asks for a rollback"
+                                    : "; restart-phase continues from that step once its cause is fixed (the step's "
+                                    + "events say why)"),
                             Map.of("jobExecutionId", execution.getId()));
+                    if (rollBack) {
+                        // Handled at once on this thread; the rollback itself waits for this execution to end.
+                        publisher.publishEvent(new StepFailedWithRollback(id, phase.name(), failed.get(), execution.getId()));
+                    }
                 }
             }
         };
+    }
+
+    /**
+     * True when the step failed past its retries (not stopped by a person, not cut off) and asks for
+     * an automatic rollback.
+     */
+    private boolean rollsBackOnFailure(String cutoverId, Runbook runbook, String stepId) {
+        boolean asked = runbook.step(stepId).map(step -> step.onFailure() == OnFailure.ROLLBACK).orElse(false);
+        return asked && steps.find(cutoverId, stepId).map(step -> step.state() == StepState.FAILED).orElse(false);
     }
 
     /** The step whose failure ended the phase, named as the runbook names it (never an exception class). */

@@ -29,6 +29,7 @@ record Notice(NotifyEvent event, long eventId, String cutoverId, String runbook,
             case STEP_OVERRUN -> "step " + stepId + " is overrunning";
             case ROLLBACK_STARTED -> "rollback started";
             case ROLLBACK_FAILED -> "rollback failed";
+            case ROLLBACK_REFUSED -> "automatic rollback refused, a person must decide";
             case CUTOVER_COMPLETED -> "cutover completed";
             case CUTOVER_ROLLED_BACK -> "cutover rolled back";
         };
@@ -38,7 +39,7 @@ record Notice(NotifyEvent event, long eventId, String cutoverId, String runbook,
     /** A short severity word: PagerDuty's scale (critical, error, warning, info). */
     String severity() {
         return switch (event) {
-            case STEP_FAILED, ROLLBACK_FAILED -> "critical";
+            case STEP_FAILED, ROLLBACK_FAILED, ROLLBACK_REFUSED -> "critical";
             case ROLLBACK_STARTED -> "error";
             case STEP_OVERRUN, APPROVAL_WAITING -> "warning";
             case CUTOVER_COMPLETED, CUTOVER_ROLLED_BACK -> "info";

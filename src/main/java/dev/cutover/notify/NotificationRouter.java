@@ -116,6 +116,7 @@ class NotificationRouter {
             case "rollback" -> event.stepId() != null ? null : switch (outcome) {
                 case "started" -> NotifyEvent.ROLLBACK_STARTED;
                 case "failed" -> NotifyEvent.ROLLBACK_FAILED;
+                case "refused" -> NotifyEvent.ROLLBACK_REFUSED;
                 case "completed" -> NotifyEvent.CUTOVER_ROLLED_BACK;
                 default -> null;
             };

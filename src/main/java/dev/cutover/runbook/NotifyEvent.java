@@ -17,6 +17,8 @@ public enum NotifyEvent {
     ROLLBACK_STARTED,
     /** A rollback stopped at a failed inverse. */
     ROLLBACK_FAILED,
+    /** A step asked for an automatic rollback and the service refused it (e.g. past a point of no return). */
+    ROLLBACK_REFUSED,
     /** The last phase completed. */
     CUTOVER_COMPLETED,
     /** Every step that started was undone. */

@@ -1,0 +1,259 @@
+package dev.cutover.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cutover.testsupport.Api;
+import dev.cutover.testsupport.ServiceTest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code metric-gate} through the REST API against a real Prometheus ({@link LocalPrometheus})
+ * scraping a small application whose error ratio, latency and request counter each test sets.
+ * Each test uses its own metric names, so they share one Prometheus.
+ */
+class MetricGateTests extends ServiceTest {
+
+    private static final String PROMETHEUS_PASSWORD = "pr0m-Basic-pa55-do-not-leak";
+    private static LocalPrometheus prometheus;
+    private static LocalPrometheus guarded;
+
+    @BeforeAll
+    static void startPrometheus() {
+        prometheus = LocalPrometheus.start();
+        guarded = LocalPrometheus.startWithBasicAuth("gate", PROMETHEUS_PASSWORD);
+    }
+
+    @AfterAll
+    static void stopPrometheus() {
+        if (prometheus != null) {
+            prometheus.close();
+        }
+        if (guarded != null) {
+            guarded.close();
+        }
+    }
+
+    @Test
+    void aHealthyApplicationPassesAfterTheWholeWindow() {
+        String app = metricPrefix();
+        prometheus.set(app + "_error_ratio", 0.002);
+        prometheus.set(app + "_latency_seconds", 0.12);
+        prometheus.awaitQuery(app + "_latency_seconds", "0.12");
+        String id = run(app, prometheus.url(), "", "30s", "3s", "hold", """
+                    - { name: error-rate, query: "max(%1$s_error_ratio)", pass: "< 0.01", failWhen: "> 0.05" }
+                    - { name: latency, query: "max(%1$s_latency_seconds)", pass: "<= 0.25" }
+                """.formatted(app));
+
+        JsonNode cutover = api.awaitCutover(id, c -> !"RUNNING".equals(Api.stepState(c, "traffic-healthy"))
+                && !"PENDING".equals(Api.stepState(c, "traffic-healthy")), 40);
+        JsonNode passed = event(id, "succeeded");
+        assertThat(Api.stepState(cutover, "traffic-healthy")).as(passed.toString()).isEqualTo("SUCCEEDED");
+        assertThat(passed.path("message").asString()).contains("every condition held for 3s", "error-rate 0.002 (pass < 0.01)");
+        JsonNode evidence = passed.path("evidence");
+        assertThat(evidence.path("heldMs").asLong()).isGreaterThanOrEqualTo(3000);
+        assertThat(evidence.path("samplesTaken").asInt()).isGreaterThanOrEqualTo(4);
+        assertThat(evidence.path("samples").get(0).path("error-rate").asDouble()).isEqualTo(0.002);
+        assertThat(evidence.path("samples").get(0).path("latency").asDouble()).isEqualTo(0.12);
+    }
+
+    @Test
+    void aRaisedErrorRateFailsTheGateAtOnceWithTheSampleInTheEvidence() {
+        String app = metricPrefix();
+        prometheus.set(app + "_error_ratio", 0.002);
+        prometheus.awaitQuery(app + "_error_ratio", "0.002");
+        String id = run(app, prometheus.url(), "", "2m", "1m", "hold", """
+                    - { name: error-rate, query: "max(%s_error_ratio)", pass: "< 0.01", failWhen: "> 0.05" }
+                """.formatted(app));
+        api.awaitCutover(id, c -> "RUNNING".equals(Api.stepState(c, "traffic-healthy")), 20);
+        Api.sleep(1500);
+        long raised = System.nanoTime();
+        prometheus.set(app + "_error_ratio", 0.2);
+
+        api.awaitCutover(id, c -> "FAILED".equals(Api.stepState(c, "traffic-healthy")), 20);
+        long detectedMs = (System.nanoTime() - raised) / 1_000_000;
+        JsonNode failed = event(id, "failed");
+        assertThat(failed.path("message").asString()).contains("metric gate failed: error-rate = 0.2 meets failWhen > 0.05");
+        assertThat(failed.path("evidence").path("last").path("error-rate").asDouble()).isEqualTo(0.2);
+        assertThat(failed.path("evidence").path("last").path("verdict").asString()).isEqualTo("fail");
+        assertThat(failed.path("evidence").path("samples").size()).isGreaterThanOrEqualTo(2);
+        // one interval (1s) plus one scrape (1s) plus the API's polling; nowhere near the 1m window
+        assertThat(detectedMs).isLessThan(6000);
+    }
+
+    @Test
+    void noDataHoldsTheGateUntilItsTimeout() {
+        String app = metricPrefix();
+        String id = run(app, prometheus.url(), "", "4s", "2s", "hold", """
+                    - { name: error-rate, query: "max(%s_never_exported)", pass: "< 0.01" }
+                """.formatted(app));
+
+        api.awaitCutover(id, c -> "FAILED".equals(Api.stepState(c, "traffic-healthy")), 30);
+        JsonNode failed = event(id, "failed");
+        assertThat(failed.path("message").asString()).contains("did not pass within the step's timeout (4s)",
+                "error-rate no data (holding: noData: hold; the query returned no series)");
+        assertThat(failed.path("evidence").path("samplesTaken").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(failed.path("evidence").path("heldMs").asLong()).isZero();
+    }
+
+    @Test
+    void noDataWithNoDataFailFailsAtOnce() {
+        String app = metricPrefix();
+        String id = run(app, prometheus.url(), "", "1m", "10s", "fail", """
+                    - { name: error-rate, query: "max(%s_never_exported)", pass: "< 0.01" }
+                """.formatted(app));
+
+        api.awaitCutover(id, c -> "FAILED".equals(Api.stepState(c, "traffic-healthy")), 15);
+        JsonNode failed = event(id, "failed");
+        assertThat(failed.path("message").asString()).isEqualTo(
+                "metric gate failed: error-rate has no data (the query returned no series) and noData is fail");
+        assertThat(failed.path("evidence").path("samplesTaken").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aQueryReturningSeveralSeriesFailsWithAClearMessage() {
+        String app = metricPrefix();
+        prometheus.set(app + "_latency_seconds{route=\"a\"}", 0.1);
+        prometheus.set(app + "_latency_seconds{route=\"b\"}", 0.2);
+        prometheus.awaitQuery("count(" + app + "_latency_seconds)", "\"2\"");
+        String id = run(app, prometheus.url(), "", "1m", "10s", "hold", """
+                    - { name: latency, query: "%s_latency_seconds", pass: "< 0.25" }
+                """.formatted(app));
+
+        api.awaitCutover(id, c -> "FAILED".equals(Api.stepState(c, "traffic-healthy")), 15);
+        String message = event(id, "failed").path("message").asString();
+        assertThat(message).contains("query latency returned 2 series", "route=\"a\"", "route=\"b\"",
+                "a gate needs exactly one value per query: aggregate the series, e.g. sum(...) or max(...)");
+    }
+
+    @Test
+    void basicAuthPasswordNeverReachesTheEvidenceOrTheEvents() throws Exception {
+        String app = metricPrefix();
+        guarded.set(app + "_error_ratio", 0.001);
+        guarded.awaitQuery(app + "_error_ratio", "0.001");
+        Files.writeString(RUNBOOKS.work().resolve(app + "-password"), PROMETHEUS_PASSWORD + "\n");
+        String id = run(app, guarded.url(), ", user: gate, password: \"${file:@WORK@/" + app + "-password}\"",
+                "30s", "2s", "hold", """
+                    - { name: error-rate, query: "max(%s_error_ratio)", pass: "< 0.01" }
+                """.formatted(app));
+        api.awaitCutover(id, c -> "SUCCEEDED".equals(Api.stepState(c, "traffic-healthy"))
+                || "FAILED".equals(Api.stepState(c, "traffic-healthy")), 30);
+        assertThat(event(id, "succeeded").path("message").asString()).contains("metric gate passed");
+
+        String wrong = metricPrefix();
+        Files.writeString(RUNBOOKS.work().resolve(wrong + "-password"), "not-" + PROMETHEUS_PASSWORD + "\n");
+        String refused = run(wrong, guarded.url(), ", user: gate, password: \"${file:@WORK@/" + wrong + "-password}\"",
+                "30s", "2s", "hold", """
+                    - { name: error-rate, query: "max(%s_error_ratio)", pass: "< 0.01" }
+                """.formatted(app));
+        api.awaitCutover(refused, c -> "FAILED".equals(Api.stepState(c, "traffic-healthy")), 15);
+        assertThat(event(refused, "failed").path("message").asString())
+                .contains("answered HTTP 401 to the query: check the connection's credentials");
+
+        String basic = Base64.getEncoder().encodeToString(("gate:" + PROMETHEUS_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        for (String cutover : new String[] {id, refused}) {
+            String events = api.get("viewer", "/api/cutovers/" + cutover + "/events?limit=500").text();
+            String state = api.get("viewer", "/api/cutovers/" + cutover).text();
+            assertThat(events + state).doesNotContain(PROMETHEUS_PASSWORD).doesNotContain(basic);
+        }
+    }
+
+    @Test
+    void validationNamesEachMistakeByItsField() {
+        Api.Answer answer = api.postYaml("viewer", "/api/runbooks/validate", """
+                name: gate-mistakes
+                environments:
+                  local:
+                    connections:
+                      metrics: { type: prometheus, url: "http://127.0.0.1:9090" }
+                phases:
+                  - name: validate
+                    steps:
+                      - id: gate
+                        type: metric-gate
+                        timeout: 5m
+                        with:
+                          connection: metrics
+                          interval: 30s
+                          for: 10s
+                          queries:
+                            - { name: error-rate, query: "sum(rate(x[1m]))", pass: "< 0.01", failWhen: "above 0.05" }
+                            - { name: error-rate, query: "y", pass: "=< 3" }
+                            - { name: latency, query: "z" }
+                """);
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(422);
+        JsonNode errors = answer.body().path("errors");
+        String all = errors.toString();
+        assertThat(field(errors, "phases[0].steps[0].with.for").path("message").asString())
+                .contains("for (10s) must be at least interval (30s)");
+        JsonNode failWhen = field(errors, "phases[0].steps[0].with.queries[0].failWhen");
+        assertThat(failWhen.path("message").asString()).contains("'above 0.05' is not a condition", "\"< 0.01\"");
+        assertThat(failWhen.path("line").asInt()).as(all).isEqualTo(17);
+        assertThat(field(errors, "phases[0].steps[0].with.queries[1].name").path("message").asString())
+                .contains("query name 'error-rate' is used twice");
+        assertThat(field(errors, "phases[0].steps[0].with.queries[1].pass").path("message").asString())
+                .contains("'=< 3' is not a condition");
+        assertThat(field(errors, "phases[0].steps[0].with.queries[2].pass").path("message").asString())
+                .contains("needs pass:");
+        assertThat(errors.size()).as(all).isEqualTo(5);
+    }
+
+    private static JsonNode field(JsonNode errors, String field) {
+        for (JsonNode error : errors) {
+            if (field.equals(error.path("field").asString())) {
+                return error;
+            }
+        }
+        throw new AssertionError("no problem at " + field + " in " + errors);
+    }
+
+    private static String metricPrefix() {
+        return "app" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    }
+
+    /** Adds a one-step runbook with a metric gate, creates a rehearsal of it and starts its phase. */
+    private String run(String name, String url, String auth, String timeout, String window, String noData, String queries) {
+        addRunbook(name + ".yaml", """
+                name: %s
+                description: metric gate against a real Prometheus
+                environments:
+                  local:
+                    connections:
+                      metrics: { type: prometheus, url: "%s"%s }
+                phases:
+                  - name: validate
+                    steps:
+                      - id: traffic-healthy
+                        type: metric-gate
+                        owner: sre
+                        timeout: %s
+                        with:
+                          connection: metrics
+                          interval: 1s
+                          for: %s
+                          noData: %s
+                          queries:
+                %s""".formatted(name, url, auth, timeout, window, noData, queries.indent(10).stripTrailing()));
+        String id = createCutover(name);
+        Api.Answer started = api.post("operator", "/api/cutovers/" + id + "/phases/validate/start", null);
+        assertThat(started.status()).as(started.text()).isEqualTo(202);
+        return id;
+    }
+
+    private JsonNode event(String cutoverId, String outcome) {
+        for (JsonNode event : api.get("viewer", "/api/cutovers/" + cutoverId + "/events?limit=500").body().path("events")) {
+            if ("traffic-healthy".equals(event.path("stepId").asString("")) && outcome.equals(event.path("outcome").asString())) {
+                return event;
+            }
+        }
+        throw new AssertionError("no event " + outcome + " of step traffic-healthy in cutover " + cutoverId + ": "
+                + api.get("viewer", "/api/cutovers/" + cutoverId + "/events?limit=500").text());
+    }
+}

@@ -205,6 +205,37 @@ class MetricGateTests extends ServiceTest {
         assertThat(errors.size()).as(all).isEqualTo(5);
     }
 
+    @Test
+    void queriesMustBeAListOfMappingsAndTheWindowMustFitTheTimeout() {
+        String runbook = """
+                name: gate-shapes
+                environments:
+                  local:
+                    connections:
+                      metrics: { type: prometheus, url: "http://127.0.0.1:9090" }
+                phases:
+                  - name: validate
+                    steps:
+                      - id: scalar-item
+                        type: metric-gate
+                        with: { connection: metrics, for: 1m, queries: ["up"] }
+                      - id: long-window
+                        type: metric-gate
+                        timeout: 5m
+                        with: { connection: metrics, for: 10m, queries: [{ name: up, query: "up", pass: "== 1" }] }
+                """;
+        Api.Answer answer = api.postYaml("viewer", "/api/runbooks/validate", runbook);
+
+        assertThat(answer.status()).as(answer.text()).isEqualTo(422);
+        JsonNode errors = answer.body().path("errors");
+        assertThat(field(errors, "phases[0].steps[0].with.queries[0]").path("message").asString())
+                .contains("each item of 'queries' must be a mapping, e.g. { name: a, query: b }");
+        JsonNode window = field(errors, "phases[0].steps[1].with.for");
+        assertThat(window.path("message").asString()).contains("must be shorter than the step's timeout");
+        assertThat(window.path("line").asInt()).isEqualTo(15);
+        assertThat(errors.size()).as(errors.toString()).isEqualTo(2);
+    }
+
     private static JsonNode field(JsonNode errors, String field) {
         for (JsonNode error : errors) {
             if (field.equals(error.path("field").asString())) {

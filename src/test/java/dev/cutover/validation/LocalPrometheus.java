@@ -46,6 +46,7 @@ final class LocalPrometheus implements AutoCloseable {
     private final int port;
     private final Optional<String> authorization;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final java.util.List<HttpServer> proxies = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LocalPrometheus(Optional<String[]> basicAuth) throws IOException {
         if (!Files.isExecutable(EXECUTABLE)) {
@@ -110,6 +111,39 @@ final class LocalPrometheus implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /**
+     * A URL in front of this Prometheus that asks for {@code Authorization: Bearer <token>} (as a
+     * reverse proxy or a managed Prometheus does; Prometheus itself only knows basic auth): 401
+     * without it, otherwise the request is passed on and Prometheus's answer returned.
+     */
+    String bearerProxy(String token) {
+        try {
+            HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            proxy.createContext("/", exchange -> {
+                int status;
+                byte[] body;
+                if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    status = 401;
+                    body = "{\"status\":\"error\",\"error\":\"unauthorized\"}".getBytes(StandardCharsets.UTF_8);
+                } else {
+                    HttpResponse<String> answer = get(exchange.getRequestURI().toString());
+                    status = answer.statusCode();
+                    body = answer.body().getBytes(StandardCharsets.UTF_8);
+                }
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            proxy.start();
+            proxies.add(proxy);
+            return "http://127.0.0.1:" + proxy.getAddress().getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Serves {@code name} (with labels, if any: {@code app_latency_seconds{route="a"}}) at {@code value} from the next scrape on. */
@@ -183,6 +217,7 @@ final class LocalPrometheus implements AutoCloseable {
 
     @Override
     public void close() {
+        proxies.forEach(proxy -> proxy.stop(0));
         app.stop(0);
         process.destroy();  // SIGTERM to this pid only
         try {

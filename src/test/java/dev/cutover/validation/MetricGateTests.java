@@ -165,6 +165,33 @@ class MetricGateTests extends ServiceTest {
     }
 
     @Test
+    void aBearerTokenIsSentAndNeverReachesTheEvidenceOrTheEvents() throws Exception {
+        String token = "b3arer-T0ken-" + UUID.randomUUID();
+        String proxy = prometheus.bearerProxy(token);
+        String app = metricPrefix();
+        prometheus.set(app + "_error_ratio", 0.001);
+        prometheus.awaitQuery(app + "_error_ratio", "0.001");
+        Files.writeString(RUNBOOKS.work().resolve(app + "-token"), token + "\n");
+        String id = run(app, proxy, ", bearerToken: \"${file:@WORK@/" + app + "-token}\"", "30s", "2s", "hold", """
+                    - { name: error-rate, query: "max(%s_error_ratio)", pass: "< 0.01" }
+                """.formatted(app));
+        api.awaitCutover(id, c -> "SUCCEEDED".equals(Api.stepState(c, "traffic-healthy"))
+                || "FAILED".equals(Api.stepState(c, "traffic-healthy")), 30);
+        assertThat(event(id, "succeeded").path("message").asString()).contains("metric gate passed");
+
+        String none = metricPrefix();
+        String refused = run(none, proxy, "", "30s", "2s", "hold", """
+                    - { name: error-rate, query: "max(%s_error_ratio)", pass: "< 0.01" }
+                """.formatted(app));
+        api.awaitCutover(refused, c -> "FAILED".equals(Api.stepState(c, "traffic-healthy")), 15);
+        assertThat(event(refused, "failed").path("message").asString()).contains("answered HTTP 401 to the query: "
+                + "it needs credentials (bearerToken, or user and password, on the connection)");
+
+        String events = api.get("viewer", "/api/cutovers/" + id + "/events?limit=500").text();
+        assertThat(events + api.get("viewer", "/api/cutovers/" + id).text()).doesNotContain(token);
+    }
+
+    @Test
     void validationNamesEachMistakeByItsField() {
         Api.Answer answer = api.postYaml("viewer", "/api/runbooks/validate", """
                 name: gate-mistakes

@@ -40,6 +40,14 @@ final class LocalPrometheus implements AutoCloseable {
     static final Path EXECUTABLE = Paths.get("/usr/bin/prometheus");
 
     private final Map<String, String> series = new ConcurrentSkipListMap<>();
+    private final Map<String, Counter> counters = new ConcurrentSkipListMap<>();
+
+    /** A counter that grows at {@code perSecond} from {@code since} on, having reached {@code base} then. */
+    private record Counter(double base, double perSecond, long since) {
+        double now(long nanos) {
+            return base + perSecond * (nanos - since) / 1e9;
+        }
+    }
     private final Path dir;
     private final HttpServer app;
     private final Process process;
@@ -57,6 +65,8 @@ final class LocalPrometheus implements AutoCloseable {
         app.createContext("/metrics", exchange -> {
             StringBuilder text = new StringBuilder();
             series.forEach((name, value) -> text.append(name).append(' ').append(value).append('\n'));
+            long now = System.nanoTime();
+            counters.forEach((name, counter) -> text.append(name).append(' ').append(counter.now(now)).append('\n'));
             byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
             exchange.sendResponseHeaders(200, body.length);
@@ -149,6 +159,15 @@ final class LocalPrometheus implements AutoCloseable {
     /** Serves {@code name} (with labels, if any: {@code app_latency_seconds{route="a"}}) at {@code value} from the next scrape on. */
     void set(String name, double value) {
         series.put(name, Double.toString(value));
+    }
+
+    /**
+     * Serves the counter {@code name} growing by {@code perSecond} from now on (from where it was,
+     * so a {@code rate()} over it moves to the new speed within its range, as a real one would).
+     */
+    void count(String name, double perSecond) {
+        long now = System.nanoTime();
+        counters.compute(name, (key, old) -> new Counter(old == null ? 0 : old.now(now), perSecond, now));
     }
 
     void remove(String name) {

@@ -43,48 +43,58 @@ class MetricGateTests extends ServiceTest {
     @Test
     void aHealthyApplicationPassesAfterTheWholeWindow() {
         String app = metricPrefix();
-        prometheus.set(app + "_error_ratio", 0.002);
+        prometheus.count(app + "_requests_total", 100);
+        prometheus.count(app + "_errors_total", 0.1);
         prometheus.set(app + "_latency_seconds", 0.12);
-        prometheus.awaitQuery(app + "_latency_seconds", "0.12");
+        prometheus.awaitQuery(errorRate(app), "\"0.00");
         String id = run(app, prometheus.url(), "", "30s", "3s", "hold", """
-                    - { name: error-rate, query: "max(%1$s_error_ratio)", pass: "< 0.01", failWhen: "> 0.05" }
-                    - { name: latency, query: "max(%1$s_latency_seconds)", pass: "<= 0.25" }
-                """.formatted(app));
+                    - { name: error-rate, query: "%s", pass: "< 0.01", failWhen: "> 0.05" }
+                    - { name: latency, query: "max(%s_latency_seconds)", pass: "<= 0.25" }
+                """.formatted(errorRate(app), app));
 
         JsonNode cutover = api.awaitCutover(id, c -> !"RUNNING".equals(Api.stepState(c, "traffic-healthy"))
                 && !"PENDING".equals(Api.stepState(c, "traffic-healthy")), 40);
         JsonNode passed = event(id, "succeeded");
         assertThat(Api.stepState(cutover, "traffic-healthy")).as(passed.toString()).isEqualTo("SUCCEEDED");
-        assertThat(passed.path("message").asString()).contains("every condition held for 3s", "error-rate 0.002 (pass < 0.01)");
+        assertThat(passed.path("message").asString()).contains("every condition held for 3s", "(pass < 0.01)",
+                "latency 0.12 (pass <= 0.25)");
         JsonNode evidence = passed.path("evidence");
         assertThat(evidence.path("heldMs").asLong()).isGreaterThanOrEqualTo(3000);
         assertThat(evidence.path("samplesTaken").asInt()).isGreaterThanOrEqualTo(4);
-        assertThat(evidence.path("samples").get(0).path("error-rate").asDouble()).isEqualTo(0.002);
+        assertThat(evidence.path("samples").get(0).path("error-rate").asDouble()).isBetween(0.0005, 0.002);
         assertThat(evidence.path("samples").get(0).path("latency").asDouble()).isEqualTo(0.12);
     }
 
     @Test
     void aRaisedErrorRateFailsTheGateAtOnceWithTheSampleInTheEvidence() {
         String app = metricPrefix();
-        prometheus.set(app + "_error_ratio", 0.002);
-        prometheus.awaitQuery(app + "_error_ratio", "0.002");
+        prometheus.count(app + "_requests_total", 100);
+        prometheus.count(app + "_errors_total", 0.1);
+        prometheus.awaitQuery(errorRate(app), "\"0.00");
         String id = run(app, prometheus.url(), "", "2m", "1m", "hold", """
-                    - { name: error-rate, query: "max(%s_error_ratio)", pass: "< 0.01", failWhen: "> 0.05" }
-                """.formatted(app));
+                    - { name: error-rate, query: "%s", pass: "< 0.01", failWhen: "> 0.05" }
+                """.formatted(errorRate(app)));
         api.awaitCutover(id, c -> "RUNNING".equals(Api.stepState(c, "traffic-healthy")), 20);
         Api.sleep(1500);
         long raised = System.nanoTime();
-        prometheus.set(app + "_error_ratio", 0.2);
+        prometheus.count(app + "_errors_total", 30);
 
         api.awaitCutover(id, c -> "FAILED".equals(Api.stepState(c, "traffic-healthy")), 20);
         long detectedMs = (System.nanoTime() - raised) / 1_000_000;
         JsonNode failed = event(id, "failed");
-        assertThat(failed.path("message").asString()).contains("metric gate failed: error-rate = 0.2 meets failWhen > 0.05");
-        assertThat(failed.path("evidence").path("last").path("error-rate").asDouble()).isEqualTo(0.2);
-        assertThat(failed.path("evidence").path("last").path("verdict").asString()).isEqualTo("fail");
+        JsonNode last = failed.path("evidence").path("last");
+        assertThat(failed.path("message").asString()).contains("metric gate failed: error-rate = ", " meets failWhen > 0.05");
+        assertThat(last.path("error-rate").asDouble()).isGreaterThan(0.05);
+        assertThat(last.path("verdict").asString()).isEqualTo("fail");
         assertThat(failed.path("evidence").path("samples").size()).isGreaterThanOrEqualTo(2);
-        // one interval (1s) plus one scrape (1s) plus the API's polling; nowhere near the 1m window
-        assertThat(detectedMs).isLessThan(6000);
+        assertThat(failed.path("evidence").path("samples").get(0).path("error-rate").asDouble()).isLessThan(0.01);
+        // a few scrapes of the new rate (1s each) and one interval (1s); nowhere near the 1m window
+        assertThat(detectedMs).isLessThan(8000);
+    }
+
+    /** The issue's error rate: errors per second over requests per second, both over the last 5 s. */
+    private static String errorRate(String app) {
+        return "sum(rate(%1$s_errors_total[5s])) / sum(rate(%1$s_requests_total[5s]))".formatted(app);
     }
 
     @Test

@@ -119,6 +119,11 @@ final class LocalPrometheus implements AutoCloseable {
         }
     }
 
+    /** The scraped application's {@code host:port}, Prometheus's {@code instance} label of its series. */
+    String appAddress() {
+        return "127.0.0.1:" + app.getAddress().getPort();
+    }
+
     String url() {
         return "http://127.0.0.1:" + port;
     }

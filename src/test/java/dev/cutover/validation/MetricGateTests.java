@@ -202,6 +202,55 @@ class MetricGateTests extends ServiceTest {
     }
 
     @Test
+    void preflightAsksEveryQueryOnceAndNamesTheOnesThatCannotWork() {
+        String app = metricPrefix();
+        prometheus.set(app + "_error_ratio", 0.002);
+        prometheus.set(app + "_latency_seconds{route=\"a\"}", 0.1);
+        prometheus.set(app + "_latency_seconds{route=\"b\"}", 0.2);
+        prometheus.awaitQuery("count(" + app + "_latency_seconds)", "\"2\"");
+        addRunbook(app + ".yaml", """
+                name: %1$s
+                environments:
+                  local:
+                    connections:
+                      metrics: { type: prometheus, url: "%2$s" }
+                phases:
+                  - name: validate
+                    steps:
+                      - id: traffic-healthy
+                        type: metric-gate
+                        with:
+                          connection: metrics
+                          for: 1m
+                          queries:
+                            - { name: error-rate, query: "max(%1$s_error_ratio)", pass: "< 0.01" }
+                            - { name: latency, query: "%1$s_latency_seconds", pass: "< 0.25" }
+                            - { name: typo, query: "max(%1$s_error_ratio", pass: "< 1" }
+                            - { name: absent, query: "max(%1$s_absent)", pass: "< 1" }
+                """.formatted(app, prometheus.url()));
+
+        Api.Answer answer = api.post("operator", "/api/runbooks/" + app + "/preflight?environment=local", "");
+        JsonNode rows = answer.body().path("rows");
+        assertThat(preflightRow(rows, "query error-rate").path("status").asString()).as(answer.text()).isEqualTo("ok");
+        assertThat(preflightRow(rows, "query error-rate").path("detail").asString()).isEqualTo("answers 0.002 (pass < 0.01)");
+        assertThat(preflightRow(rows, "query latency").path("status").asString()).isEqualTo("failed");
+        assertThat(preflightRow(rows, "query latency").path("detail").asString()).contains("returns 2 series");
+        assertThat(preflightRow(rows, "query typo").path("status").asString()).isEqualTo("failed");
+        assertThat(preflightRow(rows, "query typo").path("detail").asString()).contains("refused the query (bad_data)");
+        assertThat(preflightRow(rows, "query absent").path("status").asString()).isEqualTo("warning");
+        assertThat(preflightRow(rows, "query absent").path("hint").asString()).contains("with noData: hold the gate would hold");
+    }
+
+    private static JsonNode preflightRow(JsonNode rows, String check) {
+        for (JsonNode row : rows) {
+            if (check.equals(row.path("check").asString()) && "metrics".equals(row.path("connection").asString())) {
+                return row;
+            }
+        }
+        throw new AssertionError("no preflight row " + check + " in " + rows);
+    }
+
+    @Test
     void validationNamesEachMistakeByItsField() {
         Api.Answer answer = api.postYaml("viewer", "/api/runbooks/validate", """
                 name: gate-mistakes

@@ -111,17 +111,19 @@ class MetricGateStepType implements StepType {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("atMs", Duration.ofNanos(sampledAt - started).toMillis());
                 row.put("verdict", sample.verdict.name().toLowerCase());
-                row.putAll(sample.values);
+                row.put("values", sample.values);  // by query name, apart from the row's own keys
                 row.put("heldMs", heldMs);
                 kept.addLast(row);
                 if (kept.size() > SAMPLES_KEPT) {
                     kept.removeFirst();
                 }
                 String held = "held " + DurationText.of(Duration.ofMillis(heldMs)) + " of " + DurationText.of(spec.window());
-                Map<String, Object> figures = new LinkedHashMap<>(sample.values);
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("values", sample.values);
                 figures.put("verdict", sample.verdict.name().toLowerCase());
                 figures.put("heldMs", heldMs);
                 figures.put("forMs", spec.window().toMillis());
+                figures.put("heldBy", sample.heldBy.stream().map(context::redact).toList());  // the dashboard says what holds the window
                 context.progress(context.redact(sample.summary + " — " + held), figures);
                 if (sample.verdict == Verdict.FAIL) {
                     throw new StepFailedException(context.redact("metric gate failed: " + sample.failure),
@@ -145,6 +147,7 @@ class MetricGateStepType implements StepType {
         private Sample sample() throws Exception {
             Map<String, Object> values = new LinkedHashMap<>();
             List<String> parts = new ArrayList<>();
+            List<String> heldBy = new ArrayList<>();
             Verdict verdict = Verdict.WITHIN;
             String failure = null;
             for (GateQuery query : spec.queries()) {
@@ -172,11 +175,14 @@ class MetricGateStepType implements StepType {
                     failure = judged.failure;
                     break;  // fails at once: later queries cannot change that
                 }
+                if (judged.verdict == Verdict.OUTSIDE || judged.verdict == Verdict.HOLD) {
+                    heldBy.add(query.name() + " " + judged.text);
+                }
                 if (judged.verdict.ordinal() > verdict.ordinal()) {
                     verdict = judged.verdict;
                 }
             }
-            return new Sample(verdict, values, String.join("; ", parts), failure);
+            return new Sample(verdict, values, String.join("; ", parts), List.copyOf(heldBy), failure);
         }
 
         private Judged judge(GateQuery query, MetricReading reading) {
@@ -248,7 +254,7 @@ class MetricGateStepType implements StepType {
     /** Ordered from best to worst: a sample takes the worst verdict of its queries. */
     private enum Verdict { WITHIN, OUTSIDE, HOLD, FAIL }
 
-    private record Sample(Verdict verdict, Map<String, Object> values, String summary, String failure) {
+    private record Sample(Verdict verdict, Map<String, Object> values, String summary, List<String> heldBy, String failure) {
     }
 
     private record Judged(Verdict verdict, Object figure, Double value, String text, String failure) {

@@ -61,8 +61,8 @@ class MetricGateTests extends ServiceTest {
         JsonNode evidence = passed.path("evidence");
         assertThat(evidence.path("heldMs").asLong()).isGreaterThanOrEqualTo(3000);
         assertThat(evidence.path("samplesTaken").asInt()).isGreaterThanOrEqualTo(4);
-        assertThat(evidence.path("samples").get(0).path("error-rate").asDouble()).isBetween(0.0005, 0.002);
-        assertThat(evidence.path("samples").get(0).path("latency").asDouble()).isEqualTo(0.12);
+        assertThat(evidence.path("samples").get(0).path("values").path("error-rate").asDouble()).isBetween(0.0005, 0.002);
+        assertThat(evidence.path("samples").get(0).path("values").path("latency").asDouble()).isEqualTo(0.12);
     }
 
     @Test
@@ -84,10 +84,10 @@ class MetricGateTests extends ServiceTest {
         JsonNode failed = event(id, "failed");
         JsonNode last = failed.path("evidence").path("last");
         assertThat(failed.path("message").asString()).contains("metric gate failed: error-rate = ", " meets failWhen > 0.05");
-        assertThat(last.path("error-rate").asDouble()).isGreaterThan(0.05);
+        assertThat(last.path("values").path("error-rate").asDouble()).isGreaterThan(0.05);
         assertThat(last.path("verdict").asString()).isEqualTo("fail");
         assertThat(failed.path("evidence").path("samples").size()).isGreaterThanOrEqualTo(2);
-        assertThat(failed.path("evidence").path("samples").get(0).path("error-rate").asDouble()).isLessThan(0.01);
+        assertThat(failed.path("evidence").path("samples").get(0).path("values").path("error-rate").asDouble()).isLessThan(0.01);
         // a few scrapes of the new rate (1s each) and one interval (1s); nowhere near the 1m window
         assertThat(detectedMs).isLessThan(8000);
     }
@@ -104,6 +104,9 @@ class MetricGateTests extends ServiceTest {
                     - { name: error-rate, query: "max(%s_never_exported)", pass: "< 0.01" }
                 """.formatted(app));
 
+        JsonNode holding = api.awaitCutover(id, c -> Api.step(c, "traffic-healthy").path("output").path("figures")
+                .path("heldBy").toString().contains("error-rate no data"), 10);
+        assertThat(Api.stepState(holding, "traffic-healthy")).isEqualTo("RUNNING");
         api.awaitCutover(id, c -> "FAILED".equals(Api.stepState(c, "traffic-healthy")), 30);
         JsonNode failed = event(id, "failed");
         assertThat(failed.path("message").asString()).contains("did not pass within the step's timeout (4s)",

@@ -98,6 +98,39 @@ class MetricGateTests extends ServiceTest {
     }
 
     @Test
+    void aMissedPassStartsTheWindowAgain() {
+        String app = metricPrefix();
+        prometheus.set(app + "_latency_seconds", 0.1);
+        prometheus.awaitQuery("max(" + app + "_latency_seconds)", "\"0.1\"");
+        String id = run(app, prometheus.url(), "", "1m", "3s", "hold", """
+                    - { name: latency, query: "max(%s_latency_seconds)", pass: "<= 0.25", failWhen: "> 2" }
+                """.formatted(app));
+        api.awaitCutover(id, c -> figures(c).path("heldMs").asLong() >= 1000, 15);
+        prometheus.set(app + "_latency_seconds", 0.4);
+        JsonNode missed = api.awaitCutover(id, c -> "outside".equals(figures(c).path("verdict").asString()), 15);
+        assertThat(figures(missed).path("heldMs").asLong()).isZero();
+        assertThat(figures(missed).path("heldBy").toString()).contains("latency 0.4 (misses pass <= 0.25)");
+        prometheus.set(app + "_latency_seconds", 0.1);
+
+        api.awaitCutover(id, c -> "SUCCEEDED".equals(Api.stepState(c, "traffic-healthy")), 20);
+        JsonNode samples = event(id, "succeeded").path("evidence").path("samples");
+        int lastMissed = -1;
+        for (int i = 0; i < samples.size(); i++) {
+            if ("outside".equals(samples.get(i).path("verdict").asString())) {
+                lastMissed = i;
+            }
+        }
+        assertThat(lastMissed).as(samples.toString()).isGreaterThan(0);
+        assertThat(samples.get(lastMissed + 1).path("heldMs").asLong()).as(samples.toString()).isZero();
+        assertThat(samples.get(samples.size() - 1).path("heldMs").asLong()).isGreaterThanOrEqualTo(3000);
+        assertThat(samples.size() - 1 - lastMissed).as("within samples after the last miss").isGreaterThanOrEqualTo(4);
+    }
+
+    private static JsonNode figures(JsonNode cutover) {
+        return Api.step(cutover, "traffic-healthy").path("output").path("figures");
+    }
+
+    @Test
     void noDataHoldsTheGateUntilItsTimeout() {
         String app = metricPrefix();
         String id = run(app, prometheus.url(), "", "4s", "2s", "hold", """

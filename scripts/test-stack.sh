@@ -5,7 +5,7 @@
 #   scripts/test-stack.sh down    stop what `up` started (by pid file), idempotent
 #   scripts/test-stack.sh status  show what is running; exit 0 when the whole stack is healthy, 3 otherwise
 #   scripts/test-stack.sh env     print the env lines of the running stack
-#   scripts/test-stack.sh install install MariaDB, BIND and Chromium (apt-get, when absent) and fetch the S3Mock jar
+#   scripts/test-stack.sh install install MariaDB, BIND, Chromium and Prometheus (apt-get, when absent) and fetch the S3Mock jar
 #
 # Everything listens on 127.0.0.1 and lives in the state dir
 # ${CUTOVER_TEST_STACK_DIR:-<repo>/.test-stack}:
@@ -119,6 +119,17 @@ ensure_chromium() {
   log "Chromium not installed: installing chromium with apt-get (for the dashboard's browser tests)"
   apt_install_no_start "$STATE_DIR/apt-install-chromium.log" chromium
   [ -x /usr/bin/chromium ] || die "/usr/bin/chromium still not found after apt-get install"
+}
+
+# Debian's prometheus (with promtool) for the metric-gate tests: each test starts its own server on
+# loopback with a config it writes; the package's system service is never started.
+ensure_prometheus() {
+  if [ -x /usr/bin/prometheus ] && [ -x /usr/bin/promtool ]; then
+    return
+  fi
+  log "Prometheus not installed: installing prometheus with apt-get (for the metric-gate tests)"
+  apt_install_no_start "$STATE_DIR/apt-install-prometheus.log" prometheus
+  [ -x /usr/bin/prometheus ] || die "/usr/bin/prometheus still not found after apt-get install"
 }
 
 java_bin() {
@@ -643,9 +654,11 @@ main() {
       ensure_mariadb
       ensure_bind
       ensure_chromium
+      ensure_prometheus
       ensure_s3mock_jar
       log "installed: $("$(mariadbd_bin)" --version | tr -s " "); $("$(named_bin)" -v);" \
           "$(/usr/bin/chromium --version 2>/dev/null || echo chromium);" \
+          "$(/usr/bin/prometheus --version 2>/dev/null | head -n 1 || echo prometheus);" \
           "S3Mock $S3MOCK_VERSION jar in $STATE_DIR/lib" ;;
     status) cmd_status ;;
     env) cmd_env ;;

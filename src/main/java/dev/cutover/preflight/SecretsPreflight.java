@@ -47,6 +47,9 @@ final class SecretsPreflight {
     }
 
     private static Read read(StepArguments arguments, Object written, String name) {
+        if (written instanceof List<?> items && items.stream().anyMatch(Map.class::isInstance)) {
+            return () -> arguments.mappings(name);  // e.g. a metric-gate's queries
+        }
         if (written instanceof List<?>) {
             return () -> arguments.list(name);
         }

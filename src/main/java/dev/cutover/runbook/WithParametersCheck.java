@@ -90,11 +90,42 @@ final class WithParametersCheck {
                            Duration stepTimeout) {
         StepArguments arguments = new MapStepArguments(values, UnaryOperator.identity(), Durations::parse);
         for (StepArgumentProblem problem : type.validate(arguments, stepTimeout)) {
-            Optional<MappingFields.Field> field = problem.field() == null || fields == null
-                    ? Optional.empty() : fields.get(problem.field());
-            Node node = field.map(f -> YamlNodes.isNull(f.value()) ? f.keyNode() : f.value()).orElse(anchor);
+            Node node = problem.field() == null || fields == null ? anchor : nodeAt(fields, problem.field()).orElse(anchor);
             problems.at(node, problem.field() == null ? path : YamlNodes.child(path, problem.field()), problem.message());
         }
+    }
+
+    private static final Pattern NESTED = Pattern.compile("([^.\\[]+)(?:\\[(\\d+)](?:\\.(.+))?)?");
+
+    /**
+     * The node a type's problem is about: a parameter ({@code for}), an item of a list
+     * ({@code queries[1]}) or a key inside that item ({@code queries[1].pass}); the closest of
+     * them that exists, so a missing key points at its item.
+     */
+    private static Optional<Node> nodeAt(MappingFields fields, String field) {
+        java.util.regex.Matcher m = NESTED.matcher(field);
+        String name = m.matches() ? m.group(1) : field;
+        Optional<MappingFields.Field> top = fields.get(name);
+        if (top.isEmpty()) {
+            return Optional.empty();
+        }
+        Node node = YamlNodes.isNull(top.get().value()) ? top.get().keyNode() : top.get().value();
+        if (!m.matches() || m.group(2) == null || !(node instanceof SequenceNode sequence)) {
+            return Optional.of(node);
+        }
+        int index = Integer.parseInt(m.group(2));
+        if (index >= sequence.getValue().size()) {
+            return Optional.of(node);
+        }
+        Node item = sequence.getValue().get(index);
+        if (m.group(3) == null || !(item instanceof MappingNode mapping)) {
+            return Optional.of(item);
+        }
+        return mapping.getValue().stream()
+                .filter(tuple -> tuple.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode key
+                        && key.getValue().equals(m.group(3)))
+                .findFirst().map(tuple -> YamlNodes.isNull(tuple.getValueNode()) ? tuple.getKeyNode() : tuple.getValueNode())
+                .or(() -> Optional.of(item));
     }
 
     private Optional<Object> value(StepParameter parameter, MappingFields.Field field) {
@@ -106,6 +137,9 @@ final class WithParametersCheck {
             }
             case MAP -> {
                 return map(name, field);
+            }
+            case MAPPINGS -> {
+                return mappings(name, field);
             }
             default -> {
                 if (!YamlNodes.isScalar(node)) {
@@ -195,6 +229,38 @@ final class WithParametersCheck {
             } else {
                 items.add(YamlNodes.text(item));
             }
+        }
+        return wrong ? Optional.empty() : Optional.of(List.copyOf(items));
+    }
+
+    private Optional<Object> mappings(String name, MappingFields.Field field) {
+        if (!(field.value() instanceof SequenceNode sequence)) {
+            problems.at(field.value(), field.path(), name + " must be a list of mappings, e.g. [{ name: a, query: b }] or "
+                    + "one '- { ... }' per line; found " + YamlNodes.describe(field.value()));
+            return Optional.empty();
+        }
+        List<Map<String, String>> items = new ArrayList<>();
+        boolean wrong = false;
+        for (int i = 0; i < sequence.getValue().size(); i++) {
+            Node item = sequence.getValue().get(i);
+            String path = YamlNodes.item(field.path(), i);
+            if (!(item instanceof MappingNode mapping)) {
+                problems.at(item, path, "each item of " + name + " must be a mapping, e.g. { name: a, query: b }; found "
+                        + YamlNodes.describe(item));
+                wrong = true;
+                continue;
+            }
+            Map<String, String> entries = new LinkedHashMap<>();
+            for (MappingFields.Field entry : MappingFields.read(mapping, path, null, name, problems).all()) {
+                if (!YamlNodes.isScalar(entry.value())) {
+                    problems.at(entry.value() == null ? entry.keyNode() : entry.value(), entry.path(),
+                            "'" + entry.key() + "' must be a plain value, found " + YamlNodes.describe(entry.value()));
+                    wrong = true;
+                } else {
+                    entries.put(entry.key(), YamlNodes.text(entry.value()));
+                }
+            }
+            items.add(Collections.unmodifiableMap(entries));
         }
         return wrong ? Optional.empty() : Optional.of(List.copyOf(items));
     }

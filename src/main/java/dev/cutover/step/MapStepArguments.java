@@ -9,7 +9,8 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * A step's {@code with:} values as written in the runbook (scalars as text, lists, maps of text),
+ * A step's {@code with:} values as written in the runbook (scalars as text, lists, maps of text,
+ * lists of maps of text),
  * already validated, with every text value passed through {@code resolver} when read (the cutover
  * module resolves secret references there, at the last moment).
  */
@@ -54,6 +55,18 @@ public final class MapStepArguments implements StepArguments {
             return items.stream().map(Object::toString).map(resolver).toList();
         }
         return value == null ? List.of() : List.of(resolver.apply(value.toString()));
+    }
+
+    @Override
+    public List<Map<String, String>> mappings(String name) {
+        if (!(with.get(name) instanceof List<?> items)) {
+            return List.of();
+        }
+        return items.stream().filter(Map.class::isInstance).map(item -> {
+            Map<String, String> resolved = new LinkedHashMap<>();
+            ((Map<?, ?>) item).forEach((key, value) -> resolved.put(key.toString(), resolver.apply(String.valueOf(value))));
+            return java.util.Collections.unmodifiableMap(resolved);
+        }).toList();
     }
 
     @Override

@@ -24,6 +24,11 @@ public interface StepArguments {
 
     Map<String, String> map(String name);
 
+    /** A {@link StepParameter.Kind#MAPPINGS} value: one map per item, in the order written; empty when absent. */
+    default List<Map<String, String>> mappings(String name) {
+        return List.of();
+    }
+
     default String requiredString(String name) {
         return string(name).orElseThrow(() -> new IllegalArgumentException("missing parameter '" + name + "'"));
     }

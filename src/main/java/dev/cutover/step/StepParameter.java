@@ -24,6 +24,11 @@ public record StepParameter(String name, Kind kind, boolean required, String des
         LIST,
         /** A YAML mapping of scalar keys to scalar values. */
         MAP,
+        /**
+         * A YAML sequence of mappings of scalar keys to scalar values, e.g. a gate's
+         * {@code queries: [{ name: errors, query: "...", pass: "< 0.01" }]}.
+         */
+        MAPPINGS,
         /** The name of a connection that every environment of the runbook defines. */
         CONNECTION
     }

@@ -1,0 +1,85 @@
+package dev.cutover.validation;
+
+import dev.cutover.step.PreflightCheck;
+import dev.cutover.step.PreflightFinding;
+import dev.cutover.step.PreflightPlan;
+import dev.cutover.step.PreflightProbe;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Preflight of metric gates: every query of every {@code metric-gate} is asked once, read-only,
+ * so a typo in PromQL, wrong credentials or a query that returns several series show up before the
+ * night rather than at the gate. A query with no data now, or already meeting its failWhen, is a
+ * warning: the metrics of the night are not those of the preflight.
+ */
+@Component
+class MetricGatePreflight implements PreflightCheck {
+
+    @Override
+    public List<PreflightProbe> probes(PreflightPlan plan) {
+        List<PreflightProbe> probes = new ArrayList<>();
+        for (PreflightPlan.PlannedStep step : plan.stepsOfType(List.of("metric-gate"))) {
+            String connection = step.with().string("connection").orElse("");
+            probes.add(new PreflightProbe("queries answer", connection, List.of(step.id()),
+                    () -> answers(plan, step, connection, plan.timeout())));
+        }
+        return probes;
+    }
+
+    private static List<PreflightFinding> answers(PreflightPlan plan, PreflightPlan.PlannedStep step, String name,
+                                                  Duration timeout) throws InterruptedException {
+        Optional<dev.cutover.step.ResolvedConnection> connection = plan.connection(name);
+        if (connection.isEmpty()) {
+            return List.of(PreflightFinding.failed("environment " + plan.environment() + " has no connection " + name,
+                    "add it under environments." + plan.environment() + ".connections"));
+        }
+        PrometheusQueries source;
+        MetricGateSpec spec;
+        try {
+            source = PrometheusQueries.of(connection.get(), timeout);
+            spec = MetricGateSpec.of(step.with());
+        } catch (IllegalArgumentException e) {
+            return List.of(PreflightFinding.failed(e.getMessage(), "fix the connection's settings"));
+        }
+        List<PreflightFinding> findings = new ArrayList<>();
+        for (GateQuery query : spec.queries()) {
+            findings.add(answer(source, query, spec.noData()).named("query " + query.name()));
+        }
+        return findings;
+    }
+
+    private static PreflightFinding answer(PrometheusQueries source, GateQuery query, MetricGateSpec.NoData noData)
+            throws InterruptedException {
+        MetricReading reading;
+        try {
+            reading = source.instant(query.query());
+        } catch (MetricQueryException e) {
+            return PreflightFinding.failed(e.getMessage(), "fix the query or the connection's credentials");
+        }
+        if (reading instanceof MetricReading.Value v) {
+            if (query.failWhen().isPresent() && query.failWhen().get().holds(v.value())) {
+                return PreflightFinding.warning("answers " + v.value() + ", which meets failWhen " + query.failWhen().get()
+                        + " now", "the gate would fail at once if the night started now");
+            }
+            return PreflightFinding.ok("answers " + v.value() + query.pass().map(p -> " (pass " + p + ")").orElse(""));
+        }
+        if (reading instanceof MetricReading.NoData none) {
+            return PreflightFinding.warning("no data now: " + none.why(), "with noData: "
+                    + noData.name().toLowerCase() + " the gate would " + switch (noData) {
+                        case HOLD -> "hold until there is data";
+                        case FAIL -> "fail";
+                        case PASS -> "count it as passing";
+                    } + "; check the metric names if data is expected");
+        }
+        if (reading instanceof MetricReading.SeveralSeries several) {
+            return PreflightFinding.failed("returns " + several.series().size() + " series; a gate needs one value",
+                    "aggregate the series, e.g. sum(...) or max(...)");
+        }
+        return PreflightFinding.failed(((MetricReading.Unreadable) reading).why(), "check the url and that the service "
+                + "can reach Prometheus");
+    }
+}

@@ -1,0 +1,262 @@
+package dev.cutover.validation;
+
+import dev.cutover.step.DurationText;
+import dev.cutover.step.StepArgumentProblem;
+import dev.cutover.step.StepArguments;
+import dev.cutover.step.StepContext;
+import dev.cutover.step.StepFailedException;
+import dev.cutover.step.StepOutcome;
+import dev.cutover.step.StepParameter;
+import dev.cutover.step.StepParameter.Kind;
+import dev.cutover.step.StepStoppedException;
+import dev.cutover.step.StepType;
+import dev.cutover.step.StopAwareSleep;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code metric-gate}: every {@code interval} it evaluates every query; it passes once every
+ * query met its {@code pass} condition for the whole {@code for:} window, and fails at once when a
+ * query meets its {@code failWhen}. A sample that misses a {@code pass}, or (with the default
+ * {@code noData: hold}) has no data, starts the window again: missing data is never success unless
+ * the runbook says {@code noData: pass}. The step's timeout fails a gate that never held long enough.
+ */
+@Component
+class MetricGateStepType implements StepType {
+
+    private static final int SAMPLES_KEPT = 20;
+
+    private final MetricGateGauges gauges;
+
+    MetricGateStepType(MetricGateGauges gauges) {
+        this.gauges = gauges;
+    }
+
+    @Override
+    public String name() {
+        return "metric-gate";
+    }
+
+    @Override
+    public String description() {
+        return "Evaluates metric queries (Prometheus) every interval and passes when every condition held for the whole "
+                + "for: window; fails at once when a failWhen condition is met";
+    }
+
+    @Override
+    public List<StepParameter> parameters() {
+        return List.of(
+                StepParameter.required("connection", Kind.CONNECTION, "the metrics source, a type: prometheus connection"),
+                StepParameter.required("for", Kind.DURATION, "how long every condition must hold without a break, e.g. 10m"),
+                StepParameter.optional("interval", Kind.DURATION, "time between evaluations (default 15s)"),
+                StepParameter.oneOf("noData", false, "what a query without data means (default hold: neither pass nor "
+                        + "fail, the window starts again)", "hold", "fail", "pass"),
+                StepParameter.required("queries", Kind.MAPPINGS, "the queries, each { name, query, pass, failWhen }, "
+                        + "e.g. - { name: error-rate, query: \"...\", pass: \"< 0.01\", failWhen: \"> 0.05\" }"));
+    }
+
+    @Override
+    public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
+        return MetricGateSpec.problems(with, stepTimeout);
+    }
+
+    @Override
+    public StepOutcome execute(StepContext context) throws Exception {
+        MetricGateSpec spec = MetricGateSpec.of(context.arguments());
+        Duration requestTimeout = spec.interval().compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2)
+                : spec.interval().compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : spec.interval();
+        PrometheusQueries source;
+        try {
+            source = PrometheusQueries.of(context.connection(spec.connection()), requestTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new StepFailedException(context.redact(e.getMessage()));
+        }
+        return new Run(context, spec, source).await();
+    }
+
+    /** One gate's sampling: the window under way, the samples kept as evidence. */
+    private final class Run {
+
+        private final StepContext context;
+        private final MetricGateSpec spec;
+        private final PrometheusQueries source;
+        private final Deque<Map<String, Object>> kept = new ArrayDeque<>();
+        private final long started = System.nanoTime();
+        private int taken;
+
+        Run(StepContext context, MetricGateSpec spec, PrometheusQueries source) {
+            this.context = context;
+            this.spec = spec;
+            this.source = source;
+        }
+
+        StepOutcome await() throws Exception {
+            long deadline = started + context.timeout().toNanos();
+            Long windowStart = null;
+            while (true) {
+                if (context.stopRequested()) {
+                    throw new StepStoppedException("metric gate stopped on request before it passed");
+                }
+                long sampledAt = System.nanoTime();
+                Sample sample = sample();
+                taken++;
+                windowStart = sample.verdict == Verdict.WITHIN ? (windowStart == null ? sampledAt : windowStart) : null;
+                long heldMs = windowStart == null ? 0 : Duration.ofNanos(sampledAt - windowStart).toMillis();
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("atMs", Duration.ofNanos(sampledAt - started).toMillis());
+                row.put("verdict", sample.verdict.name().toLowerCase());
+                row.put("values", sample.values);  // by query name, apart from the row's own keys
+                row.put("heldMs", heldMs);
+                kept.addLast(row);
+                if (kept.size() > SAMPLES_KEPT) {
+                    kept.removeFirst();
+                }
+                String held = "held " + DurationText.of(Duration.ofMillis(heldMs)) + " of " + DurationText.of(spec.window());
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("values", sample.values);
+                figures.put("verdict", sample.verdict.name().toLowerCase());
+                figures.put("heldMs", heldMs);
+                figures.put("forMs", spec.window().toMillis());
+                figures.put("heldBy", sample.heldBy.stream().map(context::redact).toList());  // the dashboard says what holds the window
+                context.progress(context.redact(sample.summary + " — " + held), figures);
+                if (sample.verdict == Verdict.FAIL) {
+                    throw new StepFailedException(context.redact("metric gate failed: " + sample.failure),
+                            evidence(sample, heldMs));
+                }
+                if (windowStart != null && heldMs >= spec.window().toMillis()) {
+                    return StepOutcome.succeeded(context.redact("metric gate passed: every condition held for "
+                            + DurationText.of(spec.window()) + "; " + sample.summary), evidence(sample, heldMs));
+                }
+                long next = sampledAt + spec.interval().toNanos();
+                if (next >= deadline) {
+                    throw new StepFailedException(context.redact("metric gate did not pass within the step's timeout ("
+                            + DurationText.of(context.timeout()) + "): " + held + "; last sample: " + sample.summary),
+                            evidence(sample, heldMs));
+                }
+                StopAwareSleep.until(next, context, "the metric gate was waiting for its window");
+            }
+        }
+
+        /** Every query once; the first one that fails the gate says why. */
+        private Sample sample() throws Exception {
+            Map<String, Object> values = new LinkedHashMap<>();
+            List<String> parts = new ArrayList<>();
+            List<String> heldBy = new ArrayList<>();
+            Verdict verdict = Verdict.WITHIN;
+            String failure = null;
+            for (GateQuery query : spec.queries()) {
+                MetricReading reading;
+                try {
+                    reading = source.instant(query.query());
+                } catch (MetricQueryException e) {
+                    reading = null;
+                    failure = "query " + query.name() + ": " + e.getMessage();
+                    values.put(query.name(), "refused");
+                    parts.add(query.name() + " refused");
+                    verdict = Verdict.FAIL;
+                    break;
+                }
+                Judged judged = judge(query, reading);
+                values.put(query.name(), judged.figure);
+                parts.add(query.name() + " " + judged.text);
+                if (judged.value != null) {
+                    gauges.record(context.stepId(), query.name(), judged.value);
+                } else {
+                    gauges.record(context.stepId(), query.name(), Double.NaN);
+                }
+                if (judged.verdict == Verdict.FAIL) {
+                    verdict = Verdict.FAIL;
+                    failure = judged.failure;
+                    break;  // fails at once: later queries cannot change that
+                }
+                if (judged.verdict == Verdict.OUTSIDE || judged.verdict == Verdict.HOLD) {
+                    heldBy.add(query.name() + " " + judged.text);
+                }
+                if (judged.verdict.ordinal() > verdict.ordinal()) {
+                    verdict = judged.verdict;
+                }
+            }
+            return new Sample(verdict, values, String.join("; ", parts), List.copyOf(heldBy), failure);
+        }
+
+        private Judged judge(GateQuery query, MetricReading reading) {
+            if (reading instanceof MetricReading.Value v) {
+                double value = v.value();
+                Object figure = Double.isFinite(value) ? (Object) value : String.valueOf(value);
+                String shown = format(value);
+                if (query.failWhen().isPresent() && query.failWhen().get().holds(value)) {
+                    return new Judged(Verdict.FAIL, figure, value, shown + " (failWhen " + query.failWhen().get() + ")",
+                            query.name() + " = " + shown + " meets failWhen " + query.failWhen().get());
+                }
+                if (query.pass().isPresent() && !query.pass().get().holds(value)) {
+                    return new Judged(Verdict.OUTSIDE, figure, value, shown + " (misses pass " + query.pass().get() + ")", null);
+                }
+                return new Judged(Verdict.WITHIN, figure, value, shown + query.pass().map(p -> " (pass " + p + ")").orElse(""), null);
+            }
+            if (reading instanceof MetricReading.NoData none) {
+                return switch (spec.noData()) {
+                    case FAIL -> new Judged(Verdict.FAIL, "no data", null, "no data",
+                            query.name() + " has no data (" + none.why() + ") and noData is fail");
+                    case PASS -> new Judged(Verdict.WITHIN, "no data", null, "no data (counts as passing: noData: pass)", null);
+                    case HOLD -> new Judged(Verdict.HOLD, "no data", null, "no data (holding: noData: hold; " + none.why() + ")", null);
+                };
+            }
+            if (reading instanceof MetricReading.SeveralSeries several) {
+                List<String> series = several.series();
+                return new Judged(Verdict.FAIL, series.size() + " series", null, series.size() + " series",
+                        "query " + query.name() + " returned " + series.size() + " series ("
+                        + String.join(", ", series.subList(0, Math.min(3, series.size()))) + (series.size() > 3 ? ", ..." : "")
+                        + "); a gate needs exactly one value per query: aggregate the series, e.g. sum(...) or max(...)");
+            }
+            MetricReading.Unreadable unreadable = (MetricReading.Unreadable) reading;
+            return new Judged(Verdict.HOLD, "unreadable", null, "unreadable (" + unreadable.why() + ")", null);
+        }
+
+        private Map<String, Object> evidence(Sample last, long heldMs) {
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            evidence.put("verdict", last.verdict.name().toLowerCase());
+            evidence.put("last", kept.peekLast());
+            evidence.put("heldMs", heldMs);
+            evidence.put("forMs", spec.window().toMillis());
+            evidence.put("intervalMs", spec.interval().toMillis());
+            evidence.put("noData", spec.noData().name().toLowerCase());
+            List<Map<String, Object>> queries = new ArrayList<>();
+            for (GateQuery query : spec.queries()) {
+                Map<String, Object> described = new LinkedHashMap<>();
+                described.put("name", query.name());
+                described.put("query", query.query());
+                query.pass().ifPresent(p -> described.put("pass", p.toString()));
+                query.failWhen().ifPresent(f -> described.put("failWhen", f.toString()));
+                queries.add(described);
+            }
+            evidence.put("queries", queries);
+            evidence.put("samplesTaken", taken);
+            evidence.put("waitedMs", Duration.ofNanos(System.nanoTime() - started).toMillis());
+            evidence.put("samples", List.copyOf(kept));
+            return evidence;
+        }
+    }
+
+    private static String format(double value) {
+        if (!Double.isFinite(value)) {
+            return String.valueOf(value);
+        }
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
+                : String.format(java.util.Locale.ROOT, "%.6g", value).replaceFirst("\\.?0+(e|$)", "$1");
+    }
+
+    /** Ordered from best to worst: a sample takes the worst verdict of its queries. */
+    private enum Verdict { WITHIN, OUTSIDE, HOLD, FAIL }
+
+    private record Sample(Verdict verdict, Map<String, Object> values, String summary, List<String> heldBy, String failure) {
+    }
+
+    private record Judged(Verdict verdict, Object figure, Double value, String text, String failure) {
+    }
+}

@@ -1,0 +1,23 @@
+package dev.cutover.validation;
+
+import java.util.List;
+
+/** What one instant query answered, as a gate sees it: one value, nothing, or too much. */
+sealed interface MetricReading {
+
+    /** Exactly one series (or a scalar) with this value. */
+    record Value(double value) implements MetricReading {
+    }
+
+    /** No series, or a NaN value (e.g. 0/0 while there is no traffic): there is nothing to judge. */
+    record NoData(String why) implements MetricReading {
+    }
+
+    /** Several series: the query must aggregate them (sum, max, ...) to one value. */
+    record SeveralSeries(List<String> series) implements MetricReading {
+    }
+
+    /** Prometheus could not be read (unreachable, 5xx): neither pass nor fail, the window restarts. */
+    record Unreadable(String why) implements MetricReading {
+    }
+}

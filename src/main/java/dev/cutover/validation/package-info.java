@@ -1,0 +1,7 @@
+/**
+ * Traffic validation by metrics: the {@code metric-gate} step type, which evaluates queries on a
+ * {@code type: prometheus} connection every {@code interval} and passes when every condition held
+ * for the whole {@code for:} window (a {@code failWhen} fails it at once).
+ */
+@org.springframework.modulith.ApplicationModule(displayName = "Validation", allowedDependencies = "step")
+package dev.cutover.validation;

@@ -24,7 +24,9 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.thymeleaf.ITemplateEngine;
 
@@ -66,6 +68,7 @@ class SecurityConfiguration {
         } else {
             http.securityMatcher(BROWSER_PATHS);
         }
+        writeHeadersBeforeTheHandler(http);
         return http
                 .formLogin(form -> form.loginPage("/login").permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll())
@@ -97,6 +100,7 @@ class SecurityConfiguration {
             // Bearer JWTs besides Basic: a request with "Authorization: Bearer" is decided by its token alone.
             http.oauth2ResourceServer(new BearerTokens(properties.jwt(), properties.oidc()).configurer(problems));
         }
+        writeHeadersBeforeTheHandler(http);
         return http
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -111,6 +115,22 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/**").hasRole(OPERATOR)
                         .anyRequest().hasRole(VIEWER))
                 .build();
+    }
+
+    /**
+     * The security headers are written before the request goes on, not on its way back: an event
+     * stream's sender thread may already be writing the response then, and Tomcat's headers are not
+     * thread-safe (a NullPointerException in MimeHeaders when fifty pages opened their streams at
+     * once; spring-security#15510).
+     */
+    private static void writeHeadersBeforeTheHandler(HttpSecurity http) throws Exception {
+        http.headers(headers -> headers.withObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+            @Override
+            public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                filter.setShouldWriteHeadersEagerly(true);
+                return filter;
+            }
+        }));
     }
 
     /** What the login page shows of single sign-on (the bean {@code singleSignOn}). */

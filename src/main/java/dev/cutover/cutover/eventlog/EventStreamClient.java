@@ -24,6 +24,12 @@ final class EventStreamClient {
 
     private static final SseFrame END = new SseFrame(0, "");
     private static final int REPLAY_BATCH = 200;
+    /**
+     * How long a sender waits after the first frame for more: a busy phase appends dozens of events a
+     * second, and fifty screens woken and written to for each one cost the phase a third of its
+     * speed on two cores (bench/dashboard.sh); the page sees an event at most this much later.
+     */
+    static final long LINGER_MILLIS = 40;
     private static final MediaType SSE_TEXT = new MediaType("text", "plain", java.nio.charset.StandardCharsets.UTF_8);
 
     private final SseEmitter emitter;
@@ -79,6 +85,7 @@ final class EventStreamClient {
             List<SseFrame> batch = new ArrayList<>();
             while (!closed.get()) {
                 batch.add(queue.take());
+                Thread.sleep(LINGER_MILLIS); // a burst of events goes out in one write, one wake-up of the page
                 queue.drainTo(batch);
                 boolean end = batch.remove(END);
                 send(batch);

@@ -43,7 +43,7 @@ class PreflightPlans {
                        Duration timeout, Consumer<String> secrets) {
         UnaryOperator<String> resolver = value -> SecretReferences.resolve(value, System::getenv, secrets);
         Map<String, ResolvedConnection> resolved = new LinkedHashMap<>();
-        connections.values().forEach(connection -> resolved.put(connection.name(), new Declared(connection, resolver)));
+        connections.values().forEach(connection -> resolved.put(connection.name(), connection.resolved(resolver)));
         return plan(environment, resolved, steps, timeout, resolver);
     }
 
@@ -83,27 +83,4 @@ class PreflightPlans {
         return used;
     }
 
-    /** A runbook connection whose settings resolve their secret references when read. */
-    private record Declared(RunbookConnection connection, UnaryOperator<String> resolver) implements ResolvedConnection {
-
-        @Override
-        public String name() {
-            return connection.name();
-        }
-
-        @Override
-        public String type() {
-            return connection.type();
-        }
-
-        @Override
-        public Set<String> settingNames() {
-            return connection.settings().keySet();
-        }
-
-        @Override
-        public Optional<String> setting(String name) {
-            return Optional.ofNullable(connection.settings().get(name)).map(resolver);
-        }
-    }
 }

@@ -1,7 +1,6 @@
 package dev.cutover.cutover.execution;
 
 import dev.cutover.cutover.Cutover;
-import dev.cutover.cutover.state.PinnedRunbooks;
 
 import dev.cutover.step.StepDefinition;
 import dev.cutover.runbook.Durations;
@@ -133,7 +132,7 @@ final class RunningStepContext implements StepContext {
         if (connection == null) {
             throw new IllegalArgumentException("environment '" + cutover.environment() + "' has no connection '" + name + "'");
         }
-        return new PinnedRunbooks.RunbookResolvedConnection(connection, this::resolve);
+        return connection.resolved(this::resolve);
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.cutover.cutover.Cutover;
 
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookCatalog;
-import dev.cutover.runbook.RunbookConnection;
 import dev.cutover.runbook.SecretReferences;
 import dev.cutover.step.CutoverConnections;
 import dev.cutover.step.ResolvedConnection;
@@ -45,31 +44,7 @@ public class PinnedRunbooks implements CutoverConnections {
     public Optional<ResolvedConnection> connection(String cutoverId, String connectionName) {
         return cutovers.find(cutoverId).flatMap(cutover -> find(cutover).map(runbook -> runbook.environments()
                 .get(cutover.environment())).map(environment -> environment.connections().get(connectionName))
-                .map(connection -> new RunbookResolvedConnection(connection, SecretReferences::resolve)));
+                .map(connection -> connection.resolved(SecretReferences::resolve)));
     }
 
-    /** A runbook connection whose settings resolve their secret references when read. */
-    public record RunbookResolvedConnection(RunbookConnection connection, java.util.function.UnaryOperator<String> resolver)
-            implements ResolvedConnection {
-
-        @Override
-        public String name() {
-            return connection.name();
-        }
-
-        @Override
-        public String type() {
-            return connection.type();
-        }
-
-        @Override
-        public java.util.Set<String> settingNames() {
-            return connection.settings().keySet();
-        }
-
-        @Override
-        public Optional<String> setting(String setting) {
-            return Optional.ofNullable(connection.settings().get(setting)).map(resolver);
-        }
-    }
 }

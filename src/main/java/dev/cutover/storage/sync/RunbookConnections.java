@@ -6,7 +6,6 @@ import dev.cutover.runbook.RunbookEnvironment;
 import dev.cutover.runbook.SecretReferences;
 import dev.cutover.step.ResolvedConnection;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -24,27 +23,7 @@ final class RunbookConnections {
             RunbookConnection connection = Optional.ofNullable(env).map(RunbookEnvironment::connections)
                     .map(connections -> connections.get(name)).orElseThrow(() -> new IllegalArgumentException(
                             "runbook " + runbook.name() + " has no connection '" + name + "' in environment " + environment));
-            return new ResolvedConnection() {
-                @Override
-                public String name() {
-                    return name;
-                }
-
-                @Override
-                public String type() {
-                    return connection.type();
-                }
-
-                @Override
-                public Set<String> settingNames() {
-                    return connection.settings().keySet();
-                }
-
-                @Override
-                public Optional<String> setting(String setting) {
-                    return Optional.ofNullable(connection.settings().get(setting)).map(SecretReferences::resolve);
-                }
-            };
+            return connection.resolved(SecretReferences::resolve);
         };
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,10 +140,15 @@ class CutoverEventStream implements LiveStreams {
 
     @EventListener
     void onEvent(CutoverEvent event) {
-        Set<EventStreamClient> subscribers = clients.getOrDefault(event.cutoverId(), Set.of());
+        offerToAll(event.cutoverId(), () -> frame(event));
+    }
+
+    /** One frame, built only when someone watches, to every open stream of the cutover. */
+    private void offerToAll(String cutoverId, Supplier<SseFrame> frame) {
+        Set<EventStreamClient> subscribers = clients.getOrDefault(cutoverId, Set.of());
         if (!subscribers.isEmpty()) {
-            SseFrame frame = frame(event);
-            subscribers.forEach(client -> client.offer(frame));
+            SseFrame built = frame.get();
+            subscribers.forEach(client -> client.offer(built));
         }
     }
 
@@ -170,13 +176,12 @@ class CutoverEventStream implements LiveStreams {
             }
             changed.computeIfAbsent(client.audience(), audience -> {
                 String data = dataForAudience.apply(audience);
-                SseFrame before = current.get(audience);
-                if (data == null || before != null && before.text().equals(SseFrame.of(0, name, data).text())) {
+                if (data == null) {
                     return Optional.empty();
                 }
                 SseFrame frame = SseFrame.of(0, name, data);
-                current.put(audience, frame);
-                return Optional.of(frame);
+                SseFrame before = current.put(audience, frame);
+                return before != null && before.text().equals(frame.text()) ? Optional.empty() : Optional.of(frame);
             }).ifPresent(client::offerIfRoom); // a part left out is sent again with the next change
         }
     }
@@ -188,11 +193,7 @@ class CutoverEventStream implements LiveStreams {
      */
     @EventListener
     void onSamples(GateSamplesRecorded samples) {
-        Set<EventStreamClient> subscribers = clients.getOrDefault(samples.cutoverId(), Set.of());
-        if (!subscribers.isEmpty()) {
-            SseFrame frame = SseFrame.of(0, "gate-sample", json.writeValueAsString(samples));
-            subscribers.forEach(client -> client.offer(frame));
-        }
+        offerToAll(samples.cutoverId(), () -> SseFrame.of(0, "gate-sample", json.writeValueAsString(samples)));
     }
 
     private void heartbeat() {

@@ -1,5 +1,6 @@
 package dev.cutover.testsupport;
 
+import dev.cutover.runbook.RunbookConnection;
 import dev.cutover.runbook.SecretReferences;
 import dev.cutover.step.Approval;
 import dev.cutover.step.ApprovalRequest;
@@ -62,28 +63,7 @@ public final class RecordingStepContext implements StepContext {
 
     /** Adds a connection of the environment; setting values may hold {@code ${env:NAME}} references. */
     public RecordingStepContext connection(String name, String type, Map<String, String> settings) {
-        Map<String, String> copy = Map.copyOf(settings);
-        connections.put(name, new ResolvedConnection() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String type() {
-                return type;
-            }
-
-            @Override
-            public Set<String> settingNames() {
-                return copy.keySet();
-            }
-
-            @Override
-            public Optional<String> setting(String setting) {
-                return Optional.ofNullable(copy.get(setting)).map(RecordingStepContext.this::resolve);
-            }
-        });
+        connections.put(name, new RunbookConnection(name, type, settings).resolved(this::resolve));
         return this;
     }
 

@@ -3,14 +3,13 @@ package dev.cutover.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cutover.runbook.RunbookConnection;
 import dev.cutover.step.ResolvedConnection;
+import java.util.function.UnaryOperator;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,27 +108,6 @@ class PrometheusQueriesTests {
     }
 
     private static ResolvedConnection connection(String type, Map<String, String> settings) {
-        Map<String, String> copy = new LinkedHashMap<>(settings);
-        return new ResolvedConnection() {
-            @Override
-            public String name() {
-                return "metrics";
-            }
-
-            @Override
-            public String type() {
-                return type;
-            }
-
-            @Override
-            public Set<String> settingNames() {
-                return copy.keySet();
-            }
-
-            @Override
-            public Optional<String> setting(String name) {
-                return Optional.ofNullable(copy.get(name));
-            }
-        };
+        return new RunbookConnection("metrics", type, settings).resolved(UnaryOperator.identity());
     }
 }

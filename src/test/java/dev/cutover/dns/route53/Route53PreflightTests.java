@@ -9,12 +9,13 @@ import dev.cutover.runbook.Durations;
 import dev.cutover.step.MapStepArguments;
 import dev.cutover.step.PreflightFinding;
 import dev.cutover.step.PreflightPlan;
+import dev.cutover.runbook.RunbookConnection;
 import dev.cutover.step.ResolvedConnection;
+import java.util.function.UnaryOperator;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,27 +60,7 @@ class Route53PreflightTests {
     private List<PreflightFinding> run(Map<String, String> overrides) throws Exception {
         Map<String, String> settings = new HashMap<>(Route53DnsSwitchContractTests.settings(stub));
         settings.putAll(overrides);
-        ResolvedConnection zone = new ResolvedConnection() {
-            @Override
-            public String name() {
-                return "zone";
-            }
-
-            @Override
-            public String type() {
-                return "route53";
-            }
-
-            @Override
-            public Set<String> settingNames() {
-                return settings.keySet();
-            }
-
-            @Override
-            public Optional<String> setting(String name) {
-                return Optional.ofNullable(settings.get(name));
-            }
-        };
+        ResolvedConnection zone = new RunbookConnection("zone", "route53", settings).resolved(UnaryOperator.identity());
         Map<String, Object> with = Map.of("connection", "zone", "record", "www", "type", "A", "ttl", "60s");
         PreflightPlan plan = new PreflightPlan("local", List.of(new PreflightPlan.PlannedStep("lower-ttl", "dns-ttl",
                 new MapStepArguments(with, value -> value, Durations::parse), Set.of("zone"))), Map.of("zone", zone),

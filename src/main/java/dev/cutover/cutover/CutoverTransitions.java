@@ -303,6 +303,11 @@ public class CutoverTransitions {
         return pinned.find(cutover);
     }
 
+    /** The runbook the cutover with this id runs from (its pinned text), or empty when it cannot be had. */
+    public java.util.Optional<Runbook> runbook(String cutoverId) {
+        return pinned.find(require(cutoverId));
+    }
+
     Runbook runbookOf(Cutover cutover) {
         return pinned.find(cutover).orElseThrow(() -> CutoverProblems.unprocessable(
                 "Runbook unavailable", "Runbook '" + cutover.runbook() + "' of cutover " + cutover.id()

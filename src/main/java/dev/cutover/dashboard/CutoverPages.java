@@ -5,7 +5,6 @@ import dev.cutover.cutover.CutoverView;
 import dev.cutover.cutover.CutoverViews;
 import dev.cutover.cutover.RehearsalForecast;
 import dev.cutover.runbook.Durations;
-import dev.cutover.runbook.RunbookCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,14 +23,12 @@ class CutoverPages {
 
     private final CutoverViews views;
     private final CutoverTransitions transitions;
-    private final RunbookCatalog runbooks;
     private final RehearsalForecast forecasts;
 
-    CutoverPages(CutoverViews views, CutoverTransitions transitions, RunbookCatalog runbooks,
+    CutoverPages(CutoverViews views, CutoverTransitions transitions,
                  RehearsalForecast forecasts) {
         this.views = views;
         this.transitions = transitions;
-        this.runbooks = runbooks;
         this.forecasts = forecasts;
     }
 
@@ -143,10 +140,10 @@ class CutoverPages {
 
     /**
      * The forecast of this cutover's runbook and environment from the rehearsals created before it
-     * (not from its own steps); null without a valid runbook.
+     * (not from its own steps), read with the runbook the cutover pinned; null when that cannot be had.
      */
     private RehearsalForecast.Forecast forecast(CutoverView cutover) {
-        return runbooks.findValid(cutover.runbook())
+        return transitions.runbook(cutover.id())
                 .map(runbook -> forecasts.forecast(runbook, cutover.environment(), null, cutover.createdAt()))
                 .orElse(null);
     }
@@ -172,8 +169,8 @@ class CutoverPages {
             return null;
         }
         if (forecast == null) {
-            return new CutoverPage.Projection(null, null, null, null, 0, "runbook " + cutover.runbook()
-                    + " is not in the catalog as a valid runbook, so its rehearsals cannot be read");
+            return new CutoverPage.Projection(null, null, null, null, 0, "the runbook " + cutover.runbook()
+                    + " this cutover was created with cannot be read, so neither can its rehearsals");
         }
         Map<String, RehearsalForecast.StepFigures> figures = figures(forecast);
         double p50 = 0;

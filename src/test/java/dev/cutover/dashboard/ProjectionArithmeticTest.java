@@ -67,7 +67,7 @@ class ProjectionArithmeticTest {
                 60.0, 60.0)), List.of(), "");
 
         assertThat(none.available()).isFalse();
-        assertThat(none.basis()).contains("prod-move", "not in the catalog");
+        assertThat(none.basis()).contains("prod-move", "cannot be read");
         assertThat(CutoverPages.projection(night(), partial, NOW).basis()).isEqualTo("not rehearsed yet: promote");
         assertThat(CutoverPages.projection(cutover("COMPLETED", night().phases()), null, NOW))
                 .as("nothing left to project").isNull();

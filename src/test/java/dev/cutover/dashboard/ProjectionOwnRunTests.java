@@ -47,6 +47,25 @@ class ProjectionOwnRunTests extends ServiceTest {
         assertThat(projection.basis()).startsWith("from 2 rehearsal(s)");
     }
 
+    /** The page and the report read the runbook the cutover pinned, not the catalog's file of that name. */
+    @Test
+    void theProjectionAndTheReportComeFromThePinnedRunbookAfterTheFileTurnedInvalid() {
+        String runbook = RUNBOOK.replace("projection-own-run", "pinned-forecast");
+        addRunbook("pinned-forecast.yaml", runbook);
+        String earlier = createCutover("pinned-forecast");
+        runPhase(earlier, "first");
+        runPhase(earlier, "second");
+        String now = createCutover("pinned-forecast");
+        runPhase(now, "first");
+
+        addRunbook("pinned-forecast.yaml", "name: pinned-forecast\nphases: [\n");
+
+        CutoverPage.Projection projection = pages.page(now, new Roles("viewer", false, false)).projection();
+        assertThat(projection.basis()).startsWith("from 1 rehearsal(s)");
+        assertThat(api.get("viewer", "/api/cutovers/" + now + "/report").body().path("header").path("forecastBasis")
+                .asString()).startsWith("p50 and p90 from 1 earlier rehearsal");
+    }
+
     private void runPhase(String id, String phase) {
         assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/" + phase + "/start", null).status())
                 .isEqualTo(202);

@@ -7,7 +7,7 @@ import dev.cutover.cutover.GateSamples;
 import dev.cutover.cutover.eventlog.EventLog;
 import dev.cutover.cutover.RehearsalForecast;
 import dev.cutover.runbook.Runbook;
-import dev.cutover.runbook.RunbookCatalog;
+import dev.cutover.cutover.CutoverTransitions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,17 +37,17 @@ class NightReports {
 
     private final CutoverViews views;
     private final EventLog events;
-    private final RunbookCatalog runbooks;
+    private final CutoverTransitions transitions;
     private final RehearsalForecast forecasts;
     private final String version;
     private final GateSamples gateSamples;
 
-    NightReports(CutoverViews views, EventLog events, RunbookCatalog runbooks, RehearsalForecast forecasts,
+    NightReports(CutoverViews views, EventLog events, CutoverTransitions transitions, RehearsalForecast forecasts,
                  GateSamples gateSamples, @Value("${cutover.version:development}") String version) {
         this.gateSamples = gateSamples;
         this.views = views;
         this.events = events;
-        this.runbooks = runbooks;
+        this.transitions = transitions;
         this.forecasts = forecasts;
         this.version = version;
     }
@@ -56,7 +56,7 @@ class NightReports {
     NightReport report(String cutoverId, String requestedBy) {
         CutoverView cutover = views.view(cutoverId);
         List<CutoverEvent> log = allEvents(cutoverId);
-        Optional<Runbook> runbook = runbooks.findValid(cutover.runbook());
+        Optional<Runbook> runbook = transitions.runbook(cutoverId);
         // What the rehearsals before this cutover said: never this run itself, nor a later one.
         Optional<RehearsalForecast.Forecast> forecast = runbook.map(r -> forecasts.forecast(r, cutover.environment(),
                 null, cutover.createdAt()));
@@ -193,7 +193,7 @@ class NightReports {
     private static String forecastBasis(CutoverView cutover, boolean runbookKnown,
                                         Optional<RehearsalForecast.Forecast> forecast) {
         if (!runbookKnown) {
-            return "no forecast: runbook " + cutover.runbook() + " is not valid in the catalog now";
+            return "no forecast: the runbook " + cutover.runbook() + " this cutover was created with cannot be read";
         }
         int rehearsals = forecast.map(RehearsalForecast.Forecast::rehearsals).orElse(0);
         if (rehearsals == 0) {

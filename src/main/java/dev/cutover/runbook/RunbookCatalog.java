@@ -141,13 +141,30 @@ public class RunbookCatalog {
     private Loaded load(Path path) {
         String file = path.getFileName().toString();
         try {
+            // Characters are at least one byte each: a larger file cannot be a runbook, so it is not read.
+            long bytes = Files.size(path);
+            if (bytes > 4L * RunbookParser.MAX_CHARACTERS) {
+                return new Loaded(unreadable(file, RunbookParser.tooLarge(bytes)), null);
+            }
             String text = Files.readString(path, StandardCharsets.UTF_8);
             return new Loaded(parser.parse(file, text), text);
         } catch (CharacterCodingException e) {
             return new Loaded(unreadable(file, "the file is not UTF-8 text; save it as UTF-8"), null);
         } catch (IOException | RuntimeException e) {
-            return new Loaded(unreadable(file, "the file cannot be read (" + e + ")"), null);
+            return new Loaded(unreadable(file, "the file cannot be read: " + reason(e)
+                    + "; check that the service's user may read it"), null);
         }
+    }
+
+    /** What went wrong in words, without Java class names. */
+    private static String reason(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "it disappeared while being read";
+        }
+        return e.getMessage() == null ? "an input/output error" : e.getMessage();
     }
 
     private static RunbookParser.Parsed unreadable(String file, String message) {

@@ -29,6 +29,11 @@ final class RunbookParser {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final List<String> RUNBOOK_KEYS = List.of("name", "description", "window", "environments", "phases",
             "notify");
+    /**
+     * The most a runbook may hold. Real ones are a few KiB; SnakeYAML needs seconds to scan a few
+     * MiB of scalar before its own code-point limit stops it, so larger texts are refused unread.
+     */
+    static final int MAX_CHARACTERS = 256 * 1024;
     private static final List<String> PHASE_KEYS = List.of("name", "description", "pointOfNoReturn", "onFailure", "steps");
 
     /** The catalog entry, and where its name is written (for problems about the name). */
@@ -44,16 +49,20 @@ final class RunbookParser {
     Parsed parse(String file, String text) {
         YamlProblems problems = new YamlProblems(file);
         String fallbackName = withoutExtension(file);
+        if (text.length() > MAX_CHARACTERS) {
+            problems.at(1, 1, "", tooLarge(text.length()));
+            return invalid(fallbackName, file, problems, null);
+        }
         Node root;
         try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+            root = new Yaml(loaderOptions()).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             problems.at(mark, "", "YAML syntax error: " + syntaxMessage(e)
                     + "; check the indentation and quoting at this point and just before it");
             return invalid(fallbackName, file, problems, mark);
         } catch (YAMLException e) {
-            problems.at(1, 1, "", "the file is not readable YAML: " + e.getMessage());
+            problems.at(1, 1, "", "the file is not readable YAML: " + guardMessage(e.getMessage()));
             return invalid(fallbackName, file, problems, null);
         }
         if (YamlNodes.isNull(root)) {
@@ -66,6 +75,34 @@ final class RunbookParser {
             return invalid(fallbackName, file, problems, root.getStartMark());
         }
         return parse(file, fallbackName, mapping, problems);
+    }
+
+    /** SnakeYAML's guards against alias expansion and deep nesting, with the size limit above. */
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(MAX_CHARACTERS);
+        options.setMaxAliasesForCollections(50);
+        options.setNestingDepthLimit(50);
+        options.setAllowDuplicateKeys(true); // reported by MappingFields with both places, not thrown
+        return options;
+    }
+
+    /** SnakeYAML's words for its guards, said the way a runbook author can act on. */
+    private static String guardMessage(String message) {
+        String text = message == null ? "" : message;
+        if (text.startsWith("Number of aliases")) {
+            return "it refers to lists or mappings through aliases (*name) more than 50 times, which could expand "
+                    + "without end (a \"billion laughs\" file); write the values out instead";
+        }
+        if (text.startsWith("Nesting Depth exceeded")) {
+            return "lists and mappings are nested more than 50 deep; a runbook needs fewer than 10 levels";
+        }
+        return text;
+    }
+
+    static String tooLarge(long characters) {
+        return "the file holds %.1f MiB; a runbook may hold at most 256 KiB (real ones are a few KiB): check that this is the runbook you meant"
+                .formatted(characters / (1024.0 * 1024.0));
     }
 
     private Parsed parse(String file, String fallbackName, MappingNode root, YamlProblems problems) {

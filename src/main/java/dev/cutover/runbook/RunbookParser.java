@@ -224,6 +224,10 @@ final class RunbookParser {
 
     private static String syntaxMessage(MarkedYAMLException e) {
         String problem = e.getProblem() == null ? "malformed YAML" : e.getProblem();
+        if (problem.startsWith("Global tag is not allowed")) {
+            return "a runbook takes plain values, not YAML tags such as !!" + problem.substring(problem.lastIndexOf(':') + 1)
+                    + "; remove the tag";
+        }
         if (e.getContext() == null) {
             return problem;
         }

@@ -10,6 +10,7 @@ import java.util.Locale;
  *
  * @param status {@code ok}, {@code warning} or {@code failed}
  */
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true) // stored as JSON; older rows may hold dropped fields
 public record PreflightRow(String check, String connection, List<String> steps, String status, long latencyMs,
                            String detail, String hint) {
 

@@ -5,12 +5,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Suggests the known word closest to a misspelt one, by edit distance. */
-final class ClosestMatch {
+public final class ClosestMatch {
 
     private ClosestMatch() {
     }
 
-    static Optional<String> to(String written, Collection<String> known) {
+    public static Optional<String> to(String written, Collection<String> known) {
         if (written == null || written.isEmpty()) {
             return Optional.empty();
         }

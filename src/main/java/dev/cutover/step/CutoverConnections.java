@@ -12,4 +12,7 @@ public interface CutoverConnections {
 
     /** The named connection of the cutover's environment; empty when the cutover or connection is unknown. */
     Optional<ResolvedConnection> connection(String cutoverId, String connectionName);
+
+    /** Whether a cutover with this id exists (to answer 404 rather than an empty list). */
+    boolean exists(String cutoverId);
 }

@@ -10,6 +10,7 @@ import java.util.List;
  * @param maxDelete   refuse to delete more than this many extra objects in one run
  * @param concurrency objects copied at once
  */
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true) // stored as JSON; older rows may hold dropped fields
 public record SyncSpec(String runbook, String environment, String sourceConnection, String sourceBucket,
                        String sourcePrefix, String targetConnection, String targetBucket, String targetPrefix,
                        SyncMode mode, List<String> include, List<String> exclude, boolean deleteExtra, long maxDelete,

@@ -1,7 +1,10 @@
 package dev.cutover.system;
 
+import dev.cutover.runbook.ClosestMatch;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +21,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Every API error is {@code application/problem+json}. Malformed bodies name the field at fault;
@@ -27,6 +31,8 @@ import tools.jackson.databind.DatabindException;
 class ProblemAnswers extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAnswers.class);
+    /** Jackson's words for a field given twice (2.x said "field", 3.x "Object property"). */
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:Object property|field) \"(.*?)\"");
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException invalid,
@@ -49,10 +55,25 @@ class ProblemAnswers extends ResponseEntityExceptionHandler {
         String field = null;
         String reason = "the body is not valid JSON";
         Throwable cause = unreadable.getCause();
-        if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
-            field = databind.getPath().stream()
-                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
+        if (causedBy(unreadable, RequestBodyLimit.TooLarge.class)) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, RequestBodyLimit.DETAIL);
+            problem.setTitle("Request body too large");
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).header(HttpHeaders.CONNECTION, "close").body(problem);
+        }
+        Matcher duplicate = cause instanceof JacksonException jackson
+                ? DUPLICATE.matcher(String.valueOf(jackson.getOriginalMessage())) : null;
+        if (cause instanceof UnrecognizedPropertyException unknown) {
+            field = path(unknown);
+            List<String> known = unknown.getKnownPropertyIds() == null ? List.of()
+                    : unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            reason = "there is no field '" + shortened(unknown.getPropertyName()) + "'"
+                    + ClosestMatch.to(unknown.getPropertyName(), known).map(m -> " (did you mean '" + m + "'?)").orElse("")
+                    + (known.isEmpty() ? "" : "; the fields are " + String.join(", ", known));
+        } else if (duplicate != null && duplicate.find()) {
+            field = duplicate.group(1);
+            reason = "field '" + shortened(field) + "' is given twice; give it once";
+        } else if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+            field = path(databind);
             reason = "field '" + field + "' has the wrong type or format";
         } else if (cause instanceof JacksonException jackson) {
             reason = "the body is not valid JSON: " + jackson.getOriginalMessage();
@@ -65,6 +86,32 @@ class ProblemAnswers extends ResponseEntityExceptionHandler {
             problem.setProperty("field", field);
         }
         return ResponseEntity.badRequest().body(problem);
+    }
+
+    private static String path(DatabindException databind) {
+        return databind.getPath().stream()
+                .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String shortened(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 80) + "… (" + text.length() + " characters)";
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @ExceptionHandler(RequestBodyLimit.TooLarge.class)
+    ResponseEntity<ProblemDetail> tooLarge(RequestBodyLimit.TooLarge failure) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, RequestBodyLimit.DETAIL);
+        problem.setTitle("Request body too large");
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).header(HttpHeaders.CONNECTION, "close").body(problem);
     }
 
     @ExceptionHandler(Exception.class)

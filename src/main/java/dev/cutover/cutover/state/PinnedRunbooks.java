@@ -41,6 +41,11 @@ public class PinnedRunbooks implements CutoverConnections {
     }
 
     @Override
+    public boolean exists(String cutoverId) {
+        return cutovers.find(cutoverId).isPresent();
+    }
+
+    @Override
     public Optional<ResolvedConnection> connection(String cutoverId, String connectionName) {
         return cutovers.find(cutoverId).flatMap(cutover -> find(cutover).map(runbook -> runbook.environments()
                 .get(cutover.environment())).map(environment -> environment.connections().get(connectionName))

@@ -123,6 +123,9 @@ class SyncController {
     /** The scheduled delta syncs of one cutover: cron, state, next fire time, last run. */
     @GetMapping("/schedules/{cutoverId}")
     List<Map<String, Object>> schedules(@PathVariable String cutoverId) {
+        if (!schedules.knowsCutover(cutoverId)) {
+            throw problem(HttpStatus.NOT_FOUND, "No cutover with id '" + cutoverId + "'; GET /api/cutovers lists them.");
+        }
         return schedules.schedules(cutoverId);
     }
 

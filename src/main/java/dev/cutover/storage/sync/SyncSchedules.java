@@ -107,6 +107,12 @@ class SyncSchedules {
         this.beforeStart = hook;
     }
 
+    /** Whether the cutover exists at all (its schedules list is empty either way). */
+    boolean knowsCutover(String cutoverId) {
+        CutoverConnections pinned = connections.getIfAvailable();
+        return pinned != null && pinned.exists(cutoverId);
+    }
+
     List<Map<String, Object>> schedules(String cutoverId) {
         return jdbc.sql("SELECT step_id, cron, state, next_run_at, last_run_id, paused_reason FROM sync_schedule "
                         + "WHERE cutover_id = ? ORDER BY step_id").param(cutoverId)

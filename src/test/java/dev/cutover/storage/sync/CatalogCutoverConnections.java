@@ -27,6 +27,11 @@ class CatalogCutoverConnections implements CutoverConnections {
     }
 
     @Override
+    public boolean exists(String cutoverId) {
+        return jdbc.sql("SELECT COUNT(*) FROM cutover WHERE id = ?").param(cutoverId).query(Integer.class).single() > 0;
+    }
+
+    @Override
     public Optional<ResolvedConnection> connection(String cutoverId, String connectionName) {
         return jdbc.sql("SELECT runbook, environment FROM cutover WHERE id = ?").param(cutoverId)
                 .query((rs, row) -> new String[] { rs.getString(1), rs.getString(2) }).optional()

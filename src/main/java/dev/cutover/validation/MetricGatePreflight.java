@@ -86,7 +86,8 @@ class MetricGatePreflight implements PreflightCheck {
         }
         if (reading instanceof MetricReading.SeveralSeries several) {
             return PreflightFinding.failed("returns " + several.series().size() + " series; a gate needs one value",
-                    "aggregate the series, e.g. sum(...) or max(...)");
+                    query.query() instanceof MetricQuery.PromQl ? "aggregate the series, e.g. sum(...) or max(...)"
+                            : "aggregate the series in the expression, e.g. MAX(SEARCH(...)) or SUM(SEARCH(...))");
         }
         return PreflightFinding.failed(reading == null ? "no answer" : ((MetricReading.Unreadable) reading).why(), hint);
     }

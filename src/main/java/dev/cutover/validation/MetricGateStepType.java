@@ -219,7 +219,9 @@ class MetricGateStepType implements StepType {
                 return new Judged(Verdict.FAIL, series.size() + " series", null, series.size() + " series",
                         "query " + query.name() + " returned " + series.size() + " series ("
                         + String.join(", ", series.subList(0, Math.min(3, series.size()))) + (series.size() > 3 ? ", ..." : "")
-                        + "); a gate needs exactly one value per query: aggregate the series, e.g. sum(...) or max(...)");
+                        + "); a gate needs exactly one value per query: " + (query.query() instanceof MetricQuery.PromQl
+                        ? "aggregate the series, e.g. sum(...) or max(...)"
+                        : "aggregate the series in the expression, e.g. MAX(SEARCH(...)) or SUM(SEARCH(...))"));
             }
             MetricReading.Unreadable unreadable = (MetricReading.Unreadable) reading;
             return new Judged(Verdict.HOLD, "unreadable", null, "unreadable (" + unreadable.why() + ")", null);

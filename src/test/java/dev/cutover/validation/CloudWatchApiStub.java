@@ -33,6 +33,7 @@ final class CloudWatchApiStub implements AutoCloseable {
 
     /** A metric's {@code MetricName} or an expression's text, to its latest value. */
     private final Map<String, Double> values = new ConcurrentHashMap<>();
+    private final Map<String, double[]> several = new ConcurrentHashMap<>();
     /** A metric name or expression to the {@code StatusCode} answered for it, when not Complete. */
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
     private final List<Map<String, List<String>>> requestHeaders = new CopyOnWriteArrayList<>();
@@ -59,6 +60,11 @@ final class CloudWatchApiStub implements AutoCloseable {
     /** The metric (by {@code MetricName}) or the expression (by its text) answers {@code value} from now on. */
     void put(String metricOrExpression, double value) {
         values.put(metricOrExpression, value);
+    }
+
+    /** The expression answers one series per value, with the same Id and labels {@code <expression> 1}, {@code 2}, ... (as a SEARCH does). */
+    void putSeveral(String expression, double... seriesValues) {
+        several.put(expression, seriesValues.clone());
     }
 
     void remove(String metricOrExpression) {
@@ -136,28 +142,32 @@ final class CloudWatchApiStub implements AutoCloseable {
                         : query.path("MetricStat").path("Metric").path("MetricName").asString();
                 int period = query.has("Period") ? query.path("Period").asInt()
                         : query.path("MetricStat").path("Period").asInt(60);
-                Double value = values.get(key);
-                cbor.writeStartObject();
-                cbor.writeName("Id");
-                cbor.writeString(query.path("Id").asString());
-                cbor.writeName("Label");
-                cbor.writeString(key);
-                cbor.writeName("Timestamps");
-                cbor.writeStartArray();
-                if (value != null) {
-                    cbor.writeTag(1);
-                    cbor.writeNumber(end - period);
+                double[] series = several.containsKey(key) ? several.get(key)
+                        : values.containsKey(key) ? new double[] {values.get(key)} : new double[0];
+                for (int i = 0; i < Math.max(1, series.length); i++) {
+                    Double value = series.length == 0 ? null : series[i];
+                    cbor.writeStartObject();
+                    cbor.writeName("Id");
+                    cbor.writeString(query.path("Id").asString());
+                    cbor.writeName("Label");
+                    cbor.writeString(series.length > 1 ? key + " " + (i + 1) : key);
+                    cbor.writeName("Timestamps");
+                    cbor.writeStartArray();
+                    if (value != null) {
+                        cbor.writeTag(1);
+                        cbor.writeNumber(end - period);
+                    }
+                    cbor.writeEndArray();
+                    cbor.writeName("Values");
+                    cbor.writeStartArray();
+                    if (value != null) {
+                        cbor.writeNumber(value);
+                    }
+                    cbor.writeEndArray();
+                    cbor.writeName("StatusCode");
+                    cbor.writeString(statuses.getOrDefault(key, "Complete"));
+                    cbor.writeEndObject();
                 }
-                cbor.writeEndArray();
-                cbor.writeName("Values");
-                cbor.writeStartArray();
-                if (value != null) {
-                    cbor.writeNumber(value);
-                }
-                cbor.writeEndArray();
-                cbor.writeName("StatusCode");
-                cbor.writeString(statuses.getOrDefault(key, "Complete"));
-                cbor.writeEndObject();
             }
             cbor.writeEndArray();
             cbor.writeName("Messages");

@@ -9,6 +9,7 @@ import dev.cutover.step.PreflightPlan;
 import dev.cutover.step.ResolvedConnection;
 import dev.cutover.step.StepArgumentProblem;
 import dev.cutover.testsupport.RecordingStepContext;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -107,6 +108,24 @@ class CloudWatchMetricsAgainstCloudWatchStubTests {
                     .extracting(r -> ((MetricReading.Refused) r).why()).asString()
                     .startsWith("CloudWatch metrics answered Forbidden for it");
         }
+    }
+
+    @Test
+    void aSearchAnsweringSeveralSeriesIsNamedAndTheGateSaysHowToAggregateInCloudWatch() throws Exception {
+        String search = "SEARCH('{Shop/App,Route} Latency', 'Average')";
+        cloudWatch.putSeveral(search, 0.1, 0.2);
+        try (MetricSource source = open(Map.of())) {
+            assertThat(source.read(List.of(query("latency", new MetricQuery.Expression(search, Duration.ofMinutes(1))))))
+                    .containsEntry("latency", new MetricReading.SeveralSeries(List.of(search + " 1", search + " 2")));
+        }
+
+        Map<String, Object> with = new HashMap<>(Map.of("connection", "metrics", "interval", "1s", "for", "5s",
+                "queries", List.of(item("name", "latency", "expression", search, "pass", "< 0.25"))));
+        RecordingStepContext context = new RecordingStepContext(with).connection("metrics", "cloudwatch", defaults());
+        assertThatThrownBy(() -> new MetricGateStepType(new MetricGateGauges(new SimpleMeterRegistry())).execute(context))
+                .hasMessageContaining("query latency returned 2 series")
+                .hasMessageEndingWith("a gate needs exactly one value per query: aggregate the series in the "
+                        + "expression, e.g. MAX(SEARCH(...)) or SUM(SEARCH(...))");
     }
 
     @Test

@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.cloudwatch.model.MetricStat;
 import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Gate queries on a {@code type: cloudwatch} connection, by {@code GetMetricData}: one request for
@@ -64,12 +65,15 @@ final class CloudWatchMetrics implements MetricSource {
     private final String connection;
     private final String region;
     private final Duration requestTimeout;
+    private final AwsCredentialsProvider credentials;
     private final CloudWatchClient client;
 
-    private CloudWatchMetrics(String connection, String region, Duration requestTimeout, CloudWatchClient client) {
+    private CloudWatchMetrics(String connection, String region, Duration requestTimeout,
+                              AwsCredentialsProvider credentials, CloudWatchClient client) {
         this.connection = connection;
         this.region = region;
         this.requestTimeout = requestTimeout;
+        this.credentials = credentials;
         this.client = client;
     }
 
@@ -136,7 +140,7 @@ final class CloudWatchMetrics implements MetricSource {
         if (endpoint != null) {
             builder.endpointOverride(endpoint);
         }
-        return new CloudWatchMetrics(name, region, requestTimeout, builder.build());
+        return new CloudWatchMetrics(name, region, requestTimeout, credentials, builder.build());
     }
 
     @Override
@@ -309,5 +313,9 @@ final class CloudWatchMetrics implements MetricSource {
     @Override
     public void close() {
         client.close();
+        // The client leaves a provider it was given open; the default chain's may hold refresh threads.
+        if (credentials instanceof SdkAutoCloseable closeable) {
+            closeable.close();
+        }
     }
 }

@@ -6,5 +6,5 @@ import java.util.Optional;
  * One query of a metric gate: its value must meet {@code pass} for the window to run on, and
  * meeting {@code failWhen} fails the gate at once.
  */
-record GateQuery(String name, String query, Optional<Condition> pass, Optional<Condition> failWhen) {
+record GateQuery(String name, MetricQuery query, Optional<Condition> pass, Optional<Condition> failWhen) {
 }

@@ -7,12 +7,13 @@ import dev.cutover.step.PreflightProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
  * Preflight of metric gates: every query of every {@code metric-gate} is asked once, read-only,
- * so a typo in PromQL, wrong credentials or a query that returns several series show up before the
+ * so a typo in PromQL or metric math, wrong credentials or region or a query that returns several series show up before the
  * night rather than at the gate. A query with no data now, or already meeting its failWhen, is a
  * warning: the metrics of the night are not those of the preflight.
  */
@@ -37,28 +38,36 @@ class MetricGatePreflight implements PreflightCheck {
             return List.of(PreflightFinding.failed("environment " + plan.environment() + " has no connection " + name,
                     "add it under environments." + plan.environment() + ".connections"));
         }
-        PrometheusQueries source;
         MetricGateSpec spec;
+        MetricSource source;
         try {
-            source = PrometheusQueries.of(connection.get(), timeout);
             spec = MetricGateSpec.of(step.with());
+            source = MetricSources.open(connection.get(), spec.queries(), timeout);
         } catch (IllegalArgumentException e) {
             return List.of(PreflightFinding.failed(e.getMessage(), "fix the connection's settings"));
         }
-        List<PreflightFinding> findings = new ArrayList<>();
-        for (GateQuery query : spec.queries()) {
-            findings.add(answer(source, query, spec.noData()).named("query " + query.name()));
+        // One read of every query: for cloudwatch a single GetMetricData, which proves the region
+        // answers and the credentials may read metrics, as cheaply as CloudWatch allows.
+        try (source) {
+            Map<String, MetricReading> readings;
+            try {
+                readings = source.read(spec.queries());
+            } catch (MetricQueryException e) {
+                return List.of(PreflightFinding.failed(e.getMessage(), source.hint()));
+            }
+            List<PreflightFinding> findings = new ArrayList<>();
+            for (GateQuery query : spec.queries()) {
+                findings.add(answer(readings.get(query.name()), query, spec.noData(), source.hint())
+                        .named("query " + query.name()));
+            }
+            return findings;
         }
-        return findings;
     }
 
-    private static PreflightFinding answer(PrometheusQueries source, GateQuery query, MetricGateSpec.NoData noData)
-            throws InterruptedException {
-        MetricReading reading;
-        try {
-            reading = source.instant(query.query());
-        } catch (MetricQueryException e) {
-            return PreflightFinding.failed(e.getMessage(), "fix the query or the connection's credentials");
+    private static PreflightFinding answer(MetricReading reading, GateQuery query, MetricGateSpec.NoData noData,
+                                           String hint) {
+        if (reading instanceof MetricReading.Refused refused) {
+            return PreflightFinding.failed(refused.why(), "fix the query or the connection's credentials");
         }
         if (reading instanceof MetricReading.Value v) {
             if (query.failWhen().isPresent() && query.failWhen().get().holds(v.value())) {
@@ -77,9 +86,9 @@ class MetricGatePreflight implements PreflightCheck {
         }
         if (reading instanceof MetricReading.SeveralSeries several) {
             return PreflightFinding.failed("returns " + several.series().size() + " series; a gate needs one value",
-                    "aggregate the series, e.g. sum(...) or max(...)");
+                    query.query() instanceof MetricQuery.PromQl ? "aggregate the series, e.g. sum(...) or max(...)"
+                            : "aggregate the series in the expression, e.g. MAX(SEARCH(...)) or SUM(SEARCH(...))");
         }
-        return PreflightFinding.failed(((MetricReading.Unreadable) reading).why(), "check the url and that the service "
-                + "can reach Prometheus");
+        return PreflightFinding.failed(reading == null ? "no answer" : ((MetricReading.Unreadable) reading).why(), hint);
     }
 }

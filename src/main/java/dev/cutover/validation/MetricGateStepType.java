@@ -45,19 +45,20 @@ class MetricGateStepType implements StepType {
 
     @Override
     public String description() {
-        return "Evaluates metric queries (Prometheus) every interval and passes when every condition held for the whole "
+        return "Evaluates metric queries (Prometheus or CloudWatch) every interval and passes when every condition held for the whole "
                 + "for: window; fails at once when a failWhen condition is met";
     }
 
     @Override
     public List<StepParameter> parameters() {
         return List.of(
-                StepParameter.required("connection", Kind.CONNECTION, "the metrics source, a type: prometheus connection"),
+                StepParameter.required("connection", Kind.CONNECTION, "the metrics source, a type: prometheus or type: cloudwatch connection"),
                 StepParameter.required("for", Kind.DURATION, "how long every condition must hold without a break, e.g. 10m"),
                 StepParameter.optional("interval", Kind.DURATION, "time between evaluations (default 15s)"),
                 StepParameter.oneOf("noData", false, "what a query without data means (default hold: neither pass nor "
                         + "fail, the window starts again)", "hold", "fail", "pass"),
-                StepParameter.required("queries", Kind.MAPPINGS, "the queries, each { name, query, pass, failWhen }, "
+                StepParameter.required("queries", Kind.MAPPINGS, "the queries, each { name, query, pass, failWhen } on prometheus, or with expression: "
+                        + "or metric:, namespace:, stat:, dimensions:, period: instead of query: on cloudwatch, "
                         + "e.g. - { name: error-rate, query: \"...\", pass: \"< 0.01\", failWhen: \"> 0.05\" }"));
     }
 
@@ -71,13 +72,15 @@ class MetricGateStepType implements StepType {
         MetricGateSpec spec = MetricGateSpec.of(context.arguments());
         Duration requestTimeout = spec.interval().compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2)
                 : spec.interval().compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : spec.interval();
-        PrometheusQueries source;
+        MetricSource source;
         try {
-            source = PrometheusQueries.of(context.connection(spec.connection()), requestTimeout);
+            source = MetricSources.open(context.connection(spec.connection()), spec.queries(), requestTimeout);
         } catch (IllegalArgumentException e) {
             throw new StepFailedException(context.redact(e.getMessage()));
         }
-        return new Run(context, spec, source).await();
+        try (source) {
+            return new Run(context, spec, source).await();
+        }
     }
 
     /** One gate's sampling: the window under way, the samples kept as evidence. */
@@ -85,12 +88,12 @@ class MetricGateStepType implements StepType {
 
         private final StepContext context;
         private final MetricGateSpec spec;
-        private final PrometheusQueries source;
+        private final MetricSource source;
         private final Deque<Map<String, Object>> kept = new ArrayDeque<>();
         private final long started = System.nanoTime();
         private int taken;
 
-        Run(StepContext context, MetricGateSpec spec, PrometheusQueries source) {
+        Run(StepContext context, MetricGateSpec spec, MetricSource source) {
             this.context = context;
             this.spec = spec;
             this.source = source;
@@ -150,13 +153,17 @@ class MetricGateStepType implements StepType {
             List<String> heldBy = new ArrayList<>();
             Verdict verdict = Verdict.WITHIN;
             String failure = null;
+            Map<String, MetricReading> readings;
+            try {
+                readings = source.read(spec.queries());
+            } catch (MetricQueryException e) {
+                spec.queries().forEach(q -> values.put(q.name(), "refused"));
+                return new Sample(Verdict.FAIL, values, "refused", List.of(), e.getMessage());
+            }
             for (GateQuery query : spec.queries()) {
-                MetricReading reading;
-                try {
-                    reading = source.instant(query.query());
-                } catch (MetricQueryException e) {
-                    reading = null;
-                    failure = "query " + query.name() + ": " + e.getMessage();
+                MetricReading reading = readings.getOrDefault(query.name(), new MetricReading.Unreadable("no answer"));
+                if (reading instanceof MetricReading.Refused refused) {
+                    failure = "query " + query.name() + ": " + refused.why();
                     values.put(query.name(), "refused");
                     parts.add(query.name() + " refused");
                     verdict = Verdict.FAIL;
@@ -212,7 +219,9 @@ class MetricGateStepType implements StepType {
                 return new Judged(Verdict.FAIL, series.size() + " series", null, series.size() + " series",
                         "query " + query.name() + " returned " + series.size() + " series ("
                         + String.join(", ", series.subList(0, Math.min(3, series.size()))) + (series.size() > 3 ? ", ..." : "")
-                        + "); a gate needs exactly one value per query: aggregate the series, e.g. sum(...) or max(...)");
+                        + "); a gate needs exactly one value per query: " + (query.query() instanceof MetricQuery.PromQl
+                        ? "aggregate the series, e.g. sum(...) or max(...)"
+                        : "aggregate the series in the expression, e.g. MAX(SEARCH(...)) or SUM(SEARCH(...))"));
             }
             MetricReading.Unreadable unreadable = (MetricReading.Unreadable) reading;
             return new Judged(Verdict.HOLD, "unreadable", null, "unreadable (" + unreadable.why() + ")", null);
@@ -230,7 +239,11 @@ class MetricGateStepType implements StepType {
             for (GateQuery query : spec.queries()) {
                 Map<String, Object> described = new LinkedHashMap<>();
                 described.put("name", query.name());
-                described.put("query", query.query());
+                described.put(query.query() instanceof MetricQuery.PromQl ? "query"
+                        : query.query() instanceof MetricQuery.Expression ? "expression" : "metric", query.query().text());
+                if (query.query() instanceof MetricQuery.CloudWatch cloudWatch) {
+                    described.put("periodMs", cloudWatch.period().toMillis());
+                }
                 query.pass().ifPresent(p -> described.put("pass", p.toString()));
                 query.failWhen().ifPresent(f -> described.put("failWhen", f.toString()));
                 queries.add(described);

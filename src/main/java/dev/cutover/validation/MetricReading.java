@@ -2,7 +2,7 @@ package dev.cutover.validation;
 
 import java.util.List;
 
-/** What one instant query answered, as a gate sees it: one value, nothing, or too much. */
+/** What one query answered, as a gate sees it: one value, nothing, too much, a refusal, or no answer. */
 sealed interface MetricReading {
 
     /** Exactly one series (or a scalar) with this value. */
@@ -17,7 +17,11 @@ sealed interface MetricReading {
     record SeveralSeries(List<String> series) implements MetricReading {
     }
 
-    /** Prometheus could not be read (unreachable, 5xx): neither pass nor fail, the window restarts. */
+    /** This query was refused for good (bad syntax, unknown metric stat): the gate fails. */
+    record Refused(String why) implements MetricReading {
+    }
+
+    /** The source could not be read (unreachable, 5xx, throttled): neither pass nor fail, the window restarts. */
     record Unreadable(String why) implements MetricReading {
     }
 }

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
@@ -29,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   bearerToken: ${env:PROMETHEUS_TOKEN}        # or user: + password: for basic auth
  * </pre>
  */
-final class PrometheusQueries {
+final class PrometheusQueries implements MetricSource {
 
     static final Set<String> SETTINGS = Set.of("url", "bearerToken", "user", "password");
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -88,6 +90,27 @@ final class PrometheusQueries {
                 .or(() -> user.map(u -> "Basic " + Base64.getEncoder()
                         .encodeToString((u + ":" + password.get()).getBytes(StandardCharsets.UTF_8))));
         return new PrometheusQueries(name, base, authorization, requestTimeout);
+    }
+
+    /** One instant query per gate query; a refused query is {@link MetricReading.Refused}, the others still read. */
+    @Override
+    public Map<String, MetricReading> read(List<GateQuery> queries) throws InterruptedException {
+        Map<String, MetricReading> readings = new LinkedHashMap<>();
+        for (GateQuery query : queries) {
+            MetricReading reading;
+            try {
+                reading = instant(query.query().text());
+            } catch (MetricQueryException e) {
+                reading = new MetricReading.Refused(e.getMessage());
+            }
+            readings.put(query.name(), reading);
+        }
+        return readings;
+    }
+
+    @Override
+    public String hint() {
+        return "check the url and that the service can reach Prometheus";
     }
 
     /**

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 
 /**
  * A {@link StepContext} for tests: arguments from a map (scalars as String, lists as
- * List&lt;String&gt;, maps as Map&lt;String,String&gt;), secret references resolved as in a running
+ * List&lt;String&gt;, maps as Map&lt;String,String&gt;, mappings as a List of those maps), secret references resolved as in a running
  * step ({@link SecretReferences}; {@code ${env:NAME}} from a map given here, {@code ${file:}} from
  * the file) and remembered for {@link #redact}, a settable stop flag, approvals preset or offered
  * later, connections given by name, type and settings (settings may hold {@code ${env:NAME}}), and every
@@ -261,6 +261,19 @@ public final class RecordingStepContext implements StepContext {
             Map<String, String> out = new LinkedHashMap<>();
             values.forEach((key, value) -> out.put(key, resolve(value)));
             return Collections.unmodifiableMap(out);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public List<Map<String, String>> mappings(String name) {
+            List<Map<String, String>> items = (List<Map<String, String>>) with.getOrDefault(name, List.of());
+            List<Map<String, String>> out = new ArrayList<>();
+            for (Map<String, String> item : items) {
+                Map<String, String> resolvedItem = new LinkedHashMap<>();
+                item.forEach((key, value) -> resolvedItem.put(key, resolve(value)));
+                out.add(Collections.unmodifiableMap(resolvedItem));
+            }
+            return List.copyOf(out);
         }
     }
 }

@@ -17,12 +17,18 @@ import org.springframework.stereotype.Component;
  * ({@link QueryRound}), so a guarded step and a gate judge the same value the same way.
  */
 @Component
-class PrometheusGuard implements MetricGuard {
+public class PrometheusGuard implements MetricGuard {
 
     private final MetricGateGauges gauges;
 
+    @org.springframework.beans.factory.annotation.Autowired
     PrometheusGuard(MetricGateGauges gauges) {
         this.gauges = gauges;
+    }
+
+    /** For tests of the steps that use a guard; the service wires the bean. */
+    public PrometheusGuard(io.micrometer.core.instrument.MeterRegistry registry) {
+        this(new MetricGateGauges(registry));
     }
 
     @Override

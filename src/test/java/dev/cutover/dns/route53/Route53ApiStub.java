@@ -42,7 +42,7 @@ import org.w3c.dom.NodeList;
  * rules: a record set is unique by name, type and set identifier, and a plain record set cannot live
  * next to weighted ones of the same name and type ({@code InvalidChangeBatch}).
  */
-final class Route53ApiStub implements AutoCloseable {
+public final class Route53ApiStub implements AutoCloseable {
 
     static final String NS = "https://route53.amazonaws.com/doc/2013-04-01/";
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/]+)/");
@@ -58,7 +58,7 @@ final class Route53ApiStub implements AutoCloseable {
     private volatile int pendingPolls = 2;
     private volatile String aliasAt;
 
-    Route53ApiStub(String hostedZoneId, String zone, String accessKeyId) {
+    public Route53ApiStub(String hostedZoneId, String zone, String accessKeyId) {
         this.hostedZoneId = hostedZoneId;
         this.zone = DnsNames.absolute(zone);
         this.accessKeyId = accessKeyId;
@@ -71,30 +71,30 @@ final class Route53ApiStub implements AutoCloseable {
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** How many GetChange calls answer PENDING before a change is INSYNC. */
-    void pendingPolls(int polls) {
+    public void pendingPolls(int polls) {
         pendingPolls = polls;
     }
 
-    void seed(RecordSet set) {
+    public void seed(RecordSet set) {
         seed(RoutedRecordSet.plain(set));
     }
 
-    void seed(RoutedRecordSet set) {
+    public void seed(RoutedRecordSet set) {
         records.put(StubKey.of(set), set);
     }
 
     /** The plain record set of this name and type. */
-    Optional<RecordSet> recordSet(RecordKey key) {
+    public Optional<RecordSet> recordSet(RecordKey key) {
         return Optional.ofNullable(records.get(new StubKey(key, ""))).map(RoutedRecordSet::records);
     }
 
     /** Every record set of this name and type, plain or weighted, ordered by set identifier. */
-    List<RoutedRecordSet> recordSets(RecordKey key) {
+    public List<RoutedRecordSet> recordSets(RecordKey key) {
         return records.entrySet().stream().filter(e -> e.getKey().key().equals(key))
                 .sorted(java.util.Comparator.comparing(e -> e.getKey().setIdentifier()))
                 .map(Map.Entry::getValue).toList();
@@ -119,7 +119,7 @@ final class Route53ApiStub implements AutoCloseable {
     }
 
     /** {@code METHOD path} of every request so far. */
-    List<String> requests() {
+    public List<String> requests() {
         return List.copyOf(requests);
     }
 

@@ -141,6 +141,62 @@ class DnsShiftTests {
     }
 
     @Test
+    void aStepWhoseGuardMissesItsPassStaysHeldUntilItPassesThenMovesOn() throws Exception {
+        route53.seed(GCP);
+        prometheus.value(0.02);  // misses pass < 0.01, but not failWhen > 0.05: hold, do not fail
+        RecordingStepContext context = context(Map.of("steps", List.of("100"), "guard", "app-metrics",
+                "interval", "50ms", "queries", List.of(Map.of("name", "error-rate", "query", "x",
+                        "pass", "< 0.01", "failWhen", "> 0.05"))))
+                .connection("app-metrics", "prometheus", Map.of("url", prometheus.url()));
+        Thread healer = new Thread(() -> {
+            while (context.progress().stream().noneMatch(p -> p.message().contains("hold over, waiting until every "
+                    + "pass condition holds"))) {
+                sleep(5);
+            }
+            sleep(300);
+            prometheus.value(0.001);
+        });
+        healer.setDaemon(true);
+        healer.start();
+
+        StepOutcome shifted = shift.execute(context);
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> steps = (List<Map<String, Object>>) shifted.evidence().get("steps");
+        assertThat((Long) steps.get(0).get("heldMs")).isGreaterThanOrEqualTo(500);
+        assertThat(steps.get(0).get("guard").toString()).contains("passing", "0.001");
+        assertThat(DnsShiftStepType.weightOf(route53.recordSets(GCP.key()), "aws")).isEqualTo(100);
+    }
+
+    @Test
+    void theGuardIsValidatedWithMetricGatesRulesAtItsFields() {
+        java.util.function.Function<Map<String, Object>, List<String>> problems = with -> shift.validate(
+                new dev.cutover.step.MapStepArguments(new LinkedHashMap<>(with), s -> s, DnsShiftTests::duration),
+                Duration.ofMinutes(30)).stream().map(p -> p.field() + ": " + p.message()).toList();
+        Map<String, Object> base = Map.of("connection", "public-zone", "record", "shop", "type", "CNAME", "from", "gcp",
+                "to", "aws", "toValues", List.of("x."), "steps", List.of("10", "50", "100"), "hold", "5m");
+
+        Map<String, Object> badGuard = new LinkedHashMap<>(base);
+        badGuard.putAll(Map.of("guard", "app-metrics", "queries", List.of(Map.of("name", "e", "query", "q", "pass", "lt 1"))));
+        assertThat(problems.apply(badGuard)).singleElement().asString().startsWith("queries[0].pass: pass: 'lt 1' is not a condition");
+
+        Map<String, Object> noGuard = new LinkedHashMap<>(base);
+        noGuard.put("queries", List.of(Map.of("name", "e", "query", "q", "pass", "< 1")));
+        assertThat(problems.apply(noGuard)).singleElement().asString().startsWith("queries: queries belongs to the guard");
+
+        Map<String, Object> badSteps = new LinkedHashMap<>(base);
+        badSteps.putAll(Map.of("steps", List.of("50", "10"), "hold", "20m", "to", "gcp"));
+        assertThat(problems.apply(badSteps)).extracting(p -> p.substring(0, p.indexOf(':')))
+                .containsExactly("to", "steps[1]", "hold");
+    }
+
+    private static Duration duration(String text) {
+        return text.endsWith("ms") ? Duration.ofMillis(Long.parseLong(text.replace("ms", "")))
+                : text.endsWith("m") ? Duration.ofMinutes(Long.parseLong(text.replace("m", "")))
+                : Duration.ofSeconds(Long.parseLong(text.replace("s", "")));
+    }
+
+    @Test
     void aStopMidShiftLeavesTheOriginalSavedSoARollbackAfterARestartRestoresIt() throws Exception {
         route53.seed(GCP);
         RecordingStepContext context = context(Map.of("hold", "2s"));

@@ -95,6 +95,8 @@ class DnsShiftTests {
 
         assertThat(route53.recordSets(GCP.key())).isEqualTo(before).containsExactly(RoutedRecordSet.plain(GCP));
         assertThat(restored.summary()).startsWith("restored " + NAME + " 300 CNAME shop-lb.gcp.example.");
+        assertThat(shifted.evidence() + " " + restored.evidence() + " " + context.progress())
+                .doesNotContain(SECRET_KEY);
     }
 
     @Test

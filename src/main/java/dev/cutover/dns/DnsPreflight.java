@@ -15,7 +15,7 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * Preflight of the DNS zones the {@code dns-ttl} and {@code dns-switch} steps change: the switch
+ * Preflight of the DNS zones the {@code dns-ttl}, {@code dns-switch} and {@code dns-shift} steps change: the switch
  * proves it may update the zone without changing it where it can ({@link UpdateRights}: TSIG key
  * accepted, serial unchanged), reads the zone's SOA (Route 53: the credentials can list the zone)
  * and the records the steps need to be there.
@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class DnsPreflight implements PreflightCheck {
 
-    private static final Set<String> STEP_TYPES = Set.of("dns-ttl", "dns-switch");
+    private static final Set<String> STEP_TYPES = Set.of("dns-ttl", "dns-switch", "dns-shift");
 
     private final DnsSwitches switches;
 
@@ -41,8 +41,12 @@ public class DnsPreflight implements PreflightCheck {
         for (PreflightPlan.PlannedStep step : plan.stepsOfType(STEP_TYPES)) {
             String connection = step.with().requiredString("connection");
             String record = step.with().requiredString("record");
-            Optional<String> mustExist = "dns-ttl".equals(step.type()) ? step.with().string("type")
-                    : step.with().string("replaces");
+            // A dns-shift's record may be made by an earlier step (a dns-switch to a CNAME): only its zone is checked.
+            Optional<String> mustExist = switch (step.type()) {
+                case "dns-ttl" -> step.with().string("type");
+                case "dns-switch" -> step.with().string("replaces");
+                default -> Optional.empty();
+            };
             Map<Needed, Set<String>> needed = byConnection.computeIfAbsent(connection, c -> new LinkedHashMap<>());
             mustExist.ifPresent(type -> needed.computeIfAbsent(new Needed(record, type), n -> new LinkedHashSet<>())
                     .add(step.id()));

@@ -25,6 +25,11 @@ public interface DnsSwitch extends AutoCloseable {
      */
     Optional<RecordSet> resolve(RecordKey key);
 
+    /** Weighted routing at this provider, or empty when it has none (RFC 2136). */
+    default Optional<WeightedRecords> weighted() {
+        return Optional.empty();
+    }
+
     default ChangeReceipt upsert(RecordSet recordSet, InSyncWait wait) {
         return apply(RecordChange.upsert(recordSet), wait);
     }

@@ -160,7 +160,7 @@ final class WithParametersCheck {
                     ? Optional.empty()
                     : Optional.of("'" + text + "' is not one of " + String.join(", ", parameter.allowedValues())
                             + ClosestMatch.hint(text, parameter.allowedValues()));
-            case CONNECTION -> connection(text);
+            case CONNECTION -> connection(text).or(() -> connectionType(parameter, text));
             default -> Optional.empty();
         };
         if (wrong.isPresent()) {
@@ -210,6 +210,23 @@ final class WithParametersCheck {
         return Optional.of("connection '" + name + "' is not defined in environment"
                 + (lacking.size() > 1 ? "s " : " ") + String.join(", ", lacking)
                 + "; every environment must define the connections its steps use");
+    }
+
+    /** A parameter that takes only some connection types names one of another type in some environment. */
+    private Optional<String> connectionType(StepParameter parameter, String name) {
+        if (parameter.allowedValues().isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> wrong = environments.values().stream()
+                .filter(e -> e.connections().containsKey(name)
+                        && !parameter.allowedValues().contains(e.connections().get(name).type()))
+                .map(e -> e.name() + " (type " + e.connections().get(name).type() + ")").toList();
+        if (wrong.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("connection '" + name + "' must be of type " + String.join(" or ", parameter.allowedValues())
+                + " but is not in environment" + (wrong.size() > 1 ? "s " : " ") + String.join(", ", wrong)
+                + described(parameter));
     }
 
     private Optional<Object> list(String name, MappingFields.Field field) {

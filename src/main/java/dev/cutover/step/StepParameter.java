@@ -9,7 +9,8 @@ import java.util.List;
  * @param kind what the value must look like
  * @param required whether the runbook must give it
  * @param description one line shown in validation hints
- * @param allowedValues for {@link Kind#STRING}: the only accepted values; empty means any
+ * @param allowedValues for {@link Kind#STRING}: the only accepted values; for {@link Kind#CONNECTION}:
+ *                      the only accepted connection types (e.g. {@code route53}); empty means any
  */
 public record StepParameter(String name, Kind kind, boolean required, String description, List<String> allowedValues) {
 
@@ -43,6 +44,14 @@ public record StepParameter(String name, Kind kind, boolean required, String des
 
     public static StepParameter optional(String name, Kind kind, String description) {
         return new StepParameter(name, kind, false, description, List.of());
+    }
+
+    /**
+     * A connection whose {@code type:} must be one of {@code types} in every environment; the
+     * description says why, since runbook validation quotes it when another type is named.
+     */
+    public static StepParameter connectionOf(String name, boolean required, String description, String... types) {
+        return new StepParameter(name, Kind.CONNECTION, required, description, List.of(types));
     }
 
     public static StepParameter oneOf(String name, boolean required, String description, String... values) {

@@ -16,6 +16,13 @@ import java.util.Set;
  */
 record MetricGateSpec(String connection, Duration interval, Duration window, NoData noData, List<GateQuery> queries) {
 
+    /** How long one read may take: the interval, within 2 s to 30 s (a sample must not outlast its interval by much). */
+    Duration requestTimeout() {
+        return interval.compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2)
+                : interval.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : interval;
+    }
+
+
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
     static final Duration DEFAULT_PERIOD = Duration.ofSeconds(60);
     private static final Set<String> CLOUDWATCH_KEYS = Set.of("expression", "metric", "namespace", "stat", "dimensions", "period");
@@ -49,13 +56,29 @@ record MetricGateSpec(String connection, Duration interval, Duration window, NoD
         return spec;
     }
 
+    /**
+     * The guard settings of another step ({@code interval}, {@code noData}, {@code queries}, the
+     * connection under {@code connectionParameter}): the gate's rules without a {@code for:} window.
+     */
+    static MetricGateSpec guard(StepArguments with, String connectionParameter, List<StepArgumentProblem> problems) {
+        return read(with, problems, null, connectionParameter);
+    }
+
     private static MetricGateSpec read(StepArguments with, List<StepArgumentProblem> problems, Duration stepTimeout) {
+        return read(with, problems, stepTimeout, null);
+    }
+
+    /** @param guardConnection null for a gate; for a guard, the parameter naming its connection */
+    private static MetricGateSpec read(StepArguments with, List<StepArgumentProblem> problems, Duration stepTimeout,
+                                       String guardConnection) {
         Duration interval = with.duration("interval").orElse(DEFAULT_INTERVAL);
         if (interval.isZero() || interval.isNegative()) {
             problems.add(StepArgumentProblem.at("interval", "interval must be longer than zero (time between samples)"));
         }
         Duration window = with.duration("for").orElse(Duration.ZERO);
-        if (window.compareTo(interval) < 0) {
+        if (guardConnection != null) {
+            window = Duration.ZERO;  // a guard watches for as long as its step holds
+        } else if (window.compareTo(interval) < 0) {
             problems.add(StepArgumentProblem.at("for", "for (" + with.string("for").orElse("0s")
                     + ") must be at least interval (" + with.string("interval").orElse("15s, the default")
                     + "): the gate needs two samples at least, one at each end of the window"));
@@ -83,7 +106,8 @@ record MetricGateSpec(String connection, Duration interval, Duration window, NoD
                 break;
             }
         }
-        return new MetricGateSpec(with.string("connection").orElse(""), interval, window, noData, List.copyOf(queries));
+        String connection = with.string(guardConnection == null ? "connection" : guardConnection).orElse("");
+        return new MetricGateSpec(connection, interval, window, noData, List.copyOf(queries));
     }
 
     private static Optional<GateQuery> query(Map<String, String> item, String path, Set<String> names,

@@ -70,11 +70,9 @@ class MetricGateStepType implements StepType {
     @Override
     public StepOutcome execute(StepContext context) throws Exception {
         MetricGateSpec spec = MetricGateSpec.of(context.arguments());
-        Duration requestTimeout = spec.interval().compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2)
-                : spec.interval().compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : spec.interval();
         MetricSource source;
         try {
-            source = MetricSources.open(context.connection(spec.connection()), spec.queries(), requestTimeout);
+            source = MetricSources.open(context.connection(spec.connection()), spec.queries(), spec.requestTimeout());
         } catch (IllegalArgumentException e) {
             throw new StepFailedException(context.redact(e.getMessage()));
         }
@@ -88,7 +86,7 @@ class MetricGateStepType implements StepType {
 
         private final StepContext context;
         private final MetricGateSpec spec;
-        private final MetricSource source;
+        private final QueryRound round;
         private final Deque<Map<String, Object>> kept = new ArrayDeque<>();
         private final long started = System.nanoTime();
         private int taken;
@@ -96,7 +94,7 @@ class MetricGateStepType implements StepType {
         Run(StepContext context, MetricGateSpec spec, MetricSource source) {
             this.context = context;
             this.spec = spec;
-            this.source = source;
+            this.round = new QueryRound(spec, source, gauges, context.stepId());
         }
 
         StepOutcome await() throws Exception {
@@ -107,14 +105,14 @@ class MetricGateStepType implements StepType {
                     throw new StepStoppedException("metric gate stopped on request before it passed");
                 }
                 long sampledAt = System.nanoTime();
-                Sample sample = sample();
+                QueryRound.Sample sample = round.sample();
                 taken++;
-                windowStart = sample.verdict == Verdict.WITHIN ? (windowStart == null ? sampledAt : windowStart) : null;
+                windowStart = sample.verdict() == QueryRound.Verdict.WITHIN ? (windowStart == null ? sampledAt : windowStart) : null;
                 long heldMs = windowStart == null ? 0 : Duration.ofNanos(sampledAt - windowStart).toMillis();
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("atMs", Duration.ofNanos(sampledAt - started).toMillis());
-                row.put("verdict", sample.verdict.name().toLowerCase());
-                row.put("values", sample.values);  // by query name, apart from the row's own keys
+                row.put("verdict", sample.verdict().name().toLowerCase());
+                row.put("values", sample.values());  // by query name, apart from the row's own keys
                 row.put("heldMs", heldMs);
                 kept.addLast(row);
                 if (kept.size() > SAMPLES_KEPT) {
@@ -122,114 +120,33 @@ class MetricGateStepType implements StepType {
                 }
                 String held = "held " + DurationText.of(Duration.ofMillis(heldMs)) + " of " + DurationText.of(spec.window());
                 Map<String, Object> figures = new LinkedHashMap<>();
-                figures.put("values", sample.values);
-                figures.put("verdict", sample.verdict.name().toLowerCase());
+                figures.put("values", sample.values());
+                figures.put("verdict", sample.verdict().name().toLowerCase());
                 figures.put("heldMs", heldMs);
                 figures.put("forMs", spec.window().toMillis());
-                figures.put("heldBy", sample.heldBy.stream().map(context::redact).toList());  // the dashboard says what holds the window
-                context.progress(context.redact(sample.summary + " — " + held), figures);
-                if (sample.verdict == Verdict.FAIL) {
-                    throw new StepFailedException(context.redact("metric gate failed: " + sample.failure),
+                figures.put("heldBy", sample.heldBy().stream().map(context::redact).toList());  // the dashboard says what holds the window
+                context.progress(context.redact(sample.summary() + " — " + held), figures);
+                if (sample.verdict() == QueryRound.Verdict.FAIL) {
+                    throw new StepFailedException(context.redact("metric gate failed: " + sample.failure()),
                             evidence(sample, heldMs));
                 }
                 if (windowStart != null && heldMs >= spec.window().toMillis()) {
                     return StepOutcome.succeeded(context.redact("metric gate passed: every condition held for "
-                            + DurationText.of(spec.window()) + "; " + sample.summary), evidence(sample, heldMs));
+                            + DurationText.of(spec.window()) + "; " + sample.summary()), evidence(sample, heldMs));
                 }
                 long next = sampledAt + spec.interval().toNanos();
                 if (next >= deadline) {
                     throw new StepFailedException(context.redact("metric gate did not pass within the step's timeout ("
-                            + DurationText.of(context.timeout()) + "): " + held + "; last sample: " + sample.summary),
+                            + DurationText.of(context.timeout()) + "): " + held + "; last sample: " + sample.summary()),
                             evidence(sample, heldMs));
                 }
                 StopAwareSleep.until(next, context, "the metric gate was waiting for its window");
             }
         }
 
-        /** Every query once; the first one that fails the gate says why. */
-        private Sample sample() throws Exception {
-            Map<String, Object> values = new LinkedHashMap<>();
-            List<String> parts = new ArrayList<>();
-            List<String> heldBy = new ArrayList<>();
-            Verdict verdict = Verdict.WITHIN;
-            String failure = null;
-            Map<String, MetricReading> readings;
-            try {
-                readings = source.read(spec.queries());
-            } catch (MetricQueryException e) {
-                spec.queries().forEach(q -> values.put(q.name(), "refused"));
-                return new Sample(Verdict.FAIL, values, "refused", List.of(), e.getMessage());
-            }
-            for (GateQuery query : spec.queries()) {
-                MetricReading reading = readings.getOrDefault(query.name(), new MetricReading.Unreadable("no answer"));
-                if (reading instanceof MetricReading.Refused refused) {
-                    failure = "query " + query.name() + ": " + refused.why();
-                    values.put(query.name(), "refused");
-                    parts.add(query.name() + " refused");
-                    verdict = Verdict.FAIL;
-                    break;
-                }
-                Judged judged = judge(query, reading);
-                values.put(query.name(), judged.figure);
-                parts.add(query.name() + " " + judged.text);
-                if (judged.value != null) {
-                    gauges.record(context.stepId(), query.name(), judged.value);
-                } else {
-                    gauges.record(context.stepId(), query.name(), Double.NaN);
-                }
-                if (judged.verdict == Verdict.FAIL) {
-                    verdict = Verdict.FAIL;
-                    failure = judged.failure;
-                    break;  // fails at once: later queries cannot change that
-                }
-                if (judged.verdict == Verdict.OUTSIDE || judged.verdict == Verdict.HOLD) {
-                    heldBy.add(query.name() + " " + judged.text);
-                }
-                if (judged.verdict.ordinal() > verdict.ordinal()) {
-                    verdict = judged.verdict;
-                }
-            }
-            return new Sample(verdict, values, String.join("; ", parts), List.copyOf(heldBy), failure);
-        }
-
-        private Judged judge(GateQuery query, MetricReading reading) {
-            if (reading instanceof MetricReading.Value v) {
-                double value = v.value();
-                Object figure = Double.isFinite(value) ? (Object) value : String.valueOf(value);
-                String shown = format(value);
-                if (query.failWhen().isPresent() && query.failWhen().get().holds(value)) {
-                    return new Judged(Verdict.FAIL, figure, value, shown + " (failWhen " + query.failWhen().get() + ")",
-                            query.name() + " = " + shown + " meets failWhen " + query.failWhen().get());
-                }
-                if (query.pass().isPresent() && !query.pass().get().holds(value)) {
-                    return new Judged(Verdict.OUTSIDE, figure, value, shown + " (misses pass " + query.pass().get() + ")", null);
-                }
-                return new Judged(Verdict.WITHIN, figure, value, shown + query.pass().map(p -> " (pass " + p + ")").orElse(""), null);
-            }
-            if (reading instanceof MetricReading.NoData none) {
-                return switch (spec.noData()) {
-                    case FAIL -> new Judged(Verdict.FAIL, "no data", null, "no data",
-                            query.name() + " has no data (" + none.why() + ") and noData is fail");
-                    case PASS -> new Judged(Verdict.WITHIN, "no data", null, "no data (counts as passing: noData: pass)", null);
-                    case HOLD -> new Judged(Verdict.HOLD, "no data", null, "no data (holding: noData: hold; " + none.why() + ")", null);
-                };
-            }
-            if (reading instanceof MetricReading.SeveralSeries several) {
-                List<String> series = several.series();
-                return new Judged(Verdict.FAIL, series.size() + " series", null, series.size() + " series",
-                        "query " + query.name() + " returned " + series.size() + " series ("
-                        + String.join(", ", series.subList(0, Math.min(3, series.size()))) + (series.size() > 3 ? ", ..." : "")
-                        + "); a gate needs exactly one value per query: " + (query.query() instanceof MetricQuery.PromQl
-                        ? "aggregate the series, e.g. sum(...) or max(...)"
-                        : "aggregate the series in the expression, e.g. MAX(SEARCH(...)) or SUM(SEARCH(...))"));
-            }
-            MetricReading.Unreadable unreadable = (MetricReading.Unreadable) reading;
-            return new Judged(Verdict.HOLD, "unreadable", null, "unreadable (" + unreadable.why() + ")", null);
-        }
-
-        private Map<String, Object> evidence(Sample last, long heldMs) {
+        private Map<String, Object> evidence(QueryRound.Sample last, long heldMs) {
             Map<String, Object> evidence = new LinkedHashMap<>();
-            evidence.put("verdict", last.verdict.name().toLowerCase());
+            evidence.put("verdict", last.verdict().name().toLowerCase());
             evidence.put("last", kept.peekLast());
             evidence.put("heldMs", heldMs);
             evidence.put("forMs", spec.window().toMillis());
@@ -256,20 +173,4 @@ class MetricGateStepType implements StepType {
         }
     }
 
-    private static String format(double value) {
-        if (!Double.isFinite(value)) {
-            return String.valueOf(value);
-        }
-        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
-                : String.format(java.util.Locale.ROOT, "%.6g", value).replaceFirst("\\.?0+(e|$)", "$1");
-    }
-
-    /** Ordered from best to worst: a sample takes the worst verdict of its queries. */
-    private enum Verdict { WITHIN, OUTSIDE, HOLD, FAIL }
-
-    private record Sample(Verdict verdict, Map<String, Object> values, String summary, List<String> heldBy, String failure) {
-    }
-
-    private record Judged(Verdict verdict, Object figure, Double value, String text, String failure) {
-    }
 }

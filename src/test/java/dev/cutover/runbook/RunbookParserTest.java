@@ -412,6 +412,36 @@ class RunbookParserTest {
     }
 
     @Test
+    void aConnectionOfTheWrongTypeIsRefusedWithFileLineFieldAndWhy() {
+        String yaml = """
+                name: shift
+                environments:
+                  production:
+                    connections:
+                      public-zone: { type: rfc2136, server: 127.0.0.1, zone: example.test. }
+                phases:
+                  - name: traffic
+                    steps:
+                      - id: shift-traffic
+                        type: dns-shift
+                        with:
+                          connection: public-zone
+                """;
+
+        dev.cutover.step.StepTypeCatalog catalog = new dev.cutover.step.StepTypeCatalog(List.of(
+                new TestStepTypes.FakeStepType("dns-shift", List.of(dev.cutover.step.StepParameter.connectionOf(
+                        "connection", true, "dns-shift needs Route 53 weighted record sets; an rfc2136 zone has no "
+                        + "weights, so use dns-switch there", "route53")))));
+
+        List<RunbookProblem> found = new RunbookParser(catalog).parse("shift.yaml", yaml).entry().problems();
+
+        assertThat(found).extracting(RunbookProblem::file, RunbookProblem::line, RunbookProblem::field).containsExactly(
+                tuple("shift.yaml", 12, "phases[0].steps[0].with.connection"));
+        assertThat(found.get(0).message()).contains("connection 'public-zone' must be of type route53",
+                "production (type rfc2136)", "no weights", "use dns-switch");
+    }
+
+    @Test
     void duplicateKeysAndDuplicatePhaseNamesAreReported() {
         String yaml = """
                 name: dups

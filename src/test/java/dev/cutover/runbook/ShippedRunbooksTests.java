@@ -26,8 +26,9 @@ class ShippedRunbooksTests {
         List<String> fivePhases = List.of("network-checks", "data-migration", "database-sync", "application-migration",
                 "cutover");
         assertThat(production.phases()).extracting(RunbookPhase::name)
-                .as("the five phases, then retiring the GCP members days later").containsExactlyElementsOf(
-                        java.util.stream.Stream.concat(fivePhases.stream(), java.util.stream.Stream.of("decommission")).toList());
+                .as("the five phases, traffic shifted and validated by metrics, then retiring the GCP members days later")
+                .containsExactlyElementsOf(java.util.stream.Stream.concat(fivePhases.stream(),
+                        java.util.stream.Stream.of("traffic-validation", "decommission")).toList());
         assertThat(production.window()).as("the six-hour window").isEqualTo(java.time.Duration.ofHours(6));
         assertThat(rehearsal.window()).as("a few minutes: the steps take ~26 s, people start phases and approve")
                 .isBetween(java.time.Duration.ofMinutes(2), java.time.Duration.ofMinutes(15));
@@ -38,6 +39,6 @@ class ShippedRunbooksTests {
         }
         assertThat(production.phases()).flatExtracting(RunbookPhase::steps).extracting(step -> step.type())
                 .as("real step types, no stand-ins for engines that exist").contains("mysql-promote", "mongo-promote",
-                        "dns-switch", "cutover-readiness", "write-freeze", "storage-sync");
+                        "dns-switch", "dns-shift", "metric-gate", "cutover-readiness", "write-freeze", "storage-sync");
     }
 }

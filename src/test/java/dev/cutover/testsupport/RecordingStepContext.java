@@ -256,24 +256,24 @@ public final class RecordingStepContext implements StepContext {
 
         @Override
         @SuppressWarnings("unchecked")
+        public List<Map<String, String>> mappings(String name) {
+            List<Map<String, String>> items = (List<Map<String, String>>) with.getOrDefault(name, List.of());
+            List<Map<String, String>> out = new ArrayList<>();
+            items.forEach(item -> {
+                Map<String, String> resolved = new LinkedHashMap<>();
+                item.forEach((key, value) -> resolved.put(key, resolve(value)));
+                out.add(Collections.unmodifiableMap(resolved));
+            });
+            return List.copyOf(out);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
         public Map<String, String> map(String name) {
             Map<String, String> values = (Map<String, String>) with.getOrDefault(name, Map.of());
             Map<String, String> out = new LinkedHashMap<>();
             values.forEach((key, value) -> out.put(key, resolve(value)));
             return Collections.unmodifiableMap(out);
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public List<Map<String, String>> mappings(String name) {
-            List<Map<String, String>> items = (List<Map<String, String>>) with.getOrDefault(name, List.of());
-            List<Map<String, String>> out = new ArrayList<>();
-            for (Map<String, String> item : items) {
-                Map<String, String> resolvedItem = new LinkedHashMap<>();
-                item.forEach((key, value) -> resolvedItem.put(key, resolve(value)));
-                out.add(Collections.unmodifiableMap(resolvedItem));
-            }
-            return List.copyOf(out);
         }
     }
 }

@@ -8,6 +8,8 @@ import dev.cutover.dns.InSyncWait;
 import dev.cutover.dns.RecordChange;
 import dev.cutover.dns.RecordKey;
 import dev.cutover.dns.RecordSet;
+import dev.cutover.dns.RoutedRecordSet;
+import dev.cutover.dns.WeightedRecords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +20,7 @@ import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
+import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import software.amazon.awssdk.services.route53.model.Route53Exception;
@@ -25,9 +28,10 @@ import software.amazon.awssdk.services.route53.model.Route53Exception;
 /**
  * Route 53 through the AWS SDK v2: ListResourceRecordSets to read, one ChangeResourceRecordSets
  * batch (DELETE exactly as read, then UPSERT) per change, GetChange polled until INSYNC, which
- * Route 53 reports once all its authoritative name servers serve the change.
+ * Route 53 reports once all its authoritative name servers serve the change. Weighted record sets
+ * (set identifier and weight) are read and changed through {@link WeightedRecords}.
  */
-public final class Route53DnsSwitch implements DnsSwitch {
+public final class Route53DnsSwitch implements DnsSwitch, WeightedRecords {
 
     private final Route53Settings settings;
     private final Route53Client client;
@@ -59,17 +63,66 @@ public final class Route53DnsSwitch implements DnsSwitch {
 
     @Override
     public ChangeReceipt apply(RecordChange change, InSyncWait wait) {
+        return apply(change.deletions().stream().map(RoutedRecordSet::plain).toList(),
+                change.upserts().stream().map(RoutedRecordSet::plain).toList(), change.describe(), wait);
+    }
+
+    @Override
+    public Optional<WeightedRecords> weighted() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public List<RoutedRecordSet> readAll(RecordKey key) {
+        List<RoutedRecordSet> found = new ArrayList<>();
+        String startName = key.name();
+        String startType = key.type();
+        String startIdentifier = null;
+        while (true) {
+            String name = startName;
+            String type = startType;
+            String identifier = startIdentifier;
+            ListResourceRecordSetsResponse page = call("list " + key, () -> client.listResourceRecordSets(request -> request
+                    .hostedZoneId(settings.hostedZoneId()).startRecordName(name).startRecordType(type)
+                    .startRecordIdentifier(identifier).maxItems("100")));
+            boolean past = false;
+            for (ResourceRecordSet set : page.resourceRecordSets()) {
+                if (!key.equals(new RecordKey(Route53Names.decode(set.name()), set.typeAsString()))) {
+                    past = true;  // the listing moved on to the next name or type
+                    break;
+                }
+                found.add(routed(key, set));
+            }
+            if (past || !Boolean.TRUE.equals(page.isTruncated())) {
+                return List.copyOf(found);
+            }
+            startName = page.nextRecordName();
+            startType = page.nextRecordTypeAsString();
+            startIdentifier = page.nextRecordIdentifier();
+        }
+    }
+
+    @Override
+    public ChangeReceipt apply(List<RoutedRecordSet> deletions, List<RoutedRecordSet> upserts, InSyncWait wait) {
+        List<String> parts = new ArrayList<>();
+        deletions.forEach(set -> parts.add("delete " + set.describe()));
+        upserts.forEach(set -> parts.add("upsert " + set.describe()));
+        return apply(deletions, upserts, parts.isEmpty() ? "no change" : String.join("; ", parts), wait);
+    }
+
+    private ChangeReceipt apply(List<RoutedRecordSet> deletions, List<RoutedRecordSet> upserts, String described,
+                                InSyncWait wait) {
         InSyncWait.Clock clock = wait.start(settings.pollEvery());
         List<Change> changes = new ArrayList<>();
-        change.deletions().forEach(set -> changes.add(change(ChangeAction.DELETE, set)));
-        change.upserts().forEach(set -> changes.add(change(ChangeAction.UPSERT, set)));
-        ChangeInfo info = call(change.describe(), () -> client.changeResourceRecordSets(request -> request
+        deletions.forEach(set -> changes.add(change(ChangeAction.DELETE, set)));
+        upserts.forEach(set -> changes.add(change(ChangeAction.UPSERT, set)));
+        ChangeInfo info = call(described, () -> client.changeResourceRecordSets(request -> request
                 .hostedZoneId(settings.hostedZoneId())
-                .changeBatch(batch -> batch.comment("cutover: " + abbreviate(change.describe())).changes(changes))))
+                .changeBatch(batch -> batch.comment("cutover: " + abbreviate(described)).changes(changes))))
                 .changeInfo();
         String id = info.id();
         while (info.status() != ChangeStatus.INSYNC) {
-            clock.notYet("Route 53 change " + id + " (" + change.describe() + ")");
+            clock.notYet("Route 53 change " + id + " (" + described + ")");
             info = call("GetChange " + id, () -> client.getChange(request -> request.id(id))).changeInfo();
         }
         return clock.inSync(id, info.statusAsString());
@@ -85,11 +138,31 @@ public final class Route53DnsSwitch implements DnsSwitch {
         client.close();
     }
 
-    private static Change change(ChangeAction action, RecordSet set) {
-        return Change.builder().action(action).resourceRecordSet(ResourceRecordSet.builder().name(set.name())
-                .type(set.type()).ttl(set.ttlSeconds())
-                .resourceRecords(set.values().stream().map(value -> ResourceRecord.builder().value(value).build()).toList())
-                .build()).build();
+    private static Change change(ChangeAction action, RoutedRecordSet routed) {
+        RecordSet set = routed.records();
+        ResourceRecordSet.Builder builder = ResourceRecordSet.builder().name(set.name()).type(set.type())
+                .ttl(set.ttlSeconds())
+                .resourceRecords(set.values().stream().map(value -> ResourceRecord.builder().value(value).build()).toList());
+        if (routed.isWeighted()) {
+            builder.setIdentifier(routed.setIdentifier()).weight(routed.weight());
+        }
+        return Change.builder().action(action).resourceRecordSet(builder.build()).build();
+    }
+
+    private static RoutedRecordSet routed(RecordKey key, ResourceRecordSet set) {
+        if (set.setIdentifier() == null) {
+            return RoutedRecordSet.plain(recordSet(key, set));
+        }
+        if (set.weight() == null || set.aliasTarget() != null) {
+            throw new DnsException(key + " set " + set.setIdentifier() + " uses a routing policy other than weighted "
+                    + "(or is an alias); only simple and weighted record sets are supported");
+        }
+        return RoutedRecordSet.weighted(simple(key, set), set.setIdentifier(), set.weight());
+    }
+
+    private static RecordSet simple(RecordKey key, ResourceRecordSet set) {
+        return new RecordSet(key.name(), key.type(), set.ttl() == null ? 0 : set.ttl(),
+                set.resourceRecords().stream().map(ResourceRecord::value).toList());
     }
 
     private static RecordSet recordSet(RecordKey key, ResourceRecordSet set) {
@@ -99,10 +172,9 @@ public final class Route53DnsSwitch implements DnsSwitch {
         }
         if (set.setIdentifier() != null) {
             throw new DnsException(key + " has a routing policy (set identifier " + set.setIdentifier()
-                    + "); only simple record sets are supported");
+                    + "); only simple record sets are supported here (dns-shift handles weighted ones)");
         }
-        return new RecordSet(key.name(), key.type(), set.ttl() == null ? 0 : set.ttl(),
-                set.resourceRecords().stream().map(ResourceRecord::value).toList());
+        return simple(key, set);
     }
 
     /** Calls the SDK; its exceptions never leave this class. */

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cutover.dns.DnsNames;
 import dev.cutover.dns.RecordKey;
 import dev.cutover.dns.RecordSet;
+import dev.cutover.dns.RoutedRecordSet;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,10 +36,13 @@ import org.w3c.dom.NodeList;
  * ChangeResourceRecordSets (CREATE/DELETE/UPSERT, validated as one atomic batch: DELETE must match the
  * record set exactly, names must be in the zone, a CNAME cannot share its name), GetChange (PENDING
  * for a set number of polls, then INSYNC) and ListResourceRecordSets (Route 53's order: names by
- * reversed labels, then type). Errors come as {@code ErrorResponse} documents. Requests must carry a
- * SigV4 Authorization header for the expected access key; the signature itself is not checked.
+ * reversed labels, then type, then set identifier). Errors come as {@code ErrorResponse} documents.
+ * Requests must carry a SigV4 Authorization header for the expected access key; the signature itself
+ * is not checked. Weighted record sets ({@code SetIdentifier} + {@code Weight}) follow Route 53's
+ * rules: a record set is unique by name, type and set identifier, and a plain record set cannot live
+ * next to weighted ones of the same name and type ({@code InvalidChangeBatch}).
  */
-final class Route53ApiStub implements AutoCloseable {
+public final class Route53ApiStub implements AutoCloseable {
 
     static final String NS = "https://route53.amazonaws.com/doc/2013-04-01/";
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/]+)/");
@@ -47,14 +51,14 @@ final class Route53ApiStub implements AutoCloseable {
     private final String hostedZoneId;
     private final String zone;
     private final String accessKeyId;
-    private final Map<RecordKey, RecordSet> records = new ConcurrentHashMap<>();
+    private final Map<StubKey, RoutedRecordSet> records = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> pendingPollsLeft = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger changeCounter = new AtomicInteger();
     private volatile int pendingPolls = 2;
     private volatile String aliasAt;
 
-    Route53ApiStub(String hostedZoneId, String zone, String accessKeyId) {
+    public Route53ApiStub(String hostedZoneId, String zone, String accessKeyId) {
         this.hostedZoneId = hostedZoneId;
         this.zone = DnsNames.absolute(zone);
         this.accessKeyId = accessKeyId;
@@ -67,21 +71,46 @@ final class Route53ApiStub implements AutoCloseable {
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** How many GetChange calls answer PENDING before a change is INSYNC. */
-    void pendingPolls(int polls) {
+    public void pendingPolls(int polls) {
         pendingPolls = polls;
     }
 
-    void seed(RecordSet set) {
-        records.put(set.key(), set);
+    public void seed(RecordSet set) {
+        seed(RoutedRecordSet.plain(set));
     }
 
-    Optional<RecordSet> recordSet(RecordKey key) {
-        return Optional.ofNullable(records.get(key));
+    public void seed(RoutedRecordSet set) {
+        records.put(StubKey.of(set), set);
+    }
+
+    /** The plain record set of this name and type. */
+    public Optional<RecordSet> recordSet(RecordKey key) {
+        return Optional.ofNullable(records.get(new StubKey(key, ""))).map(RoutedRecordSet::records);
+    }
+
+    /** Every record set of this name and type, plain or weighted, ordered by set identifier. */
+    public List<RoutedRecordSet> recordSets(RecordKey key) {
+        return records.entrySet().stream().filter(e -> e.getKey().key().equals(key))
+                .sorted(java.util.Comparator.comparing(e -> e.getKey().setIdentifier()))
+                .map(Map.Entry::getValue).toList();
+    }
+
+    /** Name, type and set identifier ("" for a plain record set): what Route 53 keeps unique. */
+    private record StubKey(RecordKey key, String setIdentifier) {
+        static StubKey of(RoutedRecordSet set) {
+            return new StubKey(set.records().key(), set.isWeighted() ? set.setIdentifier() : "");
+        }
+
+        @Override
+        public String toString() {
+            return "[name='" + key.name() + "', type='" + key.type() + "'"
+                    + (setIdentifier.isEmpty() ? "" : ", set-identifier='" + setIdentifier + "'") + "]";
+        }
     }
 
     /** Makes the listing show {@code name} as an alias record (which the adapter must refuse to handle). */
@@ -90,7 +119,7 @@ final class Route53ApiStub implements AutoCloseable {
     }
 
     /** {@code METHOD path} of every request so far. */
-    List<String> requests() {
+    public List<String> requests() {
         return List.copyOf(requests);
     }
 
@@ -130,44 +159,61 @@ final class Route53ApiStub implements AutoCloseable {
 
     private void changeRecordSets(HttpExchange exchange) throws IOException {
         Document request = parse(exchange.getRequestBody().readAllBytes());
-        Map<RecordKey, RecordSet> after = new HashMap<>(records);
+        Map<StubKey, RoutedRecordSet> after = new HashMap<>(records);
         List<String> problems = new ArrayList<>();
         NodeList changes = request.getElementsByTagName("Change");
         for (int i = 0; i < changes.getLength(); i++) {
             Element change = (Element) changes.item(i);
             String action = text(change, "Action");
-            RecordSet set = recordSet((Element) change.getElementsByTagName("ResourceRecordSet").item(0));
-            if (!set.name().equals(zone) && !set.name().endsWith("." + zone)) {
-                problems.add("RRSet with DNS name " + set.name() + " is not permitted in zone " + zone);
+            RoutedRecordSet set;
+            try {
+                set = recordSet((Element) change.getElementsByTagName("ResourceRecordSet").item(0));
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
                 continue;
             }
-            RecordSet existing = after.get(set.key());
+            String name = set.records().name();
+            if (!name.equals(zone) && !name.endsWith("." + zone)) {
+                problems.add("RRSet with DNS name " + name + " is not permitted in zone " + zone);
+                continue;
+            }
+            StubKey key = StubKey.of(set);
+            RoutedRecordSet existing = after.get(key);
             switch (action) {
                 case "CREATE" -> {
                     if (existing != null) {
-                        problems.add("Tried to create resource record set [name='" + set.name() + "', type='"
-                                + set.type() + "'] but it already exists");
+                        problems.add("Tried to create resource record set " + key + " but it already exists");
                     }
-                    after.put(set.key(), set);
+                    after.put(key, set);
                 }
                 case "DELETE" -> {
                     if (existing == null) {
-                        problems.add("Tried to delete resource record set [name='" + set.name() + "', type='"
-                                + set.type() + "'] but it was not found");
+                        problems.add("Tried to delete resource record set " + key + " but it was not found");
                     } else if (!existing.equals(set)) {
-                        problems.add("Tried to delete resource record set [name='" + set.name() + "', type='"
-                                + set.type() + "'] but the values provided do not match the current values");
+                        problems.add("Tried to delete resource record set " + key
+                                + " but the values provided do not match the current values");
                     }
-                    after.remove(set.key());
+                    after.remove(key);
                 }
-                case "UPSERT" -> after.put(set.key(), set);
+                case "UPSERT" -> after.put(key, set);
                 default -> problems.add("unknown action " + action);
             }
         }
-        after.keySet().stream().filter(key -> key.type().equals("CNAME")).forEach(cname -> {
-            if (after.keySet().stream().anyMatch(other -> other.name().equals(cname.name()) && !other.equals(cname))) {
+        after.keySet().stream().filter(key -> key.key().type().equals("CNAME")).map(StubKey::key).distinct().forEach(cname -> {
+            if (after.keySet().stream().anyMatch(other -> other.key().name().equals(cname.name())
+                    && !other.key().type().equals("CNAME"))) {
                 problems.add("RRSet of type CNAME with DNS name " + cname.name() + " is not permitted as it conflicts "
                         + "with other records with the same DNS name in zone " + zone);
+            }
+        });
+        after.keySet().stream().map(StubKey::key).distinct().forEach(key -> {
+            boolean plain = after.containsKey(new StubKey(key, ""));
+            boolean weighted = after.keySet().stream().anyMatch(other -> other.key().equals(key)
+                    && !other.setIdentifier().isEmpty());
+            if (plain && weighted) {
+                problems.add("RRSet with DNS name " + key.name() + ", type " + key.type() + " cannot be created as "
+                        + "a non-weighted set exists with the same name and type, or weighted sets exist with "
+                        + "the same name and type");
             }
         });
         if (!problems.isEmpty()) {
@@ -194,17 +240,21 @@ final class Route53ApiStub implements AutoCloseable {
     private void listRecordSets(HttpExchange exchange) throws IOException {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         int maxItems = Integer.parseInt(query.getOrDefault("maxitems", "300"));
-        TreeMap<String, RecordSet> ordered = new TreeMap<>();
-        records.values().forEach(set -> ordered.put(order(set.name(), set.type()), set));
-        String from = query.containsKey("name") ? order(query.get("name"), query.getOrDefault("type", "")) : "";
-        List<RecordSet> page = ordered.tailMap(from, true).values().stream().limit(maxItems + 1L).toList();
+        TreeMap<String, RoutedRecordSet> ordered = new TreeMap<>();
+        records.forEach((key, set) -> ordered.put(order(key.key().name(), key.key().type()) + " " + key.setIdentifier(), set));
+        String from = query.containsKey("name") ? order(query.get("name"), query.getOrDefault("type", ""))
+                + (query.containsKey("identifier") ? " " + query.get("identifier") : "") : "";
+        List<RoutedRecordSet> page = ordered.tailMap(from, true).values().stream().limit(maxItems + 1L).toList();
         StringBuilder body = new StringBuilder("<ResourceRecordSets>");
         page.stream().limit(maxItems).forEach(set -> body.append(resourceRecordSet(set)));
         body.append("</ResourceRecordSets><IsTruncated>").append(page.size() > maxItems).append("</IsTruncated>");
         if (page.size() > maxItems) {
-            RecordSet next = page.get(maxItems);
-            body.append("<NextRecordName>").append(next.name()).append("</NextRecordName><NextRecordType>")
-                    .append(next.type()).append("</NextRecordType>");
+            RoutedRecordSet next = page.get(maxItems);
+            body.append("<NextRecordName>").append(next.records().name()).append("</NextRecordName><NextRecordType>")
+                    .append(next.records().type()).append("</NextRecordType>");
+            if (next.isWeighted()) {
+                body.append("<NextRecordIdentifier>").append(escape(next.setIdentifier())).append("</NextRecordIdentifier>");
+            }
         }
         body.append("<MaxItems>").append(maxItems).append("</MaxItems>");
         respond(exchange, "ListResourceRecordSetsResponse", body.toString());
@@ -212,9 +262,14 @@ final class Route53ApiStub implements AutoCloseable {
 
     // ---- XML -------------------------------------------------------------------------------------
 
-    private String resourceRecordSet(RecordSet set) {
+    private String resourceRecordSet(RoutedRecordSet routed) {
+        RecordSet set = routed.records();
         StringBuilder xml = new StringBuilder("<ResourceRecordSet><Name>").append(escape(set.name())).append("</Name><Type>")
                 .append(set.type()).append("</Type>");
+        if (routed.isWeighted()) {
+            xml.append("<SetIdentifier>").append(escape(routed.setIdentifier())).append("</SetIdentifier><Weight>")
+                    .append(routed.weight()).append("</Weight>");
+        }
         if (set.name().equals(aliasAt)) {
             return xml.append("<AliasTarget><HostedZoneId>Z32O12XQLNTSW2</HostedZoneId><DNSName>alb.example.com.</DNSName>"
                     + "<EvaluateTargetHealth>false</EvaluateTargetHealth></AliasTarget></ResourceRecordSet>").toString();
@@ -229,13 +284,28 @@ final class Route53ApiStub implements AutoCloseable {
                 + "</SubmittedAt></ChangeInfo>";
     }
 
-    private static RecordSet recordSet(Element element) {
+    private static RoutedRecordSet recordSet(Element element) {
         List<String> values = new ArrayList<>();
         NodeList nodes = element.getElementsByTagName("Value");
         for (int i = 0; i < nodes.getLength(); i++) {
             values.add(nodes.item(i).getTextContent());
         }
-        return new RecordSet(text(element, "Name"), text(element, "Type"), Long.parseLong(text(element, "TTL")), values);
+        RecordSet set = new RecordSet(text(element, "Name"), text(element, "Type"), Long.parseLong(text(element, "TTL")), values);
+        Optional<String> identifier = optionalText(element, "SetIdentifier");
+        Optional<String> weight = optionalText(element, "Weight");
+        if (identifier.isEmpty() && weight.isEmpty()) {
+            return RoutedRecordSet.plain(set);
+        }
+        if (identifier.isEmpty() || weight.isEmpty()) {
+            throw new IllegalArgumentException("Invalid request: a weighted resource record set needs both SetIdentifier "
+                    + "and Weight (" + set.name() + " " + set.type() + ")");
+        }
+        return RoutedRecordSet.weighted(set, identifier.get(), Long.parseLong(weight.get()));
+    }
+
+    private static Optional<String> optionalText(Element element, String tag) {
+        NodeList nodes = element.getElementsByTagName(tag);
+        return nodes.getLength() == 0 ? Optional.empty() : Optional.of(nodes.item(0).getTextContent());
     }
 
     private static String text(Element element, String tag) {

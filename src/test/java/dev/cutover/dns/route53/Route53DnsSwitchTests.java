@@ -9,6 +9,8 @@ import dev.cutover.dns.DnsSwitch;
 import dev.cutover.dns.InSyncWait;
 import dev.cutover.dns.RecordKey;
 import dev.cutover.dns.RecordSet;
+import dev.cutover.dns.RoutedRecordSet;
+import dev.cutover.dns.WeightedRecords;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -105,6 +107,37 @@ class Route53DnsSwitchTests {
                     .isInstanceOf(DnsException.class)
                     .hasMessageContaining("alias");
         }
+    }
+
+    @Test
+    void weightedSetsAreReadAndChangedAndCannotLiveNextToAPlainSet() {
+        RecordSet gcp = new RecordSet("shop.example.test.", "CNAME", 60, List.of("shop-lb.gcp.example."));
+        RecordSet aws = new RecordSet("shop.example.test.", "CNAME", 60, List.of("shop-alb.aws.example."));
+        stub.seed(gcp);
+        try (DnsSwitch dns = open(Map.of())) {
+            WeightedRecords weighted = dns.weighted().orElseThrow();
+            InSyncWait wait = InSyncWait.of(Duration.ofSeconds(5));
+
+            assertThatThrownBy(() -> weighted.apply(List.of(), List.of(RoutedRecordSet.weighted(aws, "aws", 10)), wait))
+                    .isInstanceOf(DnsException.class)
+                    .hasMessageContaining("InvalidChangeBatch")
+                    .hasMessageContaining("non-weighted set exists with the same name and type");
+
+            weighted.apply(List.of(RoutedRecordSet.plain(gcp)), List.of(RoutedRecordSet.weighted(gcp, "gcp", 90),
+                    RoutedRecordSet.weighted(aws, "aws", 10)), wait);
+            assertThat(weighted.readAll(gcp.key())).containsExactly(RoutedRecordSet.weighted(aws, "aws", 10),
+                    RoutedRecordSet.weighted(gcp, "gcp", 90));
+            assertThatThrownBy(() -> dns.read(gcp.key())).isInstanceOf(DnsException.class)
+                    .hasMessageContaining("dns-shift handles weighted ones");
+            assertThat(stub.requests()).anyMatch(r -> r.startsWith("GET /2013-04-01/hostedzone/"));
+        }
+    }
+
+    @Test
+    void anRfc2136SwitchOffersNoWeights() {
+        assertThat(new dev.cutover.dns.rfc2136.Rfc2136SwitchOpener().open(name -> Optional.ofNullable(Map.of(
+                "server", "127.0.0.1", "zone", "example.test.", "tsigKeyName", "k", "tsigSecret", "c2VjcmV0").get(name)))
+                .weighted()).isEmpty();
     }
 
     @Test

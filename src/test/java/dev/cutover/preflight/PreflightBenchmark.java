@@ -2,9 +2,12 @@ package dev.cutover.preflight;
 
 import dev.cutover.CutoverApplication;
 import dev.cutover.database.mongo.StubReplicaSet;
+import dev.cutover.sandbox.RehearsalStack;
+import dev.cutover.sandbox.ShopApplication;
 import dev.cutover.storage.gcs.FakeGcsServer;
 import dev.cutover.testpeers.TestPeers;
 import dev.cutover.testsupport.Api;
+import dev.cutover.validation.LocalPrometheus;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +101,14 @@ public final class PreflightBenchmark {
                     Map.of("cloud", "aws")));
         } else {
             System.out.println("port " + MONGO_FIRST_PORT + " is taken: using the MongoDB stub that listens there");
+        }
+        if (free(RehearsalStack.PROMETHEUS_PORT) && free(ShopApplication.PORT)) {
+            ShopApplication shop = ShopApplication.start();
+            started.add(0, shop);
+            started.add(0, LocalPrometheus.scraping(RehearsalStack.PROMETHEUS_PORT, "127.0.0.1:" + ShopApplication.PORT));
+        } else {
+            System.out.println("port " + RehearsalStack.PROMETHEUS_PORT + " or " + ShopApplication.PORT
+                    + " is taken: using the sandbox's Prometheus and shop application there");
         }
     }
 

@@ -112,10 +112,14 @@ public final class RehearsalDriver {
         return api.awaitCutover(id, c -> !"ROLLING_BACK".equals(c.path("state").asString()), PHASE_SECONDS);
     }
 
+    /** The cutover's event log, oldest first. */
+    public JsonNode events(String id) {
+        return api.get("viewer", "/api/cutovers/" + id + "/events?limit=1000").body().path("events");
+    }
+
     /** Every event as {@code actor action outcome step}, oldest first. */
     public List<String> story(String id) {
-        JsonNode events = api.get("viewer", "/api/cutovers/" + id + "/events?limit=1000").body().path("events");
-        return events.valueStream().map(e -> e.path("actor").asString() + " " + e.path("action").asString() + " "
+        return events(id).valueStream().map(e -> e.path("actor").asString() + " " + e.path("action").asString() + " "
                 + e.path("outcome").asString() + " " + e.path("stepId").asString("")).toList();
     }
 

@@ -41,8 +41,11 @@ class RehearsalCutoverTests extends ServiceTest {
         if (stack == null) {
             return;
         }
-        stack.restore();
-        stack.close();
+        try {
+            stack.restore();
+        } finally {
+            stack.close();
+        }
     }
 
     @Test

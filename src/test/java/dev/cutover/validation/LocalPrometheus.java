@@ -107,6 +107,8 @@ public final class LocalPrometheus implements AutoCloseable {
             authorization = Optional.empty();
         }
         process = command.redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        // A JVM that ends without close() (a failed @AfterAll, Ctrl-C) must not leave the server holding its port.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "local-prometheus-stop"));
         awaitReady();
     }
 

@@ -5,9 +5,12 @@
 # unless a sandbox already listens there). Read-only on the peers except the S3 target bucket, created when
 # absent. The service runs from a scratch directory linking runbooks/, scripts/ and the test stack's state
 # dir as .test-stack/, so the runbook's ${file:.test-stack/dns/tsig.secret} resolves wherever the stack lives.
-# Prints the table of a first preflight (fresh JVM: the JDBC driver, the AWS, Google and MongoDB clients are
-# loaded on the way, seconds on a busy machine, so probes can hit their 5 s timeout) and of a second one, as a
-# service that has been up answers it. Target: the whole table within 5000 ms.
+# Prints the table of a first preflight (fresh JVM; the service loads the AWS, Google and MongoDB clients in the
+# background when it is ready, and the first preflight is asked once that warm-up has ended, as a person would
+# ask a little after the start; with --no-wait it is asked at once and races the warm-up, seconds on a busy
+# machine, so probes can hit their 5 s timeout) and of a second one, as a service that has been up answers it.
+# The shop application and its Prometheus (the traffic gate's queries) are started too unless they run.
+# Target: the whole table within 5000 ms.
 # The line before last has the first preflight's figures; the last line the second's:
 #   preflight: checks=<n> failed=<n> wall_ms=<ms>
 set -euo pipefail

@@ -3,6 +3,7 @@ package dev.sandbox;
 import dev.cutover.CutoverApplication;
 import dev.cutover.database.mysql.ApplicationWriter;
 import dev.cutover.sandbox.RehearsalStack;
+import dev.cutover.sandbox.ShopApplication;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The sandbox for newcomers, Spring Boot's dev-services convention: {@code ./mvnw spring-boot:test-run}
  * starts the local peers that {@code runbooks/rehearsal.yaml} names (the test stack's MariaDB pair,
  * S3Mock and BIND through {@code scripts/test-stack.sh}; the GCS fake and the MongoDB stub replica
- * set in this JVM), seeds them, keeps an application writing orders (5/s), and starts the service on
+ * set in this JVM), seeds them, keeps an application writing orders (5/s) as a small shop whose
+ * metrics a local Prometheus scrapes (the rehearsal's traffic gate), and starts the service on
  * http://localhost:8080 with the runbooks of {@code ./runbooks}. When all is up it prints one block:
  * the peers, where to go, the dev users. Ctrl-C stops the service and the peers it started: the
  * in-JVM peers always, the script's stack only if the sandbox brought it up (a stack that was
@@ -76,13 +78,17 @@ public final class TestCutoverApplication {
                    MariaDB           127.0.0.1:13306 -> 13307  cutover_test.orders, 5 writes/s
                    MongoDB stub      127.0.0.1:%d-%d     replica set rs0, shop.catalog
                    BIND              127.0.0.1:15353           zone shop.cutover.test.
+                   Shop metrics      127.0.0.1:%d/metrics     the traffic gate's application; fail 20%% of it:
+                                     curl -XPOST 'http://127.0.0.1:%d/control/error-rate?value=0.2'
+                   Prometheus        127.0.0.1:%d           scraping the shop every second
                  Dashboard and API   http://localhost:%s/   (API under /api, e.g. /api/runbooks)
                  Dev users           viewer/viewer  operator/operator  approver/approver
                  Runbook to try      rehearsal (runbooks/rehearsal.yaml), environment local
                  Ctrl-C stops the service and the peers it started%s
                 ================================================================================
                 """.formatted(RehearsalStack.GCS_PORT, RehearsalStack.MONGO_FIRST_PORT, RehearsalStack.MONGO_FIRST_PORT + 2,
-                port, stackWasUp ? " (the MariaDB/S3Mock/BIND stack was already running, so it stays up;\n"
+                ShopApplication.PORT, ShopApplication.PORT, RehearsalStack.PROMETHEUS_PORT, port,
+                stackWasUp ? " (the MariaDB/S3Mock/BIND stack was already running, so it stays up;\n"
                         + " scripts/test-stack.sh down stops it)" : ".");
     }
 

@@ -17,4 +17,14 @@ public interface PreflightCheck {
      * when no step of the plan concerns it.
      */
     List<PreflightProbe> probes(PreflightPlan plan);
+
+    /**
+     * Loads, once, the client classes the probes will use (build and close a client, no network
+     * beyond a loopback port nobody answers on), so that the first preflight after a start does
+     * not spend its per-check timeouts in class loading: 9.6 s and three abandoned checks on a busy
+     * machine before this existed. Called in the background when the service is ready; a failure
+     * only costs the first preflight its speed.
+     */
+    default void warmUp() {
+    }
 }

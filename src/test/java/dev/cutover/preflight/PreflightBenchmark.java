@@ -2,9 +2,12 @@ package dev.cutover.preflight;
 
 import dev.cutover.CutoverApplication;
 import dev.cutover.database.mongo.StubReplicaSet;
+import dev.cutover.sandbox.RehearsalStack;
+import dev.cutover.sandbox.ShopApplication;
 import dev.cutover.storage.gcs.FakeGcsServer;
 import dev.cutover.testpeers.TestPeers;
 import dev.cutover.testsupport.Api;
+import dev.cutover.validation.LocalPrometheus;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +29,9 @@ import tools.jackson.databind.JsonNode;
  * fake and the MongoDB stub on the ports the runbook names, started here unless something listens
  * there already (a running sandbox). Changes nothing on the peers but the S3 target bucket, created
  * when absent. Runs the service in this JVM from the working directory the script prepared (it
- * holds runbooks/, scripts/ and .test-stack/), posts two preflights (the first in a fresh JVM, the
- * second warm), prints both tables, the first one's figures, then the second one's as the last line:
+ * holds runbooks/, scripts/ and .test-stack/), posts two preflights (the first in a fresh JVM once
+ * the service's background warm-up of the preflight clients has ended, or at once with
+ * {@code --no-wait}; the second warm), prints both tables, the first one's figures, then the second one's as the last line:
  * {@code preflight: checks=<n> failed=<n> wall_ms=<ms>} (wall over HTTP: planning, checks, storing, answer).
  */
 public final class PreflightBenchmark {
@@ -36,6 +40,7 @@ public final class PreflightBenchmark {
     private static final int MONGO_FIRST_PORT = 27117;
 
     public static void main(String[] args) throws Exception {
+        boolean noWait = List.of(args).contains("--no-wait");
         List<AutoCloseable> started = new ArrayList<>();
         try {
             startFakesUnlessRunning(started);
@@ -45,6 +50,7 @@ public final class PreflightBenchmark {
                     "--cutover.scheduling.enabled=false", "--spring.main.banner-mode=off", "--logging.level.root=WARN");
             try {
                 Api api = new Api(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
+                awaitWarmUp(noWait);
                 Result cold = preflight(api, "cold");
                 Result warm = preflight(api, "warm");
                 System.out.printf("preflight (first in a fresh JVM): checks=%d failed=%d wall_ms=%d%n", cold.checks,
@@ -81,6 +87,26 @@ public final class PreflightBenchmark {
         return new Result(table.path("checks").asInt(), table.path("failed").asInt(), wallMs);
     }
 
+    /**
+     * Waits for the service's background warm-up of the preflight clients (at most 60 s), as a
+     * person who starts the service and then asks for a preflight would; {@code --no-wait} asks at
+     * once instead, racing the warm-up.
+     */
+    private static void awaitWarmUp(boolean noWait) throws InterruptedException {
+        if (noWait) {
+            System.out.println("first preflight asked at once, racing the service's warm-up");
+            return;
+        }
+        long begun = System.nanoTime();
+        long deadline = begun + 60_000_000_000L;
+        while (System.nanoTime() < deadline && Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("preflight-warm-up") && t.isAlive())) {
+            Thread.sleep(50);
+        }
+        System.out.printf("waited %d ms after the start for the service's warm-up of the preflight clients%n",
+                (System.nanoTime() - begun) / 1_000_000);
+    }
+
     private static void startFakesUnlessRunning(List<AutoCloseable> started) throws IOException {
         if (free(GCS_PORT)) {
             FakeGcsServer gcs = new FakeGcsServer(Files.createTempDirectory("preflight-gcs-")).start(GCS_PORT);
@@ -98,6 +124,14 @@ public final class PreflightBenchmark {
                     Map.of("cloud", "aws")));
         } else {
             System.out.println("port " + MONGO_FIRST_PORT + " is taken: using the MongoDB stub that listens there");
+        }
+        if (free(RehearsalStack.PROMETHEUS_PORT) && free(ShopApplication.PORT)) {
+            ShopApplication shop = ShopApplication.start(); // the runbook's traffic gate queries its metrics
+            started.add(0, shop);
+            started.add(0, LocalPrometheus.scraping(RehearsalStack.PROMETHEUS_PORT, "127.0.0.1:" + ShopApplication.PORT));
+        } else {
+            System.out.println("port " + RehearsalStack.PROMETHEUS_PORT + " or " + ShopApplication.PORT
+                    + " is taken: using the sandbox's Prometheus and shop application there");
         }
     }
 

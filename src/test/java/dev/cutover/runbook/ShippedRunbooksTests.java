@@ -32,7 +32,9 @@ class ShippedRunbooksTests {
         assertThat(production.window()).as("the six-hour window").isEqualTo(java.time.Duration.ofHours(6));
         assertThat(rehearsal.window()).as("a few minutes: the steps take ~26 s, people start phases and approve")
                 .isBetween(java.time.Duration.ofMinutes(2), java.time.Duration.ofMinutes(15));
-        assertThat(rehearsal.phases()).extracting(RunbookPhase::name).as("the same shape").containsExactlyElementsOf(fivePhases);
+        assertThat(rehearsal.phases()).extracting(RunbookPhase::name).as("the same shape, then traffic validated by metrics")
+                .containsExactlyElementsOf(java.util.stream.Stream.concat(fivePhases.stream(),
+                        java.util.stream.Stream.of("traffic-validation")).toList());
         for (Runbook runbook : List.of(production, rehearsal)) {
             assertThat(runbook.phases()).flatExtracting(RunbookPhase::steps)
                     .allSatisfy(step -> assertThat(step.owner()).as(runbook.name() + " " + step.id()).isNotBlank());

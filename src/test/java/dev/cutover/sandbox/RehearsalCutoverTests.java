@@ -21,8 +21,9 @@ import tools.jackson.databind.JsonNode;
  * The end-to-end rehearsal: {@code runbooks/rehearsal.yaml}, as shipped, over the REST API against
  * the local stack (real MariaDB pair, S3Mock and BIND; the GCS fake and the MongoDB stub replica set
  * in this JVM), while an application keeps writing orders and new objects keep landing in the
- * source bucket until the freeze. First a cutover rolled back after promotion and the DNS switch,
- * then one that completes.
+ * source bucket until the freeze. First a cutover whose shop application starts failing requests
+ * during the traffic gate, after promotion and the DNS switch: the gate fails and the service rolls
+ * the cutover back by itself. Then one that completes, the traffic gate passing on a healthy shop.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RehearsalCutoverTests extends ServiceTest {
@@ -40,26 +41,31 @@ class RehearsalCutoverTests extends ServiceTest {
         if (stack == null) {
             return;
         }
-        stack.restore();
-        stack.close();
+        try {
+            stack.restore();
+        } finally {
+            stack.close();
+        }
     }
 
     @Test
     @Order(1)
-    void rolledBackAfterPromotionTheOriginalPrimaryTakesWritesAgainWithNothingLost() throws Exception {
+    void anErrorRateRaisedDuringTheTrafficGateRollsTheRehearsalBackBySystemWithNothingLost() throws Exception {
         api.post("operator", "/api/runbooks/reload", "");
         RehearsalDriver driver = new RehearsalDriver(api);
         String id = driver.create();
-        JsonNode completed;
+        JsonNode end;
         try (ApplicationWriter writer = stack.startOrdersWriter(50);
              RehearsalStack.ObjectLander lander = stack.startObjectLander("incoming/rolled-back/", 200)) {
-            completed = driver.runAll(id, () -> close(lander));
-            assertThat(completed.path("state").asString()).as(completed.toString()).isEqualTo("COMPLETED");
-            assertThat(stack.shop("CNAME").orElseThrow().values()).containsExactly("shop-alb.aws.example.");
+            end = driver.runAll(id, () -> close(lander), () -> {
+                // healthy samples first, then the shop fails a fifth of its requests
+                sleep(2_000);
+                assertThat(stack.shopApplication().errorRate()).isZero();
+                stack.shopApplication().errorRate(0.2);
+            });
+            stack.shopApplication().errorRate(0);
 
-            JsonNode rolledBack = driver.rollback(id);
-
-            assertThat(rolledBack.path("state").asString()).as(rolledBack.toString()).isEqualTo("ROLLED_BACK");
+            assertThat(end.path("state").asString()).as(end.toString()).isEqualTo("ROLLED_BACK");
             Thread.sleep(1_000);
             writer.close();
             List<ApplicationWriter.Ack> acks = writer.acks();
@@ -73,19 +79,27 @@ class RehearsalCutoverTests extends ServiceTest {
         RecordSet shop = stack.shop("A").orElseThrow();
         assertThat(shop.values()).containsExactly("192.0.2.30");
         assertThat(shop.ttlSeconds()).as("the TTL lowered ahead of the window is restored too").isEqualTo(3600);
-        assertThat(new RehearsalDriver(api).story(id)).containsSubsequence(
+        assertThat(driver.story(id)).containsSubsequence(
                 "operator create succeeded ",
+                "system step succeeded preflight",
                 "system step succeeded lower-ttl",
                 "approver approve succeeded go-no-go",
                 "system step succeeded promote-orders",
                 "system step succeeded switch-dns",
-                "approver rollback accepted ",
+                "system step failed traffic-healthy",
+                "system rollback accepted ",
                 "system rollback succeeded switch-dns",
                 "system rollback succeeded promote-catalog",
                 "system rollback succeeded promote-orders",
                 "system rollback succeeded freeze-orders",
                 "system rollback succeeded lower-ttl",
                 "system rollback completed ");
+        JsonNode accepted = api.get("viewer", "/api/cutovers/" + id + "/events?limit=1000").body().path("events")
+                .valueStream().filter(e -> "rollback".equals(e.path("action").asString())
+                        && "accepted".equals(e.path("outcome").asString())).findFirst().orElseThrow();
+        assertThat(accepted.path("actor").asString()).isEqualTo("system");
+        assertThat(accepted.path("message").asString()).as("the gate's sample is the reason")
+                .contains("traffic-healthy").contains("error-rate");
     }
 
     @Test
@@ -117,6 +131,18 @@ class RehearsalCutoverTests extends ServiceTest {
         assertThat(Api.stepState(completed, "verify-catalog")).isEqualTo("SUCCEEDED");
         assertThat(stack.shop("CNAME").orElseThrow().values()).containsExactly("shop-alb.aws.example.");
         assertThat(stack.mongo().primary()).isEqualTo("127.0.0.1:" + (RehearsalStack.MONGO_FIRST_PORT + 2));
+        JsonNode gate = Api.step(completed, RehearsalDriver.TRAFFIC_GATE);
+        assertThat(gate.path("state").asString()).as(gate.toString()).isEqualTo("SUCCEEDED");
+        assertThat(Api.stepState(completed, "preflight")).isEqualTo("SUCCEEDED");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void close(AutoCloseable closeable) {

@@ -12,7 +12,9 @@ import tools.jackson.databind.JsonNode;
 public final class RehearsalDriver {
 
     public static final List<String> PHASES =
-            List.of("network-checks", "data-migration", "database-sync", "application-migration", "cutover");
+            List.of("network-checks", "data-migration", "database-sync", "application-migration", "cutover",
+                    "traffic-validation");
+    public static final String TRAFFIC_GATE = "traffic-healthy";
     private static final int PHASE_SECONDS = 300;
 
     private final Api api;
@@ -32,10 +34,47 @@ public final class RehearsalDriver {
 
     /**
      * Runs every phase; approves the go/no-go gate; calls {@code onFrozen} once the orders freeze
-     * succeeded. Returns the cutover as the API shows it at the end (COMPLETED, or where it stopped).
+     * succeeded. Returns the cutover as the API shows it at the end (COMPLETED, ROLLED_BACK after
+     * a failed traffic gate, or where it stopped).
      */
     public JsonNode runAll(String id, Runnable onFrozen) {
-        for (String phase : PHASES.subList(0, PHASES.size() - 1)) {
+        return runAll(id, onFrozen, () -> { });
+    }
+
+    /**
+     * As {@link #runAll(String, Runnable)}, and calls {@code onTrafficGate} once the traffic gate
+     * runs. When the gate fails, the service rolls back by itself: this waits for that to end.
+     */
+    public JsonNode runAll(String id, Runnable onFrozen, Runnable onTrafficGate) {
+        JsonNode cutover = runUntilCutoverPhaseEnds(id, onFrozen);
+        if (!"READY".equals(cutover.path("state").asString())) {
+            return cutover;
+        }
+        start(id, "traffic-validation");
+        api.awaitCutover(id, c -> !"RUNNING".equals(c.path("state").asString())
+                || !"PENDING".equals(Api.stepState(c, TRAFFIC_GATE)), PHASE_SECONDS);
+        onTrafficGate.run();
+        JsonNode end = api.awaitCutover(id, c -> !"RUNNING".equals(c.path("state").asString()), PHASE_SECONDS);
+        if ("FAILED".equals(end.path("state").asString())) {
+            // the automatic rollback starts on the job's thread right after FAILED is written
+            end = awaitLeaving(id, "FAILED", 10);
+        }
+        if ("ROLLING_BACK".equals(end.path("state").asString())) {
+            end = api.awaitCutover(id, c -> !"ROLLING_BACK".equals(c.path("state").asString()), PHASE_SECONDS);
+        }
+        return end;
+    }
+
+    private JsonNode awaitLeaving(String id, String state, int seconds) {
+        try {
+            return api.awaitCutover(id, c -> !state.equals(c.path("state").asString()), seconds);
+        } catch (AssertionError stayed) {
+            return api.get("viewer", "/api/cutovers/" + id).body();
+        }
+    }
+
+    private JsonNode runUntilCutoverPhaseEnds(String id, Runnable onFrozen) {
+        for (String phase : PHASES.subList(0, PHASES.indexOf("cutover"))) {
             JsonNode after = runPhase(id, phase);
             if (!"READY".equals(after.path("state").asString())) {
                 return after;
@@ -73,10 +112,14 @@ public final class RehearsalDriver {
         return api.awaitCutover(id, c -> !"ROLLING_BACK".equals(c.path("state").asString()), PHASE_SECONDS);
     }
 
+    /** The cutover's event log, oldest first. */
+    public JsonNode events(String id) {
+        return api.get("viewer", "/api/cutovers/" + id + "/events?limit=1000").body().path("events");
+    }
+
     /** Every event as {@code actor action outcome step}, oldest first. */
     public List<String> story(String id) {
-        JsonNode events = api.get("viewer", "/api/cutovers/" + id + "/events?limit=1000").body().path("events");
-        return events.valueStream().map(e -> e.path("actor").asString() + " " + e.path("action").asString() + " "
+        return events(id).valueStream().map(e -> e.path("actor").asString() + " " + e.path("action").asString() + " "
                 + e.path("outcome").asString() + " " + e.path("stepId").asString("")).toList();
     }
 

@@ -11,6 +11,7 @@ import dev.cutover.dns.RecordKey;
 import dev.cutover.dns.RecordSet;
 import dev.cutover.storage.gcs.FakeGcsServer;
 import dev.cutover.testpeers.TestPeers;
+import dev.cutover.validation.LocalPrometheus;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,7 +36,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * The local stack that {@code runbooks/rehearsal.yaml} names, on its fixed loopback ports: the
  * test stack's MariaDB pair (13306/13307), S3Mock (19090) and BIND (15353), plus two peers run in
- * this JVM — the GCS JSON API fake (14443) and the MongoDB stub replica set (27117-27119). Seeds
+ * this JVM — the GCS JSON API fake (14443) and the MongoDB stub replica set (27117-27119) — and the
+ * traffic the last phase validates: the shop application's metrics ({@link ShopApplication}, 18080)
+ * scraped every second by Debian's Prometheus (19091, stopped by {@link #close}). Seeds
  * them as a rehearsal expects (a bucket of objects with logs to leave behind, an orders table,
  * a catalog collection, the {@code shop} record), and gives the load a rehearsal runs under: an
  * application writing orders and objects landing in the source bucket.
@@ -44,6 +47,7 @@ public final class RehearsalStack implements AutoCloseable {
 
     public static final int GCS_PORT = 14443;
     public static final int MONGO_FIRST_PORT = 27117;
+    public static final int PROMETHEUS_PORT = 19091;
     public static final String ASSETS = "acme-assets";
     public static final String ASSETS_AWS = "acme-assets-aws";
     public static final String ORDERS = ReplicationPair.DATABASE + ".orders";
@@ -54,10 +58,14 @@ public final class RehearsalStack implements AutoCloseable {
     private final BindTestZone zone = new BindTestZone();
     private final FakeGcsServer gcs;
     private final StubReplicaSet mongo;
+    private final ShopApplication shop;
+    private final LocalPrometheus prometheus;
 
-    private RehearsalStack(FakeGcsServer gcs, StubReplicaSet mongo) {
+    private RehearsalStack(FakeGcsServer gcs, StubReplicaSet mongo, ShopApplication shop, LocalPrometheus prometheus) {
         this.gcs = gcs;
         this.mongo = mongo;
+        this.shop = shop;
+        this.prometheus = prometheus;
     }
 
     /** Starts (or finds) the peers; fails with what to do when a port the runbook names is not theirs. */
@@ -69,7 +77,22 @@ public final class RehearsalStack implements AutoCloseable {
         FakeGcsServer gcs = new FakeGcsServer(java.nio.file.Files.createDirectories(dataDir.resolve("gcs"))).start(GCS_PORT);
         StubReplicaSet mongo = StubReplicaSet.startOnPorts("rs0", MONGO_FIRST_PORT, Map.of("cloud", "gcp"),
                 Map.of("cloud", "gcp"), Map.of("cloud", "aws"));
-        RehearsalStack stack = new RehearsalStack(gcs, mongo);
+        ShopApplication shop;
+        LocalPrometheus prometheus;
+        try {
+            shop = ShopApplication.start();
+            try {
+                prometheus = LocalPrometheus.scraping(PROMETHEUS_PORT, "127.0.0.1:" + ShopApplication.PORT);
+            } catch (RuntimeException e) {
+                shop.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            mongo.close();
+            gcs.close();
+            throw e;
+        }
+        RehearsalStack stack = new RehearsalStack(gcs, mongo, shop, prometheus);
         stack.pair.restoreOriginalTopology();
         return stack;
     }
@@ -140,9 +163,22 @@ public final class RehearsalStack implements AutoCloseable {
         return mongo;
     }
 
-    /** An application writing orders at {@code perSecond}, failing over when its server turns read-only. */
+    /**
+     * An application writing orders at {@code perSecond}, failing over when its server turns
+     * read-only; the shop's metrics count its orders and refusals.
+     */
     public ApplicationWriter startOrdersWriter(int perSecond) {
-        return new ApplicationWriter(pair, ORDERS, perSecond).start();
+        return shop.attach(new ApplicationWriter(pair, ORDERS, perSecond)).start();
+    }
+
+    /** The shop application whose metrics the traffic gate reads, with its error-rate control. */
+    public ShopApplication shopApplication() {
+        return shop;
+    }
+
+    /** The sandbox's Prometheus, scraping the shop every second. */
+    public String prometheusUrl() {
+        return prometheus.url();
     }
 
     /** New objects landing in the source bucket under {@code prefix} every {@code everyMillis} until closed. */
@@ -158,8 +194,12 @@ public final class RehearsalStack implements AutoCloseable {
         }
     }
 
-    /** Puts the MySQL pair, the MongoDB replica set and the shop record back as they were before a rehearsal. */
+    /**
+     * Puts the MySQL pair, the MongoDB replica set, the shop record and the shop's error rate back
+     * as they were before a rehearsal.
+     */
     public void restore() throws Exception {
+        shop.errorRate(0);
         pair.restoreOriginalTopology();
         mongo.restoreInitialTopology();
         resetShopRecord();
@@ -167,6 +207,8 @@ public final class RehearsalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        prometheus.close();
+        shop.close();
         mongo.close();
         gcs.close();
     }

@@ -34,8 +34,10 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
  * server asks for basic auth (its web config holds the bcrypt hash). Started once per test class;
  * {@link #close} stops it by its pid and deletes its storage. When the binary is missing it runs
  * {@code scripts/test-stack.sh install} first, and fails when that cannot install it: never skips.
+ * The sandbox ({@code dev.cutover.sandbox.RehearsalStack}) uses {@link #scraping} instead: on a fixed
+ * port, scraping an application of its own.
  */
-final class LocalPrometheus implements AutoCloseable {
+public final class LocalPrometheus implements AutoCloseable {
 
     static final Path EXECUTABLE = Paths.get("/usr/bin/prometheus");
 
@@ -56,7 +58,7 @@ final class LocalPrometheus implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final java.util.List<HttpServer> proxies = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private LocalPrometheus(Optional<String[]> basicAuth) throws IOException {
+    private LocalPrometheus(Optional<String[]> basicAuth, int listenPort, String target) throws IOException {
         if (!Files.isExecutable(EXECUTABLE)) {
             install();
         }
@@ -82,9 +84,14 @@ final class LocalPrometheus implements AutoCloseable {
                 scrape_configs:
                   - job_name: app
                     static_configs:
-                      - targets: ["127.0.0.1:%d"]
-                """.formatted(app.getAddress().getPort()));
-        port = freePort();
+                      - targets: ["%s"]
+                """.formatted(target == null ? appAddress() : target));
+        port = listenPort == 0 ? freePort() : listenPort;
+        if (listenPort != 0 && !free(listenPort)) {
+            app.stop(0);
+            throw new IllegalStateException("port " + listenPort + " (the sandbox's Prometheus) is taken; stop what "
+                    + "listens there (ss -ltnp | grep " + listenPort + "), e.g. a Prometheus left by an interrupted run");
+        }
         ProcessBuilder command = new ProcessBuilder(EXECUTABLE.toString(),
                 "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"),
@@ -100,12 +107,14 @@ final class LocalPrometheus implements AutoCloseable {
             authorization = Optional.empty();
         }
         process = command.redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+        // A JVM that ends without close() (a failed @AfterAll, Ctrl-C) must not leave the server holding its port.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "local-prometheus-stop"));
         awaitReady();
     }
 
     static LocalPrometheus start() {
         try {
-            return new LocalPrometheus(Optional.empty());
+            return new LocalPrometheus(Optional.empty(), 0, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -113,7 +122,19 @@ final class LocalPrometheus implements AutoCloseable {
 
     static LocalPrometheus startWithBasicAuth(String user, String password) {
         try {
-            return new LocalPrometheus(Optional.of(new String[] {user, password}));
+            return new LocalPrometheus(Optional.of(new String[] {user, password}), 0, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A Prometheus on 127.0.0.1:{@code port} scraping {@code target} ({@code host:port}, path
+     * {@code /metrics}) every second, for the sandbox; fails when the port is taken.
+     */
+    public static LocalPrometheus scraping(int port, String target) {
+        try {
+            return new LocalPrometheus(Optional.empty(), port, target);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -124,7 +145,7 @@ final class LocalPrometheus implements AutoCloseable {
         return "127.0.0.1:" + app.getAddress().getPort();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
@@ -255,6 +276,14 @@ final class LocalPrometheus implements AutoCloseable {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // a temp dir left behind is harmless
+        }
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.cutover.database.mongo;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import dev.cutover.step.PreflightCheck;
 import dev.cutover.step.PreflightFinding;
 import dev.cutover.step.PreflightPlan;
@@ -12,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 
@@ -36,6 +41,23 @@ class MongoPreflight implements PreflightCheck {
 
         void member(String host, String step) {
             members.computeIfAbsent(host, h -> new LinkedHashSet<>()).add(step);
+        }
+    }
+
+    /**
+     * Sends a ping through a driver client to a loopback port nobody answers on (server selection
+     * gives up after 200 ms): loads the driver, its codecs and a command's path without a peer.
+     */
+    @Override
+    public void warmUp() {
+        MongoClientSettings settings = MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:9/?connectTimeoutMS=200"))
+                .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(200, TimeUnit.MILLISECONDS))
+                .build();
+        try (MongoClient client = MongoClients.create(settings)) {
+            client.getDatabase("admin").runCommand(new Document("ping", 1));
+        } catch (MongoException expected) {
+            // nobody answers: the command's path through the driver is loaded all the same
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.cutover.storage.sync;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.cutover.storage.BucketRegion;
 import dev.cutover.storage.ByteRange;
 import dev.cutover.storage.LifecycleRules;
@@ -13,7 +14,11 @@ import dev.cutover.step.PreflightPlan;
 import dev.cutover.step.PreflightProbe;
 import dev.cutover.step.ResolvedConnection;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +51,65 @@ class StoragePreflight implements PreflightCheck {
 
     /** One bucket (and prefix) of one connection, read from or written to. */
     private record Use(String connection, String bucket, String prefix, boolean target) {
+    }
+
+    /**
+     * Asks a GCS and an S3 store for an object's metadata from a stub on a loopback port that
+     * answers 404 to everything: loads each client and its whole request path (signing, HTTP,
+     * error parsing), which building a client alone does not, and no peer is touched. Each client
+     * stays in the shared pool, idle, for the life of the service.
+     */
+    @Override
+    public void warmUp() {
+        HttpServer stub;
+        try {
+            stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        stub.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        stub.start();
+        try {
+            String endpoint = "http://127.0.0.1:" + stub.getAddress().getPort();
+            Map<String, Map<String, String>> kinds = Map.of(
+                    "gcs", Map.of("project", "warm-up", "endpoint", endpoint),
+                    "s3", Map.of("region", "us-east-1", "endpoint", endpoint, "pathStyle", "true",
+                            "accessKeyId", "warm-up", "secretAccessKey", "warm-up"));
+            kinds.forEach((type, settings) -> {
+                if (stores.serves(type)) {
+                    try (ObjectStore store = stores.open(new WarmUpConnection(type, settings), "warm-up", "")) {
+                        store.stat("warm-up");
+                    } catch (RuntimeException expected) {
+                        // the stub's 404 may read as an error to a client; its path is loaded all the same
+                    }
+                }
+            });
+        } finally {
+            stub.stop(0);
+        }
+    }
+
+    /** A connection made up for {@link #warmUp}: never used for a request. */
+    private record WarmUpConnection(String type, Map<String, String> settings) implements ResolvedConnection {
+
+        @Override
+        public String name() {
+            return "preflight-warm-up";
+        }
+
+        @Override
+        public Set<String> settingNames() {
+            return settings.keySet();
+        }
+
+        @Override
+        public Optional<String> setting(String name) {
+            return Optional.ofNullable(settings.get(name));
+        }
     }
 
     @Override

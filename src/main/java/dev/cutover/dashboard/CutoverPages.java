@@ -130,7 +130,13 @@ class CutoverPages {
         if (output.get("progress") instanceof String progress) {
             return progress;
         }
-        return output.get("summary") instanceof String summary ? summary : null;
+        String summary = output.get("summary") instanceof String text ? text : null;
+        if (output.get("forward") instanceof Map<?, ?> forward && forward.get("summary") instanceof String before) {
+            // Undone: what the step did (or why it failed) stays first, the undo's outcome after it.
+            return ("FAILED".equals(forward.get("state")) ? "failed: " : "") + before
+                    + (summary == null ? "" : " — undone: " + summary);
+        }
+        return summary;
     }
 
     private static List<String> heldBy(CutoverView.StepView step) {

@@ -47,6 +47,10 @@ class AutomaticRollbackTests extends ServiceTest {
         assertThat(requested.path("message").asString())
                 .isEqualTo("rollback requested by system because step c failed: " + summary);
         assertThat(requested.path("evidence").path("failedStep").asString()).isEqualTo("c");
+        JsonNode forward = Api.step(rolledBack, "c").path("output").path("forward");
+        assertThat(forward.path("state").asString()).as("what the step did before it was undone").isEqualTo("FAILED");
+        assertThat(forward.path("summary").asString()).isEqualTo(summary);
+        assertThat(Api.step(rolledBack, "c").path("output").path("summary").asString()).isNotEqualTo(summary);
         assertThat(story(events)).containsSubsequence(
                 "operator start-phase accepted ",
                 "system step succeeded b",

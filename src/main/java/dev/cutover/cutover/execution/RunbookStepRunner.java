@@ -34,6 +34,7 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,6 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class RunbookStepRunner implements RunningStepContext.Host {
+
+    private static final TypeReference<Map<String, Object>> OUTPUT = new TypeReference<>() { };
 
     private static final Logger log = LoggerFactory.getLogger(RunbookStepRunner.class);
 
@@ -104,7 +107,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
                         "retrying", "attempt " + failed + " of " + max + " failed: " + reason, evidence));
         metrics.stepEnded(type.name(), false, result.ending().name().toLowerCase(Locale.ROOT),
                 Duration.ofNanos(System.nanoTime() - started));
-        return record(cutoverId, phase, stepId, "step", result, StepState.SUCCEEDED, StepState.FAILED);
+        return record(cutoverId, phase, stepId, "step", result, StepState.SUCCEEDED, StepState.FAILED, null);
     }
 
     StepAttempts.Ending inverse(String cutoverId, String stepId) {
@@ -114,10 +117,12 @@ class RunbookStepRunner implements RunningStepContext.Host {
         RunbookStep step = runbook.step(stepId).orElseThrow();
         String phase = runbook.phaseOf(stepId).orElseThrow().name();
         StepRollback rollback = step.rollback();
+        Map<String, Object> forward = beforeUndo(cutoverId, stepId);
         steps.state(cutoverId, stepId, StepState.ROLLING_BACK);
         if (rollback.kind() == StepRollback.Kind.NONE) {
             return record(cutoverId, phase, stepId, "rollback", new StepAttempts.Result(StepAttempts.Ending.SUCCEEDED,
-                    "runbook says: nothing to roll back", Map.of(), 0), StepState.ROLLED_BACK, StepState.ROLLBACK_FAILED);
+                    "runbook says: nothing to roll back", Map.of(), 0), StepState.ROLLED_BACK, StepState.ROLLBACK_FAILED,
+                    forward);
         }
         boolean declared = rollback.kind() == StepRollback.Kind.STEP;
         StepType type = types.find(declared ? rollback.type() : step.type()).orElseThrow();
@@ -132,7 +137,31 @@ class RunbookStepRunner implements RunningStepContext.Host {
                         "retrying", "attempt " + failed + " of " + max + " failed: " + reason, evidence));
         metrics.stepEnded(type.name(), true, result.ending().name().toLowerCase(Locale.ROOT),
                 Duration.ofNanos(System.nanoTime() - started));
-        return record(cutoverId, phase, stepId, "rollback", result, StepState.ROLLED_BACK, StepState.ROLLBACK_FAILED);
+        return record(cutoverId, phase, stepId, "rollback", result, StepState.ROLLED_BACK, StepState.ROLLBACK_FAILED,
+                forward);
+    }
+
+    /**
+     * What the step did going forward — its state, summary and evidence — kept beside its undo's
+     * outcome, so a step that failed and was rolled back still shows why it failed. A rollback run
+     * again keeps the first one it saw.
+     */
+    private Map<String, Object> beforeUndo(String cutoverId, String stepId) {
+        CutoverStep current = steps.find(cutoverId, stepId).orElse(null);
+        if (current == null || current.output() == null) {
+            return null;
+        }
+        Map<String, Object> output = json.readValue(current.output(), OUTPUT);
+        if (output.get("forward") instanceof Map<?, ?> kept) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> earlier = (Map<String, Object>) kept;
+            return earlier;
+        }
+        Map<String, Object> forward = new LinkedHashMap<>();
+        forward.put("state", current.state().name());
+        forward.put("summary", output.get("summary"));
+        forward.put("evidence", output.get("evidence"));
+        return forward;
     }
 
     private RunningStepContext context(Cutover cutover, String phase, String stepId, Map<String, Object> with,
@@ -147,7 +176,8 @@ class RunbookStepRunner implements RunningStepContext.Host {
     }
 
     private StepAttempts.Ending record(String cutoverId, String phase, String stepId, String action,
-                                     StepAttempts.Result result, StepState succeeded, StepState failed) {
+                                     StepAttempts.Result result, StepState succeeded, StepState failed,
+                                     Map<String, Object> forward) {
         StepState state = switch (result.ending()) {
             case SUCCEEDED -> succeeded;
             case FAILED -> failed;
@@ -156,6 +186,9 @@ class RunbookStepRunner implements RunningStepContext.Host {
         Map<String, Object> output = new LinkedHashMap<>();
         output.put("summary", result.summary());
         output.put("evidence", result.evidence());
+        if (forward != null) {
+            output.put("forward", forward);
+        }
         steps.ended(cutoverId, stepId, state, json.writeValueAsString(output));
         String outcome = switch (result.ending()) {
             case SUCCEEDED -> "succeeded";

@@ -54,6 +54,49 @@ final class MultipartUpload {
     }
 
     StoredObject put(String key, InputStream data, long size, PutOptions options) {
+        Crc32c.Computing read = new Crc32c.Computing(data);
+        return upload(key, options, read, (s3Key, uploadId, where) -> uploadParts(s3Key, uploadId, read, size, where));
+    }
+
+    /**
+     * Every byte of {@code data} until it ends, in parts of {@code partSize} read into one buffer: a
+     * stream shorter than one part goes up as one PUT instead. The object may grow to 10,000 parts.
+     */
+    StoredObject putStream(String key, InputStream data, PutOptions options, SinglePartUpload singlePart) {
+        String where = keys.where(key);
+        byte[] buffer = new byte[(int) partSize];
+        Crc32c.Computing read = new Crc32c.Computing(data);
+        int first;
+        try {
+            first = fill(read, buffer, where);
+        } catch (RuntimeException e) {
+            throw S3Errors.translate(where, e);
+        }
+        if (first < buffer.length) {
+            return singlePart.put(key, new ByteArrayInputStream(buffer, 0, first), first, options);
+        }
+        return upload(key, options, read, (s3Key, uploadId, ignored) -> {
+            List<CompletedPart> parts = new ArrayList<>();
+            int length = first;
+            while (length > 0) {
+                if (parts.size() == MAX_PARTS) {
+                    throw new ObjectStoreException(Reason.OTHER, where + ": the stream is longer than " + MAX_PARTS
+                            + " parts of " + partSize + " bytes; raise partSize of the connection");
+                }
+                parts.add(uploadPart(s3Key, uploadId, parts.size() + 1, buffer, length));
+                length = length < buffer.length ? 0 : fill(read, buffer, where);
+            }
+            return parts;
+        });
+    }
+
+    /** Uploads the parts of one upload and returns them in order. */
+    @FunctionalInterface
+    private interface Parts {
+        List<CompletedPart> upload(String s3Key, String uploadId, String where);
+    }
+
+    private StoredObject upload(String key, PutOptions options, Crc32c.Computing read, Parts uploader) {
         String where = keys.where(key);
         String s3Key = keys.name(key);
         String contentType = options.contentType() == null ? SinglePartUpload.CONTENT_TYPE : options.contentType();
@@ -68,8 +111,7 @@ final class MultipartUpload {
             throw S3Errors.translate(where, e);
         }
         try {
-            Crc32c.Computing read = new Crc32c.Computing(data);
-            List<CompletedPart> parts = uploadParts(s3Key, uploadId, read, size, where);
+            List<CompletedPart> parts = uploader.upload(s3Key, uploadId, where);
             String sent = read.crc32c();
             if (options.crc32c() != null && !options.crc32c().equals(sent)) {
                 throw new ObjectStoreException(Reason.CHECKSUM_MISMATCH, where + ": the bytes read had CRC32C "
@@ -81,7 +123,7 @@ final class MultipartUpload {
                     .multipartUpload(m -> m.parts(parts))
                     .checksumType(ChecksumType.FULL_OBJECT)
                     .checksumCRC32C(fullObjectCrc32c));
-            return S3ObjectMapping.afterPut(key, size, fullObjectCrc32c, done.eTag(), null,
+            return S3ObjectMapping.afterPut(key, read.count(), fullObjectCrc32c, done.eTag(), null,
                     SinglePartUpload.serverTime(done.sdkHttpResponse()), options.metadata());
         } catch (RuntimeException e) {
             ObjectStoreException failure = S3Errors.translate(where, e);
@@ -97,6 +139,23 @@ final class MultipartUpload {
         }
     }
 
+    /** Reads into {@code buffer} until it is full or the data ends; returns how many bytes it holds. */
+    private static int fill(InputStream data, byte[] buffer, String where) {
+        int filled = 0;
+        try {
+            while (filled < buffer.length) {
+                int n = data.read(buffer, filled, buffer.length - filled);
+                if (n < 0) {
+                    break;
+                }
+                filled += n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(where + ": reading the data to upload failed: " + e.getMessage(), e);
+        }
+        return filled;
+    }
+
     private List<CompletedPart> uploadParts(String s3Key, String uploadId, InputStream data, long size, String where) {
         long thisPartSize = partSizeFor(size, partSize);
         byte[] buffer = new byte[(int) Math.min(thisPartSize, size)];
@@ -105,21 +164,23 @@ final class MultipartUpload {
         for (int number = 1; remaining > 0; number++) {
             int length = (int) Math.min(thisPartSize, remaining);
             UploadData.readFully(data, buffer, length, size - remaining, size, where);
-            CRC32C crc = new CRC32C();
-            crc.update(buffer, 0, length);
-            String partCrc32c = Crc32c.encode(crc.getValue());
-            int partNumber = number;
-            UploadPartResponse uploaded = s3.uploadPart(r -> r.bucket(keys.bucket()).key(s3Key).uploadId(uploadId)
-                            .partNumber(partNumber)
-                            .contentLength((long) length)
-                            .checksumCRC32C(partCrc32c),
-                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length,
-                            SinglePartUpload.CONTENT_TYPE));
-            parts.add(CompletedPart.builder().partNumber(partNumber).eTag(uploaded.eTag())
-                    .checksumCRC32C(partCrc32c).build());
+            parts.add(uploadPart(s3Key, uploadId, number, buffer, length));
             remaining -= length;
         }
         return parts;
+    }
+
+    private CompletedPart uploadPart(String s3Key, String uploadId, int partNumber, byte[] buffer, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(buffer, 0, length);
+        String partCrc32c = Crc32c.encode(crc.getValue());
+        UploadPartResponse uploaded = s3.uploadPart(r -> r.bucket(keys.bucket()).key(s3Key).uploadId(uploadId)
+                        .partNumber(partNumber)
+                        .contentLength((long) length)
+                        .checksumCRC32C(partCrc32c),
+                RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length,
+                        SinglePartUpload.CONTENT_TYPE));
+        return CompletedPart.builder().partNumber(partNumber).eTag(uploaded.eTag()).checksumCRC32C(partCrc32c).build();
     }
 
     private void abort(String s3Key, String uploadId, ObjectStoreException failure) {

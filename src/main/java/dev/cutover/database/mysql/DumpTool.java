@@ -47,11 +47,19 @@ record DumpTool(boolean mariaDb) {
         return command;
     }
 
-    /** The client reading SQL on stdin, into the databases the script's {@code USE} lines name. */
-    List<String> clientCommand(MySqlSettings server) {
+    /**
+     * The client reading SQL on stdin, into the databases the script's {@code USE} lines name.
+     *
+     * @param unlogged keep what it writes out of the binlog ({@code sql_log_bin=0}, needs SUPER or BINLOG
+     *                 ADMIN), so a scratch restore is not shipped to the server's replicas
+     */
+    List<String> clientCommand(MySqlSettings server, boolean unlogged) {
         List<String> command = new ArrayList<>(List.of(clientName(), "--no-defaults"));
         command.addAll(login(server));
         command.addAll(List.of("--batch", "--default-character-set=utf8mb4"));
+        if (unlogged) {
+            command.add("--init-command=SET SESSION sql_log_bin = 0");
+        }
         return command;
     }
 

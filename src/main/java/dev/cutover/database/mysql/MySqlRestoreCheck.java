@@ -22,7 +22,8 @@ import java.util.UUID;
  * compares every table with the source using {@code mysql-verify}'s row hash, and drops the scratch
  * databases whatever happened. The bytes read back must also have the CRC32C recorded when the
  * snapshot was taken. Compared against the source as it is now: after the write freeze that is the
- * state the snapshot was taken of.
+ * state the snapshot was taken of. Unless asked to keep it out of the binlog, the restore replicates
+ * to the server's replicas like any write (and is dropped there too).
  */
 final class MySqlRestoreCheck {
 
@@ -34,18 +35,21 @@ final class MySqlRestoreCheck {
     }
 
     static Result run(MySqlServer source, MySqlServer target, DumpTool tool, List<String> databases, ObjectStore store,
-                      String key, String expectedCrc32c) throws SQLException, IOException {
+                      String key, String expectedCrc32c, boolean unlogged) throws SQLException, IOException {
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         Map<String, String> scratch = new LinkedHashMap<>();
         for (String database : databases) {
             String name = ("cutover_restore_" + id + "_" + database).toLowerCase(Locale.ROOT);
             scratch.put(database, name.length() > 64 ? name.substring(0, 64) : name);
         }
+        if (unlogged) {
+            target.execute("SET SESSION sql_log_bin = 0");
+        }
         try {
             for (String name : scratch.values()) {
                 target.execute("CREATE DATABASE " + identifier(name));
             }
-            Restored restored = restore(target, tool, store, key, scratch);
+            Restored restored = restore(target, tool, store, key, scratch, unlogged);
             if (!restored.crc32c().equals(expectedCrc32c)) {
                 return new Result(false, "the object read back has CRC32C " + restored.crc32c() + ", but "
                         + expectedCrc32c + " was recorded when the snapshot was taken: it was changed or corrupted in "
@@ -73,8 +77,9 @@ final class MySqlRestoreCheck {
      * its CRC32C can tell a corrupted snapshot from a server that refused a good one.
      */
     private static Restored restore(MySqlServer target, DumpTool tool, ObjectStore store, String key,
-                                    Map<String, String> scratch) throws IOException {
-        try (ToolProcess client = ToolProcess.start(tool.clientCommand(target.settings()), target.settings().password());
+                                    Map<String, String> scratch, boolean unlogged) throws IOException {
+        try (ToolProcess client = ToolProcess.start(tool.clientCommand(target.settings(), unlogged),
+                target.settings().password());
              InputStream object = store.open(key, null, null)) {
             Crc32c.Computing read = new Crc32c.Computing(object);
             String failure = null;

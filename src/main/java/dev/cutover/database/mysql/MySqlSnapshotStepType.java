@@ -42,6 +42,7 @@ import org.springframework.stereotype.Component;
  *     prefix: snapshots/            # default
  *     verify: true                  # default: true in rehearsals, false otherwise
  *     restoreOn: orders-scratch     # default: the source itself (scratch databases, dropped after)
+ *     restoreUnlogged: false        # true: sql_log_bin=0 for the check, so replicas never see it
  * </pre>
  */
 @Component
@@ -80,7 +81,9 @@ class MySqlSnapshotStepType implements StepType {
                 StepParameter.optional("verify", Kind.BOOLEAN, "restore the snapshot into scratch databases and compare "
                         + "every table's row hash with the source (default: true in rehearsals, false otherwise)"),
                 StepParameter.optional("restoreOn", Kind.CONNECTION, "the mysql connection to restore on for the check "
-                        + "(default: the source; scratch databases cutover_restore_<id>_<db>, dropped after)"));
+                        + "(default: the source; scratch databases cutover_restore_<id>_<db>, dropped after)"),
+                StepParameter.optional("restoreUnlogged", Kind.BOOLEAN, "keep the restore check out of the binlog "
+                        + "(sql_log_bin=0; needs SUPER or BINLOG ADMIN) so replicas do not replay it (default false)"));
     }
 
     @Override
@@ -107,6 +110,7 @@ class MySqlSnapshotStepType implements StepType {
         boolean verify = args.bool("verify").orElse(context.rehearsal());
         String restoreOn = args.string("restoreOn").orElse(sourceName);
         String prefix = args.string("prefix").orElse("snapshots/");
+        boolean unlogged = args.bool("restoreUnlogged").orElse(false);
         Instant started = Instant.now();
         String key = prefix + (prefix.isEmpty() || prefix.endsWith("/") ? "" : "/") + context.cutoverId() + "/"
                 + sourceName + "/" + context.stepId() + "-" + STAMP.format(started) + ".sql";
@@ -158,7 +162,7 @@ class MySqlSnapshotStepType implements StepType {
             try (MySqlServer target = restoreOn.equals(sourceName) ? MySqlServer.connect(context.connection(sourceName))
                     : MySqlServer.connect(context.connection(restoreOn))) {
                 check = MySqlRestoreCheck.run(source, target, DumpTool.of(target.flavor()), databases, store, key,
-                        taken.object().crc32c());
+                        taken.object().crc32c(), unlogged);
             }
             Map<String, Object> restore = new LinkedHashMap<>();
             restore.put("passed", check.passed());

@@ -193,7 +193,7 @@ class MySqlSnapshotTests {
             store.put(key, new java.io.ByteArrayInputStream(object), object.length, new PutOptions(null, null, null));
 
             MySqlRestoreCheck.Result check = MySqlRestoreCheck.run(source, source, DumpTool.of(source.flavor()),
-                    List.of(database), store, key, (String) outcome.evidence().get("crc32c"));
+                    List.of(database), store, key, (String) outcome.evidence().get("crc32c"), false);
 
             assertThat(check.passed()).isFalse();
             assertThat(check.detail()).contains("the object read back has CRC32C")
@@ -210,7 +210,7 @@ class MySqlSnapshotTests {
         for (DumpTool tool : List.of(new DumpTool(true), new DumpTool(false))) {
             assertThat(String.join(" ", tool.dumpCommand(settings, List.of("orders")))).doesNotContain(PASSWORD)
                     .contains("--single-transaction");
-            assertThat(String.join(" ", tool.clientCommand(settings))).doesNotContain(PASSWORD);
+            assertThat(String.join(" ", tool.clientCommand(settings, true))).doesNotContain(PASSWORD);
         }
     }
 

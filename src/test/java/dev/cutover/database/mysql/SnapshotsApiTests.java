@@ -93,4 +93,33 @@ class SnapshotsApiTests extends ServiceTest {
         assertThat(api.get("viewer", "/api/cutovers/no-such-cutover/snapshots").status()).isEqualTo(404);
         assertThat(api.get(null, "/api/cutovers/" + id + "/snapshots").status()).isEqualTo(401);
     }
+
+    @Test
+    void aSnapshotStepWithMistakesIsRefusedAtValidationNamingEachField() {
+        String runbook = """
+                name: snapshot-mistakes
+                environments:
+                  local:
+                    connections:
+                      orders-source: { type: mysql, url: "jdbc:mysql://127.0.0.1:1/x", user: u }
+                      fallback: { type: filesystem, root: /tmp }
+                phases:
+                  - name: cutover
+                    steps:
+                      - id: snapshot-orders
+                        type: mysql-snapshot
+                        with: WITH
+                """;
+        Api.Answer unknown = api.postYaml("viewer", "/api/runbooks/validate", runbook.replace("WITH",
+                "{ source: orders-source, databases: [orders], store: no-such-store, bucket: b, verfy: true }"));
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(unknown.body().path("errors").toString()).contains("phases[0].steps[0].with.store")
+                .contains("no-such-store").contains("phases[0].steps[0].with.verfy").contains("did you mean 'verify'?");
+
+        Api.Answer empty = api.postYaml("viewer", "/api/runbooks/validate", runbook.replace("WITH",
+                "{ source: orders-source, databases: [], store: fallback, bucket: \"\" }"));
+        assertThat(empty.status()).isEqualTo(422);
+        assertThat(empty.body().path("errors").toString()).contains("phases[0].steps[0].with.databases")
+                .contains("at least one database").contains("phases[0].steps[0].with.bucket");
+    }
 }

@@ -175,6 +175,22 @@ public abstract class ObjectStoreContract {
         }
     }
 
+    /**
+     * More than nine parts (or chunks): a store that orders parts by their names as text puts part 10
+     * before part 2. Both puts, known size and streamed, must give the bytes back in order.
+     */
+    @Test
+    void anObjectOfMoreThanTenPartsComesBackInOrder() {
+        byte[] data = bytes(11 * 5 * 1024 * 1024 + 17, 13);
+        String crc = Crc32c.of(data);
+        StoredObject known = store.put("parts/known", new ByteArrayInputStream(data), data.length, PutOptions.withChecksum(crc));
+        StoredObject streamed = store.putStream("parts/streamed", new TrickleInputStream(data), new PutOptions(null, null, null));
+        assertThat(known.crc32c()).isEqualTo(crc);
+        assertThat(streamed.crc32c()).isEqualTo(crc);
+        assertThat(Crc32c.of(read(store.open("parts/known", null, null)))).as("known size, read back").isEqualTo(crc);
+        assertThat(Crc32c.of(read(store.open("parts/streamed", null, null)))).as("streamed, read back").isEqualTo(crc);
+    }
+
     @Test
     void streamedPutThatFailsWhileReadingLeavesNothing() {
         byte[] data = bytes(LARGE, 11);

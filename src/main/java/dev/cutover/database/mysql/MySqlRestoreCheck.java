@@ -4,6 +4,7 @@ import dev.cutover.database.mysql.TableChecksums.Method;
 import dev.cutover.database.mysql.TableChecksums.TableChecksum;
 import dev.cutover.storage.Crc32c;
 import dev.cutover.storage.ObjectStore;
+import dev.cutover.storage.ResumingDownload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -80,7 +81,7 @@ final class MySqlRestoreCheck {
                                     Map<String, String> scratch, boolean unlogged) throws IOException {
         try (ToolProcess client = ToolProcess.start(tool.clientCommand(target.settings(), unlogged),
                 target.settings().password());
-             InputStream object = store.open(key, null, null)) {
+             InputStream object = new ResumingDownload(store, key)) {
             Crc32c.Computing read = new Crc32c.Computing(object);
             String failure = null;
             try (OutputStream stdin = client.stdin()) {

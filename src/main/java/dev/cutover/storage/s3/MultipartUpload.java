@@ -13,6 +13,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -34,6 +41,8 @@ final class MultipartUpload {
 
     /** S3 allows at most this many parts per upload. */
     static final int MAX_PARTS = 10_000;
+    /** Parts of a streamed upload sent at once while the next one is read. */
+    static final int PARTS_IN_FLIGHT = 2;
     private static final long MIB = 1024 * 1024;
 
     private final S3Client s3;
@@ -59,35 +68,99 @@ final class MultipartUpload {
     }
 
     /**
-     * Every byte of {@code data} until it ends, in parts of {@code partSize} read into one buffer: a
-     * stream shorter than one part goes up as one PUT instead. The object may grow to 10,000 parts.
+     * Every byte of {@code data} until it ends, in parts of {@code partSize}: while up to
+     * {@link #PARTS_IN_FLIGHT} parts are being sent, the next one is read, so a slow reader (a dump tool)
+     * and the upload overlap. Memory: {@code PARTS_IN_FLIGHT + 1} part buffers. A stream shorter than one
+     * part goes up as one PUT instead. The object may grow to 10,000 parts.
      */
     StoredObject putStream(String key, InputStream data, PutOptions options, SinglePartUpload singlePart) {
         String where = keys.where(key);
-        byte[] buffer = new byte[(int) partSize];
+        byte[] firstBuffer = new byte[(int) partSize];
         Crc32c.Computing read = new Crc32c.Computing(data);
         int first;
         try {
-            first = fill(read, buffer, where);
+            first = fill(read, firstBuffer, where);
         } catch (RuntimeException e) {
             throw S3Errors.translate(where, e);
         }
-        if (first < buffer.length) {
-            return singlePart.put(key, new ByteArrayInputStream(buffer, 0, first), first, options);
+        if (first < firstBuffer.length) {
+            return singlePart.put(key, new ByteArrayInputStream(firstBuffer, 0, first), first, options);
         }
         return upload(key, options, read, (s3Key, uploadId, ignored) -> {
-            List<CompletedPart> parts = new ArrayList<>();
-            int length = first;
-            while (length > 0) {
-                if (parts.size() == MAX_PARTS) {
-                    throw new ObjectStoreException(Reason.OTHER, where + ": the stream is longer than " + MAX_PARTS
-                            + " parts of " + partSize + " bytes; raise partSize of the connection");
+            ExecutorService senders = Executors.newFixedThreadPool(PARTS_IN_FLIGHT, runnable -> {
+                Thread thread = new Thread(runnable, "s3-part-sender");
+                thread.setDaemon(true);
+                return thread;
+            });
+            BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PARTS_IN_FLIGHT + 1);
+            List<Future<CompletedPart>> sent = new ArrayList<>();
+            try {
+                byte[] buffer = firstBuffer;
+                int length = first;
+                while (length > 0) {
+                    if (sent.size() == MAX_PARTS) {
+                        throw new ObjectStoreException(Reason.OTHER, where + ": the stream is longer than " + MAX_PARTS
+                                + " parts of " + partSize + " bytes; raise partSize of the connection");
+                    }
+                    int number = sent.size() + 1;
+                    byte[] part = buffer;
+                    int partLength = length;
+                    sent.add(senders.submit(() -> {
+                        try {
+                            return uploadPart(s3Key, uploadId, number, part, partLength);
+                        } finally {
+                            free.add(part);
+                        }
+                    }));
+                    if (partLength < part.length) {
+                        break;
+                    }
+                    buffer = sent.size() <= PARTS_IN_FLIGHT ? new byte[(int) partSize] : nextFree(free, sent);
+                    length = fill(read, buffer, where);
                 }
-                parts.add(uploadPart(s3Key, uploadId, parts.size() + 1, buffer, length));
-                length = length < buffer.length ? 0 : fill(read, buffer, where);
+                List<CompletedPart> parts = new ArrayList<>();
+                for (Future<CompletedPart> part : sent) {
+                    parts.add(result(part));
+                }
+                return parts;
+            } finally {
+                senders.shutdownNow();
             }
-            return parts;
         });
+    }
+
+    /** A buffer whose part was sent; fails as soon as a part failed instead of waiting on the others. */
+    private static byte[] nextFree(BlockingQueue<byte[]> free, List<Future<CompletedPart>> sent) {
+        try {
+            while (true) {
+                byte[] buffer = free.poll(100, TimeUnit.MILLISECONDS);
+                if (buffer != null) {
+                    return buffer;
+                }
+                for (Future<CompletedPart> part : sent) {
+                    if (part.isDone()) {
+                        result(part);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ObjectStoreException(Reason.TRANSIENT, "interrupted while uploading parts", e);
+        }
+    }
+
+    private static CompletedPart result(Future<CompletedPart> part) {
+        try {
+            return part.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ObjectStoreException(Reason.TRANSIENT, "interrupted while uploading parts", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** Uploads the parts of one upload and returns them in order. */

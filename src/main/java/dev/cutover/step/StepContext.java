@@ -63,6 +63,14 @@ public interface StepContext {
     }
 
     /**
+     * Stores a fallback snapshot the step took, with the cutover, so that
+     * {@code GET /api/cutovers/{id}/snapshots} lists it. A context that keeps none (a unit test's)
+     * ignores it; the step's evidence holds the same facts.
+     */
+    default void recordSnapshot(Snapshot snapshot) {
+    }
+
+    /**
      * Blocks until an approver approves this step, the step's timeout is spent, or a stop is
      * requested. The cutover shows AWAITING_APPROVAL meanwhile.
      *

@@ -38,6 +38,16 @@ public interface ObjectStore extends AutoCloseable {
      */
     StoredObject put(String key, InputStream data, long size, PutOptions options);
 
+    /**
+     * Stores every byte read from {@code data} until it ends, its size not known beforehand (a dump
+     * tool's output, an export written as it is read). Streamed: at most one part or chunk of it is in
+     * memory at a time and nothing is staged on local disk (the filesystem adapter writes straight into
+     * its own directory). The returned object carries the size and CRC32C of exactly the bytes read;
+     * a declared CRC32C is checked like {@link #put}'s. A failure while reading or sending leaves no
+     * object behind.
+     */
+    StoredObject putStream(String key, InputStream data, PutOptions options);
+
     /** Removes the object; removing an absent object is not an error. */
     void delete(String key);
 

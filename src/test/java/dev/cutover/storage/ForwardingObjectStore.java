@@ -39,6 +39,11 @@ public class ForwardingObjectStore implements ObjectStore {
     }
 
     @Override
+    public StoredObject putStream(String key, InputStream data, PutOptions options) {
+        return delegate.putStream(key, data, options);
+    }
+
+    @Override
     public void delete(String key) {
         delegate.delete(key);
     }

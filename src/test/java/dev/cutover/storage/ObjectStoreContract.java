@@ -159,6 +159,66 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void streamedPutOfUnknownSizeRecordsSizeAndChecksum() {
+        for (int size : new int[] {0, 1000, LARGE}) {
+            byte[] data = bytes(size, 10 + size);
+            String key = "stream/" + size;
+            // A stream that hands out a few bytes at a time, like a pipe from a dump tool.
+            StoredObject put = store.putStream(key, new TrickleInputStream(data), new PutOptions(null,
+                    Map.of("snapshot", "yes"), "application/gzip"));
+            assertThat(put.size()).as(key).isEqualTo(size);
+            assertThat(put.crc32c()).as(key).isEqualTo(Crc32c.of(data));
+            StoredObject stat = store.stat(key).orElseThrow();
+            assertThat(stat.size()).as(key).isEqualTo(size);
+            assertThat(stat.metadata()).containsEntry("snapshot", "yes");
+            assertThat(read(store.open(key, null, null))).as(key).isEqualTo(data);
+        }
+    }
+
+    /**
+     * More than nine parts (or chunks): a store that orders parts by their names as text puts part 10
+     * before part 2. Both puts, known size and streamed, must give the bytes back in order.
+     */
+    @Test
+    void anObjectOfMoreThanTenPartsComesBackInOrder() {
+        byte[] data = bytes(11 * 5 * 1024 * 1024 + 17, 13);
+        String crc = Crc32c.of(data);
+        StoredObject known = store.put("parts/known", new ByteArrayInputStream(data), data.length, PutOptions.withChecksum(crc));
+        StoredObject streamed = store.putStream("parts/streamed", new TrickleInputStream(data), new PutOptions(null, null, null));
+        assertThat(known.crc32c()).isEqualTo(crc);
+        assertThat(streamed.crc32c()).isEqualTo(crc);
+        assertThat(Crc32c.of(read(store.open("parts/known", null, null)))).as("known size, read back").isEqualTo(crc);
+        assertThat(Crc32c.of(read(store.open("parts/streamed", null, null)))).as("streamed, read back").isEqualTo(crc);
+    }
+
+    @Test
+    void streamedPutThatFailsWhileReadingLeavesNothing() {
+        byte[] data = bytes(LARGE, 11);
+        InputStream failing = new TrickleInputStream(data) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (position() > LARGE / 2) {
+                    throw new IOException("dump tool died");
+                }
+                return super.read(b, off, len);
+            }
+        };
+        assertThatThrownBy(() -> store.putStream("stream/broken", failing, new PutOptions(null, null, null)))
+                .hasMessageContaining("stream/broken");
+        assertThat(store.stat("stream/broken")).isEmpty();
+    }
+
+    @Test
+    void streamedPutWithAWrongChecksumIsRefusedAndLeavesNothing() {
+        byte[] data = bytes(LARGE, 12);
+        assertThatThrownBy(() -> store.putStream("stream/bad", new TrickleInputStream(data),
+                PutOptions.withChecksum(Crc32c.of(bytes(10, 9)))))
+                .isInstanceOfSatisfying(ObjectStoreException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ObjectStoreException.Reason.CHECKSUM_MISMATCH));
+        assertThat(store.stat("stream/bad")).isEmpty();
+    }
+
+    @Test
     void absentObjects() {
         assertThat(store.stat("nope")).isEmpty();
         store.delete("nope");
@@ -191,6 +251,41 @@ public abstract class ObjectStoreContract {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /** Gives at most 64 KiB per read and no size up front, as a pipe does. */
+    protected static class TrickleInputStream extends InputStream {
+        private final byte[] data;
+        private int position;
+
+        protected TrickleInputStream(byte[] data) {
+            this.data = data;
+        }
+
+        protected int position() {
+            return position;
+        }
+
+        @Override
+        public int read() {
+            return position < data.length ? data[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (position >= data.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(len, 64 * 1024), data.length - position);
+            System.arraycopy(data, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return 0;
+        }
+    }
 
     protected void putAll(List<String> keys, int size) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(16);

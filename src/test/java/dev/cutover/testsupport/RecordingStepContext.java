@@ -46,6 +46,7 @@ public final class RecordingStepContext implements StepContext {
     private final Set<String> resolved = Collections.synchronizedSet(new LinkedHashSet<>());
     private final List<Progress> progress = new CopyOnWriteArrayList<>();
     private final List<ApprovalRequest> approvalRequests = new CopyOnWriteArrayList<>();
+    private final List<dev.cutover.step.Snapshot> snapshots = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Approval> approvals = new LinkedBlockingQueue<>();
     private final Map<String, ResolvedConnection> connections = new LinkedHashMap<>();
     private volatile boolean stopRequested;
@@ -109,6 +110,16 @@ public final class RecordingStepContext implements StepContext {
 
     public List<Progress> progress() {
         return List.copyOf(progress);
+    }
+
+    /** The snapshots the step recorded ({@link StepContext#recordSnapshot}). */
+    public List<dev.cutover.step.Snapshot> snapshots() {
+        return List.copyOf(snapshots);
+    }
+
+    @Override
+    public void recordSnapshot(dev.cutover.step.Snapshot snapshot) {
+        snapshots.add(snapshot);
     }
 
     public List<ApprovalRequest> approvalRequests() {

@@ -6,6 +6,7 @@ import dev.cutover.cutover.CutoverMetrics;
 import dev.cutover.cutover.CutoverState;
 import dev.cutover.cutover.CutoverStep;
 import dev.cutover.cutover.GateSamples;
+import dev.cutover.cutover.state.FallbackSnapshotRepository;
 import dev.cutover.cutover.StepState;
 import dev.cutover.cutover.eventlog.EventLog;
 import dev.cutover.cutover.state.ApprovalRepository;
@@ -62,11 +63,13 @@ class RunbookStepRunner implements RunningStepContext.Host {
     private final CutoverMetrics metrics;
     private final StepBookkeeping bookkeeping;
     private final GateSamples gateSamples;
+    private final FallbackSnapshotRepository snapshots;
 
     RunbookStepRunner(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals, EventLog events,
                  PinnedRunbooks pinned, StepTypeCatalog types, StopSignals stops, StepAttempts runner,
                  AutomaticTransitions moves, JsonMapper json, CutoverMetrics metrics, StepBookkeeping bookkeeping,
-                 GateSamples gateSamples) {
+                 GateSamples gateSamples, FallbackSnapshotRepository snapshots) {
+        this.snapshots = snapshots;
         this.bookkeeping = bookkeeping;
         this.gateSamples = gateSamples;
         this.metrics = metrics;
@@ -226,6 +229,15 @@ class RunbookStepRunner implements RunningStepContext.Host {
             log.warn("Could not store the lag samples of step {} of cutover {}: {}", step.stepId(), step.cutoverId(),
                     e.toString());
         }
+    }
+
+    /**
+     * Unlike a lag sample, a snapshot that cannot be recorded fails the step: a fallback nobody can find
+     * on the night is no fallback. The object itself is already stored and stays.
+     */
+    @Override
+    public void snapshotTaken(RunningStepContext step, dev.cutover.step.Snapshot snapshot) {
+        bookkeeping.run(() -> snapshots.insert(step.cutoverId(), step.stepId(), snapshot));
     }
 
     @Override

@@ -39,6 +39,10 @@ final class RunningStepContext implements StepContext {
         /** Stores a sampled gate's lag readings; a host that keeps none (a unit test's) ignores them. */
         default void samplesTaken(RunningStepContext step, Instant at, java.util.List<GateSample> samples) {
         }
+
+        /** Stores a fallback snapshot the step took; a host that keeps none (a unit test's) ignores it. */
+        default void snapshotTaken(RunningStepContext step, dev.cutover.step.Snapshot snapshot) {
+        }
     }
 
     private static final Duration APPROVAL_POLL = Duration.ofMillis(250);
@@ -159,6 +163,13 @@ final class RunningStepContext implements StepContext {
     public void recordSamples(Instant at, java.util.List<GateSample> samples) {
         if (samples != null && !samples.isEmpty()) {
             host.samplesTaken(this, at, samples);
+        }
+    }
+
+    @Override
+    public void recordSnapshot(dev.cutover.step.Snapshot snapshot) {
+        if (snapshot != null) {
+            host.snapshotTaken(this, snapshot);
         }
     }
 

@@ -143,6 +143,17 @@ public final class FilesystemObjectStore implements ObjectStore {
 
     @Override
     public StoredObject put(String key, InputStream data, long size, PutOptions options) {
+        return write(key, data, size, options);
+    }
+
+    /** Written straight into a temporary file beside the target, moved into place once complete. */
+    @Override
+    public StoredObject putStream(String key, InputStream data, PutOptions options) {
+        return write(key, data, -1, options == null ? new PutOptions(null, null, null) : options);
+    }
+
+    /** @param size the announced size, or -1 when unknown (every byte until the stream ends) */
+    private StoredObject write(String key, InputStream data, long size, PutOptions options) {
         Path file = fileOf(key);
         Path temp = null;
         try {
@@ -152,7 +163,7 @@ public final class FilesystemObjectStore implements ObjectStore {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 computing.transferTo(out);
             }
-            if (computing.count() != size) {
+            if (size >= 0 && computing.count() != size) {
                 throw new ObjectStoreException(Reason.OTHER, key + ": got " + computing.count() + " bytes, expected " + size);
             }
             if (options.crc32c() != null && !options.crc32c().equals(computing.crc32c())) {

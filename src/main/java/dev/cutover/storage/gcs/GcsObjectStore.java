@@ -125,6 +125,12 @@ public final class GcsObjectStore implements ObjectStore, ServerSideCopy, Lifecy
                 : resumable.put(key, data, size, given);
     }
 
+    /** Always a resumable upload: the size is only known once the last chunk is sent. */
+    @Override
+    public StoredObject putStream(String key, InputStream data, PutOptions options) {
+        return resumable.put(key, data, -1, options == null ? new PutOptions(null, null, null) : options);
+    }
+
     @Override
     public void delete(String key) {
         try {

@@ -73,12 +73,21 @@ final class ResumableUpload {
         return GcsObjectMapping.toStoredObject(key, created);
     }
 
+    /** Sends {@code size} bytes, or with {@code size} -1 every byte until the data ends. */
     private static void send(InputStream data, WritableByteChannel channel, long size, String where)
             throws IOException {
-        byte[] buffer = new byte[(int) Math.min(READ_BUFFER, Math.max(size, 1))];
-        for (long sent = 0; sent < size; ) {
-            int length = (int) Math.min(buffer.length, size - sent);
-            UploadData.readFully(data, buffer, length, sent, size, where);
+        byte[] buffer = new byte[(int) (size < 0 ? READ_BUFFER : Math.min(READ_BUFFER, Math.max(size, 1)))];
+        for (long sent = 0; size < 0 || sent < size; ) {
+            int length;
+            if (size < 0) {
+                length = data.read(buffer);
+                if (length < 0) {
+                    return;
+                }
+            } else {
+                length = (int) Math.min(buffer.length, size - sent);
+                UploadData.readFully(data, buffer, length, sent, size, where);
+            }
             ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, length);
             while (chunk.hasRemaining()) {
                 channel.write(chunk);

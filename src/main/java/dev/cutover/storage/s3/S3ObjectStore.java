@@ -133,6 +133,11 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
     }
 
     @Override
+    public StoredObject putStream(String key, InputStream data, PutOptions options) {
+        return multipart.putStream(key, data, options == null ? new PutOptions(null, null, null) : options, singlePart);
+    }
+
+    @Override
     public void delete(String key) {
         deletion.delete(key);
     }

@@ -18,6 +18,7 @@ import dev.cutover.step.StepFailedException;
 import dev.cutover.step.StepOutcome;
 import dev.cutover.testsupport.RecordingStepContext;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the mongo steps must do against a three-member replica set (two GCP members, one AWS
@@ -262,6 +264,72 @@ abstract class MongoReplicaSetContract {
         } finally {
             peer.resumeReplication(peer.aws());
         }
+    }
+
+    @Test
+    void aSnapshotExportsEveryCollectionInMongodumpLayoutAndProvesItRestores(@TempDir Path root) throws Exception {
+        for (int i = 0; i < 1200; i++) {
+            write(peer.gcpPrimary(), "orders", new Document("_id", i).append("total", i * 10).append("note", "n" + i));
+        }
+        write(peer.gcpPrimary(), "customers", new Document("_id", "c1").append("name", "Ada"));
+        client(peer.gcpPrimary()).getDatabase("shop").getCollection("customers")
+                .createIndex(new Document("name", 1), new com.mongodb.client.model.IndexOptions().name("by_name"));
+        client(peer.gcpPrimary()).getDatabase("shop").createCollection("empty_one");
+        awaitCaughtUp();
+        Map<String, Object> with = new LinkedHashMap<>();
+        with.put("connection", "rs");
+        with.put("databases", List.of("shop"));
+        with.put("store", "store");
+        with.put("bucket", "snapshots");
+        RecordingStepContext context = context(with).connection("store", "filesystem", Map.of("root", root.toString()));
+        MongoSnapshotStepType step = new MongoSnapshotStepType(new dev.cutover.storage.ObjectStores(Map.of("filesystem",
+                (settings, bucket, prefix) -> new dev.cutover.storage.filesystem.FilesystemObjectStore(
+                        Path.of(settings.apply("root").orElseThrow()).resolve(bucket).resolve(prefix)))));
+
+        StepOutcome outcome = step.execute(context);
+
+        String directory = (String) outcome.evidence().get("key");
+        assertThat(directory).startsWith("snapshots/c-test/rs/test-step-").endsWith("/");
+        Path base = root.resolve("snapshots").resolve(directory);
+        byte[] orders = java.nio.file.Files.readAllBytes(base.resolve("shop/orders.bson"));
+        assertThat(new BsonDocuments(new java.io.ByteArrayInputStream(orders), "orders")).toIterable().hasSize(1200);
+        assertThat(java.nio.file.Files.readString(base.resolve("shop/customers.metadata.json"))).contains("\"by_name\"");
+        assertThat(java.nio.file.Files.readString(base.resolve("manifest.json"))).contains("shop/orders.bson");
+        assertThat(outcome.evidence()).containsEntry("collections", 3).containsEntry("documents", 1201L);
+        assertThat(outcome.evidence().get("objects").toString()).contains("crc32c=" + dev.cutover.storage.Crc32c.of(orders));
+        assertThat(outcome.summary()).contains("restore check passed");
+        assertThat(context.snapshots()).singleElement().satisfies(snapshot -> {
+            assertThat(snapshot.kind()).isEqualTo("mongo");
+            assertThat(snapshot.restoreCheck()).isEqualTo(dev.cutover.step.Snapshot.RestoreCheck.PASSED);
+            assertThat(snapshot.position()).startsWith("oplog ");
+        });
+        assertThat(client(peer.gcpPrimary()).listDatabaseNames().into(new java.util.ArrayList<>()))
+                .noneMatch(name -> name.startsWith("cutover_restore_"));
+
+        // One byte flipped in the stored export: the check reads it back and says the object changed.
+        orders[orders.length / 2] ^= 0x01;
+        java.nio.file.Files.write(base.resolve("shop/orders.bson"), orders);
+        List<MongoSnapshotStepType.Exported> exported = new java.util.ArrayList<>();
+        for (Object object : (List<?>) outcome.evidence().get("objects")) {
+            Map<?, ?> o = (Map<?, ?>) object;
+            String key = (String) o.get("key");
+            String collection = key.substring(key.lastIndexOf('/') + 1).replace(".bson", "");
+            String metadata = java.nio.file.Files.readString(base.resolve("shop/" + collection + ".metadata.json"));
+            exported.add(new MongoSnapshotStepType.Exported("shop", collection, key, (Long) o.get("size"),
+                    (String) o.get("crc32c"), (Long) o.get("documents"), key.replace(".bson", ".metadata.json"), metadata,
+                    metadata.length()));
+        }
+        try (ReplicaSet replicaSet = ReplicaSet.open(context.connection("rs"));
+             dev.cutover.storage.ObjectStore store = new dev.cutover.storage.filesystem.FilesystemObjectStore(
+                     root.resolve("snapshots"))) {
+            MongoRestoreCheck.Result check = MongoRestoreCheck.run(replicaSet, peer.gcpPrimary(), peer.gcpPrimary(),
+                    store, exported);
+            assertThat(check.passed()).isFalse();
+            assertThat(check.detail()).contains("shop/orders.bson read back has CRC32C")
+                    .contains("changed or corrupted in the store");
+        }
+        assertThat(client(peer.gcpPrimary()).listDatabaseNames().into(new java.util.ArrayList<>()))
+                .noneMatch(name -> name.startsWith("cutover_restore_"));
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ final class WarRoomFigures {
     static final String STEP_STATE = "cutover_step_state";
     static final String STEP_RUNNING = "cutover_step_running_seconds";
     static final String STEP_TIMEOUT = "cutover_step_timeout_seconds";
+    static final String STEP_FORECAST_P90 = "cutover_step_forecast_p90_seconds";
     static final String SYNC_COPIED_OBJECTS = "cutover_sync_copied_objects";
     static final String SYNC_PLANNED_OBJECTS = "cutover_sync_planned_objects";
     static final String SYNC_COPIED_BYTES = "cutover_sync_copied_bytes";
@@ -40,6 +41,7 @@ final class WarRoomFigures {
             Map.entry(STEP_STATE, "1 for the state each step of a cutover is in (label state); one series per step"),
             Map.entry(STEP_RUNNING, "Seconds a step under way (running, awaiting approval, rolling back) has taken so far"),
             Map.entry(STEP_TIMEOUT, "The timeout the runbook gives the step, in seconds"),
+            Map.entry(STEP_FORECAST_P90, "The p90 of the step's duration in the rehearsals created before this cutover"),
             Map.entry(SYNC_COPIED_OBJECTS, "Objects a storage sync step has copied so far"),
             Map.entry(SYNC_PLANNED_OBJECTS, "Objects a storage sync step plans to copy (grows while listings merge)"),
             Map.entry(SYNC_COPIED_BYTES, "Bytes a storage sync step has copied so far"),
@@ -68,6 +70,14 @@ final class WarRoomFigures {
     }
 
     static List<Figure> of(List<ActiveCutovers.Active> cutovers, List<LagReading> lags, Instant now) {
+        return of(cutovers, lags, Map.of(), now);
+    }
+
+    /**
+     * @param forecastP90 per cutover id, the p90 seconds of each rehearsed step (by step id)
+     */
+    static List<Figure> of(List<ActiveCutovers.Active> cutovers, List<LagReading> lags,
+                           Map<String, Map<String, Double>> forecastP90, Instant now) {
         List<Figure> figures = new ArrayList<>();
         for (ActiveCutovers.Active active : cutovers) {
             CutoverView cutover = active.view();
@@ -84,6 +94,10 @@ final class WarRoomFigures {
                     }
                     active.runbook().flatMap(runbook -> runbook.step(step.id())).map(RunbookStep::timeout)
                             .ifPresent(timeout -> figures.add(new Figure(STEP_TIMEOUT, tags, seconds(timeout))));
+                    Double p90 = forecastP90.getOrDefault(cutover.id(), Map.of()).get(step.id());
+                    if (p90 != null) {
+                        figures.add(new Figure(STEP_FORECAST_P90, tags, p90));
+                    }
                     if ("AWAITING_APPROVAL".equals(step.state())) {
                         waiting++;
                         oldest = Math.max(oldest, running);

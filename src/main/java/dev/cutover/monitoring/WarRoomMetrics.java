@@ -3,6 +3,7 @@ package dev.cutover.monitoring;
 import dev.cutover.cutover.ActiveCutovers;
 import dev.cutover.cutover.GateSamplesRecorded;
 import dev.cutover.cutover.GateSeries;
+import dev.cutover.cutover.RehearsalForecast;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import java.time.Duration;
@@ -37,6 +38,7 @@ class WarRoomMetrics implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(WarRoomMetrics.class);
 
     private final ActiveCutovers cutovers;
+    private final RehearsalForecast forecasts;
     private final Map<String, MultiGauge> gauges = new HashMap<>();
     private final Map<List<String>, WarRoomFigures.LagReading> lags = new ConcurrentHashMap<>();
     private final Duration refresh;
@@ -46,9 +48,10 @@ class WarRoomMetrics implements DisposableBean {
         return thread;
     });
 
-    WarRoomMetrics(ActiveCutovers cutovers, MeterRegistry registry,
+    WarRoomMetrics(ActiveCutovers cutovers, RehearsalForecast forecasts, MeterRegistry registry,
                    @Value("${cutover.monitoring.refresh:5s}") Duration refresh) {
         this.cutovers = cutovers;
+        this.forecasts = forecasts;
         this.refresh = refresh;
         WarRoomFigures.HELP.forEach((name, help) -> gauges.put(name,
                 MultiGauge.builder(name).description(help).register(registry)));
@@ -78,10 +81,29 @@ class WarRoomMetrics implements DisposableBean {
         lags.keySet().removeIf(key -> !ids.contains(key.get(0)));
         Map<String, List<MultiGauge.Row<?>>> rows = new HashMap<>();
         gauges.keySet().forEach(name -> rows.put(name, new ArrayList<>()));
-        for (Figure figure : WarRoomFigures.of(active, List.copyOf(lags.values()), Instant.now())) {
+        for (Figure figure : WarRoomFigures.of(active, List.copyOf(lags.values()), forecastP90(active), Instant.now())) {
             rows.get(figure.metric()).add(MultiGauge.Row.of(figure.tags(), figure.value()));
         }
         rows.forEach((name, familyRows) -> gauges.get(name).register(familyRows, true));
+    }
+
+    /**
+     * The p90 of each rehearsed step, from the rehearsals created before each cutover (as the
+     * notifier's overrun watch and the cutover's report compare it: never with itself). The
+     * forecast keeps its figures until a step starts or ends somewhere, so this is cheap.
+     */
+    private Map<String, Map<String, Double>> forecastP90(List<ActiveCutovers.Active> active) {
+        Map<String, Map<String, Double>> p90 = new HashMap<>();
+        for (ActiveCutovers.Active cutover : active) {
+            cutover.runbook().ifPresent(runbook -> {
+                Map<String, Double> steps = new HashMap<>();
+                forecasts.forecast(runbook, cutover.view().environment(), null, cutover.view().createdAt()).steps()
+                        .stream().filter(step -> step.p90Seconds() != null)
+                        .forEach(step -> steps.put(step.stepId(), step.p90Seconds()));
+                p90.put(cutover.view().id(), steps);
+            });
+        }
+        return p90;
     }
 
     private void refreshQuietly() {

@@ -28,9 +28,11 @@ class WarRoomFiguresTest {
         figures.put("plannedBytes", 5_000);
         figures.put("throughputBytesPerSecond", 100);
         List<Figure> out = WarRoomFigures.of(List.of(active("c1", "RUNNING",
-                step("sync", "storage-sync", "RUNNING", NOW.minusSeconds(30), Map.of("figures", figures)))), List.of(), NOW);
+                step("sync", "storage-sync", "RUNNING", NOW.minusSeconds(30), Map.of("figures", figures)))), List.of(),
+                Map.of("c1", Map.of("sync", 25.0)), NOW);
 
         assertThat(value(out, WarRoomFigures.SYNC_COPIED_OBJECTS, "sync")).isEqualTo(10);
+        assertThat(value(out, WarRoomFigures.STEP_FORECAST_P90, "sync")).isEqualTo(25);
         assertThat(value(out, WarRoomFigures.SYNC_PLANNED_BYTES, "sync")).isEqualTo(5_000);
         assertThat(value(out, WarRoomFigures.SYNC_THROUGHPUT, "sync")).isEqualTo(100);
         assertThat(value(out, WarRoomFigures.SYNC_ETA, "sync")).isEqualTo(40);

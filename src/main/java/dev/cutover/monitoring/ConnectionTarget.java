@@ -2,6 +2,7 @@ package dev.cutover.monitoring;
 
 import dev.cutover.runbook.RunbookConnection;
 import dev.cutover.runbook.SecretReferences;
+import dev.cutover.runbook.UnresolvableSecretException;
 import java.net.URI;
 import java.util.Optional;
 
@@ -26,6 +27,8 @@ record ConnectionTarget(String host, int port, String shown, String directory, S
     static ConnectionTarget of(RunbookConnection connection) {
         try {
             return derive(connection);
+        } catch (UnresolvableSecretException e) {
+            return unprobed("a secret reference in its address does not resolve in the service's environment");
         } catch (RuntimeException e) {
             // Never the exception text: it may quote a resolved setting.
             return unprobed("its settings do not name a reachable address");

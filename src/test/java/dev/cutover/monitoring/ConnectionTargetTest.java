@@ -45,6 +45,8 @@ class ConnectionTargetTest {
         assertThat(target("mongo", Map.of("uri", "mongodb+srv://cluster0.example.net/")).problem()).contains("SRV");
         assertThat(target("http", Map.of("token", "x")).problem()).contains("no url");
         assertThat(target("mysql", Map.of("url", "${env:CUTOVER_SURELY_UNSET_VARIABLE}")).problem())
+                .isEqualTo("a secret reference in its address does not resolve in the service's environment");
+        assertThat(target("mysql", Map.of("url", "jdbc:mysql://[::1")).problem())
                 .isEqualTo("its settings do not name a reachable address");
     }
 

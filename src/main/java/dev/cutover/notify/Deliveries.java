@@ -3,6 +3,8 @@ package dev.cutover.notify;
 import dev.cutover.runbook.NotifyChannel;
 import dev.cutover.runbook.UnresolvableSecretException;
 import dev.cutover.step.CutoverEventLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,8 +54,9 @@ class Deliveries implements DisposableBean {
     /** One thread: the events of a cutover are routed in the order they were appended (a step's start before its end). */
     private final ThreadPoolExecutor router;
     private final ScheduledExecutorService timer;
+    private final MeterRegistry meters;
 
-    Deliveries(CutoverEventLog events, JsonMapper json,
+    Deliveries(CutoverEventLog events, JsonMapper json, MeterRegistry meters,
                @Value("${cutover.notify.attempts:5}") int maxAttempts,
                @Value("${cutover.notify.first-backoff:1s}") Duration firstBackoff,
                @Value("${cutover.notify.max-backoff:16s}") Duration maxBackoff,
@@ -61,6 +64,13 @@ class Deliveries implements DisposableBean {
                @Value("${cutover.notify.threads:4}") int threads,
                @Value("${cutover.notify.queue-capacity:1000}") int queueCapacity) {
         this.events = events;
+        this.meters = meters;
+        // Every channel type and event at 0 from the start, so increase() in an alert rule sees the first failure.
+        for (NotifyChannel.Type type : NotifyChannel.Type.values()) {
+            for (dev.cutover.runbook.NotifyEvent event : dev.cutover.runbook.NotifyEvent.values()) {
+                failures(type.yamlName(), event.yamlName());
+            }
+        }
         this.http = new HttpChannelSender(json, timeout);
         this.mail = new MailChannelSender(timeout);
         this.maxAttempts = Math.max(1, maxAttempts);
@@ -177,7 +187,17 @@ class Deliveries implements DisposableBean {
         String message = what(delivery) + " not delivered to " + channelName(delivery) + " after " + attempts
                 + " attempt(s): " + result.reason();
         log.warn("{} (cutover {})", message, delivery.notice().cutoverId());
+        failures(delivery.channel().type().yamlName(), delivery.notice().event().yamlName()).increment();
         record(delivery, "failed", message, attempts, result);
+    }
+
+    /** {@code cutover_notification_failures_total{channel_type,event}}: notices given up on after their last attempt. */
+    private Counter failures(String channelType, String event) {
+        return Counter.builder("cutover.notification.failures")
+                .description("Notices not delivered after their last attempt, by channel type and event")
+                .tag("channel_type", channelType)
+                .tag("event", event)
+                .register(meters);
     }
 
     private void record(Delivery delivery, String outcome, String message, int attempts, AttemptResult result) {

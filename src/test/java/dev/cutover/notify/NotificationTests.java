@@ -168,6 +168,7 @@ class NotificationTests extends ServiceTest {
                 routes:
                   - { on: step-failed, to: [flaky, gone] }
                 """));
+        double failuresBefore = webhookStepFailedFailures();
         String id = createCutover("notify-retry");
         api.post("operator", "/api/cutovers/" + id + "/phases/only/start", "");
         api.awaitState(id, "FAILED");
@@ -184,7 +185,18 @@ class NotificationTests extends ServiceTest {
         assertThat(failed.path("evidence").path("httpStatus").asInt()).isEqualTo(404);
         assertThat(failed.path("evidence").path("type").asString()).isEqualTo("webhook");
         assertThat(receiver.requests("/final/")).hasSize(1);
+        assertThat(webhookStepFailedFailures()).as("cutover_notification_failures_total counts the notice given up on")
+                .isGreaterThanOrEqualTo(failuresBefore + 1);
         assertNoSecretAnywhere(id, output);
+    }
+
+    /** The counter is shared by every test of this context: read before and after, never compared with a fixed number. */
+    private double webhookStepFailedFailures() {
+        String line = api.get("viewer", "/actuator/prometheus").text().lines()
+                .filter(l -> l.startsWith("cutover_notification_failures_total{channel_type=\"webhook\",event=\"step-failed\"}"))
+                .findFirst().orElseThrow(() -> new AssertionError("cutover_notification_failures_total for webhook/step-failed "
+                        + "is not exported (every channel type and event should be, at 0)"));
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 
     @Test

@@ -85,9 +85,10 @@ public final class RehearsalDriver {
         if (!"AWAITING_APPROVAL".equals(waiting.path("state").asString())) {
             return waiting;
         }
+        // Ticks the checklist the step shows, as the approver on the dashboard does.
+        JsonNode checklist = Api.step(waiting, "go-no-go").path("output").path("awaiting").path("checklist");
         Api.Answer approved = api.post("approver", "/api/cutovers/" + id + "/steps/go-no-go/approve",
-                "{\"comment\":\"go\",\"checkedItems\":[\"TTL lowered to 60 s\",\"final snapshot taken\","
-                        + "\"rollback owner on the call\"]}");
+                "{\"comment\":\"go\",\"checkedItems\":" + checklist + "}");
         if (approved.status() >= 300) {
             throw new IllegalStateException("go/no-go approval refused: " + approved.text());
         }

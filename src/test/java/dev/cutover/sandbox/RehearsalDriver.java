@@ -86,8 +86,7 @@ public final class RehearsalDriver {
             return waiting;
         }
         Api.Answer approved = api.post("approver", "/api/cutovers/" + id + "/steps/go-no-go/approve",
-                "{\"comment\":\"go\",\"checkedItems\":[\"TTL lowered to 60 s\",\"final snapshot taken\","
-                        + "\"rollback owner on the call\"]}");
+                "{\"comment\":\"go\",\"checkedItems\":[\"TTL lowered to 60 s\",\"rollback owner on the call\"]}");
         if (approved.status() >= 300) {
             throw new IllegalStateException("go/no-go approval refused: " + approved.text());
         }

@@ -52,6 +52,12 @@ class StubReplicaSetTests extends MongoReplicaSetContract {
                     (settings, bucket, prefix) -> new FilesystemObjectStore(
                             Path.of(settings.apply("root").orElseThrow()).resolve(bucket).resolve(prefix)))));
 
+            assertThat(step.parameters()).as("validated at load as a mongo connection, at with.restoreOn")
+                    .filteredOn(p -> p.name().equals("restoreOn")).singleElement().satisfies(p -> {
+                        assertThat(p.kind()).isEqualTo(dev.cutover.step.StepParameter.Kind.CONNECTION);
+                        assertThat(p.allowedValues()).containsExactly("mongo");
+                    });
+
             StepOutcome outcome = step.execute(context);
 
             assertThat(outcome.summary()).contains("restore check passed", "restored on " + scratch.primary());

@@ -77,7 +77,9 @@ public final class TestCutoverApplication {
                    S3Mock            127.0.0.1:19090           bucket acme-assets-aws
                    MariaDB           127.0.0.1:13306 -> 13307  cutover_test.orders, 5 writes/s
                    MongoDB stub      127.0.0.1:%d-%d     replica set rs0, shop.catalog
+                                     127.0.0.1:%d           set scratch, for the catalog snapshot's restore check
                    BIND              127.0.0.1:15353           zone shop.cutover.test.
+                   Route 53 stub     127.0.0.1:%d           www.cutover.test. CNAME, shifted to AWS in steps
                    Shop metrics      127.0.0.1:%d/metrics     the traffic gate's application; fail 20%% of it:
                                      curl -XPOST 'http://127.0.0.1:%d/control/error-rate?value=0.2'
                    Prometheus        127.0.0.1:%d           scraping the shop every second
@@ -87,7 +89,8 @@ public final class TestCutoverApplication {
                  Ctrl-C stops the service and the peers it started%s
                 ================================================================================
                 """.formatted(RehearsalStack.GCS_PORT, RehearsalStack.MONGO_FIRST_PORT, RehearsalStack.MONGO_FIRST_PORT + 2,
-                ShopApplication.PORT, ShopApplication.PORT, RehearsalStack.PROMETHEUS_PORT, port,
+                RehearsalStack.MONGO_SCRATCH_PORT, RehearsalStack.ROUTE53_PORT, ShopApplication.PORT, ShopApplication.PORT,
+                RehearsalStack.PROMETHEUS_PORT, port,
                 stackWasUp ? " (the MariaDB/S3Mock/BIND stack was already running, so it stays up;\n"
                         + " scripts/test-stack.sh down stops it)" : ".");
     }

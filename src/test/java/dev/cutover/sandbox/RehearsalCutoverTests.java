@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.database.mysql.ApplicationWriter;
 import dev.cutover.dns.RecordSet;
+import dev.cutover.dns.RoutedRecordSet;
 import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
 import java.nio.file.Files;
@@ -21,9 +22,11 @@ import tools.jackson.databind.JsonNode;
  * The end-to-end rehearsal: {@code runbooks/rehearsal.yaml}, as shipped, over the REST API against
  * the local stack (real MariaDB pair, S3Mock and BIND; the GCS fake and the MongoDB stub replica set
  * in this JVM), while an application keeps writing orders and new objects keep landing in the
- * source bucket until the freeze. First a cutover whose shop application starts failing requests
- * during the traffic gate, after promotion and the DNS switch: the gate fails and the service rolls
- * the cutover back by itself. Then one that completes, the traffic gate passing on a healthy shop.
+ * source bucket until the freeze. Every rehearsal takes both fallback snapshots and restore-checks them,
+ * and shifts the {@code www} record to AWS in three weighted steps (the Route 53 API stub) before the
+ * traffic gate. First a cutover whose shop application starts failing requests
+ * during the traffic gate, after promotion, the DNS switch and the shift: the gate fails and the service
+ * rolls the cutover back by itself, the shift's rollback making {@code www} one plain record again. Then one that completes, the traffic gate passing on a healthy shop.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RehearsalCutoverTests extends ServiceTest {
@@ -79,6 +82,12 @@ class RehearsalCutoverTests extends ServiceTest {
         RecordSet shop = stack.shop("A").orElseThrow();
         assertThat(shop.values()).containsExactly("192.0.2.30");
         assertThat(shop.ttlSeconds()).as("the TTL lowered ahead of the window is restored too").isEqualTo(3600);
+        assertThat(stack.www()).as("the shift's rollback puts the plain record back")
+                .containsExactly(RoutedRecordSet.plain(RehearsalStack.WWW_ORIGINAL));
+        JsonNode shifted = Api.step(end, "shift-traffic").path("output").path("forward");
+        assertThat(shifted.path("state").asString()).as(shifted.toString()).isEqualTo("SUCCEEDED");
+        assertThat(shifted.path("summary").asString()).contains("weights gcp 0 / aws 100", "3 steps");
+        assertBothSnapshotsRestoreChecked(id);
         assertThat(driver.story(id)).containsSubsequence(
                 "operator create succeeded ",
                 "system step succeeded preflight",
@@ -86,8 +95,10 @@ class RehearsalCutoverTests extends ServiceTest {
                 "approver approve succeeded go-no-go",
                 "system step succeeded promote-orders",
                 "system step succeeded switch-dns",
+                "system step succeeded shift-traffic",
                 "system step failed traffic-healthy",
                 "system rollback accepted ",
+                "system rollback succeeded shift-traffic",
                 "system rollback succeeded switch-dns",
                 "system rollback succeeded promote-catalog",
                 "system rollback succeeded promote-orders",
@@ -131,9 +142,29 @@ class RehearsalCutoverTests extends ServiceTest {
         assertThat(Api.stepState(completed, "verify-catalog")).isEqualTo("SUCCEEDED");
         assertThat(stack.shop("CNAME").orElseThrow().values()).containsExactly("shop-alb.aws.example.");
         assertThat(stack.mongo().primary()).isEqualTo("127.0.0.1:" + (RehearsalStack.MONGO_FIRST_PORT + 2));
+        assertThat(stack.www()).as("traffic shifted all the way to AWS").containsExactly(
+                RoutedRecordSet.weighted(new RecordSet(RehearsalStack.WWW, "CNAME", 60, List.of("shop-alb.aws.example.")),
+                        "aws", 100),
+                RoutedRecordSet.weighted(RehearsalStack.WWW_ORIGINAL, "gcp", 0));
+        JsonNode shift = Api.step(completed, "shift-traffic");
+        assertThat(shift.path("state").asString()).as(shift.toString()).isEqualTo("SUCCEEDED");
+        assertThat(shift.path("output").path("summary").asString()).contains("weights gcp 0 / aws 100");
         JsonNode gate = Api.step(completed, RehearsalDriver.TRAFFIC_GATE);
         assertThat(gate.path("state").asString()).as(gate.toString()).isEqualTo("SUCCEEDED");
         assertThat(Api.stepState(completed, "preflight")).isEqualTo("SUCCEEDED");
+        assertThat(Api.stepState(completed, "snapshot-orders")).isEqualTo("SUCCEEDED");
+        assertThat(Api.stepState(completed, "snapshot-catalog")).isEqualTo("SUCCEEDED");
+        assertBothSnapshotsRestoreChecked(id);
+    }
+
+    /** Issue 13: a rehearsal takes and restore-checks both fallback snapshots, under the freeze. */
+    private void assertBothSnapshotsRestoreChecked(String id) {
+        JsonNode listed = api.get("viewer", "/api/cutovers/" + id + "/snapshots").body().path("snapshots");
+        assertThat(listed.valueStream().map(s -> s.path("stepId").asString() + " " + s.path("kind").asString() + " "
+                + s.path("restoreCheck").asString()).toList()).as(listed.toString())
+                .containsExactly("snapshot-orders mysql passed", "snapshot-catalog mongo passed");
+        assertThat(listed.get(1).path("restoreDetail").asString()).contains("restored on 127.0.0.1:"
+                + RehearsalStack.MONGO_SCRATCH_PORT);
     }
 
     private static void sleep(long millis) {

@@ -9,6 +9,8 @@ import dev.cutover.database.mysql.ReplicationPair;
 import dev.cutover.dns.BindTestZone;
 import dev.cutover.dns.RecordKey;
 import dev.cutover.dns.RecordSet;
+import dev.cutover.dns.RoutedRecordSet;
+import dev.cutover.dns.route53.Route53ApiStub;
 import dev.cutover.storage.gcs.FakeGcsServer;
 import dev.cutover.testpeers.TestPeers;
 import dev.cutover.validation.LocalPrometheus;
@@ -36,34 +38,51 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * The local stack that {@code runbooks/rehearsal.yaml} names, on its fixed loopback ports: the
  * test stack's MariaDB pair (13306/13307), S3Mock (19090) and BIND (15353), plus two peers run in
- * this JVM — the GCS JSON API fake (14443) and the MongoDB stub replica set (27117-27119) — and the
- * traffic the last phase validates: the shop application's metrics ({@link ShopApplication}, 18080)
+ * this JVM — the GCS JSON API fake (14443), the MongoDB stub replica set (27117-27119), a single-member
+ * stub set {@code scratch} (27120) for the catalog snapshot's restore check, and the Route 53 API stub
+ * (19053) with the {@code www} record the progressive shift moves — and the traffic the last phase validates: the shop application's metrics ({@link ShopApplication}, 18080)
  * scraped every second by Debian's Prometheus (19091, stopped by {@link #close}). Seeds
  * them as a rehearsal expects (a bucket of objects with logs to leave behind, an orders table,
- * a catalog collection, the {@code shop} record), and gives the load a rehearsal runs under: an
+ * a catalog collection, the {@code shop} record in BIND, the {@code www} record in Route 53), and gives the load a rehearsal runs under: an
  * application writing orders and objects landing in the source bucket.
  */
 public final class RehearsalStack implements AutoCloseable {
 
     public static final int GCS_PORT = 14443;
     public static final int MONGO_FIRST_PORT = 27117;
+    /** The single-member set {@code scratch} that the catalog snapshot's restore check writes to (not frozen). */
+    public static final int MONGO_SCRATCH_PORT = 27120;
     public static final int PROMETHEUS_PORT = 19091;
+    /** The Route 53 API stub serving the zone of {@link #WWW}, for the progressive shift. */
+    public static final int ROUTE53_PORT = 19053;
+    public static final String ROUTE53_ZONE_ID = "Z0CUTOVERTEST0000001";
+    /** The stub's fake access key, as {@code rehearsal.yaml} gives it (the stub checks only that it is this one). */
+    public static final String ROUTE53_ACCESS_KEY = "rehearsal";
+    public static final String ZONE = "cutover.test.";
     public static final String ASSETS = "acme-assets";
     public static final String ASSETS_AWS = "acme-assets-aws";
     public static final String ORDERS = ReplicationPair.DATABASE + ".orders";
     public static final String SHOP = "shop.cutover.test.";
     public static final RecordSet SHOP_ORIGINAL = new RecordSet(SHOP, "A", 3600, List.of("192.0.2.30"));
+    public static final String WWW = "www.cutover.test.";
+    /** The record the shift moves: one plain record set on the GCP target, as before any rehearsal. */
+    public static final RecordSet WWW_ORIGINAL = new RecordSet(WWW, "CNAME", 60, List.of("shop-lb.gcp.example."));
 
     private final ReplicationPair pair = new ReplicationPair();
     private final BindTestZone zone = new BindTestZone();
     private final FakeGcsServer gcs;
     private final StubReplicaSet mongo;
+    private final StubReplicaSet scratch;
+    private final Route53ApiStub route53;
     private final ShopApplication shop;
     private final LocalPrometheus prometheus;
 
-    private RehearsalStack(FakeGcsServer gcs, StubReplicaSet mongo, ShopApplication shop, LocalPrometheus prometheus) {
+    private RehearsalStack(FakeGcsServer gcs, StubReplicaSet mongo, StubReplicaSet scratch, Route53ApiStub route53,
+                           ShopApplication shop, LocalPrometheus prometheus) {
         this.gcs = gcs;
         this.mongo = mongo;
+        this.scratch = scratch;
+        this.route53 = route53;
         this.shop = shop;
         this.prometheus = prometheus;
     }
@@ -74,27 +93,40 @@ public final class RehearsalStack implements AutoCloseable {
         requirePort("MariaDB replica", TestPeers.mariaDb().replicaUrl(), ":13307/");
         requirePort("S3Mock", TestPeers.s3Endpoint().toString(), ":19090");
         requirePort("BIND", ":" + TestPeers.dnsServer().port(), ":15353");
-        FakeGcsServer gcs = new FakeGcsServer(java.nio.file.Files.createDirectories(dataDir.resolve("gcs"))).start(GCS_PORT);
-        StubReplicaSet mongo = StubReplicaSet.startOnPorts("rs0", MONGO_FIRST_PORT, Map.of("cloud", "gcp"),
-                Map.of("cloud", "gcp"), Map.of("cloud", "aws"));
-        ShopApplication shop;
-        LocalPrometheus prometheus;
+        List<AutoCloseable> started = new ArrayList<>();
         try {
-            shop = ShopApplication.start();
-            try {
-                prometheus = LocalPrometheus.scraping(PROMETHEUS_PORT, "127.0.0.1:" + ShopApplication.PORT);
-            } catch (RuntimeException e) {
-                shop.close();
-                throw e;
+            FakeGcsServer gcs = started(started,
+                    new FakeGcsServer(java.nio.file.Files.createDirectories(dataDir.resolve("gcs"))).start(GCS_PORT));
+            StubReplicaSet mongo = started(started, StubReplicaSet.startOnPorts("rs0", MONGO_FIRST_PORT,
+                    Map.of("cloud", "gcp"), Map.of("cloud", "gcp"), Map.of("cloud", "aws")));
+            StubReplicaSet scratch = started(started, StubReplicaSet.startOnPorts("scratch", MONGO_SCRATCH_PORT, Map.of()));
+            Route53ApiStub route53 = started(started,
+                    new Route53ApiStub(ROUTE53_ZONE_ID, ZONE, ROUTE53_ACCESS_KEY, ROUTE53_PORT));
+            // What Route 53 creates with every hosted zone (preflight reads the SOA to prove the zone is there).
+            route53.seed(new RecordSet(ZONE, "SOA", 900,
+                    List.of("ns-1.awsdns.example. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400")));
+            route53.seed(new RecordSet(ZONE, "NS", 172800, List.of("ns-1.awsdns.example.")));
+            ShopApplication shop = started(started, ShopApplication.start());
+            LocalPrometheus prometheus = started(started,
+                    LocalPrometheus.scraping(PROMETHEUS_PORT, "127.0.0.1:" + ShopApplication.PORT));
+            RehearsalStack stack = new RehearsalStack(gcs, mongo, scratch, route53, shop, prometheus);
+            stack.pair.restoreOriginalTopology();
+            return stack;
+        } catch (Exception | Error e) {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
             }
-        } catch (RuntimeException e) {
-            mongo.close();
-            gcs.close();
             throw e;
         }
-        RehearsalStack stack = new RehearsalStack(gcs, mongo, shop, prometheus);
-        stack.pair.restoreOriginalTopology();
-        return stack;
+    }
+
+    private static <T extends AutoCloseable> T started(List<AutoCloseable> started, T peer) {
+        started.add(peer);
+        return peer;
     }
 
     /**
@@ -142,6 +174,7 @@ public final class RehearsalStack implements AutoCloseable {
             catalog.insertMany(documents);
         }
         resetShopRecord();
+        resetWwwRecord();
         return this;
     }
 
@@ -149,6 +182,17 @@ public final class RehearsalStack implements AutoCloseable {
     public void resetShopRecord() {
         zone.remove(new RecordKey(SHOP, "CNAME"));
         zone.seed(SHOP_ORIGINAL);
+    }
+
+    /** The www record in the Route 53 stub as the stack made it: one plain CNAME to the GCP target. */
+    public void resetWwwRecord() {
+        route53.remove(WWW_ORIGINAL.key());
+        route53.seed(WWW_ORIGINAL);
+    }
+
+    /** Every record set of the www record in the Route 53 stub, plain or weighted, by set identifier. */
+    public List<RoutedRecordSet> www() {
+        return route53.recordSets(WWW_ORIGINAL.key());
     }
 
     public Optional<RecordSet> shop(String type) {
@@ -203,12 +247,15 @@ public final class RehearsalStack implements AutoCloseable {
         pair.restoreOriginalTopology();
         mongo.restoreInitialTopology();
         resetShopRecord();
+        resetWwwRecord();
     }
 
     @Override
     public void close() {
         prometheus.close();
         shop.close();
+        route53.close();
+        scratch.close();
         mongo.close();
         gcs.close();
     }

@@ -19,8 +19,9 @@ import org.bson.RawBsonDocument;
 
 /**
  * Proves a {@code mongo-snapshot} restores: every {@code .bson} object is streamed back out of the store
- * and inserted in batches into scratch databases {@code cutover_restore_<id>_<db>} on the primary (their
- * indexes created from the metadata), the bytes read back must have the recorded CRC32C, and then every
+ * and inserted in batches into scratch databases {@code cutover_restore_<id>_<db>} on the primary of the
+ * restore set — the snapshotted set itself, or the step's {@code restoreOn} — (their indexes created from
+ * the metadata), the bytes read back must have the recorded CRC32C, and then every
  * collection is compared with the source member by {@code mongo-verify}'s measures — document count and
  * {@code dbHash} digest ({@link MemberContents}). The scratch databases are dropped whatever happened.
  * Compared with the source as it is now: run it while the freeze holds.
@@ -35,7 +36,17 @@ final class MongoRestoreCheck {
     private MongoRestoreCheck() {
     }
 
+    /** Restores on {@code primary} of the snapshotted set itself. */
     static Result run(ReplicaSet replicaSet, String member, String primary, ObjectStore store,
+                      List<MongoSnapshotStepType.Exported> exported) throws Exception {
+        return run(replicaSet, member, replicaSet, primary, store, exported);
+    }
+
+    /**
+     * @param source       the snapshotted set, read on {@code member} for the comparison
+     * @param restoreSet   the set whose {@code restorePrimary} takes the scratch databases (may be {@code source})
+     */
+    static Result run(ReplicaSet source, String member, ReplicaSet restoreSet, String restorePrimary, ObjectStore store,
                       List<MongoSnapshotStepType.Exported> exported) throws Exception {
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         Map<String, String> scratch = new LinkedHashMap<>();
@@ -43,7 +54,7 @@ final class MongoRestoreCheck {
             String name = ("cutover_restore_" + id + "_" + db).toLowerCase(Locale.ROOT);
             return name.length() > 63 ? name.substring(0, 63) : name;
         }));
-        MongoClient client = replicaSet.client(primary);
+        MongoClient client = restoreSet.client(restorePrimary);
         try {
             List<String> problems = new ArrayList<>();
             for (MongoSnapshotStepType.Exported e : exported) {
@@ -57,14 +68,14 @@ final class MongoRestoreCheck {
                         + "first: " + problems.get(0), List.of());
             }
             List<String> sourceDatabases = List.copyOf(scratch.keySet());
-            MemberContents source = MemberContents.read(replicaSet, member, sourceDatabases, true);
-            MemberContents restored = MemberContents.read(replicaSet, primary, List.copyOf(scratch.values()), true);
+            MemberContents original = MemberContents.read(source, member, sourceDatabases, true);
+            MemberContents restored = MemberContents.read(restoreSet, restorePrimary, List.copyOf(scratch.values()), true);
             List<Map<String, Object>> rows = new ArrayList<>();
             for (MongoSnapshotStepType.Exported e : exported) {
                 String ns = e.database() + "." + e.collection();
                 String copy = scratch.get(e.database()) + "." + e.collection();
-                CollectionCheck check = new CollectionCheck(e.database(), e.collection(), source.counts().get(ns),
-                        restored.counts().get(copy), source.hashes().get(ns), restored.hashes().get(copy));
+                CollectionCheck check = new CollectionCheck(e.database(), e.collection(), original.counts().get(ns),
+                        restored.counts().get(copy), original.hashes().get(ns), restored.hashes().get(copy));
                 Map<String, Object> row = new LinkedHashMap<>(check.evidence());
                 row.put("exported", e.documents());
                 rows.add(row);
@@ -79,7 +90,7 @@ final class MongoRestoreCheck {
             }
             long documents = exported.stream().mapToLong(MongoSnapshotStepType.Exported::documents).sum();
             return new Result(true, exported.size() + " collections, " + documents + " documents restored on "
-                    + primary + " with counts and dbHash equal to " + member, rows);
+                    + restorePrimary + " with counts and dbHash equal to " + member, rows);
         } finally {
             for (String name : scratch.values()) {
                 client.getDatabase(name).drop();

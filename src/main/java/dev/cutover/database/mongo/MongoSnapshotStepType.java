@@ -40,7 +40,9 @@ import org.springframework.stereotype.Component;
  * plus {@code manifest.json} with each object's size, CRC32C and document count, so
  * {@code mongorestore --dir} can restore it as well. Not a point-in-time snapshot: take it while the
  * write freeze holds (the oplog position read before the export is recorded). With {@code verify} (on
- * by default in rehearsals) {@link MongoRestoreCheck} proves it restores. Never deleted.
+ * by default in rehearsals) {@link MongoRestoreCheck} proves it restores, into scratch databases on the
+ * primary of {@code restoreOn} (default: the snapshotted set itself; name another set when the freeze is
+ * an fsync lock, which refuses the check's writes). Never deleted.
  */
 @Component
 class MongoSnapshotStepType implements StepType {
@@ -81,7 +83,10 @@ class MongoSnapshotStepType implements StepType {
                 StepParameter.optional("prefix", Kind.STRING, "key prefix before <cutoverId>/ (default snapshots/)"),
                 StepParameter.optional("member", Kind.STRING, "the member to read, host:port (default: the primary)"),
                 StepParameter.optional("verify", Kind.BOOLEAN, "restore into scratch databases on the primary and compare "
-                        + "counts and dbHash per collection (default: true in rehearsals, false otherwise)"));
+                        + "counts and dbHash per collection (default: true in rehearsals, false otherwise)"),
+                StepParameter.connectionOf("restoreOn", false, "the mongo replica set whose primary the restore check "
+                        + "writes its scratch databases cutover_restore_<id>_<db> to (default: the snapshotted set; name "
+                        + "another one when an fsync-lock freeze refuses writes there)", "mongo"));
     }
 
     @Override
@@ -104,6 +109,7 @@ class MongoSnapshotStepType implements StepType {
         String bucket = args.requiredString("bucket");
         List<String> databases = args.list("databases");
         boolean verify = args.bool("verify").orElse(context.rehearsal());
+        String restoreOn = args.string("restoreOn").orElse(connection);
         String prefix = args.string("prefix").orElse("snapshots/");
         Instant started = Instant.now();
         String directory = prefix + (prefix.isEmpty() || prefix.endsWith("/") ? "" : "/") + context.cutoverId() + "/"
@@ -163,9 +169,16 @@ class MongoSnapshotStepType implements StepType {
                     context.recordSnapshot(snapshot);
                     return StepOutcome.succeeded(summary, evidence);
                 }
-                MongoRestoreCheck.Result check = MongoRestoreCheck.run(replicaSet, member, primary, store, exported);
-                evidence.put("restoreCheck", Map.of("passed", check.passed(), "detail", check.detail(),
-                        "collections", check.collections()));
+                context.progress("restoring " + directory + " on " + restoreOn + " to check it", Map.of());
+                MongoRestoreCheck.Result check = restoreOn.equals(connection)
+                        ? MongoRestoreCheck.run(replicaSet, member, replicaSet, primary, store, exported)
+                        : restoreElsewhere(context, restoreOn, replicaSet, member, store, exported);
+                Map<String, Object> restore = new LinkedHashMap<>();
+                restore.put("passed", check.passed());
+                restore.put("on", restoreOn);
+                restore.put("detail", check.detail());
+                restore.put("collections", check.collections());
+                evidence.put("restoreCheck", restore);
                 context.recordSnapshot(snapshot.withRestoreCheck(check.passed() ? RestoreCheck.PASSED : RestoreCheck.FAILED,
                         check.detail()));
                 if (!check.passed()) {
@@ -174,6 +187,16 @@ class MongoSnapshotStepType implements StepType {
                 }
                 return StepOutcome.succeeded(summary + "; restore check passed: " + check.detail(), evidence);
             });
+        }
+    }
+
+    /** The restore check on another replica set's primary: opened for the check, closed after it. */
+    private static MongoRestoreCheck.Result restoreElsewhere(StepContext context, String restoreOn, ReplicaSet source,
+                                                             String member, ObjectStore store, List<Exported> exported)
+            throws Exception {
+        try (ReplicaSet target = ReplicaSet.open(context.connection(restoreOn),
+                context.timeout().plus(ReplicaSet.DEFAULT_READ_TIMEOUT))) {
+            return MongoRestoreCheck.run(source, member, target, target.requirePrimary(), store, exported);
         }
     }
 

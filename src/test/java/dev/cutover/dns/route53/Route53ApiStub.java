@@ -59,11 +59,16 @@ public final class Route53ApiStub implements AutoCloseable {
     private volatile String aliasAt;
 
     public Route53ApiStub(String hostedZoneId, String zone, String accessKeyId) {
+        this(hostedZoneId, zone, accessKeyId, 0);
+    }
+
+    /** As the three-argument constructor, listening on {@code port} of 127.0.0.1 (any free port when 0), e.g. one a runbook names. */
+    public Route53ApiStub(String hostedZoneId, String zone, String accessKeyId, int port) {
         this.hostedZoneId = hostedZoneId;
         this.zone = DnsNames.absolute(zone);
         this.accessKeyId = accessKeyId;
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,6 +91,11 @@ public final class Route53ApiStub implements AutoCloseable {
 
     public void seed(RoutedRecordSet set) {
         records.put(StubKey.of(set), set);
+    }
+
+    /** Removes every record set of this name and type, plain or weighted (a reset between two rehearsals). */
+    public void remove(RecordKey key) {
+        records.keySet().removeIf(k -> k.key().equals(key));
     }
 
     /** The plain record set of this name and type. */

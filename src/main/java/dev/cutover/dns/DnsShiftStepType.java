@@ -8,13 +8,11 @@ import dev.cutover.step.StepFailedException;
 import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepParameter;
 import dev.cutover.step.StepParameter.Kind;
-import dev.cutover.step.StepStoppedException;
 import dev.cutover.step.StepType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -98,7 +96,8 @@ class DnsShiftStepType implements StepType {
             WeightedRecords weighted = weighted(context, target);
             MetricGuard.Watch watch = plan.guard().isPresent() ? guard.watch(context, GUARD) : null;
             try {
-                return dns(context, () -> new WeightShift(context, plan, target, weighted, originals, watch).run());
+                return ReversibleRecordChange.dns(context,
+                        () -> new WeightShift(context, plan, target, weighted, originals, watch).run());
             } finally {
                 if (watch != null) {
                     watch.close();
@@ -113,7 +112,7 @@ class DnsShiftStepType implements StepType {
         int last = plan.percents().get(plan.percents().size() - 1);
         try (ReversibleRecordChange.Target target = changes.open(context)) {
             WeightedRecords weighted = weighted(context, target);
-            return dns(context, () -> {
+            return ReversibleRecordChange.dns(context, () -> {
                 List<RoutedRecordSet> now = weighted.readAll(new RecordKey(target.name(context), plan.type()));
                 long fromWeight = weightOf(now, plan.from());
                 long toWeight = weightOf(now, plan.to());
@@ -136,7 +135,7 @@ class DnsShiftStepType implements StepType {
         }
         try (ReversibleRecordChange.Target target = changes.open(context)) {
             WeightedRecords weighted = weighted(context, target);
-            return dns(context, () -> WeightShift.restore(context, weighted, saved.get(), "rollback"));
+            return ReversibleRecordChange.dns(context, () -> WeightShift.restore(context, weighted, saved.get(), "rollback"));
         }
     }
 
@@ -163,24 +162,5 @@ class DnsShiftStepType implements StepType {
 
     static boolean sameSets(List<RoutedRecordSet> a, List<RoutedRecordSet> b) {
         return a.size() == b.size() && new HashSet<>(a).equals(new HashSet<>(b));
-    }
-
-    /** Runs DNS work, turning provider errors into step failures (or stops) with redacted messages. */
-    private static StepOutcome dns(StepContext context, DnsWork work) throws Exception {
-        try {
-            return work.run();
-        } catch (DnsException e) {
-            if (e.stopped()) {
-                throw new StepStoppedException(context.redact(e.getMessage()));
-            }
-            throw new StepFailedException(context.redact(e.getMessage()), Map.of());
-        } catch (IllegalArgumentException e) {
-            throw new StepFailedException(context.redact(e.getMessage()), Map.of());
-        }
-    }
-
-    @FunctionalInterface
-    private interface DnsWork {
-        StepOutcome run() throws Exception;
     }
 }

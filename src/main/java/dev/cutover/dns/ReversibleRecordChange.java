@@ -196,7 +196,7 @@ class ReversibleRecordChange {
     }
 
     /** Runs DNS work, turning provider errors into step failures (or stops) with redacted messages. */
-    private static StepOutcome dns(StepContext context, DnsWork work) throws Exception {
+    static StepOutcome dns(StepContext context, DnsWork work) throws Exception {
         try {
             return work.run();
         } catch (DnsException e) {
@@ -210,7 +210,7 @@ class ReversibleRecordChange {
     }
 
     @FunctionalInterface
-    private interface DnsWork {
+    interface DnsWork {
         StepOutcome run() throws Exception;
     }
 }

@@ -6,8 +6,10 @@ import dev.cutover.testpeers.TestPeers;
 import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -66,9 +68,14 @@ class ObservabilityPackTests extends ServiceTest {
         URI s3 = TestPeers.s3Endpoint();
         var mysql = TestPeers.mariaDb();
         Files.writeString(RUNBOOKS.work().resolve("obs-mysql-password"), mysql.password());
-        int closedPort = closedPort();
+        // Bound but not listening: connects are refused, and no later socket of the test (the relay,
+        // Prometheus) can be handed the same port, as a port merely found free and closed again could.
+        Socket nowhere = new Socket();
+        nowhere.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        int closedPort = nowhere.getLocalPort();
 
-        try (ThrottledRelay slowLink = new ThrottledRelay(new InetSocketAddress(s3.getHost(), s3.getPort()), 40 * 1024);
+        try (nowhere;
+             ThrottledRelay slowLink = new ThrottledRelay(new InetSocketAddress(s3.getHost(), s3.getPort()), 40 * 1024);
              ShippedPrometheus prometheus = ShippedPrometheus.start(port)) {
             addRunbook("obs-sync.yaml", """
                     name: obs-sync

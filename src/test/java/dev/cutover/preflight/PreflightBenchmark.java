@@ -2,6 +2,8 @@ package dev.cutover.preflight;
 
 import dev.cutover.CutoverApplication;
 import dev.cutover.database.mongo.StubReplicaSet;
+import dev.cutover.dns.RecordSet;
+import dev.cutover.dns.route53.Route53ApiStub;
 import dev.cutover.sandbox.RehearsalStack;
 import dev.cutover.sandbox.ShopApplication;
 import dev.cutover.storage.gcs.FakeGcsServer;
@@ -124,6 +126,16 @@ public final class PreflightBenchmark {
                     Map.of("cloud", "aws")));
         } else {
             System.out.println("port " + MONGO_FIRST_PORT + " is taken: using the MongoDB stub that listens there");
+        }
+        if (free(RehearsalStack.MONGO_SCRATCH_PORT)) { // where the catalog snapshot's restore check writes
+            started.add(StubReplicaSet.startOnPorts("scratch", RehearsalStack.MONGO_SCRATCH_PORT, Map.of()));
+        }
+        if (free(RehearsalStack.ROUTE53_PORT)) { // the zone of the progressive shift
+            Route53ApiStub route53 = new Route53ApiStub(RehearsalStack.ROUTE53_ZONE_ID, RehearsalStack.ZONE,
+                    RehearsalStack.ROUTE53_ACCESS_KEY, RehearsalStack.ROUTE53_PORT);
+            route53.seed(new RecordSet(RehearsalStack.ZONE, "SOA", 900,
+                    List.of("ns-1.awsdns.example. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400")));
+            started.add(route53);
         }
         if (free(RehearsalStack.PROMETHEUS_PORT) && free(ShopApplication.PORT)) {
             ShopApplication shop = ShopApplication.start(); // the runbook's traffic gate queries its metrics

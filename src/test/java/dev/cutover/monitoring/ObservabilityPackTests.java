@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -171,9 +172,15 @@ class ObservabilityPackTests extends ServiceTest {
                         .containsPattern("cutover_step_state\\{[^}]*cutover=\"" + approval + "\"[^}]*state=\"AWAITING_APPROVAL\"[^}]*} 1\\.0")
                         .containsPattern("cutover_approvals_waiting\\{cutover=\"" + approval + "\"[^}]*} 1\\.0")
                         .containsPattern("cutover_step_forecast_p90_seconds\\{[^}]*cutover=\"" + forecast + "\"[^}]*step=\"short-wait\"")
-                        .containsPattern("cutover_gate_state\\{[^}]*cutover=\"" + gate + "\"[^}]*state=\"passing\"")
-                        .containsPattern("cutover_connection_up\\{connection=\"nowhere\",cutover=\"" + approval + "\",type=\"http\"} 0\\.0")
-                        .containsPattern("cutover_connection_up\\{connection=\"replica\",cutover=\"" + approval + "\",type=\"mysql\"} 1\\.0");
+                        .containsPattern("cutover_gate_state\\{[^}]*cutover=\"" + gate + "\"[^}]*state=\"passing\"");
+                // Connection health is probed every 30 s: the first probe of these cutovers may come after that scrape.
+                Pattern nowhereDown = Pattern.compile(
+                        "cutover_connection_up\\{connection=\"nowhere\",cutover=\"" + approval + "\",type=\"http\"} 0\\.0");
+                Pattern replicaUp = Pattern.compile(
+                        "cutover_connection_up\\{connection=\"replica\",cutover=\"" + approval + "\",type=\"mysql\"} 1\\.0");
+                awaitScrape(text -> nowhereDown.matcher(text).find() && replicaUp.matcher(text).find(), 75,
+                        text -> "connection health of " + approval + " not as expected: " + text.lines()
+                                .filter(line -> line.startsWith("cutover_connection_up") && line.contains(approval)).toList());
                 // "up" is Prometheus's own: the shipped scrape config (Basic auth as a viewer) reaches the service.
                 assertThat(prometheus.query("up{job=\"cutover\"}")).as("up of the shipped scrape job").isEqualTo("1");
                 assertThat(prometheus.rulesLoaded()).as("alerts.yml loads in a real Prometheus").isEqualTo(12);

@@ -31,15 +31,25 @@ class DashboardSpeedTests extends ServiceTest {
         jdbc.sql("SET QUERY_STATISTICS TRUE").update();
         try {
             long before = forecastReads();
+            long changesBefore = forecastChanges();
             for (int i = 0; i < 10; i++) {
                 assertThat(screen.get("/cutovers/" + id + "/live").statusCode()).isEqualTo(200);
             }
+            // A step or a new cutover anywhere (another test's cutover still winding down in the shared
+            // service) rightly makes the forecast read again; nothing else may.
+            long changes = forecastChanges() - changesBefore;
             assertThat(forecastReads() - before)
-                    .as("reads of the rehearsals' step events for 10 renders of an unchanged cutover")
-                    .isLessThanOrEqualTo(1);
+                    .as("reads of the rehearsals' step events for 10 renders of an unchanged cutover (%d changes "
+                            + "elsewhere meanwhile)", changes)
+                    .isLessThanOrEqualTo(1 + changes);
         } finally {
             jdbc.sql("SET QUERY_STATISTICS FALSE").update();
         }
+    }
+
+    /** Events that make the forecast read again: a cutover created or a step started or ended, of any cutover. */
+    private long forecastChanges() {
+        return jdbc.sql("SELECT COUNT(*) FROM cutover_event WHERE action IN ('create', 'step')").query(Long.class).single();
     }
 
     /** How often the rehearsal forecast's read of the event log ran, from H2's statistics. */

@@ -49,7 +49,8 @@ public class RehearsalForecast {
     /** One per open cutover page at most: a bounded few, the oldest dropped first. */
     private static final int KEPT_AT_MOST = 64;
 
-    private record Kept(long changes, Runbook runbook, Forecast forecast) {
+    /** {@code reads}: how often this key's figures were read from the event log while it was kept. */
+    private record Kept(long changes, Runbook runbook, Forecast forecast, long reads) {
     }
 
     RehearsalForecast(JdbcClient jdbc) {
@@ -96,8 +97,18 @@ public class RehearsalForecast {
             return last.forecast();
         }
         Forecast forecast = read(runbook, environment, window, createdBefore);
-        kept.put(key, new Kept(now, runbook, forecast));
+        kept.put(key, new Kept(now, runbook, forecast, last == null ? 1 : last.reads() + 1));
         return forecast;
+    }
+
+    /**
+     * How often the figures of one page's forecast were read from the event log (0 once dropped):
+     * what proves an open page is served from what is kept, whatever other cutovers' pages and
+     * metrics read meanwhile.
+     */
+    public long reads(String runbook, String environment, Duration window, Instant createdBefore) {
+        Kept last = kept.get(new Key(runbook, environment, window, createdBefore));
+        return last == null ? 0 : last.reads();
     }
 
     /** What a forecast reads: a new rehearsal, or a step of any cutover starting or ending. */

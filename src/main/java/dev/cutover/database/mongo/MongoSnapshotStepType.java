@@ -2,6 +2,7 @@ package dev.cutover.database.mongo;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import dev.cutover.database.SnapshotDestination;
 import dev.cutover.step.Snapshot;
 import dev.cutover.step.Snapshot.RestoreCheck;
 import dev.cutover.step.StepArgumentProblem;
@@ -20,8 +21,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +46,6 @@ import org.springframework.stereotype.Component;
 @Component
 class MongoSnapshotStepType implements StepType {
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
     private static final JsonWriterSettings CANONICAL = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
 
     private final ObjectStores stores;
@@ -75,29 +72,24 @@ class MongoSnapshotStepType implements StepType {
 
     @Override
     public List<StepParameter> parameters() {
-        return List.of(
+        List<StepParameter> parameters = new ArrayList<>(List.of(
                 StepParameter.required("connection", Kind.CONNECTION, "the MongoDB replica set (a mongo connection)"),
-                StepParameter.required("databases", Kind.LIST, "the databases to export"),
-                StepParameter.required("store", Kind.CONNECTION, "the object store (s3, gcs or filesystem) to write to"),
-                StepParameter.required("bucket", Kind.STRING, "the bucket (or directory under a filesystem root)"),
-                StepParameter.optional("prefix", Kind.STRING, "key prefix before <cutoverId>/ (default snapshots/)"),
+                StepParameter.required("databases", Kind.LIST, "the databases to export")));
+        parameters.addAll(SnapshotDestination.parameters());
+        parameters.addAll(List.of(
                 StepParameter.optional("member", Kind.STRING, "the member to read, host:port (default: the primary)"),
                 StepParameter.optional("verify", Kind.BOOLEAN, "restore into scratch databases on the primary and compare "
                         + "counts and dbHash per collection (default: true in rehearsals, false otherwise)"),
                 StepParameter.connectionOf("restoreOn", false, "the mongo replica set whose primary the restore check "
                         + "writes its scratch databases cutover_restore_<id>_<db> to (default: the snapshotted set; name "
-                        + "another one when an fsync-lock freeze refuses writes there)", "mongo"));
+                        + "another one when an fsync-lock freeze refuses writes there)", "mongo")));
+        return parameters;
     }
 
     @Override
     public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
         List<StepArgumentProblem> problems = new ArrayList<>();
-        if (with.list("databases").isEmpty()) {
-            problems.add(StepArgumentProblem.at("databases", "list at least one database to snapshot"));
-        }
-        if (with.string("bucket").map(String::isBlank).orElse(false)) {
-            problems.add(StepArgumentProblem.at("bucket", "bucket must not be empty"));
-        }
+        SnapshotDestination.validate(with, problems);
         return problems;
     }
 
@@ -105,23 +97,17 @@ class MongoSnapshotStepType implements StepType {
     public StepOutcome execute(StepContext context) throws Exception {
         StepArguments args = context.arguments();
         String connection = args.requiredString("connection");
-        String storeName = args.requiredString("store");
-        String bucket = args.requiredString("bucket");
+        SnapshotDestination destination = SnapshotDestination.of(context, stores);
+        String storeName = destination.storeName();
+        String bucket = destination.bucket();
         List<String> databases = args.list("databases");
-        boolean verify = args.bool("verify").orElse(context.rehearsal());
+        boolean verify = destination.verify();
         String restoreOn = args.string("restoreOn").orElse(connection);
-        String prefix = args.string("prefix").orElse("snapshots/");
         Instant started = Instant.now();
-        String directory = prefix + (prefix.isEmpty() || prefix.endsWith("/") ? "" : "/") + context.cutoverId() + "/"
-                + connection + "/" + context.stepId() + "-" + STAMP.format(started) + "/";
-        var storeConnection = context.connection(storeName);
-        if (!stores.serves(storeConnection.type())) {
-            throw new StepFailedException("store: connection '" + storeName + "' has type " + storeConnection.type()
-                    + ", not an object store (s3, gcs or filesystem)");
-        }
+        String directory = destination.name(context, connection, started) + "/";
         try (ReplicaSet replicaSet = ReplicaSet.open(context.connection(connection),
                 context.timeout().plus(ReplicaSet.DEFAULT_READ_TIMEOUT));
-             ObjectStore store = stores.open(storeConnection, bucket, "")) {
+             ObjectStore store = destination.open(stores)) {
             return MongoFailures.translate(context, "snapshotting " + databases, () -> {
                 String member = args.string("member").orElse(replicaSet.requirePrimary());
                 String primary = replicaSet.requirePrimary();

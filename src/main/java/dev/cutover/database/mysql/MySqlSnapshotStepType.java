@@ -1,6 +1,6 @@
 package dev.cutover.database.mysql;
 
-import dev.cutover.step.ResolvedConnection;
+import dev.cutover.database.SnapshotDestination;
 import dev.cutover.step.Snapshot;
 import dev.cutover.step.Snapshot.RestoreCheck;
 import dev.cutover.step.StepArgumentProblem;
@@ -15,8 +15,6 @@ import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.ObjectStores;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,8 +46,6 @@ import org.springframework.stereotype.Component;
 @Component
 class MySqlSnapshotStepType implements StepType {
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
     private static final double MIB = 1024.0 * 1024.0;
 
     private final ObjectStores stores;
@@ -72,31 +68,26 @@ class MySqlSnapshotStepType implements StepType {
 
     @Override
     public List<StepParameter> parameters() {
-        return List.of(
+        List<StepParameter> parameters = new ArrayList<>(List.of(
                 StepParameter.required("source", Kind.CONNECTION, "the mysql connection to snapshot (after the freeze)"),
-                StepParameter.required("databases", Kind.LIST, "the databases (schemas) to dump"),
-                StepParameter.required("store", Kind.CONNECTION, "the object store (s3, gcs or filesystem) to write to"),
-                StepParameter.required("bucket", Kind.STRING, "the bucket (or directory under a filesystem root)"),
-                StepParameter.optional("prefix", Kind.STRING, "key prefix before <cutoverId>/ (default snapshots/)"),
+                StepParameter.required("databases", Kind.LIST, "the databases (schemas) to dump")));
+        parameters.addAll(SnapshotDestination.parameters());
+        parameters.addAll(List.of(
                 StepParameter.optional("verify", Kind.BOOLEAN, "restore the snapshot into scratch databases and compare "
                         + "every table's row hash with the source (default: true in rehearsals, false otherwise)"),
                 StepParameter.optional("restoreOn", Kind.CONNECTION, "the mysql connection to restore on for the check "
                         + "(default: the source; scratch databases cutover_restore_<id>_<db>, dropped after)"),
                 StepParameter.optional("restoreUnlogged", Kind.BOOLEAN, "keep the restore check out of the binlog "
-                        + "(sql_log_bin=0; needs SUPER or BINLOG ADMIN) so replicas do not replay it (default false)"));
+                        + "(sql_log_bin=0; needs SUPER or BINLOG ADMIN) so replicas do not replay it (default false)")));
+        return parameters;
     }
 
     @Override
     public List<StepArgumentProblem> validate(StepArguments with, Duration stepTimeout) {
         List<StepArgumentProblem> problems = new ArrayList<>();
-        if (with.list("databases").isEmpty()) {
-            problems.add(StepArgumentProblem.at("databases", "list at least one database to snapshot"));
-        }
+        SnapshotDestination.validate(with, problems);
         with.list("databases").stream().filter(db -> db.isBlank() || db.contains("`") || db.contains("/"))
                 .forEach(db -> problems.add(StepArgumentProblem.at("databases", "'" + db + "' is not a database name")));
-        if (with.string("bucket").map(String::isBlank).orElse(false)) {
-            problems.add(StepArgumentProblem.at("bucket", "bucket must not be empty"));
-        }
         return problems;
     }
 
@@ -104,27 +95,21 @@ class MySqlSnapshotStepType implements StepType {
     public StepOutcome execute(StepContext context) throws Exception {
         StepArguments args = context.arguments();
         String sourceName = args.requiredString("source");
-        String storeName = args.requiredString("store");
-        String bucket = args.requiredString("bucket");
+        SnapshotDestination destination = SnapshotDestination.of(context, stores);
+        String storeName = destination.storeName();
+        String bucket = destination.bucket();
         List<String> databases = args.list("databases");
-        boolean verify = args.bool("verify").orElse(context.rehearsal());
+        boolean verify = destination.verify();
         String restoreOn = args.string("restoreOn").orElse(sourceName);
-        String prefix = args.string("prefix").orElse("snapshots/");
         boolean unlogged = args.bool("restoreUnlogged").orElse(false);
         Instant started = Instant.now();
-        String key = prefix + (prefix.isEmpty() || prefix.endsWith("/") ? "" : "/") + context.cutoverId() + "/"
-                + sourceName + "/" + context.stepId() + "-" + STAMP.format(started) + ".sql";
-        ResolvedConnection storeConnection = context.connection(storeName);
-        if (!stores.serves(storeConnection.type())) {
-            throw new StepFailedException("store: connection '" + storeName + "' has type " + storeConnection.type()
-                    + ", not an object store (s3, gcs or filesystem)");
-        }
+        String key = destination.name(context, sourceName, started) + ".sql";
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("kind", "mysql");
         evidence.put("source", sourceName);
         evidence.put("databases", databases);
         try (MySqlServer source = MySqlServer.connect(context.connection(sourceName));
-             ObjectStore store = stores.open(storeConnection, bucket, "")) {
+             ObjectStore store = destination.open(stores)) {
             DumpTool tool = DumpTool.of(source.flavor());
             evidence.put("tool", tool.dumpName() + " (" + source.flavor().name() + ")");
             evidence.put("location", store.describe() + key);

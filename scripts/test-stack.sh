@@ -25,7 +25,10 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
 STATE_DIR="${CUTOVER_TEST_STACK_DIR:-$REPO_DIR/.test-stack}"
 mkdir -p "$STATE_DIR"
-STATE_DIR="$(cd "$STATE_DIR" && pwd)"
+# -P: the physical path. Processes are recognised as this stack's by the state dir in their command
+# line; through a symlinked state dir (a worktree's .test-stack -> the main one) a logical path did not
+# match, and `up` "restarted" a healthy stack by deleting its files under the running peers.
+STATE_DIR="$(cd "$STATE_DIR" && pwd -P)"
 
 S3MOCK_VERSION=5.2.0
 S3MOCK_JAR="$STATE_DIR/lib/s3mock-$S3MOCK_VERSION-exec.jar"

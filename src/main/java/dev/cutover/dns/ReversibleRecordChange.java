@@ -105,7 +105,19 @@ class ReversibleRecordChange {
                     return StepOutcome.succeeded(summary + ": already so, nothing changed", evidence);
                 }
                 context.progress("applying " + change.describe() + " and waiting until it is in sync", Map.of());
-                ChangeReceipt receipt = target.dns().apply(change, wait(context));
+                ChangeReceipt receipt;
+                try {
+                    receipt = target.dns().apply(change, wait(context));
+                } catch (DnsException e) {
+                    if (e.stopped() || !(e.getCause() instanceof java.io.IOException)) {
+                        throw e;
+                    }
+                    // No answer: the update may have been applied before the server went away. Say so, rather
+                    // than let "failed" read as "nothing changed".
+                    throw new DnsException(e.getMessage() + "; the record's state is unknown until the server "
+                            + "answers again (the update may have been applied); the original is saved, and this "
+                            + "step's rollback restores it", e);
+                }
                 evidence.put("after", evidence(expected));
                 evidence.putAll(receipt.evidence());
                 return StepOutcome.succeeded(summary + " (in sync after " + receipt.waitedMillis() + " ms, change "
@@ -197,13 +209,16 @@ class ReversibleRecordChange {
 
     /** Runs DNS work, turning provider errors into step failures (or stops) with redacted messages. */
     static StepOutcome dns(StepContext context, DnsWork work) throws Exception {
+        String connection = context.arguments().string("connection").orElse("?");
         try {
             return work.run();
         } catch (DnsException e) {
             if (e.stopped()) {
                 throw new StepStoppedException(context.redact(e.getMessage()));
             }
-            throw new StepFailedException(context.redact(e.getMessage()), Map.of());
+            // Named: several DNS connections may point at servers that look alike on cutover night.
+            throw new StepFailedException(context.redact("DNS connection '" + connection + "': " + e.getMessage()),
+                    Map.of("connection", connection));
         } catch (IllegalArgumentException e) {
             throw new StepFailedException(context.redact(e.getMessage()), Map.of());
         }

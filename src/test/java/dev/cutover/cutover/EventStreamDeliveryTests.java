@@ -16,11 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -31,19 +28,13 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
  * a healthy client still gets every event once, and a client that leaves is not an error.
  */
 @ExtendWith(OutputCaptureExtension.class)
-@Import(EventStreamDeliveryTests.SmallSendBuffers.class)
 class EventStreamDeliveryTests extends ServiceTest {
 
-    /** Small socket send buffers, so a client that stops reading blocks a writer after a few KB, not 4 MB. */
-    @TestConfiguration
-    static class SmallSendBuffers {
-        @Bean
-        WebServerFactoryCustomizer<TomcatServletWebServerFactory> smallSendBuffers() {
-            return factory -> factory.addConnectorCustomizers(connector -> connector.setProperty("socket.txBufSize", "4096"));
-        }
-    }
-
     private static final int STEPS = 12;
+
+    /** The shared context's connector has small send buffers: the stalled client below blocks a writer after a few KB, not 4 MB. */
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void aClientThatStopsReadingNeitherSlowsAPhaseNorCostsAnotherClientAnEvent() throws Exception {
@@ -59,6 +50,7 @@ class EventStreamDeliveryTests extends ServiceTest {
             // Each step's event carries ~8 KB of output as evidence: a dozen fill a stalled socket's buffers.
             yaml.append("      - { id: noise-").append(i).append(", type: command, with: { run: \"head -c 8000 /dev/zero | tr '\\\\0' x\" } }\n");
         }
+        assertThat(context.containsBean("smallSendBuffers")).as("SmallSendBuffers in the service's context").isTrue();
         addRunbook("noisy.yaml", yaml.toString());
         String id = createCutover("noisy");
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cutover.testpeers.TestPeers;
 import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
+import dev.cutover.testsupport.ThrottledRelay;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

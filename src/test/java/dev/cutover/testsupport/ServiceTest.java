@@ -3,15 +3,19 @@ package dev.cutover.testsupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The whole service on a random port with an in-memory H2 and the test runbooks: tests talk to
- * it over real HTTP with the dev users. One context is shared by every subclass.
+ * it over real HTTP with the dev users. One context is shared by every subclass: a subclass that
+ * adds beans or properties of its own starts a second service (~30 s of CI), so keep those rare.
+ * Its connector has {@link SmallSendBuffers}, so a client that stops reading blocks the server soon.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(SmallSendBuffers.class)
 public abstract class ServiceTest {
 
     protected static final TestRunbooks RUNBOOKS = TestRunbooks.create();

@@ -43,6 +43,6 @@ class S3StoreOpener {
                 settings.apply("accessKeyId").orElse(null), settings.apply("secretAccessKey").orElse(null),
                 settings.apply("multipartThresholdMiB").map(v -> Long.parseLong(v) * MIB).orElse(0L),
                 settings.apply("partSizeMiB").map(v -> Long.parseLong(v) * MIB).orElse(0L),
-                0, 0, 0, false);
+                0, 0, settings.apply("maxAttempts").map(Integer::parseInt).orElse(0), false);
     }
 }

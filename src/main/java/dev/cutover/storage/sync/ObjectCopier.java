@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -53,11 +54,23 @@ public final class ObjectCopier {
      * stopped moving instead of showing an ETA that lies.
      */
     public Outcome copy(StoredObject planned, LongConsumer progress, Consumer<String> backingOff) {
+        return copy(planned, progress, backingOff, () -> false);
+    }
+
+    /**
+     * As {@link #copy(StoredObject, LongConsumer, Consumer)}; no attempt starts once {@code stopped} says
+     * so: a stopped run must not go on putting objects through its retries (an interrupt alone may be
+     * swallowed by the store's client).
+     */
+    public Outcome copy(StoredObject planned, LongConsumer progress, Consumer<String> backingOff, BooleanSupplier stopped) {
         StoredObject object = planned;
         int requeued = 0;
         String lastFailure = null;
         Reason lastReason = Reason.TRANSIENT;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (stopped.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+                return new Outcome(false, 0, requeued, "stopped before attempt " + attempt + " of " + object.key());
+            }
             if (object.crc32c() == null) {
                 return new Outcome(false, 0, requeued, "source has no CRC32C: the copy could not be verified end to end");
             }

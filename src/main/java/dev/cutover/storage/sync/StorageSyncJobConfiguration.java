@@ -115,11 +115,11 @@ class StorageSyncJobConfiguration {
     @Bean
     @StepScope
     SyncCopyWriter syncCopyWriter(@Value("#{jobParameters['runId']}") Long runId, SyncRunStores stores,
-                                  SyncRunRepository runs, SyncProgress progress) {
+                                  SyncRunRepository runs, SyncProgress progress, SyncStopRequests stops) {
         SyncSpec spec = runs.spec(runId);
         SyncRun run = runs.find(runId).orElseThrow();
         return new SyncCopyWriter(runId, spec, stores.of(runId).source(), stores.of(runId).target(), runs, progress,
-                Executors.newFixedThreadPool(spec.concurrency()), run.deletedObjects());
+                Executors.newFixedThreadPool(spec.concurrency()), run.deletedObjects(), () -> stops.requested(runId));
     }
 
     /** The report is written as it is found and must survive the step's failure: no rollback. */
@@ -162,18 +162,31 @@ class StorageSyncJobConfiguration {
             public void afterJob(JobExecution execution) {
                 long runId = execution.getJobParameters().getLong(RUN_ID);
                 SyncRun run = runs.find(runId).orElseThrow();
-                SyncRun.State state = switch (execution.getStatus()) {
+                boolean stoppedBetweenObjects = execution.getAllFailureExceptions().stream()
+                        .anyMatch(StorageSyncJobConfiguration::stoppedBetweenObjects);
+                SyncRun.State state = stoppedBetweenObjects ? SyncRun.State.STOPPED : switch (execution.getStatus()) {
                     case COMPLETED -> run.failedObjects() > 0 ? SyncRun.State.FAILED : SyncRun.State.COMPLETED;
                     case STOPPED, STOPPING -> SyncRun.State.STOPPED;
                     default -> SyncRun.State.FAILED;
                 };
                 String message = execution.getStatus() == BatchStatus.COMPLETED
                         ? (run.failedObjects() > 0 ? run.failedObjects() + " object(s) could not be copied" : null)
+                        : stoppedBetweenObjects ? null
                         : execution.getAllFailureExceptions().stream().map(StoreProblem::reasonOf).findFirst().orElse(null);
                 runs.ended(runId, state, message);
                 stores.release(runId); // a resume opens them again, from its step
             }
         };
+    }
+
+    /** However Batch wrapped it: the copy writer's stop is a stop, not a failure of the run. */
+    private static boolean stoppedBetweenObjects(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SyncCopyWriter.StoppedBetweenObjects) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long runId(StepContribution contribution) {

@@ -9,7 +9,12 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -23,6 +28,12 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
  * ahead of the chunk (see {@link SyncPlanReader}), so that copies overlap the listing and the pool never
  * drains at a chunk's end. A chunk still counts only its own objects, after all of them ended; an object
  * copied ahead of a crash plans as UNCHANGED on restart and is counted then.
+ * <p>
+ * A stop request ({@link SyncStopRequests}) is heard between objects, not at the chunk's end (over a
+ * slow link a chunk takes minutes): copies not yet started are dropped, those on the wire are
+ * interrupted (a put already sent may still land), and the chunk ends with {@link StoppedBetweenObjects},
+ * so its transaction rolls back: neither the manifest nor the checkpoint claims any of its objects.
+ * A resume re-plans them; those that did land plan as UNCHANGED and are counted then.
  */
 class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
 
@@ -34,13 +45,15 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
     private final SyncProgress progress;
     private final ExecutorService copies;
     private final AutoCloseable sourceStore;
+    private final BooleanSupplier stopRequested;
     private long deletesLeft;
     /** Copies started ahead of their chunk, by the planned object the reader will hand over. */
     private final Map<PlannedObject, CompletableFuture<ObjectCopier.Outcome>> begun = new IdentityHashMap<>();
 
     SyncCopyWriter(long runId, SyncSpec spec, ObjectStore source, ObjectStore target, SyncRunRepository runs,
-                   SyncProgress progress, ExecutorService copies, long deletedSoFar) {
+                   SyncProgress progress, ExecutorService copies, long deletedSoFar, BooleanSupplier stopRequested) {
         this.sourceStore = source;
+        this.stopRequested = stopRequested;
         ObjectCopier copier = new ObjectCopier(source, target);
         this.runId = runId;
         this.spec = spec;
@@ -54,18 +67,21 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
 
     /** Starts copying {@code planned} now; its chunk's {@link #write} waits for it and counts it. */
     public void begin(PlannedObject planned) {
-        if (planned.toCopy()) {
+        if (planned.toCopy() && !stopRequested.getAsBoolean() && !copies.isShutdown()) {
             begun.computeIfAbsent(planned, this::startCopy);
         }
     }
 
     private CompletableFuture<ObjectCopier.Outcome> startCopy(PlannedObject planned) {
         return CompletableFuture.supplyAsync(() -> copier.copy(planned.source(),
-                bytes -> progress.streamed(runId, bytes), why -> progress.backingOff(runId, why)), copies);
+                bytes -> progress.streamed(runId, bytes), why -> progress.backingOff(runId, why), stopRequested), copies);
     }
 
     @Override
-    public void write(Chunk<? extends PlannedObject> chunk) {
+    public void write(Chunk<? extends PlannedObject> chunk) throws StoppedBetweenObjects {
+        if (stopRequested.getAsBoolean()) {
+            abandonCopies(List.of());
+        }
         List<CompletableFuture<ObjectCopier.Outcome>> outcomes = new ArrayList<>();
         List<PlannedObject> toCopy = new ArrayList<>();
         long extra = 0;
@@ -102,7 +118,7 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         long requeued = 0;
         long streamedBytes = 0;
         for (int i = 0; i < toCopy.size(); i++) {
-            ObjectCopier.Outcome outcome = outcomes.get(i).join();
+            ObjectCopier.Outcome outcome = awaitUnlessStopped(outcomes.get(i), outcomes);
             requeued += outcome.requeued();
             if (outcome.copied()) {
                 copied++;
@@ -116,6 +132,47 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         runs.add(runId, new SyncRunRepository.Counts(copied, copiedBytes, 0, 0,
                 failures.size(), extra, deleted, requeued));
         progress.committed(runId, streamedBytes);
+    }
+
+    /** The copy's outcome, checking every 100 ms whether the run was asked to stop. */
+    private ObjectCopier.Outcome awaitUnlessStopped(CompletableFuture<ObjectCopier.Outcome> copy,
+                                                    List<CompletableFuture<ObjectCopier.Outcome>> chunkCopies)
+            throws StoppedBetweenObjects {
+        while (true) {
+            if (stopRequested.getAsBoolean()) {
+                abandonCopies(chunkCopies);
+            }
+            try {
+                return copy.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillCopying) {
+                // check the stop request again
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a copy ended without an outcome", e.getCause()); // copy() never throws
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                abandonCopies(chunkCopies);
+            }
+        }
+    }
+
+    /** Drops the copies not started, interrupts those under way, and ends the chunk (rolled back). */
+    private void abandonCopies(List<CompletableFuture<ObjectCopier.Outcome>> chunkCopies) throws StoppedBetweenObjects {
+        copies.shutdownNow();
+        chunkCopies.forEach(copy -> copy.cancel(true));
+        begun.values().forEach(copy -> copy.cancel(true));
+        begun.clear();
+        throw new StoppedBetweenObjects(runId);
+    }
+
+    /**
+     * The run was asked to stop in the middle of a chunk. A {@link JobInterruptedException}, so that
+     * Batch ends the step STOPPED (restartable) rather than FAILED.
+     */
+    static final class StoppedBetweenObjects extends JobInterruptedException {
+        StoppedBetweenObjects(long runId) {
+            super("sync run " + runId + " was asked to stop: its copies were abandoned between objects; "
+                    + "the chunk under way is not counted and a resume plans it again");
+        }
     }
 
     @Override

@@ -28,10 +28,13 @@ class SyncLauncher {
     private final Job storageVerifyJob;
     private final SyncRunRepository runs;
     private final SyncRunStores stores;
+    private final SyncStopRequests stops;
 
     SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, @Qualifier("storageSyncJob") Job storageSyncJob,
-               @Qualifier("storageVerifyJob") Job storageVerifyJob, SyncRunRepository runs, SyncRunStores stores) {
+               @Qualifier("storageVerifyJob") Job storageVerifyJob, SyncRunRepository runs, SyncRunStores stores,
+               SyncStopRequests stops) {
         this.stores = stores;
+        this.stops = stops;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.storageSyncJob = storageSyncJob;
@@ -72,6 +75,7 @@ class SyncLauncher {
             // RUNNING before the restart returns: the job's beforeJob runs on another thread, and an
             // await() right after this must not read the old STOPPED/INTERRUPTED as how the run ended.
             runs.jobExecution(run.id(), last.getId());
+            stops.clear(run.id());
             jobOperator.restart(last);
         } catch (Exception e) {
             runs.ended(run.id(), SyncRun.State.FAILED, "could not resume: " + StoreProblem.plain(e));
@@ -79,8 +83,12 @@ class SyncLauncher {
         }
     }
 
-    /** Asks a running run to stop after its current chunk. */
+    /**
+     * Asks a running run to stop: its copy step stops between objects (the chunk under way is rolled
+     * back, so a resume plans it again); Batch is told too, for the steps that are not copying.
+     */
     public void stop(SyncRun run) {
+        stops.request(run.id());
         if (run.jobExecutionId() != null) {
             try {
                 jobOperator.stop(jobRepository.getJobExecution(run.jobExecutionId()));

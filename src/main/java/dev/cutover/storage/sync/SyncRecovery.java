@@ -26,31 +26,27 @@ class SyncRecovery {
     private final SyncRunRepository runs;
     private final JobRepository jobRepository;
     private final JobOperator jobOperator;
+    private final SyncLauncher launcher;
 
-    SyncRecovery(SyncRunRepository runs, JobRepository jobRepository, JobOperator jobOperator) {
+    SyncRecovery(SyncRunRepository runs, JobRepository jobRepository, JobOperator jobOperator, SyncLauncher launcher) {
         this.runs = runs;
+        this.launcher = launcher;
         this.jobRepository = jobRepository;
         this.jobOperator = jobOperator;
     }
 
     /**
-     * On a graceful stop, runs end after their current chunk (STOPPED, resumable) rather than being
-     * cut off by the executor's shutdown into a state Batch refuses to restart.
+     * On a graceful stop, runs end STOPPED (resumable) between objects rather than being cut off by the
+     * executor's shutdown into a state Batch refuses to restart. That takes well under a second; the
+     * bound only keeps a stuck store from holding the shutdown (a run left RUNNING is recovered as
+     * INTERRUPTED at the next start, resumable too).
      */
     @EventListener(ContextClosedEvent.class)
     @Order(1)
     void stopRunningRuns() throws InterruptedException {
         List<SyncRun> running = runs.inState(SyncRun.State.RUNNING);
-        for (SyncRun run : running) {
-            if (run.jobExecutionId() != null) {
-                try {
-                    jobOperator.stop(jobRepository.getJobExecution(run.jobExecutionId()));
-                } catch (Exception alreadyEnded) {
-                    // it ended meanwhile
-                }
-            }
-        }
-        long deadline = System.currentTimeMillis() + 30_000;
+        running.forEach(launcher::stop);
+        long deadline = System.currentTimeMillis() + 10_000;
         while (!running.isEmpty() && !runs.inState(SyncRun.State.RUNNING).isEmpty()
                 && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);

@@ -1,4 +1,4 @@
-package dev.cutover.monitoring;
+package dev.cutover.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * pass at most {@code bytesPerSecond} in all, as over a slow interconnect: a sync through it stays
  * running long enough to be watched. Answers pass at full speed.
  */
-final class ThrottledRelay implements AutoCloseable {
+public final class ThrottledRelay implements AutoCloseable {
 
     private final ServerSocket listener;
     private final InetSocketAddress target;
@@ -23,14 +23,14 @@ final class ThrottledRelay implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private long nextFreeNanos = System.nanoTime();
 
-    ThrottledRelay(InetSocketAddress target, long bytesPerSecond) throws IOException {
+    public ThrottledRelay(InetSocketAddress target, long bytesPerSecond) throws IOException {
         this.target = target;
         this.bytesPerSecond = bytesPerSecond;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         daemon(this::accept, "throttled-relay").start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 

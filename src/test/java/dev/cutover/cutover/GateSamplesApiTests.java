@@ -146,6 +146,23 @@ class GateSamplesApiTests extends ServiceTest {
         assertThat(rate.noData()).isEqualTo(1);
         assertThat(rate.firstPass()).isEqualTo(t0.plusSeconds(1));
         assertThat(samples.summaries(id)).extracting(GateSampleSummary::series).containsExactly("orders-replica");
+
+        // The report of the night sums them up next to the lag gates, in JSON, Markdown and HTML.
+        JsonNode report = api.get("viewer", "/api/cutovers/" + id + "/report").body();
+        assertThat(report.path("lagGates").size()).isEqualTo(1);
+        assertThat(report.path("metricGates").size()).isEqualTo(2);
+        // In the order the series began, then by name.
+        assertThat(report.path("metricGates").get(0).path("series").asString()).isEqualTo("error-rate");
+        assertThat(report.path("metricGates").get(0).path("noData").asInt()).isEqualTo(1);
+        JsonNode metric = report.path("metricGates").get(1);
+        assertThat(metric.path("series").asString()).isEqualTo("latency");
+        assertThat(metric.path("samples").asInt()).isEqualTo(3);
+        assertThat(metric.path("max").asDouble()).isEqualTo(2.5);
+        assertThat(api.get("viewer", "/api/cutovers/" + id + "/report?format=md").text())
+                .contains("## Metrics at the gates")
+                .contains("| latency | 3 | 0 | 0.125 s | 2.5 s | &lt;= 0.25 | > 2 |");
+        assertThat(api.get("viewer", "/api/cutovers/" + id + "/report?format=html").text())
+                .contains("Metrics at the gates").contains("2.5 s");
     }
 
     @Test

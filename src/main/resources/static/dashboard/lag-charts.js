@@ -232,7 +232,7 @@
       series.push({ label: 'failWhen', stroke: COLORS.failWhen, width: 1.5, dash: [2, 4], points: { show: false } });
     }
     figure.dataset.lines = series.slice(1).map(line => line.label).join(',');
-    const yLabel = lag ? 'lag (s)' : (chart.unit || 'value');
+    const yLabel = lag ? 'lag (s)' : chart.unit ? `value (${chart.unit})` : 'value';
     figure.dataset.yLabel = yLabel; // uPlot draws the axis on its canvas: what it says, for readers of the page
     const opts = {
       width: Math.max(200, plot.clientWidth),
@@ -282,7 +282,7 @@
   }
 
   const VERDICTS = { within: 'within threshold', outside: 'over threshold', broken: 'replication broken',
-    pass: 'meets pass', fail: 'misses pass', 'fail-when': 'meets failWhen', 'no-data': 'no data' };
+    pass: 'pass met', fail: 'pass missed', 'fail-when': 'failWhen met', 'no-data': 'no data' };
 
   function readoutAt(chart, idx) {
     const point = idx === null || idx === undefined ? null : chart.points[idx];

@@ -295,8 +295,9 @@ class LagChartBrowserTests extends ServiceTest {
         page.navigate(base() + "/cutovers/" + id);
         Locator panel = page.locator("#lag-charts");
         assertThat(panel.locator("#lag-title")).hasText("Gate samples");
-        assertThat(panel.locator("[data-legend='metric']")).containsText("failWhen condition");
-        assertThat(panel.locator("[data-legend='metric']")).containsText("meets failWhen");
+        assertThat(panel.locator("[data-legend='metric']")).containsText("failWhen");
+        assertThat(panel.locator("[data-legend='metric']")).containsText("failWhen met");
+        assertThat(panel.locator("[data-legend='metric']")).containsText("no data");
         assertThat(panel.locator("[data-legend='lag']")).hasCount(0);
         Locator errorRate = panel.locator("[data-gate-step='traffic-healthy'] figure.lag-chart[data-series='error-rate']");
         assertThat(errorRate).hasAttribute("data-points", "120");
@@ -311,15 +312,13 @@ class LagChartBrowserTests extends ServiceTest {
         Locator latency = panel.locator("[data-gate-step='traffic-healthy'] figure.lag-chart[data-series='p95-latency']");
         assertThat(latency).hasAttribute("data-lines", "value,pass");
         assertThat(latency).hasAttribute("data-unit", "s");
-        assertThat(latency).hasAttribute("data-y-label", "s");
+        assertThat(latency).hasAttribute("data-y-label", "value (s)");
         assertThat(latency.locator(".lag-values")).containsText("s · min");
         Locator guard = panel.locator("[data-gate-step='shift-traffic'] figure.lag-chart[data-series='guard: error-rate']");
         assertThat(guard).hasAttribute("data-points", "20");
         assertThat(guard.locator(".lag-caption")).containsText("metric — guard: error-rate");
         assertThat(page.locator("#feed .event")).hasCount(1); // the stream is open
         assertThat(panel).hasAttribute("data-loaded", "true");
-        page.waitForTimeout(300);
-        screenshots(page, "metric-chart");
 
         // A new sample over the stream extends the chart: no reload, no fetch of the samples.
         page.evaluate("window.__sameDocument = true");
@@ -336,7 +335,7 @@ class LagChartBrowserTests extends ServiceTest {
         assertThat(errorRate).hasAttribute("data-last-value", "0.08");
         assertThat(sampleFetches.get()).as("fetches of the samples").isZero();
         assertThat(page.evaluate("window.__sameDocument === true")).as("no reload").isEqualTo(true);
-        screenshots(page, "metric-chart-fail-when");
+        screenshots(page, "metric-chart");
     }
 
     private static int points(Locator chart) {

@@ -57,7 +57,7 @@ class MetricGateStepType implements StepType {
                 StepParameter.optional("interval", Kind.DURATION, "time between evaluations (default 15s)"),
                 StepParameter.oneOf("noData", false, "what a query without data means (default hold: neither pass nor "
                         + "fail, the window starts again)", "hold", "fail", "pass"),
-                StepParameter.required("queries", Kind.MAPPINGS, "the queries, each { name, query, pass, failWhen } on prometheus, or with expression: "
+                StepParameter.required("queries", Kind.MAPPINGS, "the queries, each { name, query, pass, failWhen, unit (optional, labels the chart) } on prometheus, or with expression: "
                         + "or metric:, namespace:, stat:, dimensions:, period: instead of query: on cloudwatch, "
                         + "e.g. - { name: error-rate, query: \"...\", pass: \"< 0.01\", failWhen: \"> 0.05\" }"));
     }

@@ -13,13 +13,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * Preflight of metric gates: every query of every {@code metric-gate}, and of every {@code dns-shift}'s
- * metric guard, is asked once, read-only,
- * so a typo in PromQL or metric math, wrong credentials or region or a query that returns several series show up before the
- * night rather than at the gate. A query with no data now, or already meeting its failWhen, is a
- * warning: the metrics of the night are not those of the preflight.
+ * metric guard, is asked once, read-only, so a typo in PromQL or metric math, wrong credentials or
+ * region or a query that returns several series show up before the night rather than at the gate.
+ * A query with no data now, or already meeting its failWhen, is a warning: the metrics of the night
+ * are not those of the preflight.
  */
 @Component
 class MetricGatePreflight implements PreflightCheck {
+
+    /** The parameter of a {@code dns-shift} naming its guard's metrics connection. */
+    private static final String GUARD = "guard";
 
     @Override
     public List<PreflightProbe> probes(PreflightPlan plan) {
@@ -31,16 +34,12 @@ class MetricGatePreflight implements PreflightCheck {
         }
         // A dns-shift's guard judges its queries as a metric gate does: the same checks, before the night.
         for (PreflightPlan.PlannedStep step : plan.stepsOfType(List.of("dns-shift"))) {
-            java.util.Optional<String> guard = step.with().string(GUARD);
-            guard.ifPresent(connection -> probes.add(new PreflightProbe("guard queries answer", connection,
+            step.with().string(GUARD).ifPresent(connection -> probes.add(new PreflightProbe("guard queries answer", connection,
                     List.of(step.id()), () -> answers(plan, connection, () -> guardSpec(step), "guard query ",
                     plan.timeout()))));
         }
         return probes;
     }
-
-    /** The parameter of a {@code dns-shift} naming its guard's metrics connection. */
-    private static final String GUARD = "guard";
 
     private static MetricGateSpec guardSpec(PreflightPlan.PlannedStep step) {
         List<dev.cutover.step.StepArgumentProblem> problems = new ArrayList<>();

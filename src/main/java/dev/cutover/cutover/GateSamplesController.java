@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The lag readings of a cutover's sampled gates, per replica or member, for charts and scripts. */
+/** The readings of a cutover's sampled gates, per replica, member or metric query, for charts and scripts. */
 @RestController
 class GateSamplesController {
 
@@ -27,17 +27,22 @@ class GateSamplesController {
         this.samples = samples;
     }
 
-    /** The answer: one series per gate step and replica or member. */
+    /** The answer: one series per gate step and replica, member or query. */
     record GateSampleAnswer(String cutoverId, List<GateSeries> series) {
     }
 
     @GetMapping("/api/cutovers/{id}/gate-samples")
-    @Operation(summary = "Lag samples of the cutover's lag gates",
-            description = "Every sample of mysql-lag-gate and mongo-lag-gate steps, one series per step and replica or "
-                    + "member, oldest point first. Each point is an array [t, lagMs, verdict]: t in milliseconds since "
-                    + "the epoch, lagMs null when the lag was unknown (replication stopped or broken — never 0), verdict "
-                    + "within, outside or broken. thresholdMs is the gate's maxLag. Open dashboards also receive new "
-                    + "samples on the event stream as 'gate-sample' events in the same shape.")
+    @Operation(summary = "Samples of the cutover's sampled gates (lag and metric)",
+            description = "Every sample of mysql-lag-gate and mongo-lag-gate steps (kind lag: one series per step and "
+                    + "replica or member) and of metric-gate steps and dns-shift guards (kind metric: one series per step "
+                    + "and query, a guard's named 'guard: <query>'), oldest point first. Each point is an array "
+                    + "[t, value, verdict]; for lag the same as [t, lagMs, verdict]: t in milliseconds since the epoch; "
+                    + "value null when there was none (lag unknown because replication stopped or broke, or a query with "
+                    + "no data — never 0). Lag: value in whole ms, verdict within, outside or broken, thresholdMs the "
+                    + "gate's maxLag. Metric: value a decimal in the series' unit (null when the query has no unit:), "
+                    + "verdict pass, fail (missed pass), fail-when (met failWhen) or no-data, thresholdMs null. pass and "
+                    + "failWhen are {operator, value, text} (a lag gate's pass is <= thresholdMs). Open dashboards also "
+                    + "receive new samples on the event stream as 'gate-sample' events in the same shape.")
     GateSampleAnswer gateSamples(@PathVariable String id,
                                  @Parameter(description = "only this step's samples")
                                  @RequestParam(required = false) String step,

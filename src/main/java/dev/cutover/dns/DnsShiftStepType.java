@@ -71,7 +71,7 @@ class DnsShiftStepType implements StepType {
                 StepParameter.optional("interval", Kind.DURATION, "the guard's time between evaluations (default 15s)"),
                 StepParameter.oneOf("noData", false, "what a guard query without data means (default hold)",
                         "hold", "fail", "pass"),
-                StepParameter.optional("queries", Kind.MAPPINGS, "the guard's queries, each { name, query, pass, failWhen }, "
+                StepParameter.optional("queries", Kind.MAPPINGS, "the guard's queries, each { name, query, pass, failWhen, unit }, "
                         + "as in metric-gate"));
     }
 

@@ -66,10 +66,12 @@ class WarRoomMetrics implements DisposableBean {
     @EventListener
     void samplesRecorded(GateSamplesRecorded recorded) {
         for (GateSeries series : recorded.series()) {
-            if (!series.points().isEmpty()) {
+            // A metric gate's values have their own gauge (cutover_metric_gate_value, validation module).
+            if (series.lag() && !series.points().isEmpty()) {
                 GateSeries.Point last = series.points().get(series.points().size() - 1);
+                Long lagMs = last.value() == null ? null : last.value().longValue();
                 lags.put(List.of(recorded.cutoverId(), series.stepId(), series.series()), new WarRoomFigures.LagReading(
-                        recorded.cutoverId(), series.stepId(), series.series(), last.lagMs(), series.thresholdMs()));
+                        recorded.cutoverId(), series.stepId(), series.series(), lagMs, series.thresholdMs()));
             }
         }
     }

@@ -13,7 +13,7 @@ import dev.cutover.step.SampledGate.Verdict;
  * @param thresholdMs the gate's threshold ({@code maxLag}) in milliseconds
  * @param verdict     whether this reading was within the threshold, outside it, or broken
  */
-public record GateSample(String series, Long lagMs, long thresholdMs, Verdict verdict) {
+public record GateSample(String series, Long lagMs, long thresholdMs, Verdict verdict) implements ChartedSample {
 
     public GateSample {
         if (series == null || series.isBlank()) {

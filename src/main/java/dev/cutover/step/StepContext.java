@@ -55,11 +55,11 @@ public interface StepContext {
     void progress(String message, Map<String, Object> figures);
 
     /**
-     * Stores lag readings taken at {@code at} (one per replica or member) for the cutover's lag
-     * charts, and sends them to open dashboards. Never blocks on a screen; a context that keeps no
-     * samples (a unit test's) ignores them.
+     * Stores the readings of one sample taken at {@code at} (a lag per replica or member, a value per
+     * metric query) for the cutover's gate charts, and sends them to open dashboards. Never blocks on
+     * a screen; a context that keeps no samples (a unit test's) ignores them.
      */
-    default void recordSamples(java.time.Instant at, java.util.List<GateSample> samples) {
+    default void recordSamples(java.time.Instant at, java.util.List<? extends ChartedSample> samples) {
     }
 
     /**

@@ -19,6 +19,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class MetricGateGuard implements MetricGuard {
 
+    /** What a guard's query series are named on the charts: {@code guard: error-rate}. */
+    static final String GUARD_SERIES = "guard: ";
+
     private final MetricGateGauges gauges;
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -51,7 +54,7 @@ public class MetricGateGuard implements MetricGuard {
         } catch (IllegalArgumentException e) {
             throw new StepFailedException(context.redact(e.getMessage()));
         }
-        QueryRound round = new QueryRound(spec, source, gauges, context.stepId());
+        QueryRound round = new QueryRound(spec, source, gauges, context.stepId(), GUARD_SERIES);
         return new Watch() {
             @Override
             public Duration interval() {
@@ -67,7 +70,9 @@ public class MetricGateGuard implements MetricGuard {
             public Sample sample() {
                 QueryRound.Sample sample;
                 try {
+                    java.time.Instant at = java.time.Instant.now();
                     sample = round.sample();
+                    context.recordSamples(at, sample.charted());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return new Sample(Verdict.HOLDING, "interrupted", Map.of(), null, Map.of());

@@ -12,13 +12,17 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Preflight of metric gates: every query of every {@code metric-gate} is asked once, read-only,
- * so a typo in PromQL or metric math, wrong credentials or region or a query that returns several series show up before the
- * night rather than at the gate. A query with no data now, or already meeting its failWhen, is a
- * warning: the metrics of the night are not those of the preflight.
+ * Preflight of metric gates: every query of every {@code metric-gate}, and of every {@code dns-shift}'s
+ * metric guard, is asked once, read-only, so a typo in PromQL or metric math, wrong credentials or
+ * region or a query that returns several series show up before the night rather than at the gate.
+ * A query with no data now, or already meeting its failWhen, is a warning: the metrics of the night
+ * are not those of the preflight.
  */
 @Component
 class MetricGatePreflight implements PreflightCheck {
+
+    /** The parameter of a {@code dns-shift} naming its guard's metrics connection. */
+    private static final String GUARD = "guard";
 
     @Override
     public List<PreflightProbe> probes(PreflightPlan plan) {
@@ -26,12 +30,28 @@ class MetricGatePreflight implements PreflightCheck {
         for (PreflightPlan.PlannedStep step : plan.stepsOfType(List.of("metric-gate"))) {
             String connection = step.with().string("connection").orElse("");
             probes.add(new PreflightProbe("queries answer", connection, List.of(step.id()),
-                    () -> answers(plan, step, connection, plan.timeout())));
+                    () -> answers(plan, connection, () -> MetricGateSpec.of(step.with()), "query ", plan.timeout())));
+        }
+        // A dns-shift's guard judges its queries as a metric gate does: the same checks, before the night.
+        for (PreflightPlan.PlannedStep step : plan.stepsOfType(List.of("dns-shift"))) {
+            step.with().string(GUARD).ifPresent(connection -> probes.add(new PreflightProbe("guard queries answer", connection,
+                    List.of(step.id()), () -> answers(plan, connection, () -> guardSpec(step), "guard query ",
+                    plan.timeout()))));
         }
         return probes;
     }
 
-    private static List<PreflightFinding> answers(PreflightPlan plan, PreflightPlan.PlannedStep step, String name,
+    private static MetricGateSpec guardSpec(PreflightPlan.PlannedStep step) {
+        List<dev.cutover.step.StepArgumentProblem> problems = new ArrayList<>();
+        MetricGateSpec spec = MetricGateSpec.guard(step.with(), GUARD, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(problems.get(0).field() + ": " + problems.get(0).message());
+        }
+        return spec;
+    }
+
+    private static List<PreflightFinding> answers(PreflightPlan plan, String name,
+                                                  java.util.function.Supplier<MetricGateSpec> specOf, String findingPrefix,
                                                   Duration timeout) throws InterruptedException {
         Optional<dev.cutover.step.ResolvedConnection> connection = plan.connection(name);
         if (connection.isEmpty()) {
@@ -41,7 +61,7 @@ class MetricGatePreflight implements PreflightCheck {
         MetricGateSpec spec;
         MetricSource source;
         try {
-            spec = MetricGateSpec.of(step.with());
+            spec = specOf.get();
             source = MetricSources.open(connection.get(), spec.queries(), timeout);
         } catch (IllegalArgumentException e) {
             return List.of(PreflightFinding.failed(e.getMessage(), "fix the connection's settings"));
@@ -58,7 +78,7 @@ class MetricGatePreflight implements PreflightCheck {
             List<PreflightFinding> findings = new ArrayList<>();
             for (GateQuery query : spec.queries()) {
                 findings.add(answer(readings.get(query.name()), query, spec.noData(), source.hint())
-                        .named("query " + query.name()));
+                        .named(findingPrefix + query.name()));
             }
             return findings;
         }

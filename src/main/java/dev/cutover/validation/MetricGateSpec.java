@@ -26,8 +26,8 @@ record MetricGateSpec(String connection, Duration interval, Duration window, NoD
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
     static final Duration DEFAULT_PERIOD = Duration.ofSeconds(60);
     private static final Set<String> CLOUDWATCH_KEYS = Set.of("expression", "metric", "namespace", "stat", "dimensions", "period");
-    private static final Set<String> QUERY_KEYS = Set.of("name", "query", "pass", "failWhen", "expression", "metric",
-            "namespace", "stat", "dimensions", "period");
+    private static final Set<String> QUERY_KEYS = Set.of("name", "query", "pass", "failWhen", "unit", "expression",
+            "metric", "namespace", "stat", "dimensions", "period");
     private static final java.util.regex.Pattern PERIOD = java.util.regex.Pattern.compile("(\\d+)(s|m|h)");
 
     /** What to make of a query that answers no series (or NaN). Missing data is never success by default. */
@@ -114,7 +114,7 @@ record MetricGateSpec(String connection, Duration interval, Duration window, NoD
                                              List<StepArgumentProblem> problems) {
         int before = problems.size();
         item.keySet().stream().filter(k -> !QUERY_KEYS.contains(k)).forEach(k -> problems.add(StepArgumentProblem.at(
-                path + "." + k, "unknown key '" + k + "' in a query; a query has name, pass and failWhen, and what it "
+                path + "." + k, "unknown key '" + k + "' in a query; a query has name, pass, failWhen and unit, and what it "
                         + "reads: query (prometheus), or expression or metric with namespace, stat, dimensions and "
                         + "period (cloudwatch)")));
         String name = item.getOrDefault("name", "").trim();
@@ -131,8 +131,13 @@ record MetricGateSpec(String connection, Duration interval, Duration window, NoD
             problems.add(StepArgumentProblem.at(path + ".pass", "query '" + name + "' needs pass: (what must hold for "
                     + "the whole window, e.g. \"< 0.01\") or failWhen: (what fails the gate at once, e.g. \"> 0.05\")"));
         }
+        Optional<String> unit = Optional.ofNullable(item.get("unit")).map(String::trim).filter(u -> !u.isEmpty());
+        if (unit.isPresent() && unit.get().length() > 32) {
+            problems.add(StepArgumentProblem.at(path + ".unit", "unit '" + unit.get() + "' is longer than 32 characters; "
+                    + "a unit labels the chart's axis, e.g. s, ms or req/s"));
+        }
         return problems.size() == before && what.isPresent()
-                ? Optional.of(new GateQuery(name, what.get(), pass, failWhen)) : Optional.empty();
+                ? Optional.of(new GateQuery(name, what.get(), pass, failWhen, unit)) : Optional.empty();
     }
 
     /**

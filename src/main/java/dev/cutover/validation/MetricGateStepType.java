@@ -57,7 +57,7 @@ class MetricGateStepType implements StepType {
                 StepParameter.optional("interval", Kind.DURATION, "time between evaluations (default 15s)"),
                 StepParameter.oneOf("noData", false, "what a query without data means (default hold: neither pass nor "
                         + "fail, the window starts again)", "hold", "fail", "pass"),
-                StepParameter.required("queries", Kind.MAPPINGS, "the queries, each { name, query, pass, failWhen } on prometheus, or with expression: "
+                StepParameter.required("queries", Kind.MAPPINGS, "the queries, each { name, query, pass, failWhen, unit (optional, labels the chart) } on prometheus, or with expression: "
                         + "or metric:, namespace:, stat:, dimensions:, period: instead of query: on cloudwatch, "
                         + "e.g. - { name: error-rate, query: \"...\", pass: \"< 0.01\", failWhen: \"> 0.05\" }"));
     }
@@ -94,7 +94,7 @@ class MetricGateStepType implements StepType {
         Run(StepContext context, MetricGateSpec spec, MetricSource source) {
             this.context = context;
             this.spec = spec;
-            this.round = new QueryRound(spec, source, gauges, context.stepId());
+            this.round = new QueryRound(spec, source, gauges, context.stepId(), "");
         }
 
         StepOutcome await() throws Exception {
@@ -105,7 +105,9 @@ class MetricGateStepType implements StepType {
                     throw new StepStoppedException("metric gate stopped on request before it passed");
                 }
                 long sampledAt = System.nanoTime();
+                java.time.Instant at = java.time.Instant.now();
                 QueryRound.Sample sample = round.sample();
+                context.recordSamples(at, sample.charted());  // one batch insert per round, as a lag gate's
                 taken++;
                 windowStart = sample.verdict() == QueryRound.Verdict.WITHIN ? (windowStart == null ? sampledAt : windowStart) : null;
                 long heldMs = windowStart == null ? 0 : Duration.ofNanos(sampledAt - windowStart).toMillis();

@@ -1,5 +1,6 @@
 package dev.cutover.validation;
 
+import dev.cutover.step.MetricSample;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,17 +17,21 @@ final class QueryRound {
     private final MetricSource source;
     private final MetricGateGauges gauges;
     private final String stepId;
+    private final String seriesPrefix;
 
-    QueryRound(MetricGateSpec spec, MetricSource source, MetricGateGauges gauges, String stepId) {
+    /** @param seriesPrefix put before each query's name in the charted samples: empty for a gate, {@code guard: } for a guard */
+    QueryRound(MetricGateSpec spec, MetricSource source, MetricGateGauges gauges, String stepId, String seriesPrefix) {
         this.spec = spec;
         this.source = source;
         this.gauges = gauges;
         this.stepId = stepId;
+        this.seriesPrefix = seriesPrefix;
     }
 
     /** Every query once; the first one that fails the gate says why. */
     Sample sample() throws InterruptedException {
         Map<String, Object> values = new LinkedHashMap<>();
+        List<MetricSample> charted = new ArrayList<>();
         List<String> parts = new ArrayList<>();
         List<String> heldBy = new ArrayList<>();
         Verdict verdict = Verdict.WITHIN;
@@ -36,19 +41,27 @@ final class QueryRound {
             readings = source.read(spec.queries());
         } catch (MetricQueryException e) {
             spec.queries().forEach(q -> values.put(q.name(), "refused"));
-            return new Sample(Verdict.FAIL, values, "refused", List.of(), e.getMessage());
+            spec.queries().forEach(q -> charted.add(charted(q, null, MetricSample.Verdict.NO_DATA)));
+            return new Sample(Verdict.FAIL, values, "refused", List.of(), e.getMessage(), charted);
         }
         for (GateQuery query : spec.queries()) {
             MetricReading reading = readings.getOrDefault(query.name(), new MetricReading.Unreadable("no answer"));
             if (reading instanceof MetricReading.Refused refused) {
                 failure = "query " + query.name() + ": " + refused.why();
                 values.put(query.name(), "refused");
+                charted.add(charted(query, null, MetricSample.Verdict.NO_DATA));
                 parts.add(query.name() + " refused");
                 verdict = Verdict.FAIL;
                 break;
             }
             Judged judged = judge(query, reading);
             values.put(query.name(), judged.figure);
+            charted.add(charted(query, judged.value, judged.value == null ? MetricSample.Verdict.NO_DATA
+                    : switch (judged.verdict) {
+                        case WITHIN -> MetricSample.Verdict.PASS;
+                        case OUTSIDE, HOLD -> MetricSample.Verdict.FAIL;
+                        case FAIL -> MetricSample.Verdict.FAIL_WHEN;
+                    }));
             parts.add(query.name() + " " + judged.text);
             if (judged.value != null) {
                 gauges.record(stepId, query.name(), judged.value);
@@ -67,7 +80,18 @@ final class QueryRound {
                 verdict = judged.verdict;
             }
         }
-        return new Sample(verdict, values, String.join("; ", parts), List.copyOf(heldBy), failure);
+        return new Sample(verdict, values, String.join("; ", parts), List.copyOf(heldBy), failure, charted);
+    }
+
+    /** One query's reading for the charts: the value with the query's unit and conditions. */
+    private MetricSample charted(GateQuery query, Double value, MetricSample.Verdict verdict) {
+        return new MetricSample(seriesPrefix + query.name(), value, query.unit().orElse(null),
+                query.pass().map(QueryRound::bound).orElse(null), query.failWhen().map(QueryRound::bound).orElse(null),
+                verdict);
+    }
+
+    private static MetricSample.Bound bound(Condition condition) {
+        return new MetricSample.Bound(condition.operator(), condition.threshold(), condition.text());
     }
 
     private Judged judge(GateQuery query, MetricReading reading) {
@@ -116,7 +140,9 @@ final class QueryRound {
     /** Ordered from best to worst: a sample takes the worst verdict of its queries. */
     enum Verdict { WITHIN, OUTSIDE, HOLD, FAIL }
 
-    record Sample(Verdict verdict, Map<String, Object> values, String summary, List<String> heldBy, String failure) {
+    /** @param charted each query's reading for the charts ({@link dev.cutover.step.StepContext#recordSamples}) */
+    record Sample(Verdict verdict, Map<String, Object> values, String summary, List<String> heldBy, String failure,
+                  List<MetricSample> charted) {
     }
 
     private record Judged(Verdict verdict, Object figure, Double value, String text, String failure) {

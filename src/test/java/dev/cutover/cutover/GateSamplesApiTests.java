@@ -3,6 +3,7 @@ package dev.cutover.cutover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.step.GateSample;
+import dev.cutover.step.MetricSample;
 import dev.cutover.step.SampledGate.Verdict;
 import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
@@ -79,6 +80,89 @@ class GateSamplesApiTests extends ServiceTest {
         Api.Answer oneStep = api.get("viewer", "/api/cutovers/" + id + "/gate-samples?step=go-no-go");
         assertThat(oneStep.body().path("series").size()).isEqualTo(1);
         assertThat(series(oneStep.body(), "go-no-go", "rs0/aws-1:27017").path("thresholdMs").asLong()).isEqualTo(5000);
+    }
+
+    @Test
+    void metricSamplesComeBackWithValueUnitConditionsAndVerdictAndNoDataAsNull() {
+        String id = createCutover("walkthrough");
+        Instant t0 = Instant.parse("2026-12-02T11:00:00.250Z");
+        MetricSample.Bound pass = new MetricSample.Bound("<=", 0.25, "<= 0.25");
+        MetricSample.Bound failWhen = new MetricSample.Bound(">", 2, "> 2");
+        samples.record(id, "write-marker", t0, List.of(
+                new MetricSample("latency", 0.125, "s", pass, failWhen, MetricSample.Verdict.PASS),
+                new MetricSample("error-rate", null, null, new MetricSample.Bound("<", 0.01, "< 0.01"), null,
+                        MetricSample.Verdict.NO_DATA)));
+        samples.record(id, "write-marker", t0.plusSeconds(1), List.of(
+                new MetricSample("latency", 0.4, "s", pass, failWhen, MetricSample.Verdict.FAIL),
+                new MetricSample("error-rate", 0.0, null, new MetricSample.Bound("<", 0.01, "< 0.01"), null,
+                        MetricSample.Verdict.PASS)));
+        samples.record(id, "write-marker", t0.plusSeconds(2), List.of(
+                new MetricSample("latency", 2.5, "s", pass, failWhen, MetricSample.Verdict.FAIL_WHEN)));
+        samples.record(id, "write-marker", t0.plusSeconds(2), List.of(GateSample.of("orders-replica", 300, 1000)));
+
+        JsonNode answer = api.get("viewer", "/api/cutovers/" + id + "/gate-samples").body();
+        JsonNode latency = series(answer, "write-marker", "latency");
+        assertThat(latency.path("kind").asString()).isEqualTo("metric");
+        assertThat(latency.path("unit").asString()).isEqualTo("s");
+        assertThat(latency.path("thresholdMs").isNull()).as("a metric has no lag threshold: %s", latency).isTrue();
+        assertThat(latency.path("pass").path("operator").asString()).isEqualTo("<=");
+        assertThat(latency.path("pass").path("value").asDouble()).isEqualTo(0.25);
+        assertThat(latency.path("pass").path("text").asString()).isEqualTo("<= 0.25");
+        assertThat(latency.path("failWhen").path("operator").asString()).isEqualTo(">");
+        assertThat(latency.path("failWhen").path("value").asDouble()).isEqualTo(2.0);
+        assertThat(latency.path("points").toString()).isEqualTo("[[%d,0.125,\"pass\"],[%d,0.4,\"fail\"],[%d,2.5,\"fail-when\"]]"
+                .formatted(t0.toEpochMilli(), t0.toEpochMilli() + 1000, t0.toEpochMilli() + 2000));
+
+        JsonNode errorRate = series(answer, "write-marker", "error-rate");
+        assertThat(errorRate.path("unit").isNull()).as("no unit: %s", errorRate).isTrue();
+        assertThat(errorRate.path("failWhen").isNull()).isTrue();
+        JsonNode noData = errorRate.path("points").get(0);
+        assertThat(noData.get(1).isNull()).as("no data is null, never 0: %s", noData).isTrue();
+        assertThat(noData.get(2).asString()).isEqualTo("no-data");
+        assertThat(errorRate.path("points").get(1).get(1).asDouble()).as("a real 0 stays 0").isEqualTo(0.0);
+        assertThat(errorRate.path("points").get(1).get(1).isNull()).isFalse();
+
+        // A lag series keeps its shape next to them: whole milliseconds, unit ms, its pass is <= maxLag.
+        JsonNode lag = series(answer, "write-marker", "orders-replica");
+        assertThat(lag.path("kind").asString()).isEqualTo("lag");
+        assertThat(lag.path("unit").asString()).isEqualTo("ms");
+        assertThat(lag.path("thresholdMs").asLong()).isEqualTo(1000);
+        assertThat(lag.path("pass").path("text").asString()).isEqualTo("<= 1000");
+        assertThat(lag.path("points").get(0).toString()).isEqualTo("[%d,300,\"within\"]".formatted(t0.toEpochMilli() + 2000));
+
+        // The report's figures per query; the lag summary keeps to lag gates.
+        MetricSampleSummary summary = samples.metricSummaries(id).stream()
+                .filter(s -> s.series().equals("latency")).findFirst().orElseThrow();
+        assertThat(summary.samples()).isEqualTo(3);
+        assertThat(summary.noData()).isZero();
+        assertThat(summary.min()).isEqualTo(0.125);
+        assertThat(summary.max()).isEqualTo(2.5);
+        assertThat(summary.unit()).isEqualTo("s");
+        assertThat(summary.pass()).isEqualTo("<= 0.25");
+        assertThat(summary.failWhen()).isEqualTo("> 2");
+        assertThat(summary.firstPass()).isEqualTo(t0);
+        MetricSampleSummary rate = samples.metricSummaries(id).stream()
+                .filter(s -> s.series().equals("error-rate")).findFirst().orElseThrow();
+        assertThat(rate.noData()).isEqualTo(1);
+        assertThat(rate.firstPass()).isEqualTo(t0.plusSeconds(1));
+        assertThat(samples.summaries(id)).extracting(GateSampleSummary::series).containsExactly("orders-replica");
+
+        // The report of the night sums them up next to the lag gates, in JSON, Markdown and HTML.
+        JsonNode report = api.get("viewer", "/api/cutovers/" + id + "/report").body();
+        assertThat(report.path("lagGates").size()).isEqualTo(1);
+        assertThat(report.path("metricGates").size()).isEqualTo(2);
+        // In the order the series began, then by name.
+        assertThat(report.path("metricGates").get(0).path("series").asString()).isEqualTo("error-rate");
+        assertThat(report.path("metricGates").get(0).path("noData").asInt()).isEqualTo(1);
+        JsonNode metric = report.path("metricGates").get(1);
+        assertThat(metric.path("series").asString()).isEqualTo("latency");
+        assertThat(metric.path("samples").asInt()).isEqualTo(3);
+        assertThat(metric.path("max").asDouble()).isEqualTo(2.5);
+        assertThat(api.get("viewer", "/api/cutovers/" + id + "/report?format=md").text())
+                .contains("## Metrics at the gates")
+                .contains("| latency | 3 | 0 | 0.125 s | 2.5 s | &lt;= 0.25 | > 2 |");
+        assertThat(api.get("viewer", "/api/cutovers/" + id + "/report?format=html").text())
+                .contains("Metrics at the gates").contains("2.5 s");
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import dev.cutover.cutover.GateSamples;
 import dev.cutover.database.mysql.ReplicationPair;
 import dev.cutover.step.GateSample;
+import dev.cutover.step.MetricSample;
 import dev.cutover.testsupport.BrowserPages;
 import dev.cutover.testsupport.ServiceTest;
 import dev.cutover.testsupport.TcpRelay;
@@ -69,7 +70,8 @@ class LagChartBrowserTests extends ServiceTest {
         Page page = loggedIn("viewer", 1920, 1080);
         page.navigate(base() + "/cutovers/" + id);
         Locator panel = page.locator("#lag-charts");
-        assertThat(panel).containsText("Replication lag");
+        assertThat(panel.locator("#lag-title")).hasText("Gate samples");
+        assertThat(panel.locator("[data-legend='metric']")).hasCount(0); // only what this panel can show is explained
         assertThat(panel.locator("[data-gate-step='replica-caught-up'] [data-empty]"))
                 .hasText("No samples yet — the gate starts in phase catch-up.");
         assertThat(page.locator("#feed .event")).hasCount(1); // the stream is open
@@ -90,6 +92,7 @@ class LagChartBrowserTests extends ServiceTest {
         assertThat(chart.locator(".uplot canvas")).hasCount(1);
         assertThat(panel.locator("[data-gate-step='replica-caught-up'] [data-empty]")).isHidden();
         assertThat(chart).hasAttribute("data-threshold-ms", "1000");
+        assertThat(chart.locator(".lag-caption")).containsText("replication lag — orders-replica");
         assertThat(panel.locator(".lag-legend")).containsText("threshold");
         assertThat(panel.locator(".lag-legend")).containsText("within threshold");
         int first = points(chart);
@@ -218,6 +221,121 @@ class LagChartBrowserTests extends ServiceTest {
         assertThat(chart.locator(".lag-values")).containsText("max 4 s");
         assertThat(chart.locator(".lag-values")).containsText("15 unknown");
         screenshots(page, "lag-chart-hard-night");
+    }
+
+    /**
+     * A metric gate's chart and a dns-shift guard's: values, the pass and failWhen lines, a marker
+     * per verdict, a gap for no data; a new sample arrives over the stream. The samples are recorded
+     * through {@link GateSamples}, as a running gate records them (the gate's own recording against a
+     * real Prometheus is {@code MetricGateTests}'s), so no metrics source is needed here.
+     */
+    @Test
+    void aMetricGatesChartDrawsItsValuesAndBothConditionsAndANewSampleArrivesWithoutAReload() throws Exception {
+        if (api.get("viewer", "/api/runbooks/metric-chart-demo").status() != 200) {
+            addRunbook("metric-chart-demo.yaml", """
+                    name: metric-chart-demo
+                    description: A metric gate and a guarded dns-shift, for the gate charts' browser test
+                    environments:
+                      local:
+                        connections:
+                          app-metrics: { type: prometheus, url: "http://127.0.0.1:9" }
+                          zone: { type: route53, endpoint: "http://127.0.0.1:9", region: us-east-1, hostedZoneId: Z0NOWHERE, zone: example.test., accessKeyId: k, secretAccessKey: s }
+                    phases:
+                      - name: traffic
+                        steps:
+                          - id: shift-traffic
+                            type: dns-shift
+                            owner: network-lead
+                            with:
+                              connection: zone
+                              record: www
+                              type: CNAME
+                              from: gcp
+                              to: aws
+                              toValues: [shop-alb.aws.example.]
+                              steps: [10, 50, 100]
+                              hold: 1m
+                              guard: app-metrics
+                              queries:
+                                - { name: error-rate, query: "sum(rate(http_errors_total[1m]))", pass: "< 0.01", failWhen: "> 0.05" }
+                          - id: traffic-healthy
+                            type: metric-gate
+                            owner: app-owner
+                            timeout: 2h
+                            with:
+                              connection: app-metrics
+                              for: 30m
+                              queries:
+                                - { name: error-rate, query: "sum(rate(http_errors_total[1m]))", pass: "< 0.01", failWhen: "> 0.05" }
+                                - { name: p95-latency, query: "max(http_request_seconds)", pass: "<= 0.25", unit: s }
+                    """);
+        }
+        String id = createCutover("metric-chart-demo");
+        MetricSample.Bound pass = new MetricSample.Bound("<", 0.01, "< 0.01");
+        MetricSample.Bound failWhen = new MetricSample.Bound(">", 0.05, "> 0.05");
+        MetricSample.Bound latencyPass = new MetricSample.Bound("<=", 0.25, "<= 0.25");
+        Instant start = Instant.now().minusSeconds(30 * 60);
+        for (int i = 0; i < 120; i++) {
+            Instant at = start.plusSeconds(15L * i);
+            double rate = i < 40 ? 0.002 + 0.004 * Math.sin(Math.PI * i / 40.0) : i < 50 ? 0.012 + 0.001 * (i - 40) : 0.003;
+            MetricSample errors = i >= 60 && i < 66
+                    ? new MetricSample("error-rate", null, null, pass, failWhen, MetricSample.Verdict.NO_DATA)
+                    : new MetricSample("error-rate", rate, null, pass, failWhen,
+                            rate < 0.01 ? MetricSample.Verdict.PASS : MetricSample.Verdict.FAIL);
+            double latency = 0.12 + 0.05 * Math.sin(i / 7.0) + (i >= 45 && i < 52 ? 0.2 : 0);
+            gateSamples.record(id, "traffic-healthy", at, List.of(errors, new MetricSample("p95-latency", latency, "s",
+                    latencyPass, null, latency <= 0.25 ? MetricSample.Verdict.PASS : MetricSample.Verdict.FAIL)));
+            if (i < 20) {
+                gateSamples.record(id, "shift-traffic", at, List.of(new MetricSample("guard: error-rate", rate, null, pass,
+                        failWhen, MetricSample.Verdict.PASS)));
+            }
+        }
+
+        Page page = loggedIn("viewer", 1920, 1080);
+        page.navigate(base() + "/cutovers/" + id);
+        Locator panel = page.locator("#lag-charts");
+        assertThat(panel.locator("#lag-title")).hasText("Gate samples");
+        assertThat(panel.locator("[data-legend='metric']")).containsText("failWhen");
+        assertThat(panel.locator("[data-legend='metric']")).containsText("failWhen met");
+        assertThat(panel.locator("[data-legend='metric']")).containsText("no data");
+        assertThat(panel.locator("[data-legend='lag']")).hasCount(0);
+        Locator errorRate = panel.locator("[data-gate-step='traffic-healthy'] figure.lag-chart[data-series='error-rate']");
+        assertThat(errorRate).hasAttribute("data-points", "120");
+        assertThat(errorRate).hasAttribute("data-kind", "metric");
+        assertThat(errorRate).hasAttribute("data-lines", "value,pass,failWhen");
+        assertThat(errorRate).hasAttribute("data-pass", "< 0.01");
+        assertThat(errorRate).hasAttribute("data-fail-when", "> 0.05");
+        assertThat(errorRate.locator(".lag-caption")).containsText("metric — error-rate");
+        assertThat(errorRate.locator(".lag-values")).containsText("(6 no data)");
+        assertThat(errorRate.locator(".uplot canvas")).hasCount(1);
+        assertThat(errorRate).hasAttribute("data-y-label", "value");
+        Locator latency = panel.locator("[data-gate-step='traffic-healthy'] figure.lag-chart[data-series='p95-latency']");
+        assertThat(latency).hasAttribute("data-lines", "value,pass");
+        assertThat(latency).hasAttribute("data-unit", "s");
+        assertThat(latency).hasAttribute("data-y-label", "value (s)");
+        assertThat(latency.locator(".lag-values")).containsText("s · min");
+        Locator guard = panel.locator("[data-gate-step='shift-traffic'] figure.lag-chart[data-series='guard: error-rate']");
+        assertThat(guard).hasAttribute("data-points", "20");
+        assertThat(guard.locator(".lag-caption")).containsText("metric — guard: error-rate");
+        assertThat(page.locator("#feed .event")).hasCount(1); // the stream is open
+        assertThat(panel).hasAttribute("data-loaded", "true");
+
+        // A new sample over the stream extends the chart: no reload, no fetch of the samples.
+        page.evaluate("window.__sameDocument = true");
+        AtomicInteger sampleFetches = new AtomicInteger();
+        page.onRequest(request -> {
+            if (request.url().contains("/gate-samples")) {
+                sampleFetches.incrementAndGet();
+            }
+        });
+        gateSamples.record(id, "traffic-healthy", Instant.now(), List.of(new MetricSample("error-rate", 0.08, null, pass,
+                failWhen, MetricSample.Verdict.FAIL_WHEN)));
+        assertThat(errorRate).hasAttribute("data-points", "121");
+        assertThat(errorRate).hasAttribute("data-last-verdict", "fail-when");
+        assertThat(errorRate).hasAttribute("data-last-value", "0.08");
+        assertThat(sampleFetches.get()).as("fetches of the samples").isZero();
+        assertThat(page.evaluate("window.__sameDocument === true")).as("no reload").isEqualTo(true);
+        screenshots(page, "metric-chart");
     }
 
     private static int points(Locator chart) {

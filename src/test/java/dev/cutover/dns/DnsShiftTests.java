@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cutover.dns.route53.Route53ApiStub;
 import dev.cutover.dns.route53.Route53SwitchOpener;
 import dev.cutover.dns.rfc2136.Rfc2136SwitchOpener;
+import dev.cutover.step.MetricSample;
 import dev.cutover.step.StepFailedException;
 import dev.cutover.step.StepOutcome;
 import dev.cutover.step.StepStoppedException;
@@ -140,6 +141,17 @@ class DnsShiftTests {
         assertThat(route53.recordSets(GCP.key())).containsExactly(RoutedRecordSet.plain(GCP));
         assertThat(context.progress()).extracting(RecordingStepContext.Progress::message)
                 .anyMatch(m -> m.startsWith("weights gcp 90 / aws 10, held ") && m.contains("error-rate 0.002 (pass < 0.01)"));
+        // Every round of the guard is charted, named as the guard's, with both conditions to draw.
+        List<MetricSample> charted = context.charted().stream().map(MetricSample.class::cast).toList();
+        assertThat(charted).isNotEmpty().allSatisfy(sample -> {
+            assertThat(sample.series()).isEqualTo("guard: error-rate");
+            assertThat(sample.pass()).isEqualTo(new MetricSample.Bound("<", 0.01, "< 0.01"));
+            assertThat(sample.failWhen()).isEqualTo(new MetricSample.Bound(">", 0.05, "> 0.05"));
+        });
+        assertThat(charted.get(0).value()).isEqualTo(0.002);
+        assertThat(charted.get(0).verdict()).isEqualTo(MetricSample.Verdict.PASS);
+        assertThat(charted.get(charted.size() - 1).value()).isEqualTo(0.2);
+        assertThat(charted.get(charted.size() - 1).verdict()).isEqualTo(MetricSample.Verdict.FAIL_WHEN);
     }
 
     @Test

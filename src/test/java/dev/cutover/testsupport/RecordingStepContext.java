@@ -47,6 +47,7 @@ public final class RecordingStepContext implements StepContext {
     private final List<Progress> progress = new CopyOnWriteArrayList<>();
     private final List<ApprovalRequest> approvalRequests = new CopyOnWriteArrayList<>();
     private final List<dev.cutover.step.Snapshot> snapshots = new CopyOnWriteArrayList<>();
+    private final List<dev.cutover.step.ChartedSample> charted = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Approval> approvals = new LinkedBlockingQueue<>();
     private final Map<String, ResolvedConnection> connections = new LinkedHashMap<>();
     private volatile boolean stopRequested;
@@ -110,6 +111,16 @@ public final class RecordingStepContext implements StepContext {
 
     public List<Progress> progress() {
         return List.copyOf(progress);
+    }
+
+    /** Every reading the step handed to the charts ({@link StepContext#recordSamples}), in order. */
+    public List<dev.cutover.step.ChartedSample> charted() {
+        return List.copyOf(charted);
+    }
+
+    @Override
+    public void recordSamples(java.time.Instant at, List<? extends dev.cutover.step.ChartedSample> samples) {
+        charted.addAll(samples);
     }
 
     /** The snapshots the step recorded ({@link StepContext#recordSnapshot}). */

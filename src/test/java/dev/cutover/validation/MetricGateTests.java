@@ -49,7 +49,7 @@ class MetricGateTests extends ServiceTest {
         prometheus.awaitQuery(errorRate(app), "\"0.00");
         String id = run(app, prometheus.url(), "", "30s", "3s", "hold", """
                     - { name: error-rate, query: "%s", pass: "< 0.01", failWhen: "> 0.05" }
-                    - { name: latency, query: "max(%s_latency_seconds)", pass: "<= 0.25" }
+                    - { name: latency, query: "max(%s_latency_seconds)", pass: "<= 0.25", unit: s }
                 """.formatted(errorRate(app), app));
 
         JsonNode cutover = api.awaitCutover(id, c -> !"RUNNING".equals(Api.stepState(c, "traffic-healthy"))
@@ -63,6 +63,32 @@ class MetricGateTests extends ServiceTest {
         assertThat(evidence.path("samplesTaken").asInt()).isGreaterThanOrEqualTo(4);
         assertThat(evidence.path("samples").get(0).path("values").path("error-rate").asDouble()).isBetween(0.0005, 0.002);
         assertThat(evidence.path("samples").get(0).path("values").path("latency").asDouble()).isEqualTo(0.12);
+
+        // Every round is stored for the charts: one point per sample and query, with the query's unit and conditions.
+        JsonNode samples = api.get("viewer", "/api/cutovers/" + id + "/gate-samples").body();
+        JsonNode latency = gateSeries(samples, "latency");
+        assertThat(latency.path("kind").asString()).isEqualTo("metric");
+        assertThat(latency.path("unit").asString()).isEqualTo("s");
+        assertThat(latency.path("pass").path("text").asString()).isEqualTo("<= 0.25");
+        assertThat(latency.path("failWhen").isNull()).isTrue();
+        assertThat(latency.path("points").size()).isEqualTo(evidence.path("samplesTaken").asInt());
+        assertThat(latency.path("points").get(0).get(1).asDouble()).isEqualTo(0.12);
+        assertThat(latency.path("points").get(0).get(2).asString()).isEqualTo("pass");
+        JsonNode errorRate = gateSeries(samples, "error-rate");
+        assertThat(errorRate.path("unit").isNull()).as("a ratio has no unit").isTrue();
+        assertThat(errorRate.path("pass").path("operator").asString()).isEqualTo("<");
+        assertThat(errorRate.path("pass").path("value").asDouble()).isEqualTo(0.01);
+        assertThat(errorRate.path("failWhen").path("value").asDouble()).isEqualTo(0.05);
+        assertThat(errorRate.path("points").get(0).get(1).asDouble()).isBetween(0.0005, 0.002);
+    }
+
+    private static JsonNode gateSeries(JsonNode answer, String name) {
+        for (JsonNode series : answer.path("series")) {
+            if ("traffic-healthy".equals(series.path("stepId").asString()) && name.equals(series.path("series").asString())) {
+                return series;
+            }
+        }
+        throw new AssertionError("no series " + name + " in " + answer);
     }
 
     @Test
@@ -90,6 +116,11 @@ class MetricGateTests extends ServiceTest {
         assertThat(failed.path("evidence").path("samples").get(0).path("values").path("error-rate").asDouble()).isLessThan(0.01);
         // a few scrapes of the new rate (1s each) and one interval (1s); nowhere near the 1m window
         assertThat(detectedMs).isLessThan(8000);
+        JsonNode points = gateSeries(api.get("viewer", "/api/cutovers/" + id + "/gate-samples").body(), "error-rate")
+                .path("points");
+        JsonNode lastPoint = points.get(points.size() - 1);
+        assertThat(lastPoint.get(1).asDouble()).isGreaterThan(0.05);
+        assertThat(lastPoint.get(2).asString()).isEqualTo("fail-when");
     }
 
     /** The issue's error rate: errors per second over requests per second, both over the last 5 s. */
@@ -146,6 +177,14 @@ class MetricGateTests extends ServiceTest {
                 "error-rate no data (holding: noData: hold; the query returned no series)");
         assertThat(failed.path("evidence").path("samplesTaken").asInt()).isGreaterThanOrEqualTo(3);
         assertThat(failed.path("evidence").path("heldMs").asLong()).isZero();
+        // No data is charted as no value, never as 0.
+        JsonNode points = gateSeries(api.get("viewer", "/api/cutovers/" + id + "/gate-samples").body(), "error-rate")
+                .path("points");
+        assertThat(points.size()).isGreaterThanOrEqualTo(3);
+        for (JsonNode point : points) {
+            assertThat(point.get(1).isNull()).as("no data is null: %s", point).isTrue();
+            assertThat(point.get(2).asString()).isEqualTo("no-data");
+        }
     }
 
     @Test
@@ -275,6 +314,49 @@ class MetricGateTests extends ServiceTest {
         assertThat(preflightRow(rows, "query typo").path("detail").asString()).contains("refused the query (bad_data)");
         assertThat(preflightRow(rows, "query absent").path("status").asString()).isEqualTo("warning");
         assertThat(preflightRow(rows, "query absent").path("hint").asString()).contains("with noData: hold the gate would hold");
+    }
+
+    @Test
+    void preflightAsksADnsShiftsGuardQueriesAndFailsABrokenOneWithAHint() {
+        String app = metricPrefix();
+        prometheus.set(app + "_error_ratio", 0.002);
+        prometheus.awaitQuery("max(" + app + "_error_ratio)", "\"0.002\"");
+        addRunbook(app + ".yaml", """
+                name: %1$s
+                environments:
+                  local:
+                    connections:
+                      zone: { type: route53, endpoint: "http://127.0.0.1:9", region: us-east-1, hostedZoneId: Z0NOWHERE, zone: example.test., accessKeyId: k, secretAccessKey: s }
+                      metrics: { type: prometheus, url: "%2$s" }
+                phases:
+                  - name: shift
+                    steps:
+                      - id: shift-traffic
+                        type: dns-shift
+                        with:
+                          connection: zone
+                          record: www
+                          type: CNAME
+                          from: gcp
+                          to: aws
+                          toValues: [shop-alb.aws.example.]
+                          steps: [10, 100]
+                          hold: 1m
+                          guard: metrics
+                          queries:
+                            - { name: error-rate, query: "max(%1$s_error_ratio)", pass: "< 0.01" }
+                            - { name: typo, query: "max(%1$s_error_ratio", pass: "< 1" }
+                """.formatted(app, prometheus.url()));
+
+        Api.Answer answer = api.post("operator", "/api/runbooks/" + app + "/preflight?environment=local", "");
+        JsonNode rows = answer.body().path("rows");
+        JsonNode ok = preflightRow(rows, "guard query error-rate");
+        assertThat(ok.path("status").asString()).as(answer.text()).isEqualTo("ok");
+        assertThat(ok.path("detail").asString()).isEqualTo("answers 0.002 (pass < 0.01)");
+        JsonNode typo = preflightRow(rows, "guard query typo");
+        assertThat(typo.path("status").asString()).isEqualTo("failed");
+        assertThat(typo.path("detail").asString()).contains("refused the query (bad_data)");
+        assertThat(typo.path("hint").asString()).isNotBlank();
     }
 
     private static JsonNode preflightRow(JsonNode rows, String check) {

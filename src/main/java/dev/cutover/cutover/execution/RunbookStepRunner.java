@@ -19,7 +19,7 @@ import dev.cutover.runbook.RunbookStep;
 import dev.cutover.runbook.StepRollback;
 import dev.cutover.step.Approval;
 import dev.cutover.step.ApprovalRequest;
-import dev.cutover.step.GateSample;
+import dev.cutover.step.ChartedSample;
 import dev.cutover.step.StepDefinition;
 import dev.cutover.step.StepType;
 import dev.cutover.step.StepTypeCatalog;
@@ -221,12 +221,12 @@ class RunbookStepRunner implements RunningStepContext.Host {
     }
 
     @Override
-    public void samplesTaken(RunningStepContext step, Instant at, List<GateSample> samples) {
+    public void samplesTaken(RunningStepContext step, Instant at, List<? extends ChartedSample> samples) {
         try {
             bookkeeping.run(() -> gateSamples.record(step.cutoverId(), step.stepId(), at, samples));
         } catch (RuntimeException e) {
             // A point missing from a chart must not fail the gate: the gate's own evidence still holds the samples.
-            log.warn("Could not store the lag samples of step {} of cutover {}: {}", step.stepId(), step.cutoverId(),
+            log.warn("Could not store the gate samples of step {} of cutover {}: {}", step.stepId(), step.cutoverId(),
                     e.toString());
         }
     }

@@ -8,7 +8,7 @@ import dev.cutover.runbook.RunbookConnection;
 import dev.cutover.runbook.SecretReferences;
 import dev.cutover.step.Approval;
 import dev.cutover.step.ApprovalRequest;
-import dev.cutover.step.GateSample;
+import dev.cutover.step.ChartedSample;
 import dev.cutover.step.MapStepArguments;
 import dev.cutover.step.ResolvedConnection;
 import dev.cutover.step.StepArguments;
@@ -36,8 +36,8 @@ final class RunningStepContext implements StepContext {
 
         void approvalReceived(RunningStepContext step, Approval approval);
 
-        /** Stores a sampled gate's lag readings; a host that keeps none (a unit test's) ignores them. */
-        default void samplesTaken(RunningStepContext step, Instant at, java.util.List<GateSample> samples) {
+        /** Stores a sampled gate's readings (lag or metric values); a host that keeps none (a unit test's) ignores them. */
+        default void samplesTaken(RunningStepContext step, Instant at, java.util.List<? extends ChartedSample> samples) {
         }
 
         /** Stores a fallback snapshot the step took; a host that keeps none (a unit test's) ignores it. */
@@ -160,7 +160,7 @@ final class RunningStepContext implements StepContext {
     }
 
     @Override
-    public void recordSamples(Instant at, java.util.List<GateSample> samples) {
+    public void recordSamples(Instant at, java.util.List<? extends ChartedSample> samples) {
         if (samples != null && !samples.isEmpty()) {
             host.samplesTaken(this, at, samples);
         }

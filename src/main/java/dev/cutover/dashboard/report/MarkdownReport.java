@@ -110,6 +110,19 @@ final class MarkdownReport {
             line("");
         }
 
+        if (!report.metricGates().isEmpty()) {
+            line("## Metrics at the gates");
+            line("");
+            line("| Gate | Query | Samples | No data | Min | Max | Pass | failWhen | First pass |");
+            line("|---|---|---|---|---|---|---|---|---|");
+            for (NightReport.MetricSummary m : report.metricGates()) {
+                row(where(m.phase(), m.stepId()).replaceFirst("^ in ", ""), m.series(), Long.toString(m.samples()),
+                        Long.toString(m.noData()), TEXT.metric(m.min(), m.unit()), TEXT.metric(m.max(), m.unit()),
+                        TEXT.or(m.pass()), TEXT.or(m.failWhen()), m.firstPass() == null ? "never" : TEXT.time(m.firstPass()));
+            }
+            line("");
+        }
+
         line("## Failures and retries");
         line("");
         if (report.failures().isEmpty()) {

@@ -12,13 +12,34 @@ import java.util.Map;
  * "not known", never zero.
  */
 public record NightReport(Header header, List<PhaseLine> timeline, List<Decision> decisions,
-                          List<StepEvidence> evidence, List<LagSummary> lagGates, List<Incident> failures,
-                          Rollback rollback, Comparison comparison, Footer footer) {
+                          List<StepEvidence> evidence, List<LagSummary> lagGates, List<MetricSummary> metricGates,
+                          List<Incident> failures, Rollback rollback, Comparison comparison, Footer footer) {
 
     /** The same report with the lag gates' summaries (from the stored samples, not from the event log). */
     public NightReport withLagGates(List<LagSummary> summaries) {
-        return new NightReport(header, timeline, decisions, evidence, List.copyOf(summaries), failures, rollback,
-                comparison, footer);
+        return new NightReport(header, timeline, decisions, evidence, List.copyOf(summaries), metricGates, failures,
+                rollback, comparison, footer);
+    }
+
+    /** The same report with the metric gates' (and guards') summaries, from the stored samples too. */
+    public NightReport withMetricGates(List<MetricSummary> summaries) {
+        return new NightReport(header, timeline, decisions, evidence, lagGates, List.copyOf(summaries), failures,
+                rollback, comparison, footer);
+    }
+
+    /**
+     * What every sample of one query of one metric gate (or a step's guard, series {@code guard: <query>}) adds up to.
+     *
+     * @param noData    samples without a value (no data, unreadable, refused)
+     * @param min       the smallest value read; null when none was
+     * @param max       the largest value read; null when none was
+     * @param pass      the pass condition as written, e.g. {@code < 0.01}; null when none
+     * @param failWhen  the failWhen condition as written; null when none
+     * @param firstPass the first sample that met the query's conditions; null when there was none
+     */
+    public record MetricSummary(String phase, String stepId, String series, String unit, long samples, long noData,
+                                Double min, Double max, String pass, String failWhen, Instant first, Instant last,
+                                Instant firstPass) {
     }
 
     /**

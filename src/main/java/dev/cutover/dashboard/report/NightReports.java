@@ -61,7 +61,7 @@ class NightReports {
         Optional<RehearsalForecast.Forecast> forecast = runbook.map(r -> forecasts.forecast(r, cutover.environment(),
                 null, cutover.createdAt()));
         return assemble(cutover, log, runbook.isPresent(), forecast, requestedBy, version)
-                .withLagGates(lagSummaries(cutover));
+                .withLagGates(lagSummaries(cutover)).withMetricGates(metricSummaries(cutover));
     }
 
     /** One line per lag gate and replica or member, from the stored samples (one grouped query). */
@@ -71,6 +71,15 @@ class NightReports {
         return gateSamples.summaries(cutover.id()).stream().map(s -> new NightReport.LagSummary(phaseOf.get(s.stepId()),
                 s.stepId(), s.series(), s.samples(), s.unknown(), s.maxLagMs(), s.thresholdMs(), s.first(), s.last(),
                 s.firstWithin())).toList();
+    }
+
+    /** One line per metric gate (or guard) and query, from the stored samples (one grouped query). */
+    private List<NightReport.MetricSummary> metricSummaries(CutoverView cutover) {
+        Map<String, String> phaseOf = new HashMap<>();
+        cutover.phases().forEach(phase -> phase.steps().forEach(step -> phaseOf.put(step.id(), phase.name())));
+        return gateSamples.metricSummaries(cutover.id()).stream().map(s -> new NightReport.MetricSummary(
+                phaseOf.get(s.stepId()), s.stepId(), s.series(), s.unit(), s.samples(), s.noData(), s.min(), s.max(),
+                s.pass(), s.failWhen(), s.first(), s.last(), s.firstPass())).toList();
     }
 
     /** The report from the facts alone: the cutover's view, its whole event log, and the earlier rehearsals' forecast. */
@@ -89,7 +98,7 @@ class NightReports {
                 startedAt, endedAt, duration, ended, basis, cutover.window(), windowVerdict(cutover.window(), duration, ended),
                 pointOfNoReturn(timeline));
 
-        return new NightReport(header, timeline, decisions(log, cutover), evidence(cutover, runs), List.of(),
+        return new NightReport(header, timeline, decisions(log, cutover), evidence(cutover, runs), List.of(), List.of(),
                 incidents(log), rollback(log), comparison(cutover, timeline, forecast, basis),
                 new NightReport.Footer(Instant.now(), requestedBy, version, log.size()));
     }

@@ -116,6 +116,17 @@ public final class ReportText {
         return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
+    /** A metric's value with its unit, three significant digits; "no data" when there was none. */
+    public String metric(Double value, String unit) {
+        if (value == null) {
+            return "no data";
+        }
+        String shown = value == 0 || (Math.abs(value) >= 1e-3 && Math.abs(value) < 1e6)
+                ? new java.math.BigDecimal(value).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString()
+                : String.format(java.util.Locale.ROOT, "%.2e", value);
+        return unit == null || unit.isBlank() ? shown : shown + " " + unit;
+    }
+
     public String or(String text) {
         return text == null || text.isBlank() ? "—" : text;
     }

@@ -35,7 +35,7 @@ class MarkdownReportTests {
         NightReport.Header header = new NightReport.Header("c-1", "demo", "ab".repeat(32), "local", false, "READY",
                 "operator", AT, null, null, null, false, "no forecast: no rehearsal of demo in local before this cutover", null,
                 "no window declared in the runbook", "none declared in the runbook");
-        return new NightReport(header, List.of(), List.of(), List.of(), List.of(), failures, null, null,
+        return new NightReport(header, List.of(), List.of(), List.of(), List.of(), List.of(), failures, null, null,
                 new NightReport.Footer(AT, "viewer", "test", 1));
     }
 }

@@ -250,6 +250,12 @@ public final class FaultyLink implements AutoCloseable {
             }
         }
         relays.forEach(TcpRelay::close);
+        // Anything still running in the namespace was started in it by this link (its namespace is its own).
+        String left = quietly("ip", "netns", "pids", namespace);
+        if (left != null) {
+            left.lines().map(String::trim).filter(pid -> pid.matches("\\d+")).map(Long::parseLong)
+                    .flatMap(pid -> ProcessHandle.of(pid).stream()).forEach(ProcessHandle::destroyForcibly);
+        }
         quietly("ip", "netns", "del", namespace);
         quietly("ip", "link", "del", hostVeth); // gone with the namespace, usually
         try {

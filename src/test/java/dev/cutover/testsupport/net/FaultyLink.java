@@ -147,6 +147,11 @@ public final class FaultyLink implements AutoCloseable {
         return process;
     }
 
+    /** A process of the test's on the host end (e.g. a source for a replica inside): stopped by {@link #close()} too. */
+    void adopt(Process process) {
+        processes.add(process);
+    }
+
     /** Runs a command inside the namespace to its end; its output, or an exception naming it and its output. */
     public String runInside(String... command) {
         List<String> line = new ArrayList<>(List.of("ip", "netns", "exec", namespace));

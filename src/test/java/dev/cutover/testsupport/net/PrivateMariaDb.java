@@ -13,9 +13,11 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A MariaDB server of a test's own, running inside a {@link FaultyLink}'s namespace on
- * {@code peerAddress:3306}: same binaries and settings as {@code scripts/test-stack.sh} (GTID, ROW
- * binlog), never the shared pair. Administered as root through its Unix socket, which no network
- * fault reaches; clients connect across the link as {@link #USER}. {@link #close()} stops it and
+ * {@code peerAddress:3306} ({@link #start}), or on the host end of the veth ({@link #startOnHostEnd},
+ * e.g. a source whose replica is inside): same binaries and settings as {@code scripts/test-stack.sh}
+ * (GTID, ROW binlog), never the shared pair. Administered as root through its Unix socket, which no
+ * network fault reaches; clients connect across the link as {@link #USER}. The users are created
+ * outside the binlog, so a replica of it can replay its whole binlog. {@link #close()} stops it and
  * deletes its data (the link stops it too, if a test forgets).
  */
 public final class PrivateMariaDb implements AutoCloseable {
@@ -28,11 +30,15 @@ public final class PrivateMariaDb implements AutoCloseable {
     private final FaultyLink link;
     private final Path dir;
     private final Process process;
+    private final String host;
+    private final int port;
 
-    private PrivateMariaDb(FaultyLink link, Path dir, Process process) {
+    private PrivateMariaDb(FaultyLink link, Path dir, Process process, String host, int port) {
         this.link = link;
         this.dir = dir;
         this.process = process;
+        this.host = host;
+        this.port = port;
     }
 
     /**
@@ -40,6 +46,18 @@ public final class PrivateMariaDb implements AutoCloseable {
      * user {@link #USER} (all privileges) created; the test is skipped when MariaDB is not installed.
      */
     public static PrivateMariaDb start(FaultyLink link, int serverId, String extraSettings) throws IOException {
+        return start(link, true, PORT, serverId, extraSettings);
+    }
+
+    /** As {@link #start}, but on the host end of the veth ({@code hostAddress:port}), outside the namespace. */
+    public static PrivateMariaDb startOnHostEnd(FaultyLink link, int port, int serverId, String extraSettings)
+            throws IOException {
+        return start(link, false, port, serverId, extraSettings);
+    }
+
+    private static PrivateMariaDb start(FaultyLink link, boolean inside, int port, int serverId, String extraSettings)
+            throws IOException {
+        String bind = (inside ? link.peerAddress() : link.hostAddress()).getHostAddress();
         String mariadbd = which("mariadbd", "/usr/sbin/mariadbd", "/usr/sbin/mysqld");
         Assumptions.assumeTrue(mariadbd != null && which("mariadb-install-db", "/usr/bin/mariadb-install-db") != null,
                 "a private MariaDB needs Debian's mariadb-server (scripts/test-stack.sh install adds it)");
@@ -70,22 +88,29 @@ public final class PrivateMariaDb implements AutoCloseable {
                 performance_schema     = OFF
                 skip_slave_start
                 %s
-                """.formatted(link.namespace(), dir, dir, dir, dir, dir, PORT, link.peerAddress().getHostAddress(),
-                serverId, extraSettings));
+                """.formatted(link.namespace(), dir, dir, dir, dir, dir, port, bind, serverId, extraSettings));
         run(List.of("mariadb-install-db", "--defaults-file=" + dir.resolve("my.cnf"), "--user=root",
                 "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"), Duration.ofSeconds(60));
-        Process process = link.startInside("mariadb-" + serverId + ".log", mariadbd,
-                "--defaults-file=" + dir.resolve("my.cnf"), "--user=root");
-        PrivateMariaDb server = new PrivateMariaDb(link, dir, process);
+        String[] command = { mariadbd, "--defaults-file=" + dir.resolve("my.cnf"), "--user=root" };
+        String log = "mariadb-" + serverId + ".log";
+        Process process = inside ? link.startInside(log, command)
+                : new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(link.logs().resolve(log).toFile()).start();
+        if (!inside) {
+            link.adopt(process);
+        }
+        PrivateMariaDb server = new PrivateMariaDb(link, dir, process, bind, port);
         server.awaitSocket();
-        server.sql("CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "';"
-                + " GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION;");
+        server.sql("SET SESSION sql_log_bin = 0;"
+                + " CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "';"
+                + " GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION;"
+                + " CREATE USER 'replicator'@'%' IDENTIFIED BY 'replicator';"
+                + " GRANT REPLICATION SLAVE, SLAVE MONITOR, BINLOG MONITOR ON *.* TO 'replicator'@'%';");
         return server;
     }
 
-    /** {@code jdbc:mysql://peerAddress:3306/database} with short timeouts (a partition must not hang a test). */
+    /** {@code jdbc:mysql://address:port/database} with short timeouts (a partition must not hang a test). */
     public String jdbcUrl(String database) {
-        return "jdbc:mysql://" + link.peerAddress().getHostAddress() + ":" + PORT + "/" + database
+        return "jdbc:mysql://" + host + ":" + port + "/" + database
                 + "?connectTimeout=2000&socketTimeout=5000";
     }
 
@@ -111,6 +136,14 @@ public final class PrivateMariaDb implements AutoCloseable {
         } catch (IOException ignored) {
             // a leftover temp dir is not worth failing a test for
         }
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
     }
 
     public Path errorLog() {

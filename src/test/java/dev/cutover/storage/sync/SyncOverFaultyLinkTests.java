@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * A bucket sync to S3 across a degraded link between "the clouds": the test stack's S3Mock is
  * reached through a {@link FaultyLink} (every byte crosses a veth into a network namespace and
- * back), with a delaying relay in front. Over 100 ms one-way delay and 2% packet loss the sync
+ * back), with a delaying relay in front. Over 100 ms one-way delay, 2% packet loss and 20 Mbit/s the sync
  * completes and verifies clean; a full partition of the target mid-sync (a few seconds here, 30 s
  * in {@code bench/net-faults.sh}) is either ridden out by the retries or ends in a clean failure
  * that a restart resumes from its last checkpoint, copying nothing twice beyond the chunk in flight.
@@ -37,6 +37,7 @@ import tools.jackson.databind.JsonNode;
 class SyncOverFaultyLinkTests extends ServiceTest {
 
     private static final Duration DELAY = Duration.ofMillis(Long.getLong("netfaults.delayMs", 100));
+    private static final String RATE = System.getProperty("netfaults.rate", "20mbit");
     private static final double LOSS_PERCENT = Double.parseDouble(System.getProperty("netfaults.lossPercent", "2"));
     private static final Duration PARTITION = Duration.ofSeconds(Long.getLong("netfaults.partitionSeconds", 2));
     private static final int LOSSY_OBJECTS = Integer.getInteger("netfaults.lossyObjects", 16);
@@ -67,6 +68,7 @@ class SyncOverFaultyLinkTests extends ServiceTest {
         link.heal();
         link.delay(DELAY);
         link.loss(LOSS_PERCENT);
+        link.rate(RATE); // an interconnect of modest bandwidth as well
         long began = System.nanoTime();
         try {
             String id = createCutover("nf-lossy");
@@ -75,12 +77,13 @@ class SyncOverFaultyLinkTests extends ServiceTest {
             assertThat(ended.path("state").asString()).as(ended.toString()).isEqualTo("COMPLETED");
             assertCopiedOnceAndVerifiedClean(ended, id, LOSSY_OBJECTS);
         } finally {
+            link.rate(null);
             link.loss(0);
             link.delay(Duration.ZERO);
         }
         // One line per run for bench/net-faults.sh (key=value, no spaces in values).
-        System.out.printf("netfaults lossy: objects=%d delay_ms=%d loss_pct=%.1f sync_and_verify_ms=%d%n",
-                LOSSY_OBJECTS, DELAY.toMillis(), LOSS_PERCENT, (System.nanoTime() - began) / 1_000_000);
+        System.out.printf("netfaults lossy: objects=%d delay_ms=%d loss_pct=%.1f rate=%s sync_and_verify_ms=%d%n",
+                LOSSY_OBJECTS, DELAY.toMillis(), LOSS_PERCENT, RATE, (System.nanoTime() - began) / 1_000_000);
     }
 
     @Test

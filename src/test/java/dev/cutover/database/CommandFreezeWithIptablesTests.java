@@ -85,7 +85,7 @@ class CommandFreezeWithIptablesTests extends ServiceTest {
 
         int landedWhileFrozen = writer.landed.get();
         int refusedBefore = writer.refused.get();
-        Api.sleep(1000);
+        Api.sleep(500);
         assertThat(writer.landed.get()).as("application writes that landed during the freeze").isEqualTo(landedWhileFrozen);
         assertThat(writer.refused.get()).as("application writes refused during the freeze").isGreaterThan(refusedBefore);
         assertThat(writer.lastRefusal.get()).as("what the application saw").isNotBlank();
@@ -130,7 +130,7 @@ class CommandFreezeWithIptablesTests extends ServiceTest {
                       - id: freeze-writers
                         type: write-freeze
                         timeout: 1m
-                        with: { connection: orders, strategy: command, run: "%s -I %s", undo: "%s -D %s", verifyWindow: 2s }
+                        with: { connection: orders, strategy: command, run: "%s -I %s", undo: "%s -D %s", verifyWindow: 1s }
                 """.formatted(name, database.jdbcUrl("shop"), PrivateMariaDb.USER, iptables, rule, iptables, rule);
     }
 

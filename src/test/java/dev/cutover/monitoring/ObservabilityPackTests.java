@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cutover.testpeers.TestPeers;
 import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
-import dev.cutover.testsupport.TcpRelay;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -77,8 +76,7 @@ class ObservabilityPackTests extends ServiceTest {
         int closedPort = nowhere.getLocalPort();
 
         try (nowhere;
-             TcpRelay slowLink = new TcpRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                     new InetSocketAddress(s3.getHost(), s3.getPort())).uploadRate(40 * 1024);
+             ThrottledRelay slowLink = new ThrottledRelay(new InetSocketAddress(s3.getHost(), s3.getPort()), 40 * 1024);
              ShippedPrometheus prometheus = ShippedPrometheus.start(port)) {
             addRunbook("obs-sync.yaml", """
                     name: obs-sync

@@ -5,7 +5,7 @@
 #   scripts/test-stack.sh down    stop what `up` started (by pid file), idempotent
 #   scripts/test-stack.sh status  show what is running; exit 0 when the whole stack is healthy, 3 otherwise
 #   scripts/test-stack.sh env     print the env lines of the running stack
-#   scripts/test-stack.sh install install MariaDB, BIND, Chromium and Prometheus (apt-get, when absent) and fetch the S3Mock jar
+#   scripts/test-stack.sh install install MariaDB, BIND, Chromium, Prometheus and iptables (apt-get, when absent) and fetch the S3Mock jar
 #
 # Everything listens on 127.0.0.1 and lives in the state dir
 # ${CUTOVER_TEST_STACK_DIR:-<repo>/.test-stack}:
@@ -133,6 +133,17 @@ ensure_prometheus() {
   log "Prometheus not installed: installing prometheus with apt-get (for the metric-gate tests)"
   apt_install_no_start "$STATE_DIR/apt-install-prometheus.log" prometheus
   [ -x /usr/bin/prometheus ] || die "/usr/bin/prometheus still not found after apt-get install"
+}
+
+# iptables and iproute2 (ip, tc) for the network fault tests (testsupport/net/FaultyLink): rules live
+# inside namespaces those tests create, never in the host's own tables.
+ensure_netfault_tools() {
+  if command -v iptables >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1; then
+    return
+  fi
+  log "iptables/iproute2 not installed: installing them with apt-get (for the network fault tests)"
+  apt_install_no_start "$STATE_DIR/apt-install-netfaults.log" iptables iproute2
+  command -v iptables >/dev/null 2>&1 || die "iptables still not found after apt-get install"
 }
 
 java_bin() {
@@ -658,6 +669,7 @@ main() {
       ensure_bind
       ensure_chromium
       ensure_prometheus
+      ensure_netfault_tools
       ensure_s3mock_jar
       log "installed: $("$(mariadbd_bin)" --version | tr -s " "); $("$(named_bin)" -v);" \
           "$(/usr/bin/chromium --version 2>/dev/null || echo chromium);" \

@@ -68,9 +68,15 @@ final class ReplicaLagCheck {
             long catchUpMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
             figures.put("catchUpMs", catchUpMs);
             if (!reached) {
-                return new Sample(Verdict.OUTSIDE, "lag " + seconds + "s, but the replica did not execute the source's "
-                        + "position " + sourcePosition.text() + " within " + DurationText.of(catchUpWithin), figures,
-                        List.of(new GateSample(replicaName, lagMs, thresholdMs, Verdict.OUTSIDE)));
+                // Seconds_Behind only counts what reached the replica: one cut off from its source (a
+                // partitioned link its IO thread has not noticed yet, for up to slave_net_timeout) says
+                // 0 while the source moves on. The position contradicts it, so the lag is unknown.
+                gauges.record("mysql", replicaName, replica.settings().address(), OptionalDouble.empty());
+                figures.put("lag", "unknown");
+                return new Sample(Verdict.OUTSIDE, "lag unknown: Seconds_Behind says " + seconds + "s, but the replica "
+                        + "did not execute the source's position " + sourcePosition.text() + " within "
+                        + DurationText.of(catchUpWithin) + " (is its link to the source down?)", figures,
+                        List.of(GateSample.unknown(replicaName, thresholdMs, false)));
             }
             return new Sample(Verdict.WITHIN, "lag " + seconds + "s; source position " + sourcePosition.text()
                     + " executed after " + catchUpMs + "ms", figures, List.of(GateSample.of(replicaName, lagMs, thresholdMs)));

@@ -52,6 +52,11 @@ final class CutoverMoves {
         return 4 + random.nextInt(12);
     }
 
+    /** Whether a sequence ends with a rollback (awaited and checked) rather than an abort. */
+    boolean endWithRollback() {
+        return random.nextBoolean();
+    }
+
     /** The next move, given the cutover as the API showed it last. */
     Move next(JsonNode cutover) {
         int roll = random.nextInt(100);

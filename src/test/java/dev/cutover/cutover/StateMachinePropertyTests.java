@@ -81,7 +81,7 @@ class StateMachinePropertyTests extends ServiceTest {
      */
     private List<String> finish(String id, CutoverMoves moves, List<CutoverMoves.Move> done, CutoverInvariants invariants) {
         JsonNode view = cutover(id);
-        boolean rollBack = view.path("allowedActions").toString().contains("\"rollback\"") && moves.next(view).waitMs() == 0;
+        boolean rollBack = view.path("allowedActions").toString().contains("\"rollback\"") && moves.endWithRollback();
         CutoverMoves.Move end = new CutoverMoves.Move(rollBack ? CutoverMoves.Kind.ROLLBACK : CutoverMoves.Kind.ABORT,
                 null, false, 0);
         List<String> violations = new ArrayList<>();

@@ -8,8 +8,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * A seeded generator of what people do to a cutover of the {@code properties} test runbook: start a
  * phase, pause, resume, approve, restart, abort, roll back, or wait a moment — mostly what the
- * cutover allows now, sometimes anything (a stale screen), sometimes the same action from two people
- * at once. The same seed gives the same choices; the timing of the service does not replay exactly,
+ * cutover allows now (other than ending it), sometimes anything (a stale screen), sometimes the same
+ * action from two people at once. The same seed gives the same choices; the timing of the service does not replay exactly,
  * so a failure prints its sequence as well.
  */
 final class CutoverMoves {
@@ -49,7 +49,7 @@ final class CutoverMoves {
     }
 
     int sequenceLength() {
-        return 4 + random.nextInt(12);
+        return 6 + random.nextInt(15);
     }
 
     /** Whether a sequence ends with a rollback (awaited and checked) rather than an abort. */
@@ -63,7 +63,7 @@ final class CutoverMoves {
         if (roll < 25) {
             return new Move(Kind.WAIT, null, false, 50 + random.nextInt(500));
         }
-        Kind kind = roll < 75 ? allowed(cutover) : ACTIONS.get(random.nextInt(ACTIONS.size()));
+        Kind kind = roll < 85 ? allowed(cutover) : ACTIONS.get(random.nextInt(ACTIONS.size()));
         String target = switch (kind) {
             case START -> random.nextInt(8) == 0 ? PHASES.get(random.nextInt(PHASES.size())) : nextPhase(cutover);
             case RESTART -> random.nextInt(8) == 0 || cutover.path("currentPhase").isNull()
@@ -81,12 +81,11 @@ final class CutoverMoves {
         if (allowed.isEmpty()) {
             return ACTIONS.get(random.nextInt(ACTIONS.size()));
         }
-        // Rollback and abort end a sequence's interesting part: pick them less often than the others.
-        Kind kind = allowed.get(random.nextInt(allowed.size()));
-        for (int again = 0; again < 2 && (kind == Kind.ROLLBACK || kind == Kind.ABORT) && random.nextInt(4) != 0; again++) {
-            kind = allowed.get(random.nextInt(allowed.size()));
-        }
-        return kind;
+        // Rollback and abort end a sequence's interesting part: while something else is allowed, they come
+        // from the random picks (and from the sequence's end) only.
+        List<Kind> onward = allowed.stream().filter(kind -> kind != Kind.ROLLBACK && kind != Kind.ABORT).toList();
+        List<Kind> from = onward.isEmpty() ? allowed : onward;
+        return from.get(random.nextInt(from.size()));
     }
 
     /** The first phase with a step that has not succeeded, as a person reading the page would start it. */

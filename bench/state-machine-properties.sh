@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Drives random sequences of actions against the running service for minutes
-# (dev.cutover.cutover.StateMachinePropertyTests, which CI runs for 8 s): start, pause, resume, approve,
+# (dev.cutover.cutover.StateMachinePropertyTests, which CI runs for 5 s): start, pause, resume, approve,
 # restart, abort, rollback and the same button pressed twice at once, on cutovers of the test runbook
 # src/test/resources/test-runbooks/properties.yaml. After every move it checks: the state is a state of the
 # state machine, every refusal is 409 problem+json with allowedActions (and the refused action is not among

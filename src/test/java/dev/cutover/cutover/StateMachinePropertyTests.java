@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
  * service over HTTP, with {@link CutoverInvariants} checked after every move: the state is a state,
  * refusals are 409 problem+json with {@code allowedActions}, no 500, no step ran twice at once, the
  * event log only grows, and a finished rollback undid every completed step once. Runs for
- * {@code -Dproperties.duration} (8 s by default; {@code bench/state-machine-properties.sh} runs
+ * {@code -Dproperties.duration} (5 s by default; {@code bench/state-machine-properties.sh} runs
  * minutes) from {@code -Dproperties.seed} (random by default, printed); a failure prints the seed and
  * the failing sequence of moves.
  */
@@ -32,7 +32,7 @@ class StateMachinePropertyTests extends ServiceTest {
     @Test
     void randomSequencesOfActionsKeepTheStateMachinesInvariants() throws Exception {
         addRunbook("properties.yaml", resource("/test-runbooks/properties.yaml"));
-        Duration budget = Duration.parse(System.getProperty("properties.duration", "PT8S"));
+        Duration budget = Duration.parse(System.getProperty("properties.duration", "PT5S"));
         long seed = Long.getLong("properties.seed", System.nanoTime());
         System.out.println("state machine properties: seed=" + seed + " (replay with -Dproperties.seed=" + seed + ")");
         CutoverMoves moves = new CutoverMoves(seed);

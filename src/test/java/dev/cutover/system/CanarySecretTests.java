@@ -210,11 +210,15 @@ class CanarySecretTests extends ServiceTest {
                 """.formatted(s3, echoPort, bucket, bucket);
     }
 
-    /** Answers with every request header and the query: whatever the step sent comes back in its body. */
+    /**
+     * Answers with the path, the query and every request header, as some receivers quote a bad request
+     * back: whatever the step or the notifier sent comes back in the body (a refused hook's 400 too).
+     */
     private static HttpServer echoServer() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
-            StringBuilder body = new StringBuilder("query " + exchange.getRequestURI().getRawQuery() + "\n");
+            StringBuilder body = new StringBuilder("path " + exchange.getRequestURI().getRawPath() + "\n"
+                    + "query " + exchange.getRequestURI().getRawQuery() + "\n");
             exchange.getRequestHeaders().forEach((name, values) -> body.append(name).append(": ").append(values).append('\n'));
             byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(exchange.getRequestURI().getPath().startsWith("/reject/") ? 400 : 200, bytes.length);

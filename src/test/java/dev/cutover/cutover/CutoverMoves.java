@@ -18,7 +18,7 @@ final class CutoverMoves {
 
     enum Kind {
         START("start-phase"), PAUSE("pause"), RESUME("resume"), APPROVE("approve"), RESTART("restart-phase"),
-        ABORT("abort"), ROLLBACK("rollback"), WAIT(null);
+        ABORT("abort"), ROLLBACK("rollback"), WAIT(null), KILL(null);
 
         final String apiName;
 
@@ -35,6 +35,9 @@ final class CutoverMoves {
             if (kind == Kind.WAIT) {
                 return "wait " + waitMs + "ms";
             }
+            if (kind == Kind.KILL) {
+                return "kill -9 and restart";
+            }
             return kind.apiName + (target == null ? "" : "(" + target + ")") + (twice ? " x2" : "");
         }
     }
@@ -43,9 +46,12 @@ final class CutoverMoves {
             Kind.ABORT, Kind.ROLLBACK);
 
     private final Random random;
+    private final boolean crashes;
 
-    CutoverMoves(long seed) {
+    /** {@code crashes}: also kill the service with -9 and start it again now and then (the bench's jar only). */
+    CutoverMoves(long seed, boolean crashes) {
         this.random = new Random(seed);
+        this.crashes = crashes;
     }
 
     int sequenceLength() {
@@ -60,6 +66,9 @@ final class CutoverMoves {
     /** The next move, given the cutover as the API showed it last. */
     Move next(JsonNode cutover) {
         int roll = random.nextInt(100);
+        if (crashes && random.nextInt(12) == 0) {
+            return new Move(Kind.KILL, null, false, 0);
+        }
         if (roll < 25) {
             return new Move(Kind.WAIT, null, false, 50 + random.nextInt(500));
         }

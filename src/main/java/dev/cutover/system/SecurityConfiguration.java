@@ -28,6 +28,8 @@ import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.thymeleaf.ITemplateEngine;
 
 /**
@@ -44,7 +46,7 @@ import org.thymeleaf.ITemplateEngine;
  * both map the same roles claim to the same three roles.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(SecurityProperties.class)
+@EnableConfigurationProperties({SecurityProperties.class, LoginLimit.class})
 class SecurityConfiguration {
 
     private static final String VIEWER = "VIEWER";
@@ -57,10 +59,21 @@ class SecurityConfiguration {
             // The lag charts: the page fetches the samples on its session cookie; scripts keep using Basic.
             "/api/cutovers/*/gate-samples", "/webjars/**"};
 
+    /**
+     * The pages' scripts are files of this service (no inline script, no handler attributes, no eval),
+     * so an injected {@code <script>} or {@code onerror=} does not run. Inline styles stay allowed: the
+     * timeline places its bars with {@code style} attributes and the report inlines its stylesheet for
+     * printing; a style cannot run code. Nothing may frame the pages (clickjacking of the buttons).
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
+            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+            + "base-uri 'self'; frame-ancestors 'none'";
+
     @Bean
     @Order(1)
     SecurityFilterChain browserSecurity(HttpSecurity http, ProblemWriter problems, SecurityProperties properties,
-                                        ObjectProvider<ITemplateEngine> templates) throws Exception {
+                                        ObjectProvider<ITemplateEngine> templates, LoginAttempts attempts)
+            throws Exception {
         AuthenticationEntryPoint loginPage = new LoginUrlAuthenticationEntryPoint("/login");
         if (properties.oidc().enabled()) {
             http.securityMatcher(concat(BROWSER_PATHS, OidcLogin.PATHS))
@@ -70,6 +83,8 @@ class SecurityConfiguration {
         }
         writeHeadersBeforeTheHandler(http);
         return http
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
+                .addFilterBefore(new LoginThrottle(attempts, problems), UsernamePasswordAuthenticationFilter.class)
                 .formLogin(form -> form.loginPage("/login").permitAll())
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout").permitAll())
                 // The stream also takes Basic, as before, for curl; Basic never creates a session.
@@ -94,8 +109,8 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiSecurity(HttpSecurity http, ProblemWriter problems, SecurityProperties properties)
-            throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, ProblemWriter problems, SecurityProperties properties,
+                                    LoginAttempts attempts) throws Exception {
         if (properties.jwt().enabled()) {
             // Bearer JWTs besides Basic: a request with "Authorization: Bearer" is decided by its token alone.
             http.oauth2ResourceServer(new BearerTokens(properties.jwt(), properties.oidc()).configurer(problems));
@@ -103,6 +118,7 @@ class SecurityConfiguration {
         writeHeadersBeforeTheHandler(http);
         return http
                 .csrf(csrf -> csrf.disable())
+                .addFilterBefore(new LoginThrottle(attempts, problems), BasicAuthenticationFilter.class)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(basic -> basic.authenticationEntryPoint(problems::unauthorized))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(problems::unauthorized)

@@ -30,6 +30,9 @@ public abstract class ServiceTest {
         registry.add("cutover.runbooks.location", () -> RUNBOOKS.runbooks().toString());
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:service-test;DB_CLOSE_DELAY=-1");
         registry.add("cutover.storage.schedule-tick", () -> "500ms");
+        // Every test signs in from 127.0.0.1 against this one shared service for the whole run: the
+        // per-address login limit (LoginAttemptsTest proves it) would lock the suite out of itself.
+        registry.add("cutover.security.login-limit.failures-per-address", () -> "100000");
     }
 
     @BeforeEach

@@ -77,13 +77,15 @@ public class PhaseLauncher {
     private final TaskExecutor background;
     private final CutoverRepository cutovers;
     private final ApplicationEventPublisher publisher;
+    private final StopSignals stops;
     private final Map<String, Object> launchLocks = new ConcurrentHashMap<>();
     private final ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
 
     PhaseLauncher(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
                   RunbookStepRunner stepExecutor, CutoverRepository cutovers, CutoverStepRepository steps, AutomaticTransitions moves,
-                  EventLog events, ApplicationEventPublisher publisher,
+                  EventLog events, ApplicationEventPublisher publisher, StopSignals stops,
                   @org.springframework.beans.factory.annotation.Qualifier("cutoverBackground") TaskExecutor background) {
+        this.stops = stops;
         this.publisher = publisher;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
@@ -181,7 +183,7 @@ public class PhaseLauncher {
      * Launches under the cutover's launch lock: a phase launch first checks that the cutover still
      * runs (a rollback or an abort accepted meanwhile wins), and the execution id is recorded before
      * the lock is released, so a rollback that takes the lock next knows which execution to wait for.
-     * One instance per database: the lock is this JVM's (issue 14 brings leases for several).
+     * The lock is this JVM's; across instances {@link #recordOrStop} keeps the same promise.
      */
     private void launch(Cutover cutover, String phase, Launch launch) {
         boolean rollingBack = phase == null;
@@ -198,7 +200,7 @@ public class PhaseLauncher {
                     return;
                 }
                 JobExecution execution = launch.run();
-                moves.update(cutover.id(), c -> c.withPhase(phase, execution.getId()));
+                recordOrStop(cutover.id(), phase, execution.getId());
             }
         } catch (Exception e) {
             log.error("Could not launch {} of cutover {}", rollingBack ? "the rollback" : "phase " + phase,
@@ -207,6 +209,20 @@ public class PhaseLauncher {
                     rollingBack ? CutoverState.ROLLBACK_FAILED : CutoverState.FAILED, UnaryOperator.identity());
             events.append(cutover.id(), phase, null, Actor.SYSTEM, rollingBack ? "rollback" : "phase", "failed",
                     "could not launch: " + FailureText.of(e), Map.of());
+        }
+    }
+
+    /**
+     * Records the phase execution on the cutover only while the cutover still runs a phase; when a
+     * rollback or an abort was accepted meanwhile (on any instance: the compare-and-set on the
+     * version orders the two writes), the execution gives way before its first step instead. This,
+     * not the JVM's launch lock, is what holds across instances: a rollback reads the execution id
+     * after its own compare-and-set, so it either sees this execution and waits for it, or this
+     * execution sees the rollback and stops.
+     */
+    private void recordOrStop(String cutoverId, String phase, long executionId) {
+        if (!moves.updateIf(cutoverId, PHASE_ACTIVE, c -> c.withPhase(phase, executionId))) {
+            stops.raise(cutoverId);
         }
     }
 
@@ -292,7 +308,7 @@ public class PhaseLauncher {
             @Override
             public void beforeJob(JobExecution execution) {
                 String id = cutoverId(execution);
-                moves.update(id, c -> c.withPhase(phase.name(), execution.getId()));
+                recordOrStop(id, phase.name(), execution.getId());
                 events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "started",
                         "phase " + phase.name() + " running as job execution " + execution.getId(),
                         Map.of("jobExecutionId", execution.getId()));

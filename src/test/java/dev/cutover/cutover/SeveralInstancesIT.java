@@ -50,6 +50,8 @@ class SeveralInstancesIT {
     private static final Map<String, String> PASSWORDS =
             Map.of("viewer", "viewer-ha-secret", "operator", "operator-ha-secret", "approver", "approver-ha-secret");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The JVM starts are this test's cost: C1 only and one GC thread start the service a good deal sooner. */
+    private static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path root;
@@ -78,8 +80,8 @@ class SeveralInstancesIT {
         });
         probe.start();
         writeRunbooks();
-        a = new ServiceProcess(Files.createDirectories(root.resolve("a")));
-        b = new ServiceProcess(Files.createDirectories(root.resolve("b")));
+        a = new ServiceProcess(Files.createDirectories(root.resolve("a"))).jvmOptions(QUICK_START);
+        b = new ServiceProcess(Files.createDirectories(root.resolve("b"))).jvmOptions(QUICK_START);
         apiA = new Api(a.port(), PASSWORDS);
         apiB = new Api(b.port(), PASSWORDS);
         a.start("service.log", arguments("instance-a"));
@@ -112,7 +114,6 @@ class SeveralInstancesIT {
         Thread reader = follow(apiB, quick, created, arrivals);
         Thread.sleep(300); // connected and replayed (nothing after the create event yet)
 
-        long posted = System.nanoTime();
         assertThat(apiA.post("operator", "/api/cutovers/" + quick + "/phases/" + PHASE + "/start", null).status())
                 .isEqualTo(202);
         apiA.awaitState(quick, "COMPLETED");
@@ -120,8 +121,8 @@ class SeveralInstancesIT {
         awaitArrival(arrivals, logged, 3_000);
         reader.interrupt();
 
-        assertThat(arrivals.get(0).nanos() - posted).as("first event appended on A seen on B after (ns)")
-                .isLessThan(1_000_000_000L);
+        assertThat(arrivals.get(0).lateMillis()).as("ms from A's append to B's screen, per event: %s", arrivals)
+                .isLessThan(1_000L);
         List<Long> ids = arrivals.stream().map(Arrival::id).toList();
         assertThat(ids).as("ids on B: A's event-log ids, in order, no repeats").isSorted().doesNotHaveDuplicates();
         assertThat(ids).as("every event after the one the screen had").isEqualTo(eventIds(apiA, quick, created));
@@ -133,6 +134,36 @@ class SeveralInstancesIT {
         again.interrupt();
         assertThat(resumed.stream().map(Arrival::id).toList()).as("after reconnecting to B with Last-Event-ID %s",
                 resumeFrom).isEqualTo(eventIds(apiA, quick, resumeFrom));
+    }
+
+    @Test
+    @Order(3)
+    void killNineOfTheInstanceRunningAPhaseHandsItToTheStandbyWithinTheLease() throws Exception {
+        assertThat(running).as("the phase of the first case runs on A").isNotNull();
+        a.killNine();
+        long killed = System.nanoTime();
+        JsonNode interrupted = null;
+        while (interrupted == null && System.nanoTime() - killed < 10_000_000_000L) {
+            interrupted = events(apiB, running).stream()
+                    .filter(event -> "interrupted".equals(event.path("outcome").asString())).findFirst().orElse(null);
+            Thread.sleep(50);
+        }
+        long tookMillis = (System.nanoTime() - killed) / 1_000_000;
+        assertThat(interrupted).as("an 'interrupted' event on B after A's kill" + b.logTail()).isNotNull();
+        assertThat(tookMillis).as("takeover after the kill (ms), lease 3 s").isLessThan(4_000);
+        assertThat(interrupted.path("message").asString()).as("names the dead instance").contains("instance-a")
+                .contains("taken over by instance instance-b");
+        assertThat(interrupted.path("evidence").path("deadInstance").asString()).isEqualTo("instance-a");
+
+        // The gate says autoResume: B restarts the phase by itself and the gate polls again from there.
+        JsonNode resumed = apiB.awaitCutover(running, c -> "RUNNING".equals(c.path("state").asString())
+                && "RUNNING".equals(Api.stepState(c, "probe")), 10);
+        assertThat(Api.step(resumed, "probe").path("attempts").asInt()).as("attempts of the gate").isEqualTo(2);
+        assertThat(actions(apiB, running)).as("event log").contains("system phase interrupted",
+                "system restart-phase accepted");
+        probeStatus.set(200);
+        JsonNode ended = apiB.awaitCutover(running, c -> !"RUNNING".equals(c.path("state").asString()), 20);
+        assertThat(ended.path("state").asString()).as(ended + b.logTail()).isEqualTo("COMPLETED");
     }
 
     @AfterAll
@@ -207,7 +238,8 @@ class SeveralInstancesIT {
                 .toList();
     }
 
-    private record Arrival(long id, long nanos) {
+    /** One event as a screen on B got it: its id, and how long after A appended it (ms, same host clock). */
+    private record Arrival(long id, long lateMillis) {
     }
 
     /** Reads the cutover's event stream on {@code api}'s instance from {@code lastEventId}, as EventSource would. */
@@ -217,15 +249,21 @@ class SeveralInstancesIT {
                 .header("Last-Event-ID", Long.toString(lastEventId)).GET().build();
         Thread reader = new Thread(() -> {
             try (Stream<String> lines = api.client().send(request, HttpResponse.BodyHandlers.ofLines()).body()) {
-                String[] eventId = {null};
+                String[] eventId = {null, null};
                 lines.takeWhile(line -> !Thread.currentThread().isInterrupted()).forEach(line -> {
                     if (line.startsWith("id:")) {
                         eventId[0] = line.substring(3).trim();
+                    } else if (line.startsWith("data:")) {
+                        eventId[1] = line.substring(5).trim();
                     } else if (line.isEmpty()) {
                         if (eventId[0] != null && !eventId[0].isEmpty() && !"0".equals(eventId[0])) {
-                            arrivals.add(new Arrival(Long.parseLong(eventId[0]), System.nanoTime()));
+                            java.time.Instant appended = java.time.Instant.parse(
+                                    JSON.readTree(eventId[1]).path("occurredAt").asString());
+                            arrivals.add(new Arrival(Long.parseLong(eventId[0]),
+                                    System.currentTimeMillis() - appended.toEpochMilli()));
                         }
                         eventId[0] = null;
+                        eventId[1] = null;
                     }
                 });
             } catch (IOException | InterruptedException | RuntimeException ended) {

@@ -30,6 +30,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Api api;
     private final List<ProcessHandle> descendants = new ArrayList<>();
+    private List<String> jvmOptions = List.of();
     private Process process;
     private Path log;
 
@@ -38,6 +39,12 @@ public final class ServiceProcess implements AutoCloseable {
         this.directory = directory;
         this.port = freePort();
         this.api = new Api(port);
+    }
+
+    /** Options for the service's JVM (e.g. {@code -XX:TieredStopAtLevel=1}), from the next start on. */
+    public ServiceProcess jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
     }
 
     public int port() {
@@ -64,6 +71,7 @@ public final class ServiceProcess implements AutoCloseable {
         assertThat(process == null || !process.isAlive()).as("the previous service process is still running").isTrue();
         log = directory.resolve(logName);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
         command.addAll(launch());
         command.add("--server.port=" + port); // the embedded defaults: ./runbooks and H2 under ./data
         command.addAll(List.of(arguments));

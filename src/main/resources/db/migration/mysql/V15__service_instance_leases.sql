@@ -17,3 +17,6 @@ ALTER TABLE cutover ADD COLUMN owner_instance VARCHAR(200) NULL;
 -- The instance that appended each event: every instance follows the log by id and fans out to its
 -- screens what the others appended (what it appended itself it has delivered already).
 ALTER TABLE cutover_event ADD COLUMN instance_id VARCHAR(200) NULL;
+
+-- The instance running each sync run: only a dead instance's running runs are marked INTERRUPTED.
+ALTER TABLE sync_run ADD COLUMN owner_instance VARCHAR(200);

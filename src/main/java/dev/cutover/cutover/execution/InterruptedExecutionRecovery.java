@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -73,12 +74,15 @@ class InterruptedExecutionRecovery {
         this.publisher = publisher;
     }
 
+    /** After the sync recovery (order 0): a sync step that resumes finds its run INTERRUPTED, not RUNNING. */
     @EventListener(ApplicationReadyEvent.class)
+    @Order(10)
     void recoverAtStartup() {
         recoverOrphans(true);
     }
 
     @EventListener(LeaseCheck.class)
+    @Order(10)
     void recoverPeriodically() {
         recoverOrphans(false);
     }

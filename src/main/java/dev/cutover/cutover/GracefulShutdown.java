@@ -62,7 +62,8 @@ class GracefulShutdown {
         }
     }
 
-    private List<Cutover> ownActive() {
+    /** The active cutovers whose execution runs on this instance: what a shutdown of this instance pauses. */
+    List<Cutover> ownActive() {
         String self = instances.self().id();
         return cutovers.findOwnedInStates(ACTIVE).stream().filter(owned -> self.equals(owned.owner()))
                 .map(CutoverRepository.Owned::cutover).toList();

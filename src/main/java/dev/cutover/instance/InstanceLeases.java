@@ -59,6 +59,30 @@ public class InstanceLeases {
                 .param("ids", ids).query(String.class).list());
     }
 
+    /**
+     * As {@link #alive(Collection)}, except that an instance on this host whose process is gone
+     * counts as dead at once: after a kill -9 and a restart on the same machine, the new process
+     * need not wait for the old lease to run out (a single instance on an embedded database is
+     * always in this case). For startup; the periodic checks rely on the lease alone.
+     */
+    public Set<String> stillRunning(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> running = new HashSet<>();
+        jdbc.sql("SELECT id, host, pid FROM service_instance WHERE id IN (:ids) AND expires_at > CURRENT_TIMESTAMP(6)")
+                .param("ids", ids)
+                .query((rs, row) -> new ServiceInstance(rs.getString("id"), rs.getString("host"), rs.getLong("pid")))
+                .list().forEach(instance -> {
+                    boolean goneHere = instance.host().equals(self.host()) && instance.pid() != self.pid()
+                            && ProcessHandle.of(instance.pid()).map(process -> !process.isAlive()).orElse(true);
+                    if (!goneHere) {
+                        running.add(instance.id());
+                    }
+                });
+        return running;
+    }
+
     public boolean alive(String id) {
         return !alive(Set.of(id)).isEmpty();
     }

@@ -37,6 +37,21 @@ class InstanceLeasesTests extends ServiceTest {
     }
 
     @Test
+    void atStartupAnInstanceOnThisHostWhoseProcessIsGoneIsDeadBeforeItsLeaseRunsOut() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        String host = leases.self().host();
+        insertOn("crashed-here", host, gone.pid());
+        insertOn("running-here", host, ProcessHandle.current().parent().orElseThrow().pid());
+        insertOn("elsewhere", "another-host", gone.pid());
+
+        assertThat(leases.alive(List.of("crashed-here", "running-here", "elsewhere")))
+                .containsExactlyInAnyOrder("crashed-here", "running-here", "elsewhere");
+        assertThat(leases.stillRunning(List.of("crashed-here", "running-here", "elsewhere", leases.self().id())))
+                .containsExactlyInAnyOrder("running-here", "elsewhere", leases.self().id());
+    }
+
+    @Test
     void aRenewalAfterTheLeaseRanOutSaysSoAndTakesTheLeaseAgain() {
         assertThat(leases.renew()).as("renewal of a live lease").isTrue();
         jdbc.sql("UPDATE service_instance SET expires_at = TIMESTAMPADD(SECOND, -1, CURRENT_TIMESTAMP(6)) WHERE id = ?")
@@ -57,6 +72,13 @@ class InstanceLeasesTests extends ServiceTest {
         assertThat(new InstanceSettings(null, java.time.Duration.ofSeconds(3)).checkEvery()).hasMillis(500);
         assertThat(new InstanceSettings(null, java.time.Duration.ofSeconds(1)).checkEvery()).hasMillis(250);
         assertThat(new InstanceSettings(null, java.time.Duration.ofSeconds(3)).renewEvery()).hasSeconds(1);
+    }
+
+    private void insertOn(String id, String host, long pid) {
+        jdbc.sql("DELETE FROM service_instance WHERE id = ?").param(id).update();
+        jdbc.sql("INSERT INTO service_instance (id, host, pid, started_at, renewed_at, expires_at) VALUES (?, ?, ?, "
+                + "CURRENT_TIMESTAMP(6), CURRENT_TIMESTAMP(6), TIMESTAMPADD(SECOND, 30, CURRENT_TIMESTAMP(6)))")
+                .params(id, host, pid).update();
     }
 
     private void insert(String id, String expiresAt) {

@@ -37,7 +37,8 @@ import org.springframework.stereotype.Component;
  * the cutover shows INTERRUPTED, naming the dead instance, until the phase is restarted, which
  * continues from that step. Checked at startup and at every {@link LeaseCheck}; a live instance's
  * execution is never touched. At startup this instance's own earlier executions (same configured
- * id, a previous process) and rows from before leases (no owner) count as dead too.
+ * id, a previous process), those of an instance on this host whose process is gone (a restart
+ * after kill -9) and rows from before leases (no owner) count as dead too.
  * <p>
  * Two standbys may find the same orphan: the compare-and-set on the cutover's version decides
  * which one takes it over, and only that one touches its steps and execution.
@@ -91,7 +92,7 @@ class InterruptedExecutionRecovery {
         List<CutoverRepository.Owned> candidates = cutovers.findOwnedInStates(RECOVERABLE);
         Set<String> owners = candidates.stream().map(CutoverRepository.Owned::owner).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
-        Set<String> alive = instances.alive(owners);
+        Set<String> alive = startup ? instances.stillRunning(owners) : instances.alive(owners);
         String self = instances.self().id();
         for (CutoverRepository.Owned owned : candidates) {
             String owner = owned.owner();

@@ -88,8 +88,9 @@ class SyncRecovery {
 
     void recoverOrphans(boolean startup) {
         List<SyncRunRepository.Owned> running = runs.runningWithOwners();
-        Set<String> alive = instances.alive(running.stream().map(SyncRunRepository.Owned::owner)
-                .filter(Objects::nonNull).collect(Collectors.toSet()));
+        Set<String> owners = running.stream().map(SyncRunRepository.Owned::owner).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        Set<String> alive = startup ? instances.stillRunning(owners) : instances.alive(owners);
         String self = instances.self().id();
         for (SyncRunRepository.Owned owned : running) {
             String owner = owned.owner();

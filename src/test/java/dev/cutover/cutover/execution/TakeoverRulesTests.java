@@ -3,6 +3,13 @@ package dev.cutover.cutover.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.instance.InstanceLeases;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
 import java.util.ArrayList;
@@ -27,6 +34,8 @@ class TakeoverRulesTests extends ServiceTest {
     InterruptedExecutionRecovery recovery;
     @Autowired
     InstanceLeases leases;
+    @Autowired
+    JobRepository jobs;
 
     @BeforeEach
     void runbook() {
@@ -124,6 +133,33 @@ class TakeoverRulesTests extends ServiceTest {
         assertThat(api.get("viewer", "/api/cutovers/" + id).body().path("state").asString()).isEqualTo("INTERRUPTED");
         assertThat(event(id, "interrupted").path("message").asString()).startsWith("found at startup: the service "
                 + "stopped while phase work ran");
+    }
+
+    @Test
+    void aRollbackWaitingForAPhaseOnAnInstanceThatDiesGoesOnWithoutIt() {
+        lease("peer-vanished", "TIMESTAMPADD(MINUTE, 60, CURRENT_TIMESTAMP(6))");
+        String id = runningOn("peer-vanished", "work", "migrate");
+        // The phase execution as the other instance left it running: a STARTED row in the job repository.
+        JobParameters parameters = new JobParametersBuilder().addString("cutoverId", id).toJobParameters();
+        JobInstance instance = jobs.createJobInstance("phase." + id + ".work", parameters);
+        JobExecution execution = jobs.createJobExecution(instance, parameters, new ExecutionContext());
+        execution.setStatus(BatchStatus.STARTED);
+        execution.setStartTime(java.time.LocalDateTime.now());
+        jobs.update(execution);
+        jdbc.sql("UPDATE cutover SET job_execution_id = ?, version = version + 1 WHERE id = ?")
+                .params(execution.getId(), id).update();
+
+        assertThat(api.post("approver", "/api/cutovers/" + id + "/rollback", null).status()).isEqualTo(202);
+        Api.sleep(1500);
+        assertThat(api.get("viewer", "/api/cutovers/" + id).body().path("state").asString())
+                .as("waiting for the live instance's phase").isEqualTo("ROLLING_BACK");
+
+        lease("peer-vanished", "TIMESTAMPADD(MINUTE, -1, CURRENT_TIMESTAMP(6))"); // it dies
+        JsonNode ended = api.awaitCutover(id, c -> !"ROLLING_BACK".equals(c.path("state").asString()), 20);
+        assertThat(ended.path("state").asString()).isEqualTo("ROLLED_BACK");
+        assertThat(event(id, "continuing").path("message").asString()).startsWith("service instance peer-vanished "
+                + "(host db-host-1, pid 4242) died before the running step of job execution " + execution.getId());
+        assertThat(jobs.getJobExecution(execution.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
     }
 
     private void lease(String instance, String expiresAt) {

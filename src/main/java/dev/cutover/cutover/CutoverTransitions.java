@@ -8,6 +8,7 @@ import dev.cutover.cutover.state.CutoverRepository;
 import dev.cutover.cutover.state.CutoverStepRepository;
 import dev.cutover.cutover.state.PinnedRunbooks;
 
+import dev.cutover.instance.InstanceLeases;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookCatalog;
 import dev.cutover.runbook.RunbookText;
@@ -50,13 +51,16 @@ public class CutoverTransitions {
     private final TransactionTemplate transactions;
     private final StopSignals stops;
     private final PhaseLauncher launcher;
+    private final InstanceLeases instances;
     private static final TypeReference<Map<String, Object>> OUTPUT = new TypeReference<>() { };
 
     private final JsonMapper json;
 
     CutoverTransitions(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals,
                        EventLog events, RunbookCatalog runbooks, PinnedRunbooks pinned, StopSignals stops,
-                       PhaseLauncher launcher, JsonMapper json, PlatformTransactionManager transactionManager) {
+                       PhaseLauncher launcher, JsonMapper json, PlatformTransactionManager transactionManager,
+                       InstanceLeases instances) {
+        this.instances = instances;
         this.transactions = new TransactionTemplate(transactionManager);
         this.pinned = pinned;
         this.json = json;
@@ -258,10 +262,11 @@ public class CutoverTransitions {
     private Cutover rollback(Cutover cutover, Actor actor, String message, Map<String, Object> evidence) {
         Runbook runbook = runbookOf(cutover);
         checkAllowed(cutover, CutoverAction.ROLLBACK);
+        String phaseOwner = cutovers.owner(cutover.id()).orElse(null); // the rollback's launch records this instance
         Cutover after = change(cutover, CutoverState.ROLLING_BACK, UnaryOperator.identity());
         stops.raise(cutover.id());
         events.append(cutover.id(), cutover.currentPhase(), null, actor, "rollback", "accepted", message, evidence);
-        launcher.rollback(after, runbook);
+        launcher.rollback(after, runbook, phaseOwner);
         return after;
     }
 
@@ -324,9 +329,17 @@ public class CutoverTransitions {
         }
     }
 
+    /**
+     * A move into RUNNING or ROLLING_BACK launches the execution on this instance (start, resume,
+     * restart, rollback), so it records this instance as the owner in the same write; other moves
+     * (pause, abort) leave the owner as it is: the instance running the execution stays in charge of it.
+     */
     private Cutover change(Cutover cutover, CutoverState next, UnaryOperator<Cutover> change) {
         Cutover changed = change.apply(cutover).withState(next);
-        if (!cutovers.compareAndSet(cutover.version(), changed)) {
+        boolean launchesHere = next == CutoverState.RUNNING || next == CutoverState.ROLLING_BACK;
+        boolean changedIt = launchesHere ? cutovers.compareAndSet(cutover.version(), changed, instances.self().id())
+                : cutovers.compareAndSet(cutover.version(), changed);
+        if (!changedIt) {
             Cutover current = require(cutover.id());
             throw CutoverProblems.concurrentChange(current, allowedActions(current));
         }

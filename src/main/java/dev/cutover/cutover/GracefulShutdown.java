@@ -3,6 +3,7 @@ package dev.cutover.cutover;
 import dev.cutover.cutover.eventlog.EventLog;
 import dev.cutover.cutover.execution.StopSignals;
 import dev.cutover.cutover.state.CutoverRepository;
+import dev.cutover.instance.InstanceLeases;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -18,7 +19,8 @@ import org.springframework.stereotype.Component;
  * On a graceful stop of the service (SIGTERM, a deploy), running phases are paused the way an
  * operator pauses them: their steps give way, their Batch executions end STOPPED and the cutovers
  * show PAUSED, ready to resume. Without this, executor threads would be cut mid-step and Batch
- * would leave executions in an unknown state that cannot be restarted.
+ * would leave executions in an unknown state that cannot be restarted. Only this instance's
+ * executions: another instance's phases run on, whatever this one does.
  */
 @Component
 class GracefulShutdown {
@@ -31,8 +33,10 @@ class GracefulShutdown {
     private final CutoverRepository cutovers;
     private final StopSignals stops;
     private final EventLog events;
+    private final InstanceLeases instances;
 
-    GracefulShutdown(CutoverRepository cutovers, StopSignals stops, EventLog events) {
+    GracefulShutdown(CutoverRepository cutovers, StopSignals stops, EventLog events, InstanceLeases instances) {
+        this.instances = instances;
         this.cutovers = cutovers;
         this.stops = stops;
         this.events = events;
@@ -41,19 +45,27 @@ class GracefulShutdown {
     @EventListener(ContextClosedEvent.class)
     @Order(0)
     void pauseRunningPhases() throws InterruptedException {
-        List<Cutover> running = cutovers.findInStates(ACTIVE);
+        List<Cutover> running = ownActive();
         for (Cutover cutover : running) {
             stops.raise(cutover.id());
             events.append(cutover.id(), cutover.currentPhase(), null, Actor.SYSTEM, "phase", "pausing",
-                    "the service is shutting down: pausing phase " + cutover.currentPhase() + "; resume it afterwards",
+                    "service instance " + instances.self().id() + " is shutting down: pausing phase "
+                            + cutover.currentPhase() + " it runs; resume it afterwards",
                     Map.of());
         }
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!running.isEmpty() && !cutovers.findInStates(ACTIVE).isEmpty() && System.currentTimeMillis() < deadline) {
+        while (!running.isEmpty() && !ownActive().isEmpty() && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
         if (!running.isEmpty()) {
             log.info("Paused {} running cutover phase(s) for shutdown", running.size());
         }
+    }
+
+    /** The active cutovers whose execution runs on this instance: what a shutdown of this instance pauses. */
+    List<Cutover> ownActive() {
+        String self = instances.self().id();
+        return cutovers.findOwnedInStates(ACTIVE).stream().filter(owned -> self.equals(owned.owner()))
+                .map(CutoverRepository.Owned::cutover).toList();
     }
 }

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.cutover.cutover.eventlog.CutoverEvent;
+import dev.cutover.cutover.eventlog.EventAppendedElsewhere;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -117,6 +119,12 @@ public class RehearsalForecast {
         if ("create".equals(event.action()) || "step".equals(event.action())) {
             changes.incrementAndGet();
         }
+    }
+
+    /** A step ended or a rehearsal was created on another instance: the figures kept here are stale too. */
+    @EventListener
+    void onEventElsewhere(EventAppendedElsewhere appended) {
+        onEvent(appended.event());
     }
 
     private Forecast read(Runbook runbook, String environment, Duration window, Instant createdBefore) {

@@ -4,5 +4,5 @@
  * Sub-packages: {@code state} (what is stored), {@code execution} (phases and rollbacks on Spring
  * Batch, steps, attempts), {@code eventlog} (the append-only log and its live stream).
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Cutovers", allowedDependencies = { "runbook", "step" })
+@org.springframework.modulith.ApplicationModule(displayName = "Cutovers", allowedDependencies = { "runbook", "step", "instance" })
 package dev.cutover.cutover;

@@ -1,6 +1,7 @@
 package dev.cutover.dashboard;
 
 import dev.cutover.cutover.eventlog.CutoverEvent;
+import dev.cutover.cutover.eventlog.EventAppendedElsewhere;
 import dev.cutover.cutover.eventlog.LiveStreams;
 import java.time.Instant;
 import java.util.HashMap;
@@ -70,6 +71,12 @@ class LivePartsPublisher {
             long delay = Math.max(SETTLE_MILLIS, MIN_GAP_MILLIS - sinceLast);
             renderer.schedule(() -> publish(event.cutoverId()), delay, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** What another instance appended changes this instance's pages too. */
+    @EventListener
+    void onEventElsewhere(EventAppendedElsewhere appended) {
+        onEvent(appended.event());
     }
 
     @EventListener

@@ -37,6 +37,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class HttpCheckStepType implements StepType {
 
+    /** Changes nothing outside: after its instance died it may simply run again from the start. */
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
     private static final int BODY_READ_LIMIT = 1024 * 1024;
     private static final int BODY_EXCERPT = 300;
     /** Headers the JDK HTTP client sets itself and refuses from callers. */

@@ -20,6 +20,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class WaitStepType implements StepType {
 
+    /** Changes nothing outside: after its instance died it may simply run again from the start. */
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
     private static final long SLICE_MS = 200;
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 

@@ -21,6 +21,12 @@ import org.springframework.stereotype.Component;
 @Component
 class PreflightStepType implements StepType {
 
+    /** Changes nothing outside: after its instance died it may simply run again from the start. */
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
     private final Preflights preflights;
 
     PreflightStepType(Preflights preflights) {

@@ -32,6 +32,12 @@ import org.springframework.stereotype.Component;
 @Component
 class CutoverReadinessStepType implements StepType {
 
+    /** Changes nothing outside: after its instance died it may simply run again from the start. */
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
     private final List<ReadinessSignal> signals;
 
     CutoverReadinessStepType(ObjectProvider<ReadinessSignal> signals) {

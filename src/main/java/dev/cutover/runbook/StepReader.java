@@ -16,7 +16,8 @@ final class StepReader {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
     private static final List<String> STEP_KEYS =
-            List.of("id", "type", "owner", "escalation", "timeout", "retries", "onFailure", "with", "rollback");
+            List.of("id", "type", "owner", "escalation", "timeout", "retries", "onFailure", "autoResume", "with",
+                    "rollback");
     private static final List<String> ROLLBACK_KEYS = List.of("type", "with");
 
     private final StepTypeCatalog stepTypes;
@@ -49,8 +50,34 @@ final class StepReader {
         Map<String, Object> with = type
                 .map(t -> withCheck.check(t, fields.get("with"), mapping, YamlNodes.child(path, "with"), timeout))
                 .orElse(Map.of());
+        boolean autoResume = autoResume(fields, type);
         return Optional.of(new RunbookStep(id, type.map(StepType::name).orElse(null), owner, escalation,
-                timeout, retries, with, rollback(fields, timeout), onFailure));
+                timeout, retries, with, rollback(fields, timeout), onFailure, autoResume));
+    }
+
+    /** {@code autoResume:} true or false (default), and only on a step type that is safe to run again. */
+    private boolean autoResume(MappingFields fields, Optional<StepType> type) {
+        Optional<String> text = fields.optionalText("autoResume", problems);
+        if (text.isEmpty()) {
+            return false;
+        }
+        MappingFields.Field field = fields.get("autoResume").orElseThrow();
+        String value = text.get().trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            problems.at(field.value(), field.path(), "autoResume must be true or false, found '" + value + "'");
+            return false;
+        }
+        boolean autoResume = value.equals("true");
+        if (autoResume && type.isPresent() && !type.get().resumable()) {
+            TreeSet<String> resumable = new TreeSet<>();
+            stepTypes.all().stream().filter(StepType::resumable).forEach(t -> resumable.add(t.name()));
+            problems.at(field.value(), field.path(), "a " + type.get().name() + " step cannot resume by itself after "
+                    + "its service instance died: running it again could repeat what it changed, so a person decides. "
+                    + "Remove autoResume; it is allowed on step types that are safe to run again: "
+                    + String.join(", ", resumable));
+            return false;
+        }
+        return autoResume;
     }
 
     private Optional<String> id(MappingFields fields) {

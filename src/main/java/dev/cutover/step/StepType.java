@@ -49,6 +49,16 @@ public interface StepType {
         return StepOutcome.succeeded("nothing to undo for a " + name() + " step");
     }
 
+    /**
+     * True when a run cut off anywhere (its instance died) may simply run again from the start:
+     * the step changes nothing outside (gates, probes, verifications) or continues from its own
+     * checkpoints (syncs). Only such steps may say {@code autoResume: true} in a runbook; the default
+     * is false, so a step that changes something waits for a person after a crash.
+     */
+    default boolean resumable() {
+        return false;
+    }
+
     /** True when {@link #rollback} really undoes something (the default does not). */
     default boolean hasOwnRollback() {
         return false;

@@ -5,5 +5,5 @@
  * decides what a sync copies; {@code sync}, the sync and verify jobs, schedules, step types and REST
  * API; {@code gcs}, {@code s3} and {@code filesystem}, the adapters, each registering its opener.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Storage", allowedDependencies = { "step", "runbook" })
+@org.springframework.modulith.ApplicationModule(displayName = "Storage", allowedDependencies = { "step", "runbook", "instance" })
 package dev.cutover.storage;

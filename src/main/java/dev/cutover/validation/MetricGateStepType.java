@@ -30,6 +30,12 @@ import org.springframework.stereotype.Component;
 @Component
 class MetricGateStepType implements StepType {
 
+    /** Changes nothing outside: after its instance died it may simply run again from the start. */
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
     private static final int SAMPLES_KEPT = 20;
 
     private final MetricGateGauges gauges;

@@ -20,7 +20,8 @@ final class RunbookMutator {
             "? ", "#", "|", ">", "\t", "\u0000", "\u202e", "\ufeff", "é", "💥", "%YAML 1.1", "---", "...", "'", "\"", "\\",
             "[a, b]", "{x: 1}", "- - -", "http://", "127.0.0.1:99999", "rollback", "none", "PT5M", "1h30", "5 s", "*/2");
     private static final List<String> KEYS = List.of("name", "id", "type", "with", "rollback", "steps", "phases",
-            "environments", "connections", "timeout", "retries", "owner", "escalation", "onFailure", "pointOfNoReturn",
+            "environments", "connections", "timeout", "retries", "owner", "escalation", "onFailure", "autoResume",
+            "pointOfNoReturn",
             "window", "notify", "description", "connection", "source", "target", "mode", "record", "queries", "pass",
             "failWhen", "for", "interval", "noData", "values", "tables", "databases", "url", "password", "schedule",
             "exclude", "maxLag", "routes", "channels", "events", "run", "env", "tag", "strategy");

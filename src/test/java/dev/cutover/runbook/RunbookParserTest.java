@@ -236,7 +236,7 @@ class RunbookParserTest {
             assertThat(p.line()).isEqualTo(8);
             assertThat(p.column()).isEqualTo(9);
             assertThat(p.message()).isEqualTo("unknown key 'timout' (did you mean 'timeout'?); a step accepts: "
-                    + "id, type, owner, escalation, timeout, retries, onFailure, with, rollback");
+                    + "id, type, owner, escalation, timeout, retries, onFailure, autoResume, with, rollback");
         });
     }
 
@@ -484,6 +484,43 @@ class RunbookParserTest {
                 .extracting(RunbookStep::id, RunbookStep::onFailure).containsExactly(
                         tuple("a", OnFailure.STOP), tuple("b", OnFailure.ROLLBACK), tuple("c", OnFailure.STOP),
                         tuple("d", OnFailure.ROLLBACK));
+    }
+
+    @Test
+    void autoResumeIsReadOnlyOnStepTypesThatMayRunAgainAndRefusedElsewhereWithLineAndField() {
+        Runbook runbook = parser.parse("test.yaml", """
+                name: resumable
+                environments: { staging: {} }
+                phases:
+                  - name: one
+                    steps:
+                      - { id: probe, type: http-check, autoResume: true, with: { url: "http://example.com/" } }
+                      - { id: approve, type: manual }
+                """).entry().validRunbook().orElseThrow();
+        assertThat(runbook.phases().get(0).steps()).extracting(RunbookStep::id, RunbookStep::autoResume)
+                .containsExactly(tuple("probe", true), tuple("approve", false));
+
+        List<RunbookProblem> found = problems("""
+                name: not-resumable
+                environments: { staging: {} }
+                phases:
+                  - name: one
+                    steps:
+                      - id: migrate
+                        type: command
+                        autoResume: true
+                        with: { run: ./migrate.sh }
+                      - { id: probe, type: http-check, autoResume: maybe, with: { url: "http://example.com/" } }
+                """);
+        assertThat(found).hasSize(2);
+        assertThat(found.get(0).file()).isEqualTo("test.yaml");
+        assertThat(found.get(0).line()).isEqualTo(8);
+        assertThat(found.get(0).field()).isEqualTo("phases[0].steps[0].autoResume");
+        assertThat(found.get(0).message()).startsWith("a command step cannot resume by itself after its service "
+                + "instance died").endsWith("it is allowed on step types that are safe to run again: http-check, "
+                + "storage-sync");
+        assertThat(found.get(1).field()).isEqualTo("phases[0].steps[1].autoResume");
+        assertThat(found.get(1).message()).isEqualTo("autoResume must be true or false, found 'maybe'");
     }
 
     @Test

@@ -49,6 +49,12 @@ final class TestStepTypes {
             return "test step type " + name;
         }
 
+        /** As the real ones: a sync and a probe may run again from the start, a command may not. */
+        @Override
+        public boolean resumable() {
+            return name.equals("storage-sync") || name.equals("http-check");
+        }
+
         @Override
         public StepOutcome execute(StepContext context) {
             return StepOutcome.succeeded("done");

@@ -30,6 +30,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Api api;
     private final List<ProcessHandle> descendants = new ArrayList<>();
+    private List<String> jvmOptions = List.of();
     private Process process;
     private Path log;
 
@@ -38,6 +39,12 @@ public final class ServiceProcess implements AutoCloseable {
         this.directory = directory;
         this.port = freePort();
         this.api = new Api(port);
+    }
+
+    /** Options for the service's JVM (e.g. {@code -XX:TieredStopAtLevel=1}), from the next start on. */
+    public ServiceProcess jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
     }
 
     public int port() {
@@ -62,12 +69,11 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public void start(String logName, String... arguments) throws InterruptedException {
         assertThat(process == null || !process.isAlive()).as("the previous service process is still running").isTrue();
-        String jar = System.getProperty("cutover.jar");
-        assertThat(jar).as("system property cutover.jar (run with mvn verify)").isNotBlank();
-        assertThat(Path.of(jar)).exists();
         log = directory.resolve(logName);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar, "--server.port=" + port)); // the embedded defaults: ./runbooks and H2 under ./data
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(launch());
+        command.add("--server.port=" + port); // the embedded defaults: ./runbooks and H2 under ./data
         command.addAll(List.of(arguments));
         try {
             process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
@@ -90,6 +96,24 @@ public final class ServiceProcess implements AutoCloseable {
             Thread.sleep(250);
         }
         fail("service did not become ready in " + READY_SECONDS + " s" + logTail());
+    }
+
+    /**
+     * The packaged jar when failsafe names it ({@code cutover.jar}); otherwise, for an IT picked by
+     * hand with {@code -Dtest=...} under surefire, the service's classes and dependencies from the
+     * test run's own class path (without the test classes), so no package step is needed.
+     */
+    private static List<String> launch() {
+        String jar = System.getProperty("cutover.jar");
+        if (jar != null && !jar.isBlank()) {
+            assertThat(Path.of(jar)).exists();
+            return List.of("-jar", jar);
+        }
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String serviceClassPath = java.util.Arrays.stream(classPath.split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes/"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        return List.of("-cp", serviceClassPath, "dev.cutover.CutoverApplication");
     }
 
     /**

@@ -143,6 +143,12 @@ class CutoverEventStream implements LiveStreams {
         offerToAll(event.cutoverId(), () -> frame(event));
     }
 
+    /** Another instance's event, read back from the log: this instance's screens see it too. */
+    @EventListener
+    void onEventElsewhere(EventAppendedElsewhere appended) {
+        onEvent(appended.event());
+    }
+
     /** One frame, built only when someone watches, to every open stream of the cutover. */
     private void offerToAll(String cutoverId, Supplier<SseFrame> frame) {
         Set<EventStreamClient> subscribers = clients.getOrDefault(cutoverId, Set.of());

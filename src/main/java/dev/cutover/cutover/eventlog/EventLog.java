@@ -5,6 +5,7 @@ import dev.cutover.cutover.CutoverState;
 import dev.cutover.cutover.CutoverStep;
 import dev.cutover.cutover.state.CutoverRepository;
 import dev.cutover.cutover.state.CutoverStepRepository;
+import dev.cutover.instance.InstanceLeases;
 import dev.cutover.step.CutoverEventLog;
 import java.util.EnumSet;
 
@@ -28,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The append-only event log of every cutover. This class only inserts and reads: there is no
  * update or delete of an event anywhere in the code base. Each appended event is also published
- * as a {@link CutoverEvent} application event (the dashboard's stream listens to it).
+ * as a {@link CutoverEvent} application event (the dashboard's stream listens to it), and records
+ * the instance that appended it: the other instances' {@link EventLogFollower}s publish it to their
+ * listeners as an {@link EventAppendedElsewhere}.
  */
 @Component
 public class EventLog implements CutoverEventLog {
@@ -43,9 +46,11 @@ public class EventLog implements CutoverEventLog {
     private final ApplicationEventPublisher publisher;
     private final CutoverRepository cutovers;
     private final CutoverStepRepository steps;
+    private final InstanceLeases instances;
 
     EventLog(JdbcClient jdbc, JsonMapper json, ApplicationEventPublisher publisher, CutoverRepository cutovers,
-             CutoverStepRepository steps) {
+             CutoverStepRepository steps, InstanceLeases instances) {
+        this.instances = instances;
         this.cutovers = cutovers;
         this.steps = steps;
         this.jdbc = jdbc;
@@ -75,10 +80,10 @@ public class EventLog implements CutoverEventLog {
         KeyHolder key = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO cutover_event (cutover_id, occurred_at, phase, step_id, actor, origin, action, outcome,
-                  message, evidence)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                  message, evidence, instance_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(cutoverId, ts(now), phase, stepId, actor.name(), actor.origin(), action, outcome, shortMessage,
-                        json.writeValueAsString(safeEvidence))
+                        json.writeValueAsString(safeEvidence), instances.self().id())
                 .update(key, "id");
         CutoverEvent event = new CutoverEvent(key.getKey().longValue(), cutoverId, now, phase, stepId, actor.name(),
                 actor.origin(), action, outcome, shortMessage, safeEvidence);
@@ -98,7 +103,7 @@ public class EventLog implements CutoverEventLog {
                 .query(Long.class).single();
     }
 
-    private CutoverEvent map(ResultSet rs, int row) throws SQLException {
+    CutoverEvent map(ResultSet rs, int row) throws SQLException {
         String evidence = rs.getString("evidence");
         return new CutoverEvent(rs.getLong("id"), rs.getString("cutover_id"), instant(rs, "occurred_at"),
                 rs.getString("phase"), rs.getString("step_id"), rs.getString("actor"), rs.getString("origin"),

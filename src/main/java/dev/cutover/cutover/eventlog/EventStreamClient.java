@@ -17,8 +17,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * One open event stream: a bounded queue of frames filled by whoever appends events, drained by the
  * client's own sender thread, which writes whatever has queued up in one write and one flush.
  * Offering never blocks; a full queue drops the client (it comes back with {@code Last-Event-ID}).
- * Log events at or below the last id sent are skipped, so the replay and the live events never show
- * one twice.
+ * Log events already sent (or at or below the id the client came back with) are skipped, so the
+ * replay and the live events never show one twice. Not by "at or below the last id sent": events
+ * appended by another instance arrive a moment later, and ids do not commit in order.
  */
 final class EventStreamClient {
 
@@ -38,7 +39,10 @@ final class EventStreamClient {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Set<String> audience;
     private final boolean wantsLiveParts;
-    private long lastSentId;
+    private final long afterEventId;
+    /** Ids sent lately, oldest first; a few thousand are plenty to catch a replay overlapping live events. */
+    private final java.util.LinkedHashSet<Long> sentIds = new java.util.LinkedHashSet<>();
+    private static final int SENT_IDS_KEPT = 4096;
 
     /**
      * @param audience       the viewer's authorities, for live parts rendered per audience
@@ -48,7 +52,7 @@ final class EventStreamClient {
                       Consumer<EventStreamClient> onClose) {
         this.emitter = emitter;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.lastSentId = afterEventId;
+        this.afterEventId = afterEventId;
         this.audience = Set.copyOf(audience);
         this.wantsLiveParts = wantsLiveParts;
         this.onClose = onClose;
@@ -113,10 +117,12 @@ final class EventStreamClient {
         StringBuilder text = new StringBuilder();
         for (SseFrame frame : frames) {
             if (frame.id() > 0) {
-                if (frame.id() <= lastSentId) {
+                if (frame.id() <= afterEventId || !sentIds.add(frame.id())) {
                     continue;
                 }
-                lastSentId = frame.id();
+                if (sentIds.size() > SENT_IDS_KEPT) {
+                    sentIds.remove(sentIds.iterator().next());
+                }
             }
             text.append(frame.text());
         }

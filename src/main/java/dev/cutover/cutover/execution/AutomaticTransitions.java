@@ -35,6 +35,22 @@ class AutomaticTransitions {
         }
     }
 
+    /**
+     * Changes fields other than the state if the cutover is in one of {@code from}; false if it is not
+     * (any more). The compare-and-set makes "check the state, then write" one step across instances.
+     */
+    boolean updateIf(String id, Set<CutoverState> from, UnaryOperator<Cutover> change) {
+        while (true) {
+            Cutover current = cutovers.find(id).orElseThrow();
+            if (!from.contains(current.state())) {
+                return false;
+            }
+            if (cutovers.compareAndSet(current.version(), change.apply(current))) {
+                return true;
+            }
+        }
+    }
+
     /** Changes fields other than the state, whatever the state is. */
     void update(String id, UnaryOperator<Cutover> change) {
         while (true) {

@@ -9,6 +9,7 @@ import dev.cutover.cutover.eventlog.EventLog;
 import dev.cutover.cutover.state.CutoverRepository;
 import dev.cutover.cutover.state.CutoverStepRepository;
 
+import dev.cutover.instance.InstanceLeases;
 import dev.cutover.runbook.OnFailure;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookPhase;
@@ -77,13 +78,17 @@ public class PhaseLauncher {
     private final TaskExecutor background;
     private final CutoverRepository cutovers;
     private final ApplicationEventPublisher publisher;
+    private final StopSignals stops;
+    private final InstanceLeases instances;
     private final Map<String, Object> launchLocks = new ConcurrentHashMap<>();
     private final ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
 
     PhaseLauncher(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
                   RunbookStepRunner stepExecutor, CutoverRepository cutovers, CutoverStepRepository steps, AutomaticTransitions moves,
-                  EventLog events, ApplicationEventPublisher publisher,
+                  EventLog events, ApplicationEventPublisher publisher, StopSignals stops, InstanceLeases instances,
                   @org.springframework.beans.factory.annotation.Qualifier("cutoverBackground") TaskExecutor background) {
+        this.stops = stops;
+        this.instances = instances;
         this.publisher = publisher;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
@@ -120,7 +125,7 @@ public class PhaseLauncher {
      * list is fixed only then, so a step that started while the rollback was being accepted is
      * undone too. A rollback restarted after a failed inverse runs the list its first run fixed.
      */
-    public void rollback(Cutover cutover, Runbook runbook) {
+    public void rollback(Cutover cutover, Runbook runbook, String phaseOwner) {
         background.execute(() -> launch(cutover, null, () -> {
             Long phaseExecution;
             synchronized (launchLock(cutover.id())) {
@@ -128,7 +133,7 @@ public class PhaseLauncher {
                 phaseExecution = cutovers.find(cutover.id()).map(Cutover::jobExecutionId).orElse(null);
             }
             if (phaseExecution != null) {
-                awaitPhaseEnded(cutover.id(), phaseExecution);
+                awaitPhaseEnded(cutover.id(), phaseExecution, phaseOwner);
             }
             Long previous = cutovers.find(cutover.id()).map(Cutover::rollbackJobExecutionId).orElse(null);
             if (previous != null) {
@@ -181,7 +186,7 @@ public class PhaseLauncher {
      * Launches under the cutover's launch lock: a phase launch first checks that the cutover still
      * runs (a rollback or an abort accepted meanwhile wins), and the execution id is recorded before
      * the lock is released, so a rollback that takes the lock next knows which execution to wait for.
-     * One instance per database: the lock is this JVM's (issue 14 brings leases for several).
+     * The lock is this JVM's; across instances {@link #recordOrStop} keeps the same promise.
      */
     private void launch(Cutover cutover, String phase, Launch launch) {
         boolean rollingBack = phase == null;
@@ -198,7 +203,7 @@ public class PhaseLauncher {
                     return;
                 }
                 JobExecution execution = launch.run();
-                moves.update(cutover.id(), c -> c.withPhase(phase, execution.getId()));
+                recordOrStop(cutover.id(), phase, execution.getId());
             }
         } catch (Exception e) {
             log.error("Could not launch {} of cutover {}", rollingBack ? "the rollback" : "phase " + phase,
@@ -210,18 +215,60 @@ public class PhaseLauncher {
         }
     }
 
+    /**
+     * Records the phase execution on the cutover only while the cutover still runs a phase; when a
+     * rollback or an abort was accepted meanwhile (on any instance: the compare-and-set on the
+     * version orders the two writes), the execution gives way before its first step instead. This,
+     * not the JVM's launch lock, is what holds across instances: a rollback reads the execution id
+     * after its own compare-and-set, so it either sees this execution and waits for it, or this
+     * execution sees the rollback and stops.
+     */
+    private void recordOrStop(String cutoverId, String phase, long executionId) {
+        if (!moves.updateIf(cutoverId, PHASE_ACTIVE, c -> c.withPhase(phase, executionId))) {
+            stops.raise(cutoverId);
+        }
+    }
+
     private Object launchLock(String cutoverId) {
         return launchLocks.computeIfAbsent(cutoverId, id -> new Object());
     }
 
-    /** Waits for the phase execution a rollback stops, however long its running step takes to give way. */
-    private void awaitPhaseEnded(String cutoverId, long jobExecutionId) throws InterruptedException {
-        JobExecution execution = awaitEnded(jobExecutionId);
-        while (execution != null && execution.isRunning()) {
-            events.append(cutoverId, null, null, Actor.SYSTEM, "rollback", "waiting",
-                    "waiting for the running step of job execution " + jobExecutionId + " to stop before undoing steps",
-                    Map.of("jobExecutionId", jobExecutionId));
-            execution = awaitEnded(jobExecutionId);
+    /**
+     * Waits for the phase execution a rollback stops, however long its running step takes to give
+     * way; but when the instance running it ({@code phaseOwner}, another one) dies meanwhile, its
+     * execution would never end: it is marked failed, its step interrupted (so the step is undone
+     * too), and the rollback goes on.
+     */
+    private void awaitPhaseEnded(String cutoverId, long jobExecutionId, String phaseOwner) throws InterruptedException {
+        long nextWaitingEvent = System.currentTimeMillis() + ENDED_WAIT_MILLIS;
+        long nextOwnerCheck = 0;
+        boolean elsewhere = phaseOwner != null && !phaseOwner.equals(instances.self().id());
+        while (true) {
+            JobExecution execution = jobRepository.getJobExecution(jobExecutionId);
+            if (execution == null || !execution.isRunning()) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (elsewhere && now >= nextOwnerCheck) {
+                nextOwnerCheck = now + 1000;
+                if (!instances.alive(phaseOwner)) {
+                    recover(jobExecutionId);
+                    int interrupted = steps.interrupt(cutoverId);
+                    events.append(cutoverId, null, null, Actor.SYSTEM, "rollback", "continuing", "service instance "
+                            + instances.describe(phaseOwner) + " died before the running step of job execution "
+                            + jobExecutionId + " stopped: that execution is marked failed and the rollback goes on",
+                            Map.of("jobExecutionId", jobExecutionId, "deadInstance", phaseOwner,
+                                    "stepsInterrupted", interrupted));
+                    return;
+                }
+            }
+            if (now >= nextWaitingEvent) {
+                events.append(cutoverId, null, null, Actor.SYSTEM, "rollback", "waiting",
+                        "waiting for the running step of job execution " + jobExecutionId + " to stop before undoing steps",
+                        Map.of("jobExecutionId", jobExecutionId));
+                nextWaitingEvent = now + ENDED_WAIT_MILLIS;
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -292,7 +339,7 @@ public class PhaseLauncher {
             @Override
             public void beforeJob(JobExecution execution) {
                 String id = cutoverId(execution);
-                moves.update(id, c -> c.withPhase(phase.name(), execution.getId()));
+                recordOrStop(id, phase.name(), execution.getId());
                 events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "started",
                         "phase " + phase.name() + " running as job execution " + execution.getId(),
                         Map.of("jobExecutionId", execution.getId()));

@@ -88,6 +88,39 @@ public class CutoverRepository {
                 .update() == 1;
     }
 
+    /**
+     * Like {@link #compareAndSet(long, Cutover)}, and records {@code owner} as the instance that runs
+     * the cutover's execution from now on: in the same write, so no moment exists where the cutover
+     * runs with the previous (perhaps dead) owner's name on it.
+     */
+    public boolean compareAndSet(long expectedVersion, Cutover next, String owner) {
+        return jdbc.sql("""
+                UPDATE cutover SET state = ?, current_phase = ?, job_execution_id = ?, rollback_job_execution_id = ?,
+                  version = ?, updated_at = ?, owner_instance = ?
+                WHERE id = ? AND version = ?""")
+                .params(next.state().name(), next.currentPhase(), next.jobExecutionId(), next.rollbackJobExecutionId(),
+                        expectedVersion + 1, ts(Instant.now()), owner, next.id(), expectedVersion)
+                .update() == 1;
+    }
+
+    /** The instance recorded as running the cutover's execution, if any. */
+    public Optional<String> owner(String id) {
+        return jdbc.sql("SELECT owner_instance FROM cutover WHERE id = ?").param(id)
+                .query((rs, row) -> Optional.ofNullable(rs.getString("owner_instance"))).optional()
+                .flatMap(owner -> owner);
+    }
+
+    /** A cutover and the instance recorded as running its execution (null: none recorded, a row from before leases). */
+    public record Owned(Cutover cutover, String owner) {
+    }
+
+    /** Cutovers in these states with their owners. */
+    public List<Owned> findOwnedInStates(Collection<CutoverState> states) {
+        return jdbc.sql("SELECT " + COLUMNS + ", owner_instance FROM cutover WHERE state IN (:states)")
+                .param("states", states.stream().map(Enum::name).toList())
+                .query((rs, row) -> new Owned(map(rs, row), rs.getString("owner_instance"))).list();
+    }
+
     public static Timestamp ts(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
     }

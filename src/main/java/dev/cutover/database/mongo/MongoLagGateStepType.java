@@ -27,6 +27,12 @@ import org.springframework.stereotype.Component;
 @Component
 class MongoLagGateStepType implements StepType {
 
+    /** Changes nothing outside: after its instance died it may simply run again from the start. */
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
     static final String ENGINE = "mongo";
 
     private final ReplicationLagGauges gauges;

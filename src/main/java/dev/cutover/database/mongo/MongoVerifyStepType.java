@@ -23,6 +23,12 @@ import org.springframework.stereotype.Component;
 @Component
 class MongoVerifyStepType implements StepType {
 
+    /** Changes nothing outside: after its instance died it may simply run again from the start. */
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
     /** Enough to act on; the counts say how many more there are. */
     private static final int MISMATCHES_SHOWN = 100;
 

@@ -30,6 +30,12 @@ import org.springframework.stereotype.Component;
 @Component
 class MySqlLagGateStepType implements StepType {
 
+    /** Changes nothing outside: after its instance died it may simply run again from the start. */
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
     private final ReplicationLagGauges gauges;
 
     MySqlLagGateStepType(ReplicationLagGauges gauges) {

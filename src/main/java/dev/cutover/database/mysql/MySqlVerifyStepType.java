@@ -25,6 +25,12 @@ import org.springframework.stereotype.Component;
 @Component
 class MySqlVerifyStepType implements StepType {
 
+    /** Changes nothing outside: after its instance died it may simply run again from the start. */
+    @Override
+    public boolean resumable() {
+        return true;
+    }
+
     @Override
     public String name() {
         return "mysql-verify";

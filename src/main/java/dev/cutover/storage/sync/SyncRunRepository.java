@@ -1,5 +1,6 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.instance.InstanceLeases;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
@@ -54,7 +55,10 @@ public class SyncRunRepository {
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    SyncRunRepository(JdbcClient jdbc, JsonMapper json) {
+    private final InstanceLeases instances;
+
+    SyncRunRepository(JdbcClient jdbc, JsonMapper json, InstanceLeases instances) {
+        this.instances = instances;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -71,11 +75,11 @@ public class SyncRunRepository {
         try {
             jdbc.sql("""
                     INSERT INTO sync_run (kind, mode, state, cutover_id, step_id, runbook, environment, actor, source,
-                      target, spec, started_at, active_key)
-                    VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                      target, spec, started_at, active_key, owner_instance)
+                    VALUES (?, ?, 'RUNNING', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(kind.text(), spec.mode().name(), cutoverId, stepId, spec.runbook(), spec.environment(), actor,
                             spec.sourceDescription(), spec.targetDescription(), json.writeValueAsString(spec),
-                            Timestamp.from(Instant.now()), activeKey)
+                            Timestamp.from(Instant.now()), activeKey, instances.self().id())
                     .update(key, "id");
         } catch (DuplicateKeyException running) {
             throw new AlreadyRunning(kind, runningWith(activeKey));
@@ -132,9 +136,10 @@ public class SyncRunRepository {
         String activeKey = activeKey(run.kind(), spec(id));
         try {
             jdbc.sql("""
-                    UPDATE sync_run SET job_execution_id = ?, state = 'RUNNING', ended_at = NULL, active_key = ?
+                    UPDATE sync_run SET job_execution_id = ?, state = 'RUNNING', ended_at = NULL, active_key = ?,
+                      owner_instance = ?
                     WHERE id = ?""")
-                    .params(jobExecutionId, activeKey, id).update();
+                    .params(jobExecutionId, activeKey, instances.self().id(), id).update();
         } catch (DuplicateKeyException running) {
             throw new AlreadyRunning(run.kind(), runningWith(activeKey));
         }
@@ -216,6 +221,28 @@ public class SyncRunRepository {
                 .query((rs, row) -> new PrefixCount(rs.getString("prefix"), rs.getLong("source_objects"),
                         rs.getLong("source_bytes"), rs.getLong("target_objects"), rs.getLong("target_bytes")))
                 .list();
+    }
+
+    /** A RUNNING run and the instance running it (null: a row from before leases). */
+    record Owned(SyncRun run, String owner) {
+    }
+
+    List<Owned> runningWithOwners() {
+        return jdbc.sql("SELECT * FROM sync_run WHERE state = 'RUNNING'")
+                .query((rs, row) -> new Owned(map(rs, row), rs.getString("owner_instance"))).list();
+    }
+
+    /**
+     * Marks the run INTERRUPTED if it still runs on {@code owner}: false when another instance took it
+     * over first or it ended meanwhile. The claim that lets only one standby recover it.
+     */
+    boolean interruptIfStillOwned(long id, String owner, String message) {
+        return jdbc.sql("UPDATE sync_run SET state = 'INTERRUPTED', ended_at = ?, message = ?, active_key = NULL "
+                        + "WHERE id = ? AND state = 'RUNNING' AND " + (owner == null ? "owner_instance IS NULL"
+                        : "owner_instance = ?"))
+                .params(owner == null ? List.of(Timestamp.from(Instant.now()), message, id)
+                        : List.of(Timestamp.from(Instant.now()), message, id, owner))
+                .update() == 1;
     }
 
     public void ended(long id, SyncRun.State state, String message) {

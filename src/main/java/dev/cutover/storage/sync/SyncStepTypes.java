@@ -64,6 +64,12 @@ class SyncStepTypes {
                     SyncSchedules schedules, ObjectStores stores, SyncProgress held, SyncRun.Kind kind)
             implements StepType {
 
+        /** A run cut off by its instance's death continues from its last checkpoint (a verification starts over). */
+        @Override
+        public boolean resumable() {
+            return true;
+        }
+
         @Override
         public StepOutcome execute(StepContext context) throws Exception {
             SyncSpec spec = spec(context);

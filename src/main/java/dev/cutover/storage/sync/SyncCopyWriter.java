@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -164,14 +163,11 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         throw new StoppedBetweenObjects(runId);
     }
 
-    /**
-     * The run was asked to stop in the middle of a chunk. A {@link JobInterruptedException}, so that
-     * Batch ends the step STOPPED (restartable) rather than FAILED.
-     */
-    static final class StoppedBetweenObjects extends JobInterruptedException {
+    /** The run was asked to stop in the middle of a chunk: see {@link SyncStopRequests.Stopped}. */
+    static final class StoppedBetweenObjects extends SyncStopRequests.Stopped {
         StoppedBetweenObjects(long runId) {
-            super("sync run " + runId + " was asked to stop: its copies were abandoned between objects; "
-                    + "the chunk under way is not counted and a resume plans it again");
+            super(runId, "while copying: its copies were abandoned between objects; the chunk under way is not "
+                    + "counted and a resume plans it again");
         }
     }
 

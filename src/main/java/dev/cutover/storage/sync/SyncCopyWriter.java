@@ -43,7 +43,7 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
     private final SyncRunRepository runs;
     private final SyncProgress progress;
     private final ExecutorService copies;
-    private final AutoCloseable sourceStore;
+    private final ObjectStore sourceStore;
     private final BooleanSupplier stopRequested;
     private long deletesLeft;
     /** Copies started ahead of their chunk, by the planned object the reader will hand over. */
@@ -118,6 +118,9 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         long streamedBytes = 0;
         for (int i = 0; i < toCopy.size(); i++) {
             ObjectCopier.Outcome outcome = awaitUnlessStopped(outcomes.get(i), outcomes);
+            if (outcome.unreachable() != null) {
+                throw storeWentAway(outcome.unreachable(), outcomes);
+            }
             requeued += outcome.requeued();
             if (outcome.copied()) {
                 copied++;
@@ -156,11 +159,28 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
 
     /** Drops the copies not started, interrupts those under way, and ends the chunk (rolled back). */
     private void abandonCopies(List<CompletableFuture<ObjectCopier.Outcome>> chunkCopies) throws StoppedBetweenObjects {
+        cancel(chunkCopies);
+        throw new StoppedBetweenObjects(runId);
+    }
+
+    /**
+     * A store stopped answering (killed, network cut): the chunk fails, naming the connection and the address,
+     * and rolls back, so neither the manifest nor the checkpoint claims its objects; the step and the run fail,
+     * and a restart resumes from the last committed chunk. Recording every object of the run as failed, each
+     * after its retries, would take as long as the run and leave the checkpoint past objects never copied.
+     */
+    private RuntimeException storeWentAway(ObjectCopier.Unreachable down,
+                                           List<CompletableFuture<ObjectCopier.Outcome>> chunkCopies) {
+        cancel(chunkCopies);
+        return StoreProblem.wentAway(down.target() ? spec.targetConnection() : spec.sourceConnection(),
+                (down.target() ? target : sourceStore).describe(), down.failure());
+    }
+
+    private void cancel(List<CompletableFuture<ObjectCopier.Outcome>> chunkCopies) {
         copies.shutdownNow();
         chunkCopies.forEach(copy -> copy.cancel(true));
         begun.values().forEach(copy -> copy.cancel(true));
         begun.clear();
-        throw new StoppedBetweenObjects(runId);
     }
 
     /** The run was asked to stop in the middle of a chunk: see {@link SyncStopRequests.Stopped}. */

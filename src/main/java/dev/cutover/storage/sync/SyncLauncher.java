@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -65,6 +66,26 @@ class SyncLauncher {
             stores.release(runId);
         }
         return runId;
+    }
+
+    /**
+     * Whether {@link #resume} can continue the run from a checkpoint: it was stopped or interrupted, or it
+     * failed before its verification (a store went away, a listing failed) with its Batch execution
+     * FAILED. A run that ended with objects it could not copy, or whose verification failed, starts anew.
+     */
+    boolean resumable(SyncRun run) {
+        if (run.jobExecutionId() == null) {
+            return false;
+        }
+        if (run.state().resumable()) {
+            return true;
+        }
+        if (run.state() != SyncRun.State.FAILED) {
+            return false;
+        }
+        JobExecution job = jobRepository.getJobExecution(run.jobExecutionId());
+        return job != null && job.getStatus() == BatchStatus.FAILED && job.getStepExecutions().stream()
+                .noneMatch(step -> step.getStepName().equals("syncVerifyStep") && step.getStatus() == BatchStatus.FAILED);
     }
 
     /** Continues a stopped or interrupted run from its last committed chunk, on stores opened again. */

@@ -36,6 +36,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 class StorageSyncJobConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StorageSyncJobConfiguration.class);
     static final String RUN_ID = "runId";
     static final int CHUNK = 100;
     private static final ResourcelessTransactionManager NO_TRANSACTION = new ResourcelessTransactionManager();
@@ -184,6 +185,10 @@ class StorageSyncJobConfiguration {
                         : stoppedOnRequest ? null
                         : execution.getAllFailureExceptions().stream().map(StoreProblem::reasonOf).findFirst().orElse(null);
                 runs.ended(runId, state, message);
+                if (stoppedOnRequest || state == SyncRun.State.STOPPED) {
+                    LOG.info("sync run {} stopped on request after {} of {} planned object(s) copied; a resume "
+                            + "continues from its last checkpoint", runId, run.copiedObjects(), run.plannedObjects());
+                }
                 stores.release(runId); // a resume opens them again, from its step
             }
         };

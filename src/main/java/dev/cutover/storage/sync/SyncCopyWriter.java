@@ -160,6 +160,7 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
     /** Drops the copies not started, interrupts those under way, and ends the chunk (rolled back). */
     private void abandonCopies(List<CompletableFuture<ObjectCopier.Outcome>> chunkCopies) throws StoppedBetweenObjects {
         cancel(chunkCopies);
+        StopLogQuieting.stopping();
         throw new StoppedBetweenObjects(runId);
     }
 
@@ -193,6 +194,7 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
 
     @Override
     public void close() {
+        StopLogQuieting.done();
         progress.ended(runId);
         begun.clear();
         copies.shutdownNow();

@@ -109,7 +109,9 @@ class SyncLauncher {
      * back, so a resume plans it again); Batch is told too, for the steps that are not copying.
      */
     public void stop(SyncRun run) {
-        stops.request(run.id());
+        // Batch first, the flag after: a step that hears the flag at once (the plan checks it per key) ends and
+        // saves its execution; if that save ran while JobOperator.stop was updating the same execution, one of
+        // them lost the optimistic lock and Batch left the job UNKNOWN ("should not be restarted").
         if (run.jobExecutionId() != null) {
             try {
                 jobOperator.stop(jobRepository.getJobExecution(run.jobExecutionId()));
@@ -117,6 +119,7 @@ class SyncLauncher {
                 // nothing to stop
             }
         }
+        stops.request(run.id());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.cutover.storage.s3;
 
 import dev.cutover.storage.BucketKeys;
 import java.net.URI;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -20,12 +21,34 @@ import java.util.function.Consumer;
  * @param maxConnections     HTTP connection pool size
  * @param listPageSize       keys per ListObjectsV2 page (1..1000)
  * @param maxAttempts        attempts per request, first one included, for the SDK's adaptive retry strategy
+ * @param firstRetryDelay    the backoff before the first retry, doubled for each further one up to
+ *                           {@code maxRetryDelay}, jittered; null for the SDK's own (1 s after throttling, 50 ms after
+ *                           other failures)
+ * @param maxRetryDelay      the longest backoff between two attempts; null for the SDK's own (20 s)
+ * @param retryMode          {@code ADAPTIVE} (default) also slows the client down for a while after S3 throttles it
+ *                           (client-side rate limiting, down to one request every 2 s); {@code STANDARD} only backs off
  * @param checksumsInListing S3 listings carry no checksum values; when true, {@code list} asks for each
  *                           object's CRC32C with a HeadObject (one request per object). Off by default.
  */
 public record S3Settings(String bucket, String prefix, String region, URI endpoint, boolean pathStyle,
                          String accessKeyId, String secretAccessKey, long multipartThreshold, long partSize,
-                         int maxConnections, int listPageSize, int maxAttempts, boolean checksumsInListing) {
+                         int maxConnections, int listPageSize, int maxAttempts, boolean checksumsInListing,
+                         Duration firstRetryDelay, Duration maxRetryDelay, RetryMode retryMode) {
+
+    /** The SDK's retry modes that this service offers, named as the AWS config's {@code retry_mode}. */
+    public enum RetryMode {
+        ADAPTIVE, STANDARD;
+
+        /** {@code adaptive} or {@code standard}, in any case. */
+        public static RetryMode of(String written) {
+            for (RetryMode mode : values()) {
+                if (mode.name().equalsIgnoreCase(written.strip())) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException("retryMode '" + written + "' is not one of adaptive, standard");
+        }
+    }
 
     public static final long DEFAULT_MULTIPART_THRESHOLD = 64L * 1024 * 1024;
     public static final long DEFAULT_PART_SIZE = 16L * 1024 * 1024;
@@ -63,11 +86,20 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
         maxConnections = maxConnections > 0 ? maxConnections : DEFAULT_MAX_CONNECTIONS;
         listPageSize = listPageSize > 0 ? Math.min(listPageSize, 1000) : DEFAULT_LIST_PAGE_SIZE;
         maxAttempts = maxAttempts > 0 ? maxAttempts : DEFAULT_MAX_ATTEMPTS;
+        retryMode = retryMode != null ? retryMode : RetryMode.ADAPTIVE;
+        if (firstRetryDelay != null && firstRetryDelay.isNegative()
+                || maxRetryDelay != null && (maxRetryDelay.isNegative() || maxRetryDelay.isZero())) {
+            throw new IllegalArgumentException("firstRetryDelay must not be negative and maxRetryDelay must be positive");
+        }
+        if (firstRetryDelay != null && maxRetryDelay != null && firstRetryDelay.compareTo(maxRetryDelay) > 0) {
+            throw new IllegalArgumentException("firstRetryDelay " + firstRetryDelay + " is longer than maxRetryDelay "
+                    + maxRetryDelay);
+        }
     }
 
     /** Defaults for everything but bucket and region: whole bucket, AWS endpoint, default credentials chain. */
     public static S3Settings of(String bucket, String region) {
-        return new S3Settings(bucket, "", region, null, false, null, null, 0, 0, 0, 0, 0, false);
+        return new S3Settings(bucket, "", region, null, false, null, null, 0, 0, 0, 0, 0, false, null, null, null);
     }
 
     /**
@@ -95,6 +127,9 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
         private int listPageSize;
         private int maxAttempts;
         private boolean checksumsInListing;
+        private Duration firstRetryDelay;
+        private Duration maxRetryDelay;
+        private RetryMode retryMode;
 
         private Changes(S3Settings from) {
             bucket = from.bucket;
@@ -110,6 +145,9 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
             listPageSize = from.listPageSize;
             maxAttempts = from.maxAttempts;
             checksumsInListing = from.checksumsInListing;
+            firstRetryDelay = from.firstRetryDelay;
+            maxRetryDelay = from.maxRetryDelay;
+            retryMode = from.retryMode;
         }
 
         public Changes bucket(String bucket) {
@@ -155,6 +193,18 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
             return this;
         }
 
+        /** The SDK's backoff between attempts: from {@code first}, doubling up to {@code max}; nulls keep the SDK's. */
+        public Changes retryDelays(Duration first, Duration max) {
+            this.firstRetryDelay = first;
+            this.maxRetryDelay = max;
+            return this;
+        }
+
+        public Changes retryMode(RetryMode retryMode) {
+            this.retryMode = retryMode;
+            return this;
+        }
+
         public Changes checksumsInListing(boolean checksumsInListing) {
             this.checksumsInListing = checksumsInListing;
             return this;
@@ -162,7 +212,8 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
 
         private S3Settings settings() {
             return new S3Settings(bucket, prefix, region, endpoint, pathStyle, accessKeyId, secretAccessKey,
-                    multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, checksumsInListing);
+                    multipartThreshold, partSize, maxConnections, listPageSize, maxAttempts, checksumsInListing,
+                    firstRetryDelay, maxRetryDelay, retryMode);
         }
     }
 
@@ -178,6 +229,7 @@ public record S3Settings(String bucket, String prefix, String region, URI endpoi
                 + pathStyle + ", credentials=" + (accessKeyId == null ? "default chain" : "static " + accessKeyId)
                 + ", multipartThreshold=" + multipartThreshold + ", partSize=" + partSize + ", maxConnections="
                 + maxConnections + ", listPageSize=" + listPageSize + ", maxAttempts=" + maxAttempts
-                + ", checksumsInListing=" + checksumsInListing + "]";
+                + ", checksumsInListing=" + checksumsInListing + ", firstRetryDelay=" + firstRetryDelay
+                + ", maxRetryDelay=" + maxRetryDelay + ", retryMode=" + retryMode + "]";
     }
 }

@@ -27,8 +27,21 @@ import java.util.function.LongConsumer;
  */
 public final class ObjectCopier {
 
-    /** How one copy ended. */
-    public record Outcome(boolean copied, long bytes, int requeued, String failure) {
+    /**
+     * How one copy ended.
+     *
+     * @param unreachable set when a store stopped answering at all (connection refused, unknown host): not a
+     *                    failure of this object but of the run, which every other copy would meet too
+     */
+    public record Outcome(boolean copied, long bytes, int requeued, String failure, Unreachable unreachable) {
+
+        public Outcome(boolean copied, long bytes, int requeued, String failure) {
+            this(copied, bytes, requeued, failure, null);
+        }
+    }
+
+    /** A store that does not answer: the target, or the source, and the failure that says so. */
+    public record Unreachable(boolean target, RuntimeException failure) {
     }
 
     static final int MAX_ATTEMPTS = 6;
@@ -75,16 +88,22 @@ public final class ObjectCopier {
                 return new Outcome(false, 0, requeued, "source has no CRC32C: the copy could not be verified end to end");
             }
             long[] streamed = { 0 };
+            boolean[] atTarget = { false };
             LongConsumer attemptProgress = bytes -> {
                 streamed[0] += bytes;
                 progress.accept(bytes);
             };
             try {
-                copyOnce(object, attemptProgress);
+                copyOnce(object, attemptProgress, atTarget);
                 return new Outcome(true, object.size(), requeued, null);
             } catch (ObjectStoreException e) {
                 progress.accept(-streamed[0]); // live progress counts only bytes that stay copied
                 lastFailure = e.reason() + ": " + e.getMessage();
+                if (StoreProblem.unreachable(e)) {
+                    // The store's client already retried its connection (the connection's maxAttempts); more
+                    // attempts here would only hold the run while every other copy meets the same refusal.
+                    return new Outcome(false, 0, requeued, lastFailure, new Unreachable(atTarget[0], e));
+                }
                 lastReason = e.reason();
                 if (e.reason() == Reason.PRECONDITION_FAILED && requeued < MAX_REQUEUES) {
                     Optional<StoredObject> current = source.stat(object.key());
@@ -123,12 +142,13 @@ public final class ObjectCopier {
         return new Outcome(false, 0, requeued, "gave up after " + MAX_ATTEMPTS + " attempts: " + lastFailure);
     }
 
-    private void copyOnce(StoredObject object, LongConsumer progress) {
+    private void copyOnce(StoredObject object, LongConsumer progress, boolean[] atTarget) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(SyncMetadata.SOURCE_CRC32C, object.crc32c());
         metadata.put(SyncMetadata.SOURCE_GENERATION, object.generation());
         try (InputStream in = source.open(object.key(), null, object.generation())) {
             Crc32c.Computing read = new Crc32c.Computing(new Counting(in, progress));
+            atTarget[0] = true;
             target.put(object.key(), read, object.size(), new PutOptions(object.crc32c(), metadata, null));
             if (read.count() != object.size() || !object.crc32c().equals(read.crc32c())) {
                 // The store accepted bytes that do not match the source: never leave them looking copied.

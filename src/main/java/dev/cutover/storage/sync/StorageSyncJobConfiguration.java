@@ -36,6 +36,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 class StorageSyncJobConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StorageSyncJobConfiguration.class);
     static final String RUN_ID = "runId";
     static final int CHUNK = 100;
     private static final ResourcelessTransactionManager NO_TRANSACTION = new ResourcelessTransactionManager();
@@ -54,7 +55,7 @@ class StorageSyncJobConfiguration {
     }
 
     @Bean
-    Step syncPlanStep(JobRepository jobs, SyncRunStores stores, SyncRunRepository runs) {
+    Step syncPlanStep(JobRepository jobs, SyncRunStores stores, SyncRunRepository runs, SyncStopRequests stops) {
         return new StepBuilder("syncPlanStep", jobs).tasklet((contribution, chunk) -> {
             long runId = runId(contribution);
             SyncSpec spec = runs.spec(runId);
@@ -66,16 +67,12 @@ class StorageSyncJobConfiguration {
             try (var plan = SyncPlanner.plan(stores.of(runId).source(), target, null, KeyFilter.of(spec),
                     target::stat, lookups)) {
                 long[] figures = new long[4];
-                plan.forEach(planned -> {
-                    if (planned.source() != null) {
-                        figures[0]++;
-                        figures[1] += planned.source().size();
-                    }
-                    if (planned.toCopy()) {
-                        figures[2]++;
-                        figures[3] += planned.source().size();
-                    }
-                });
+                long keys = 0;
+                for (var planned = plan.iterator(); planned.hasNext(); keys++) {
+                    // Batch hears a stop only between tasklet calls: a plan of millions of keys would run on.
+                    stops.checkpoint(runId, "plan", keys);
+                    count(planned.next(), figures);
+                }
                 runs.planned(runId, figures[0], figures[1], figures[2], figures[3]);
                 runs.add(runId, new SyncRunRepository.Counts(0, 0, figures[0] - figures[2], figures[1] - figures[3],
                         0, 0, 0, 0));
@@ -84,6 +81,18 @@ class StorageSyncJobConfiguration {
             }
             return RepeatStatus.FINISHED;
         }, NO_TRANSACTION).build();
+    }
+
+    /** Listed objects and bytes, objects and bytes to copy. */
+    private static void count(PlannedObject planned, long[] figures) {
+        if (planned.source() != null) {
+            figures[0]++;
+            figures[1] += planned.source().size();
+        }
+        if (planned.toCopy()) {
+            figures[2]++;
+            figures[3] += planned.source().size();
+        }
     }
 
     @Bean
@@ -124,7 +133,7 @@ class StorageSyncJobConfiguration {
 
     /** The report is written as it is found and must survive the step's failure: no rollback. */
     @Bean
-    Step syncVerifyStep(JobRepository jobs, SyncRunStores stores, SyncRunRepository runs) {
+    Step syncVerifyStep(JobRepository jobs, SyncRunStores stores, SyncRunRepository runs, SyncStopRequests stops) {
         return new StepBuilder("syncVerifyStep", jobs).tasklet((contribution, chunk) -> {
             long runId = runId(contribution);
             SyncRun run = runs.find(runId).orElseThrow();
@@ -133,9 +142,11 @@ class StorageSyncJobConfiguration {
                 return RepeatStatus.FINISHED;
             }
             ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
+            runs.verificationStarts(runId); // a resumed or repeated verification reports afresh, not twice
             try {
-                SyncVerifier.Result result = SyncVerifier.verify(stores.of(runId).source(), stores.of(runId).target(), KeyFilter.of(spec), lookups,
-                        mismatch -> runs.mismatch(runId, mismatch));
+                SyncVerifier.Result result = SyncVerifier.verify(stores.of(runId).source(), stores.of(runId).target(),
+                        KeyFilter.of(spec), lookups, mismatch -> runs.mismatch(runId, mismatch),
+                        keys -> stops.checkpoint(runId, "verification", keys));
                 runs.prefixCounts(runId, result.prefixes());
                 if (run.kind() == SyncRun.Kind.VERIFY) {
                     runs.planned(runId, result.sourceObjects(), result.sourceBytes(), 0, 0);
@@ -162,27 +173,31 @@ class StorageSyncJobConfiguration {
             public void afterJob(JobExecution execution) {
                 long runId = execution.getJobParameters().getLong(RUN_ID);
                 SyncRun run = runs.find(runId).orElseThrow();
-                boolean stoppedBetweenObjects = execution.getAllFailureExceptions().stream()
-                        .anyMatch(StorageSyncJobConfiguration::stoppedBetweenObjects);
-                SyncRun.State state = stoppedBetweenObjects ? SyncRun.State.STOPPED : switch (execution.getStatus()) {
+                boolean stoppedOnRequest = execution.getAllFailureExceptions().stream()
+                        .anyMatch(StorageSyncJobConfiguration::stoppedOnRequest);
+                SyncRun.State state = stoppedOnRequest ? SyncRun.State.STOPPED : switch (execution.getStatus()) {
                     case COMPLETED -> run.failedObjects() > 0 ? SyncRun.State.FAILED : SyncRun.State.COMPLETED;
                     case STOPPED, STOPPING -> SyncRun.State.STOPPED;
                     default -> SyncRun.State.FAILED;
                 };
                 String message = execution.getStatus() == BatchStatus.COMPLETED
                         ? (run.failedObjects() > 0 ? run.failedObjects() + " object(s) could not be copied" : null)
-                        : stoppedBetweenObjects ? null
+                        : stoppedOnRequest ? null
                         : execution.getAllFailureExceptions().stream().map(StoreProblem::reasonOf).findFirst().orElse(null);
                 runs.ended(runId, state, message);
+                if (stoppedOnRequest || state == SyncRun.State.STOPPED) {
+                    LOG.info("sync run {} stopped on request after {} of {} planned object(s) copied; a resume "
+                            + "continues from its last checkpoint", runId, run.copiedObjects(), run.plannedObjects());
+                }
                 stores.release(runId); // a resume opens them again, from its step
             }
         };
     }
 
-    /** However Batch wrapped it: the copy writer's stop is a stop, not a failure of the run. */
-    private static boolean stoppedBetweenObjects(Throwable failure) {
+    /** However Batch wrapped it: a stop heard by a step (plan, copy, verify) is a stop, not a failure of the run. */
+    private static boolean stoppedOnRequest(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SyncCopyWriter.StoppedBetweenObjects) {
+            if (cause instanceof SyncStopRequests.Stopped) {
                 return true;
             }
         }

@@ -78,8 +78,33 @@ record StoreProblem(String connection, String failure, String detail, String che
         }
     }
 
+    /**
+     * True when the failure says nothing answers at the store's address (connection refused, unknown host):
+     * every other request to it would fail the same way, after the same retries.
+     */
+    static boolean unreachable(Throwable failure) {
+        return find(failure, UnknownHostException.class) != null || find(failure, ConnectException.class) != null
+                || mentions(failure, "connection refused", "unknownhost", "name or service not known");
+    }
+
+    /**
+     * A store that stopped answering in the middle of a run: the problem as {@link #of} tells it, with the
+     * store client's own words (they name the address that refused).
+     */
+    static Unusable wentAway(String connection, String store, Throwable failure) {
+        StoreProblem problem = of(connection, store, null, failure);
+        return new Unusable(new StoreProblem(problem.connection(), problem.failure(),
+                problem.detail().replaceFirst("\\.$", "") + " (" + plain(failure) + ").",
+                "The run stopped; its last checkpoint stands. " + problem.check()
+                        + " Once the store answers, restart the step: the run resumes from its checkpoint."), failure);
+    }
+
     /** Why a run failed, in words: a store's failure as {@link #of} tells it, anything else by its message. */
     static String reasonOf(Throwable failure) {
+        Unusable unusable = find(failure, Unusable.class);
+        if (unusable != null) {
+            return unusable.getMessage();
+        }
         ObjectStoreException store = find(failure, ObjectStoreException.class);
         if (store == null) {
             return plain(failure);

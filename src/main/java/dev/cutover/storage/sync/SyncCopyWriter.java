@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
-import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -44,7 +43,7 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
     private final SyncRunRepository runs;
     private final SyncProgress progress;
     private final ExecutorService copies;
-    private final AutoCloseable sourceStore;
+    private final ObjectStore sourceStore;
     private final BooleanSupplier stopRequested;
     private long deletesLeft;
     /** Copies started ahead of their chunk, by the planned object the reader will hand over. */
@@ -119,6 +118,9 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         long streamedBytes = 0;
         for (int i = 0; i < toCopy.size(); i++) {
             ObjectCopier.Outcome outcome = awaitUnlessStopped(outcomes.get(i), outcomes);
+            if (outcome.unreachable() != null) {
+                throw storeWentAway(outcome.unreachable(), outcomes);
+            }
             requeued += outcome.requeued();
             if (outcome.copied()) {
                 copied++;
@@ -157,26 +159,42 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
 
     /** Drops the copies not started, interrupts those under way, and ends the chunk (rolled back). */
     private void abandonCopies(List<CompletableFuture<ObjectCopier.Outcome>> chunkCopies) throws StoppedBetweenObjects {
-        copies.shutdownNow();
-        chunkCopies.forEach(copy -> copy.cancel(true));
-        begun.values().forEach(copy -> copy.cancel(true));
-        begun.clear();
+        cancel(chunkCopies);
+        StopLogQuieting.stopping();
         throw new StoppedBetweenObjects(runId);
     }
 
     /**
-     * The run was asked to stop in the middle of a chunk. A {@link JobInterruptedException}, so that
-     * Batch ends the step STOPPED (restartable) rather than FAILED.
+     * A store stopped answering (killed, network cut): the chunk fails, naming the connection and the address,
+     * and rolls back, so neither the manifest nor the checkpoint claims its objects; the step and the run fail,
+     * and a restart resumes from the last committed chunk. Recording every object of the run as failed, each
+     * after its retries, would take as long as the run and leave the checkpoint past objects never copied.
      */
-    static final class StoppedBetweenObjects extends JobInterruptedException {
+    private RuntimeException storeWentAway(ObjectCopier.Unreachable down,
+                                           List<CompletableFuture<ObjectCopier.Outcome>> chunkCopies) {
+        cancel(chunkCopies);
+        return StoreProblem.wentAway(down.target() ? spec.targetConnection() : spec.sourceConnection(),
+                (down.target() ? target : sourceStore).describe(), down.failure());
+    }
+
+    private void cancel(List<CompletableFuture<ObjectCopier.Outcome>> chunkCopies) {
+        copies.shutdownNow();
+        chunkCopies.forEach(copy -> copy.cancel(true));
+        begun.values().forEach(copy -> copy.cancel(true));
+        begun.clear();
+    }
+
+    /** The run was asked to stop in the middle of a chunk: see {@link SyncStopRequests.Stopped}. */
+    static final class StoppedBetweenObjects extends SyncStopRequests.Stopped {
         StoppedBetweenObjects(long runId) {
-            super("sync run " + runId + " was asked to stop: its copies were abandoned between objects; "
-                    + "the chunk under way is not counted and a resume plans it again");
+            super(runId, "while copying: its copies were abandoned between objects; the chunk under way is not "
+                    + "counted and a resume plans it again");
         }
     }
 
     @Override
     public void close() {
+        StopLogQuieting.done();
         progress.ended(runId);
         begun.clear();
         copies.shutdownNow();

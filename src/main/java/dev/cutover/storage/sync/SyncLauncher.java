@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -67,6 +68,26 @@ class SyncLauncher {
         return runId;
     }
 
+    /**
+     * Whether {@link #resume} can continue the run from a checkpoint: it was stopped or interrupted, or it
+     * failed before its verification (a store went away, a listing failed) with its Batch execution
+     * FAILED. A run that ended with objects it could not copy, or whose verification failed, starts anew.
+     */
+    boolean resumable(SyncRun run) {
+        if (run.jobExecutionId() == null) {
+            return false;
+        }
+        if (run.state().resumable()) {
+            return true;
+        }
+        if (run.state() != SyncRun.State.FAILED) {
+            return false;
+        }
+        JobExecution job = jobRepository.getJobExecution(run.jobExecutionId());
+        return job != null && job.getStatus() == BatchStatus.FAILED && job.getStepExecutions().stream()
+                .noneMatch(step -> step.getStepName().equals("syncVerifyStep") && step.getStatus() == BatchStatus.FAILED);
+    }
+
     /** Continues a stopped or interrupted run from its last committed chunk, on stores opened again. */
     void resume(SyncRun run, SyncStores open) {
         stores.hold(run.id(), open);
@@ -88,7 +109,9 @@ class SyncLauncher {
      * back, so a resume plans it again); Batch is told too, for the steps that are not copying.
      */
     public void stop(SyncRun run) {
-        stops.request(run.id());
+        // Batch first, the flag after: a step that hears the flag at once (the plan checks it per key) ends and
+        // saves its execution; if that save ran while JobOperator.stop was updating the same execution, one of
+        // them lost the optimistic lock and Batch left the job UNKNOWN ("should not be restarted").
         if (run.jobExecutionId() != null) {
             try {
                 jobOperator.stop(jobRepository.getJobExecution(run.jobExecutionId()));
@@ -96,6 +119,7 @@ class SyncLauncher {
                 // nothing to stop
             }
         }
+        stops.request(run.id());
     }
 
     /**

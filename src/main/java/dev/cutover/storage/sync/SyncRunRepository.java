@@ -187,6 +187,13 @@ public class SyncRunRepository {
                 .params(id, limit).query((rs, row) -> new String[] { rs.getString(1), rs.getString(2) }).list();
     }
 
+    /** Forgets what an earlier attempt of the run's verification reported: it starts again from the first key. */
+    void verificationStarts(long id) {
+        jdbc.sql("DELETE FROM sync_mismatch WHERE run_id = ?").param(id).update();
+        jdbc.sql("DELETE FROM sync_prefix_count WHERE run_id = ?").param(id).update();
+        jdbc.sql("UPDATE sync_run SET mismatches = 0 WHERE id = ?").param(id).update();
+    }
+
     public void mismatch(long id, Mismatch mismatch) {
         jdbc.sql("""
                 INSERT INTO sync_mismatch (run_id, object_key, kind, source_size, target_size, source_crc32c,

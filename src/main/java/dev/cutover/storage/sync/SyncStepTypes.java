@@ -88,8 +88,7 @@ class SyncStepTypes {
             }
             Optional<SyncRun> previous = syncs.latestForStep(context.cutoverId(), context.stepId());
             long runId;
-            if (previous.isPresent() && previous.get().state().resumable()
-                    && previous.get().jobExecutionId() != null) {
+            if (previous.isPresent() && syncs.resumable(previous.get())) {
                 runId = previous.get().id();
                 context.progress("continuing sync run " + runId + " from its last checkpoint", Map.of("runId", runId));
                 syncs.resume(previous.get(), open);

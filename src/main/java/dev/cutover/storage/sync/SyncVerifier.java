@@ -42,21 +42,37 @@ final class SyncVerifier {
     private SyncVerifier() {
     }
 
+    /** Asked between keys with how many were compared; ends the verification by throwing. */
+    @FunctionalInterface
+    interface Checkpoint<E extends Exception> {
+        void reached(long keys) throws E;
+    }
+
     static Result verify(ObjectStore source, ObjectStore target, KeyFilter filter, Executor lookups,
                          Consumer<SyncRunRepository.Mismatch> report) {
+        return verify(source, target, filter, lookups, report, keys -> { });
+    }
+
+    /** As {@link #verify(ObjectStore, ObjectStore, KeyFilter, Executor, Consumer)}, asking {@code checkpoint} between keys. */
+    static <E extends Exception> Result verify(ObjectStore source, ObjectStore target, KeyFilter filter, Executor lookups,
+                                               Consumer<SyncRunRepository.Mismatch> report, Checkpoint<E> checkpoint)
+            throws E {
         Map<String, long[]> prefixes = new TreeMap<>(KeyOrder.UTF8_BINARY);
         long[] totals = new long[6];
         try (Stream<SyncPlanner.Pair> pairs = SyncPlanner.pairs(source, target, null, filter)) {
             List<StoredObject[]> window = new ArrayList<>();
-            pairs.forEach(joined -> {
-                StoredObject[] pair = { joined.source(), joined.target() };
+            long keys = 0;
+            for (var joined = pairs.iterator(); joined.hasNext(); keys++) {
+                checkpoint.reached(keys);
+                SyncPlanner.Pair next = joined.next();
+                StoredObject[] pair = { next.source(), next.target() };
                 count(prefixes, totals, pair);
                 window.add(pair);
                 if (window.size() == WINDOW) {
-                    check(window, target, lookups, report, totals);
+                    check(window, target, lookups, report, totals, checkpoint, keys);
                 }
-            });
-            check(window, target, lookups, report, totals);
+            }
+            check(window, target, lookups, report, totals, checkpoint, keys);
         }
         List<SyncRunRepository.PrefixCount> counts = new ArrayList<>();
         prefixes.forEach((prefix, c) -> counts.add(new SyncRunRepository.PrefixCount(prefix, c[0], c[1], c[2], c[3])));
@@ -81,9 +97,13 @@ final class SyncVerifier {
         }
     }
 
-    /** Decides a window of pairs, stat-ing targets whose listing has no CRC32C in parallel. */
-    private static void check(List<StoredObject[]> window, ObjectStore target, Executor lookups,
-                              Consumer<SyncRunRepository.Mismatch> report, long[] totals) {
+    /**
+     * Decides a window of pairs, stat-ing targets whose listing has no CRC32C in parallel; asks
+     * {@code checkpoint} before each result it waits for (over a slow link a window's stats take seconds).
+     */
+    private static <E extends Exception> void check(List<StoredObject[]> window, ObjectStore target, Executor lookups,
+                                                    Consumer<SyncRunRepository.Mismatch> report, long[] totals,
+                                                    Checkpoint<E> checkpoint, long keysBefore) throws E {
         List<CompletableFuture<SyncRunRepository.Mismatch>> found = new ArrayList<>();
         for (StoredObject[] pair : window) {
             StoredObject src = pair[0];
@@ -94,7 +114,9 @@ final class SyncVerifier {
                 found.add(CompletableFuture.completedFuture(compare(src, dst)));
             }
         }
+        long decided = keysBefore - window.size();
         for (CompletableFuture<SyncRunRepository.Mismatch> mismatch : found) {
+            checkpoint.reached(decided++);
             SyncRunRepository.Mismatch m = mismatch.join();
             if (m != null) {
                 report.accept(m);

@@ -279,7 +279,7 @@ class S3ObjectStoreTests {
         store.put("long", new ByteArrayInputStream(data), data.length, PutOptions.withChecksum(Crc32c.of(data)));
         S3Settings oneConnection = S3TestBuckets.settingsFor(bucket);
         oneConnection = new S3Settings(oneConnection.bucket(), "", oneConnection.region(), oneConnection.endpoint(), true,
-                "test", "test", 0, 0, 1, 0, 0, false);
+                "test", "test", 0, 0, 1, 0, 0, false, null, null, null);
         try (S3ObjectStore narrow = S3ObjectStores.open(oneConnection)) {
             for (int i = 0; i < 3; i++) {
                 try (InputStream in = narrow.open("long", null, null)) {

@@ -3,6 +3,9 @@ package dev.cutover.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class S3SettingsTest {
@@ -38,6 +41,17 @@ class S3SettingsTest {
         assertThatThrownBy(() -> S3Settings.of("b", "r").with(s -> s.multipart(0, 1024))).hasMessageContaining("5 MiB");
         assertThatThrownBy(() -> S3Settings.of("b", "r").with(s -> s.credentials("id", null))).hasMessageContaining("both");
         assertThatThrownBy(() -> S3Settings.of(" ", "r")).hasMessageContaining("bucket");
+    }
+
+    @Test
+    void retryDelaysAreConnectionSettingsInTheRunbooksDurationFormat() {
+        Map<String, String> written = Map.of("region", "eu-west-1", "firstRetryDelay", "200ms", "maxRetryDelay", "5s");
+        S3Settings settings = S3StoreOpener.settings(key -> Optional.ofNullable(written.get(key)), "b", "");
+        assertThat(settings.firstRetryDelay()).isEqualTo(Duration.ofMillis(200));
+        assertThat(settings.maxRetryDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(S3Settings.of("b", "r").firstRetryDelay()).as("unset: the SDK's own").isNull();
+        assertThatThrownBy(() -> S3Settings.of("b", "r").with(s -> s.retryDelays(Duration.ofSeconds(2), Duration.ofSeconds(1))))
+                .hasMessageContaining("longer than maxRetryDelay");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.cutover.storage.StoredObject;
 import dev.cutover.testpeers.TestPeers;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -17,10 +18,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * 503 SlowDown bursts, answered by {@link S3ProxyStub} in front of S3Mock: the SDK's adaptive retry
- * strategy (not a loop of ours) backs off and retries; a burst longer than the attempts surfaces as THROTTLED.
+ * 503 SlowDown bursts, answered by {@link S3ProxyStub} in front of S3Mock: the SDK's retry strategy (not a
+ * loop of ours) backs off and retries; a burst longer than the attempts surfaces as THROTTLED.
+ * The connections retry in the {@code standard} mode with a short backoff ({@code firstRetryDelay},
+ * {@code maxRetryDelay}): the default {@code adaptive} mode's client-side rate limiting, which after a
+ * SlowDown lets a client send as little as one request every 2 s, and the SDK's 1 s backoff made this
+ * class wait about 30 s for nothing it checks.
  */
 class S3ThrottlingTests {
+
+    private static final Duration FIRST_RETRY_DELAY = Duration.ofMillis(20);
+    private static final Duration MAX_RETRY_DELAY = Duration.ofMillis(200);
 
     private S3ProxyStub stub;
     private String bucket;
@@ -40,7 +48,7 @@ class S3ThrottlingTests {
     void aSlowDownBurstIsSurvivedByEveryOperation() throws Exception {
         byte[] data = new byte[300 * 1024]; // more than the 128 KiB replay window: the 503 comes before the body
         new Random(1).nextBytes(data);
-        try (S3ObjectStore store = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket, stub.endpoint()))) {
+        try (S3ObjectStore store = S3ObjectStores.open(settings())) {
             stub.slowDownNext(2);
             StoredObject put = store.put("hot/key", new ByteArrayInputStream(data), data.length,
                     PutOptions.withChecksum(Crc32c.of(data)));
@@ -65,12 +73,12 @@ class S3ThrottlingTests {
     void aMultipartUploadSurvivesSlowDownOnItsParts() {
         byte[] data = new byte[(int) S3TestBuckets.MULTIPART_THRESHOLD + 1000];
         new Random(2).nextBytes(data);
-        try (S3ObjectStore store = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket, stub.endpoint()))) {
+        try (S3ObjectStore store = S3ObjectStores.open(settings())) {
             stub.slowDownNext(1); // CreateMultipartUpload
             store.put("big", new ByteArrayInputStream(data), data.length, PutOptions.withChecksum(Crc32c.of(data)));
             assertThat(store.stat("big")).get().extracting(StoredObject::crc32c).isEqualTo(Crc32c.of(data));
         }
-        try (S3ObjectStore store = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket, stub.endpoint()))) {
+        try (S3ObjectStore store = S3ObjectStores.open(settings())) {
             int before = stub.requests().size();
             // throttle the first UploadPart: the part is in a buffer, so the SDK replays it in full
             StoredObject put = store.put("big2", new SlowDownOnFirstPart(data, stub), data.length,
@@ -83,7 +91,7 @@ class S3ThrottlingTests {
 
     @Test
     void aBurstLongerThanTheRetriesIsReportedAsThrottled() {
-        try (S3ObjectStore store = S3ObjectStores.open(S3TestBuckets.settingsFor(bucket, stub.endpoint())
+        try (S3ObjectStore store = S3ObjectStores.open(settings()
                 .with(s -> s.maxAttempts(2)))) {
             stub.slowDownNext(5);
             // a GET: its 503 has the XML body that says SlowDown (a HEAD's has no body, so it is only TRANSIENT)
@@ -98,6 +106,11 @@ class S3ThrottlingTests {
                     .isInstanceOfSatisfying(ObjectStoreException.class,
                             e -> assertThat(e.reason().retryable()).isTrue());
         }
+    }
+
+    private S3Settings settings() {
+        return S3TestBuckets.settingsFor(bucket, stub.endpoint()).with(s -> s
+                .retryMode(S3Settings.RetryMode.STANDARD).retryDelays(FIRST_RETRY_DELAY, MAX_RETRY_DELAY));
     }
 
     /** The data of a put that arms one SlowDown when the adapter has read the first part (after CreateMultipartUpload). */

@@ -72,7 +72,7 @@ class UnsignedPayloadOverHttpTests {
         byte[] data = "twenty-one terabytes, one object at a time".getBytes(StandardCharsets.UTF_8);
         URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         try (S3Client s3 = S3Clients.build(new S3Settings("bucket", "", "eu-west-1", endpoint, true,
-                KEY_ID, SECRET, 0, 0, 0, 0, 1, false))) {
+                KEY_ID, SECRET, 0, 0, 0, 0, 1, false, null, null, null))) {
             s3.putObject(b -> b.bucket("bucket").key("dir/a b+c.bin").checksumCRC32C("2vHp2A=="),
                     RequestBody.fromBytes(data));
         }

@@ -14,10 +14,13 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -30,6 +33,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * was not written is counted. Spring Batch 6's {@code JobOperator.stop()} alone marks the job
  * STOPPED at once while its step goes on copying (spring-batch#5114).
  */
+@ExtendWith(OutputCaptureExtension.class)
 class AbortedSyncStopsCopyingTests extends ServiceTest {
 
     private static final int OBJECTS = 200;
@@ -41,7 +45,7 @@ class AbortedSyncStopsCopyingTests extends ServiceTest {
     JobRepository jobRepository;
 
     @Test
-    void anAbortStopsTheCopyWithinSecondsAndLeavesNothingRunning() throws Exception {
+    void anAbortStopsTheCopyWithinSecondsAndLeavesNothingRunning(CapturedOutput output) throws Exception {
         String bucket = "abort-" + UUID.randomUUID().toString().substring(0, 8);
         URI s3Endpoint = TestPeers.s3Endpoint();
         try (S3Client s3 = s3(); ThrottledRelay slowLink = new ThrottledRelay(
@@ -105,6 +109,9 @@ class AbortedSyncStopsCopyingTests extends ServiceTest {
             assertThat(settled).as("the copy stopped well before the end").isLessThan(OBJECTS);
             assertThat(ended.copiedObjects()).as("the manifest counts only what is on the target")
                     .isLessThanOrEqualTo(settled);
+            // A stop reads as a stop in the log, not as Batch's ERROR lines and stack trace of a failed chunk.
+            assertThat(output.getAll()).contains("sync run " + run.id() + " stopped on request after ")
+                    .doesNotContain("Rolling back chunk transaction").doesNotContain("exception is not skippable");
         }
     }
 

@@ -120,7 +120,7 @@ class CopyIntegrityTests {
             client.createBucket(b -> b.bucket(bucket));
         }
         return S3ObjectStores.open(new S3Settings(bucket, "", "us-east-1", TestPeers.s3Endpoint(), true, "test", "test",
-                0, 0, 0, 0, 0, false));
+                0, 0, 0, 0, 0, false, null, null, null));
     }
 
     private static byte[] bytes(int size, long seed) {

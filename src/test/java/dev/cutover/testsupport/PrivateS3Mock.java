@@ -1,0 +1,150 @@
+package dev.cutover.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An S3Mock of the test's own (never the shared test stack's on 19090, which other tests use), on a free
+ * loopback port with its own store root: a test may {@link #kill()} it with SIGKILL mid-step and
+ * {@link #startAgain()} it on the same port and root, where it finds the buckets and objects it had
+ * written (what reached its disk before the kill). Same jar and flags as {@code scripts/test-stack.sh}.
+ */
+public final class PrivateS3Mock implements AutoCloseable {
+
+    private static final String JAR = "s3mock-5.2.0-exec.jar";
+
+    private final Path dir;
+    private final int port;
+    private Process process;
+
+    private PrivateS3Mock(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    public static PrivateS3Mock start() {
+        try {
+            PrivateS3Mock s3mock = new PrivateS3Mock(Files.createTempDirectory("private-s3mock-"), freePort());
+            Files.createDirectories(s3mock.dir.resolve("root"));
+            Files.createDirectories(s3mock.dir.resolve("tmp"));
+            s3mock.startAgain();
+            return s3mock;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** kill -9: no shutdown of its own, as when the host dies or the OOM killer picks it. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("S3Mock (pid " + process.pid() + ") still alive 5 s after SIGKILL");
+        }
+    }
+
+    /** Starts it (again) on the same port and store root; returns once it answers. */
+    public void startAgain() throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar().toString(),
+                "--server.ssl.enabled=false", "--server.address=127.0.0.1", "--server.port=" + port,
+                "--com.adobe.testing.s3mock.httpPort=0",
+                "--com.adobe.testing.s3mock.store.root=" + dir.resolve("root"),
+                "--com.adobe.testing.s3mock.store.retainFilesOnExit=true",
+                "--spring.main.lazy-initialization=true", "--spring.main.banner-mode=off"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3mock.log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!answers()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("S3Mock exited at startup; its log ends: "
+                        + tail(Files.readString(dir.resolve("s3mock.log"))));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("S3Mock not answering on 127.0.0.1:" + port + " after 60 s; its log ends: "
+                        + tail(Files.readString(dir.resolve("s3mock.log"))));
+            }
+            sleep(100);
+        }
+    }
+
+    private static String tail(String log) {
+        return log.length() <= 3000 ? log : log.substring(log.length() - 3000);
+    }
+
+    private boolean answers() {
+        try {
+            HttpURLConnection get = (HttpURLConnection) endpoint().toURL().openConnection();
+            get.setConnectTimeout(300);
+            get.setReadTimeout(5000);
+            get.setRequestProperty("Connection", "close"); // never a kept-alive connection to the one killed
+            try {
+                return get.getResponseCode() == 200;
+            } finally {
+                get.disconnect();
+            }
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** The jar the test stack fetched (its state dir, or the local Maven repository). */
+    private static Path jar() {
+        String stack = System.getenv("CUTOVER_TEST_STACK_DIR");
+        List<Path> candidates = List.of(
+                Path.of(stack != null ? stack : ".test-stack", "lib", JAR),
+                Path.of(System.getProperty("user.home"), ".m2/repository/com/adobe/testing/s3mock/5.2.0", JAR));
+        return candidates.stream().filter(Files::isRegularFile).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no S3Mock jar at " + candidates
+                        + ": run scripts/test-stack.sh install"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Kills it and deletes its store: nothing of it is left on the machine. */
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            org.springframework.util.FileSystemUtils.deleteRecursively(dir);
+        } catch (IOException leftBehind) {
+            // a temporary directory; the OS cleans it eventually
+        }
+    }
+}

@@ -327,7 +327,7 @@ install_mariadb() { # instance server_id port
 
 start_mariadb() { # instance
   local inst=$1
-  nohup "$(mariadbd_bin)" --defaults-file="$STATE_DIR/$inst/my.cnf" "${USER_OPT[@]}" \
+  setsid nohup "$(mariadbd_bin)" --defaults-file="$STATE_DIR/$inst/my.cnf" "${USER_OPT[@]}" \
       </dev/null >>"$LOG_DIR/mariadb-$inst.out" 2>&1 9>&- &
   echo $! >"$PID_DIR/mariadb-$inst.pid"
   disown $!
@@ -397,7 +397,7 @@ start_s3mock() { # port
   mkdir -p "$STATE_DIR/s3mock/root"
   # The main connector serves plain HTTP on 127.0.0.1 (SSL off). S3Mock always adds a second
   # HTTP connector (com.adobe.testing.s3mock.httpPort); port 0 lets it pick any free port.
-  nohup "$(java_bin)" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+  setsid nohup "$(java_bin)" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
       -Djava.io.tmpdir="$STATE_DIR/s3mock" \
       -jar "$S3MOCK_JAR" \
       --server.ssl.enabled=false \
@@ -481,7 +481,7 @@ zone "$DNS_ZONE" {
 };
 EOF
   # -f: foreground, so the pid we record is named's own. As root named stays root (no -u).
-  nohup "$(named_bin)" -f -4 -c "$dir/named.conf" -n 1 \
+  setsid nohup "$(named_bin)" -f -4 -c "$dir/named.conf" -n 1 \
       </dev/null >>"$LOG_DIR/named.out" 2>&1 9>&- &
   echo $! >"$PID_DIR/named.pid"
   disown $!

@@ -29,18 +29,18 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  */
 class DnsPeerKilledTests {
 
-    private static final RecordSet ORIGINAL = new RecordSet("api." + PrivateNamed.ZONE, "A", 3600,
+    private static final RecordSet ORIGINAL = new RecordSet("api." + LoopbackNamed.ZONE, "A", 3600,
             List.of("192.0.2.20", "192.0.2.21"));
-    private static final RecordSet SWITCHED = new RecordSet("api." + PrivateNamed.ZONE, "A", 60, List.of("198.51.100.7"));
+    private static final RecordSet SWITCHED = new RecordSet("api." + LoopbackNamed.ZONE, "A", 60, List.of("198.51.100.7"));
 
-    private PrivateNamed named;
+    private LoopbackNamed named;
     /** Kills named as the switch is about to send its update: the original is saved, the change not confirmed. */
     private volatile boolean killOnApply;
     private DnsSwitchStepType dnsSwitch;
 
     @BeforeEach
     void setUp() {
-        named = PrivateNamed.start();
+        named = LoopbackNamed.start();
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:dns-killed-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         new ResourceDatabasePopulator(new ClassPathResource("db/migration/h2/V5__dns_saved_originals.sql"))

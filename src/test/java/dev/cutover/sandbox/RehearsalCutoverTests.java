@@ -62,7 +62,7 @@ class RehearsalCutoverTests extends ServiceTest {
              RehearsalStack.ObjectLander lander = stack.startObjectLander("incoming/rolled-back/", 200)) {
             end = driver.runAll(id, () -> close(lander), () -> {
                 // healthy samples first, then the shop fails a fifth of its requests
-                sleep(2_000);
+                Api.sleep(2_000);
                 assertThat(stack.shopApplication().errorRate()).isZero();
                 stack.shopApplication().errorRate(0.2);
             });
@@ -167,14 +167,6 @@ class RehearsalCutoverTests extends ServiceTest {
                 + RehearsalStack.MONGO_SCRATCH_PORT);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static void close(AutoCloseable closeable) {
         try {

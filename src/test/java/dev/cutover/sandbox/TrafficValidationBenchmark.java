@@ -82,7 +82,7 @@ public final class TrafficValidationBenchmark {
              RehearsalStack.ObjectLander lander = stack.startObjectLander("incoming/" + label + "/", 200)) {
             JsonNode end = driver.runAll(id, () -> close(lander), () -> {
                 if (raise) {
-                    sleep(RAISE_AFTER_MS);
+                    Api.sleep(RAISE_AFTER_MS);
                     stack.shopApplication().errorRate(0.2);
                     scrapeable[0] = awaitPrometheus(stack, "shop_error_rate_setting", "\"0.2\"");
                 }
@@ -129,7 +129,7 @@ public final class TrafficValidationBenchmark {
                 Thread.currentThread().interrupt();
                 return null;
             }
-            sleep(100);
+            Api.sleep(100);
         }
         return null;
     }
@@ -152,12 +152,4 @@ public final class TrafficValidationBenchmark {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -80,7 +80,7 @@ public final class PrivateS3Mock implements AutoCloseable {
                 throw new IllegalStateException("S3Mock not answering on 127.0.0.1:" + port + " after 60 s; its log ends: "
                         + tail(Files.readString(dir.resolve("s3mock.log"))));
             }
-            sleep(100);
+            Api.sleep(100);
         }
     }
 
@@ -121,14 +121,6 @@ public final class PrivateS3Mock implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Kills it and deletes its store: nothing of it is left on the machine. */
     @Override

@@ -1,5 +1,6 @@
 package dev.cutover.validation;
 
+import dev.cutover.testsupport.Api;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -216,7 +217,7 @@ public final class LocalPrometheus implements AutoCloseable {
             } catch (IOException e) {
                 last = e.toString();
             }
-            sleep(200);
+            Api.sleep(200);
         }
         throw new AssertionError("Prometheus never answered " + query + " with " + expected + "; last: " + last);
     }
@@ -234,7 +235,7 @@ public final class LocalPrometheus implements AutoCloseable {
             } catch (IOException e) {
                 // not listening yet
             }
-            sleep(100);
+            Api.sleep(100);
         }
         close();
         throw new IllegalStateException("prometheus on port " + port + " not ready in 30 s: " + log());
@@ -293,14 +294,6 @@ public final class LocalPrometheus implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static void install() {
         try {

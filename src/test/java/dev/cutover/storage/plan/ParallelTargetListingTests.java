@@ -1,5 +1,6 @@
 package dev.cutover.storage.plan;
 
+import dev.cutover.testsupport.Api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -215,7 +216,7 @@ class ParallelTargetListingTests {
             for (int i = 0; i < 20; i++) {
                 iterator.next();
             }
-            sleep(300);
+            Api.sleep(300);
             // 20 handed out, at most a range's buffer (7) ahead, one in the reader's hand.
             assertThat(target.pulled(null).get()).isBetween(20, 20 + 7 + 2);
             assertThat(liveThreads(TargetRanges.THREAD)).isPositive();
@@ -300,7 +301,7 @@ class ParallelTargetListingTests {
                     }
                     count.incrementAndGet();
                     if (jitter != null && jitter.nextInt(50) == 0) {
-                        sleep(1);
+                        Api.sleep(1);
                     }
                     return listed.next();
                 }
@@ -363,18 +364,10 @@ class ParallelTargetListingTests {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (liveThreads(TargetRanges.THREAD) + liveThreads("plan-source-listing") > 0) {
             assertThat(System.nanoTime()).as("plan threads still running 5 s after close").isLessThan(deadline);
-            sleep(10);
+            Api.sleep(10);
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     static StoredObject object(String key, String crc32c) {
         return new StoredObject(key, 1, crc32c, null, "1", Instant.EPOCH, Map.of());

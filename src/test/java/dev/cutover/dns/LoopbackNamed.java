@@ -1,5 +1,6 @@
 package dev.cutover.dns;
 
+import dev.cutover.testsupport.Api;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
@@ -25,9 +26,10 @@ import org.xbill.DNS.Type;
  * A BIND {@code named} of the test's own (never the shared test stack's, which other tests use), on a
  * free loopback port, with the test stack's zone {@code cutover.test.} and a TSIG key of its own: a
  * test may {@link #kill()} it with SIGKILL mid-step and {@link #start()} it again on the same port and
- * files (its journal keeps the updates it acknowledged).
+ * files (its journal keeps the updates it acknowledged). {@code testsupport.net.PrivateNamed} is the one
+ * that lives inside a {@code FaultyLink}'s namespace.
  */
-final class PrivateNamed implements AutoCloseable {
+final class LoopbackNamed implements AutoCloseable {
 
     static final String ZONE = "cutover.test.";
     static final String KEY_NAME = "private-test-key.";
@@ -38,18 +40,18 @@ final class PrivateNamed implements AutoCloseable {
     private final String secret;
     private Process process;
 
-    private PrivateNamed(Path dir, int port, String secret) {
+    private LoopbackNamed(Path dir, int port, String secret) {
         this.dir = dir;
         this.port = port;
         this.secret = secret;
     }
 
-    static PrivateNamed start() {
+    static LoopbackNamed start() {
         try {
             Path dir = Files.createTempDirectory("private-named-");
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
-            PrivateNamed named = new PrivateNamed(dir, freePort(), Base64.getEncoder().encodeToString(key));
+            LoopbackNamed named = new LoopbackNamed(dir, freePort(), Base64.getEncoder().encodeToString(key));
             named.writeFiles();
             named.startAgain();
             return named;
@@ -92,7 +94,7 @@ final class PrivateNamed implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("named not answering on 127.0.0.1:" + port + " after 10 s");
             }
-            sleep(50);
+            Api.sleep(50);
         }
     }
 
@@ -167,14 +169,6 @@ final class PrivateNamed implements AutoCloseable {
         throw new IOException("no loopback port free for both TCP and UDP");
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public void close() {

@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -81,6 +84,18 @@ public class InstanceLeases {
                     }
                 });
         return running;
+    }
+
+    /**
+     * Tells, for each of {@code owners} (null: a row from before leases), whether its work is an
+     * orphan no live instance is doing. At startup: rows without an owner, this instance's own earlier
+     * rows and those of instances not {@link #stillRunning}; later, only those whose lease expired.
+     * One reading of the leases for all of them.
+     */
+    public Predicate<String> orphans(Collection<String> owners, boolean startup) {
+        Set<String> named = owners.stream().filter(Objects::nonNull).collect(Collectors.toSet());
+        Set<String> alive = startup ? stillRunning(named) : alive(named);
+        return owner -> owner == null || owner.equals(self.id()) ? startup : !alive.contains(owner);
     }
 
     public boolean alive(String id) {

@@ -18,10 +18,8 @@ import dev.cutover.step.StepTypeCatalog;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -90,15 +88,11 @@ class InterruptedExecutionRecovery {
 
     void recoverOrphans(boolean startup) {
         List<CutoverRepository.Owned> candidates = cutovers.findOwnedInStates(RECOVERABLE);
-        Set<String> owners = candidates.stream().map(CutoverRepository.Owned::owner).filter(Objects::nonNull)
-                .collect(Collectors.toSet());
-        Set<String> alive = startup ? instances.stillRunning(owners) : instances.alive(owners);
-        String self = instances.self().id();
+        Predicate<String> orphan = instances.orphans(candidates.stream().map(CutoverRepository.Owned::owner).toList(),
+                startup);
         for (CutoverRepository.Owned owned : candidates) {
             String owner = owned.owner();
-            boolean orphan = owner == null ? startup
-                    : owner.equals(self) ? startup : !alive.contains(owner);
-            if (orphan) {
+            if (orphan.test(owner)) {
                 try {
                     recover(owned.cutover(), owner, startup);
                 } catch (RuntimeException e) {

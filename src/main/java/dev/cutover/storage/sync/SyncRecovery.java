@@ -4,9 +4,7 @@ import dev.cutover.instance.InstanceLeases;
 import dev.cutover.instance.LeaseCheck;
 import dev.cutover.storage.SyncRun;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
@@ -83,15 +81,11 @@ class SyncRecovery {
 
     void recoverOrphans(boolean startup) {
         List<SyncRunRepository.Owned> running = runs.runningWithOwners();
-        Set<String> owners = running.stream().map(SyncRunRepository.Owned::owner).filter(Objects::nonNull)
-                .collect(Collectors.toSet());
-        Set<String> alive = startup ? instances.stillRunning(owners) : instances.alive(owners);
-        String self = instances.self().id();
+        Predicate<String> orphan = instances.orphans(running.stream().map(SyncRunRepository.Owned::owner).toList(),
+                startup);
         for (SyncRunRepository.Owned owned : running) {
-            String owner = owned.owner();
-            boolean orphan = owner == null || owner.equals(self) ? startup : !alive.contains(owner);
-            if (orphan) {
-                recover(owned.run(), owner);
+            if (orphan.test(owned.owner())) {
+                recover(owned.run(), owned.owner());
             }
         }
     }

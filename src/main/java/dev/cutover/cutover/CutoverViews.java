@@ -1,6 +1,7 @@
 package dev.cutover.cutover;
 
 import dev.cutover.cutover.state.CutoverRepository;
+import dev.cutover.instance.ServiceInstances;
 
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookPhase;
@@ -18,10 +19,12 @@ public class CutoverViews {
 
     private final CutoverRepository cutovers;
     private final CutoverTransitions transitions;
+    private final ServiceInstances instances;
 
-    CutoverViews(CutoverRepository cutovers, CutoverTransitions transitions) {
+    CutoverViews(CutoverRepository cutovers, CutoverTransitions transitions, ServiceInstances instances) {
         this.cutovers = cutovers;
         this.transitions = transitions;
+        this.instances = instances;
     }
 
     /** The newest cutovers, newest first, at most {@code limit} of them. */
@@ -58,7 +61,8 @@ public class CutoverViews {
         return new CutoverView(cutover.id(), cutover.runbook(), cutover.runbookSha256(), window, cutover.environment(),
                 cutover.rehearsal(), cutover.state().name(), cutover.currentPhase(), cutover.jobExecutionId(),
                 cutover.createdBy(), cutover.createdAt(), cutover.updatedAt(), phases,
-                policy.allowedActions().stream().map(CutoverAction::apiName).toList());
+                policy.allowedActions().stream().map(CutoverAction::apiName).toList(),
+                cutovers.owner(cutover.id()).map(instances::runner).orElse(null));
     }
 
     /** A phase is as far as its least advanced step; a step in trouble names the phase's state. */

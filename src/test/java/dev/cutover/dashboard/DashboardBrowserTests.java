@@ -87,7 +87,7 @@ class DashboardBrowserTests extends ServiceTest {
         assertThat(page.locator("ul.runbooks")).containsText("dashboard-demo");
         Locator self = page.locator("#instances tr[data-instance='" + leases.self().id() + "']");
         assertThat(self).containsText("live");
-        assertThat(self).containsText("this page's");
+        assertThat(self).containsText("serves this page");
         assertThat(self).containsText(Long.toString(ProcessHandle.current().pid()));
         Files.createDirectories(BrowserPages.SCREENSHOTS);
         page.screenshot(new Page.ScreenshotOptions().setPath(BrowserPages.SCREENSHOTS.resolve("cutovers-list-1366x768.png")));

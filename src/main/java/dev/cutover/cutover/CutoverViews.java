@@ -29,7 +29,11 @@ public class CutoverViews {
 
     /** The newest cutovers, newest first, at most {@code limit} of them. */
     public List<CutoverView> latest(int limit) {
-        return cutovers.findPage(limit, 0).stream().map(this::view).toList();
+        List<Cutover> page = cutovers.findPage(limit, 0);
+        Map<String, String> owners = cutovers.owners(page.stream().map(Cutover::id).toList());
+        Map<String, ServiceInstances.Runner> runners = instances.runners(new java.util.HashSet<>(owners.values()));
+        return page.stream().map(cutover -> view(cutover, Optional.ofNullable(owners.get(cutover.id()))
+                .map(runners::get).orElse(null))).toList();
     }
 
     /** One cutover; a missing one is the API's 404 problem. */
@@ -39,6 +43,10 @@ public class CutoverViews {
 
     /** One read of the steps, one parse of each output: the view and its allowed actions come from the same facts. */
     public CutoverView view(Cutover cutover) {
+        return view(cutover, cutovers.owner(cutover.id()).map(instances::runner).orElse(null));
+    }
+
+    private CutoverView view(Cutover cutover, ServiceInstances.Runner runsOn) {
         CutoverPolicy policy = transitions.policy(cutover);
         Optional<Runbook> runbook = policy.runbook();
         Map<String, List<CutoverPolicy.StepFacts>> byPhase = new LinkedHashMap<>();
@@ -62,7 +70,7 @@ public class CutoverViews {
                 cutover.rehearsal(), cutover.state().name(), cutover.currentPhase(), cutover.jobExecutionId(),
                 cutover.createdBy(), cutover.createdAt(), cutover.updatedAt(), phases,
                 policy.allowedActions().stream().map(CutoverAction::apiName).toList(),
-                cutovers.owner(cutover.id()).map(instances::runner).orElse(null));
+                runsOn);
     }
 
     /** A phase is as far as its least advanced step; a step in trouble names the phase's state. */

@@ -52,6 +52,22 @@ public class ServiceInstances {
                 .optional().orElse(new Runner(id, null, null, InstanceStatus.Lease.UNKNOWN));
     }
 
+    /** As {@link #runner(String)} for several instances in one query, by id. */
+    public Map<String, Runner> runners(java.util.Collection<String> ids) {
+        Map<String, Runner> runners = new java.util.HashMap<>();
+        if (!ids.isEmpty()) {
+            jdbc.sql("SELECT id, host, pid, CASE WHEN expires_at > CURRENT_TIMESTAMP(6) THEN 1 ELSE 0 END AS live "
+                            + "FROM service_instance WHERE id IN (:ids)").param("ids", ids)
+                    .query(rs -> {
+                        runners.put(rs.getString("id"), new Runner(rs.getString("id"), rs.getString("host"),
+                                rs.getLong("pid"), rs.getInt("live") == 1 ? InstanceStatus.Lease.LIVE
+                                : InstanceStatus.Lease.EXPIRED));
+                    });
+        }
+        ids.forEach(id -> runners.computeIfAbsent(id, never -> new Runner(never, null, null, InstanceStatus.Lease.UNKNOWN)));
+        return runners;
+    }
+
     /**
      * Where a piece of work runs, as its API shows it ({@code runsOn}).
      *

@@ -1,6 +1,7 @@
 package dev.cutover.cutover;
 
 import dev.cutover.cutover.state.CutoverRepository;
+import dev.cutover.instance.ServiceInstances;
 
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookPhase;
@@ -18,15 +19,21 @@ public class CutoverViews {
 
     private final CutoverRepository cutovers;
     private final CutoverTransitions transitions;
+    private final ServiceInstances instances;
 
-    CutoverViews(CutoverRepository cutovers, CutoverTransitions transitions) {
+    CutoverViews(CutoverRepository cutovers, CutoverTransitions transitions, ServiceInstances instances) {
         this.cutovers = cutovers;
         this.transitions = transitions;
+        this.instances = instances;
     }
 
     /** The newest cutovers, newest first, at most {@code limit} of them. */
     public List<CutoverView> latest(int limit) {
-        return cutovers.findPage(limit, 0).stream().map(this::view).toList();
+        List<Cutover> page = cutovers.findPage(limit, 0);
+        Map<String, String> owners = cutovers.owners(page.stream().map(Cutover::id).toList());
+        Map<String, ServiceInstances.Runner> runners = instances.runners(new java.util.HashSet<>(owners.values()));
+        return page.stream().map(cutover -> view(cutover, Optional.ofNullable(owners.get(cutover.id()))
+                .map(runners::get).orElse(null))).toList();
     }
 
     /** One cutover; a missing one is the API's 404 problem. */
@@ -36,6 +43,10 @@ public class CutoverViews {
 
     /** One read of the steps, one parse of each output: the view and its allowed actions come from the same facts. */
     public CutoverView view(Cutover cutover) {
+        return view(cutover, cutovers.owner(cutover.id()).map(instances::runner).orElse(null));
+    }
+
+    private CutoverView view(Cutover cutover, ServiceInstances.Runner runsOn) {
         CutoverPolicy policy = transitions.policy(cutover);
         Optional<Runbook> runbook = policy.runbook();
         Map<String, List<CutoverPolicy.StepFacts>> byPhase = new LinkedHashMap<>();
@@ -58,7 +69,8 @@ public class CutoverViews {
         return new CutoverView(cutover.id(), cutover.runbook(), cutover.runbookSha256(), window, cutover.environment(),
                 cutover.rehearsal(), cutover.state().name(), cutover.currentPhase(), cutover.jobExecutionId(),
                 cutover.createdBy(), cutover.createdAt(), cutover.updatedAt(), phases,
-                policy.allowedActions().stream().map(CutoverAction::apiName).toList());
+                policy.allowedActions().stream().map(CutoverAction::apiName).toList(),
+                runsOn);
     }
 
     /** A phase is as far as its least advanced step; a step in trouble names the phase's state. */

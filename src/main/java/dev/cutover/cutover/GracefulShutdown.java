@@ -8,6 +8,7 @@ import dev.cutover.instance.InstanceLeases;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextClosedEvent;
@@ -20,7 +21,9 @@ import org.springframework.stereotype.Component;
  * operator pauses them: their steps give way, their Batch executions end STOPPED and the cutovers
  * show PAUSED, ready to resume. Without this, executor threads would be cut mid-step and Batch
  * would leave executions in an unknown state that cannot be restarted. Only this instance's
- * executions: another instance's phases run on, whatever this one does.
+ * executions: another instance's phases run on, whatever this one does. When another instance is
+ * alive (a rolling restart), each paused phase is then offered to it ({@link Handover}), which resumes
+ * it; with none, the phases wait PAUSED for a person, as before.
  */
 @Component
 class GracefulShutdown {
@@ -46,20 +49,38 @@ class GracefulShutdown {
     @Order(0)
     void pauseRunningPhases() throws InterruptedException {
         List<Cutover> running = ownActive();
+        if (running.isEmpty()) {
+            return;
+        }
+        // A rolling restart: another live instance resumes what this one pauses, nobody has to.
+        Optional<String> heir = instances.liveOthers().stream().findFirst();
         for (Cutover cutover : running) {
             stops.raise(cutover.id());
             events.append(cutover.id(), cutover.currentPhase(), null, Actor.SYSTEM, "phase", "pausing",
                     "service instance " + instances.self().id() + " is shutting down: pausing phase "
-                            + cutover.currentPhase() + " it runs; resume it afterwards",
+                            + cutover.currentPhase() + " it runs; " + heir.map(other -> "service instance " + other
+                            + " resumes it").orElse("resume it afterwards"),
                     Map.of());
         }
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!running.isEmpty() && !ownActive().isEmpty() && System.currentTimeMillis() < deadline) {
+        while (!ownActive().isEmpty() && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
-        if (!running.isEmpty()) {
-            log.info("Paused {} running cutover phase(s) for shutdown", running.size());
+        log.info("Paused {} running cutover phase(s) for shutdown{}", running.size(),
+                heir.map(other -> ", handed over to " + other).orElse(""));
+        heir.ifPresent(other -> running.forEach(cutover -> offer(cutover, other)));
+    }
+
+    /** Offers a phase this instance paused to a live instance ({@link Handover}), once it is PAUSED. */
+    private void offer(Cutover before, String heir) {
+        Optional<Cutover> now = cutovers.find(before.id());
+        if (now.isEmpty() || now.get().state() != CutoverState.PAUSED) {
+            return; // a person acted meanwhile (abort, rollback) or it did not stop in time: theirs to decide
         }
+        events.append(before.id(), before.currentPhase(), null, Actor.SYSTEM, Handover.ACTION, Handover.OFFERED,
+                "service instance " + instances.self().id() + " stopped gracefully and hands phase "
+                        + before.currentPhase() + " over to service instance " + heir,
+                Map.of("from", instances.self().id(), "to", heir));
     }
 
     /** The active cutovers whose execution runs on this instance: what a shutdown of this instance pauses. */

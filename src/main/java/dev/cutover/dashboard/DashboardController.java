@@ -2,6 +2,7 @@ package dev.cutover.dashboard;
 
 import dev.cutover.cutover.CutoverView;
 import dev.cutover.cutover.CutoverViews;
+import dev.cutover.instance.ServiceInstances;
 import dev.cutover.runbook.RunbookCatalog;
 import dev.cutover.runbook.RunbookEntry;
 import java.time.Instant;
@@ -28,11 +29,13 @@ class DashboardController {
     private final CutoverViews views;
     private final RunbookCatalog runbooks;
     private final CutoverPages pages;
+    private final ServiceInstances instances;
 
-    DashboardController(CutoverViews views, RunbookCatalog runbooks, CutoverPages pages) {
+    DashboardController(CutoverViews views, RunbookCatalog runbooks, CutoverPages pages, ServiceInstances instances) {
         this.views = views;
         this.runbooks = runbooks;
         this.pages = pages;
+        this.instances = instances;
     }
 
     /** One row of the cutovers list. */
@@ -97,6 +100,7 @@ class DashboardController {
         model.addAttribute("roles", roles);
         model.addAttribute("rows", rows);
         model.addAttribute("runbooks", catalog);
+        model.addAttribute("instances", instances.list(20));
         model.addAttribute("now", Instant.now());
     }
 

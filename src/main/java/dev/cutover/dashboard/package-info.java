@@ -4,5 +4,5 @@
  * other modules through their published views; every button calls the same {@code CutoverTransitions}
  * as the REST API, so it lands in the event log with its actor.
  */
-@org.springframework.modulith.ApplicationModule(displayName = "Dashboard", allowedDependencies = { "cutover", "cutover :: eventlog", "runbook" })
+@org.springframework.modulith.ApplicationModule(displayName = "Dashboard", allowedDependencies = { "cutover", "cutover :: eventlog", "runbook", "instance" })
 package dev.cutover.dashboard;

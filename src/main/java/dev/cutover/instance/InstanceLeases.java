@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -96,6 +97,12 @@ public class InstanceLeases {
         Set<String> named = owners.stream().filter(Objects::nonNull).collect(Collectors.toSet());
         Set<String> alive = startup ? stillRunning(named) : alive(named);
         return owner -> owner == null || owner.equals(self.id()) ? startup : !alive.contains(owner);
+    }
+
+    /** The other instances whose lease runs, the most recently renewed first: who could take work over now. */
+    public List<String> liveOthers() {
+        return jdbc.sql("SELECT id FROM service_instance WHERE id <> ? AND expires_at > CURRENT_TIMESTAMP(6) "
+                + "ORDER BY renewed_at DESC, id").param(self.id()).query(String.class).list();
     }
 
     public boolean alive(String id) {

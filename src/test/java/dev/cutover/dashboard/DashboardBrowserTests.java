@@ -64,6 +64,8 @@ class DashboardBrowserTests extends ServiceTest {
 
     @LocalServerPort
     private int port;
+    @org.springframework.beans.factory.annotation.Autowired
+    dev.cutover.instance.InstanceLeases leases;
 
     @BeforeEach
     void addRunbook() {
@@ -83,6 +85,10 @@ class DashboardBrowserTests extends ServiceTest {
         assertThat(row).containsText("rehearsal");
         assertThat(row).containsText("ready");
         assertThat(page.locator("ul.runbooks")).containsText("dashboard-demo");
+        Locator self = page.locator("#instances tr[data-instance='" + leases.self().id() + "']");
+        assertThat(self).containsText("live");
+        assertThat(self).containsText("serves this page");
+        assertThat(self).containsText(Long.toString(ProcessHandle.current().pid()));
         Files.createDirectories(BrowserPages.SCREENSHOTS);
         page.screenshot(new Page.ScreenshotOptions().setPath(BrowserPages.SCREENSHOTS.resolve("cutovers-list-1366x768.png")));
 
@@ -109,6 +115,8 @@ class DashboardBrowserTests extends ServiceTest {
                 .isVisible(TWO_SECONDS);
         assertThat(page.locator("#cutover-state")).hasText("running", new LocatorAssertions.HasTextOptions().setTimeout(2000));
         assertThat(page.locator("[data-step='settle'] .state")).hasText("running");
+        assertThat(page.locator("#runs-on")).containsText(leases.self().id());
+        assertThat(page.locator("#runs-on")).containsText("lease live");
         assertThat(page.evaluate("window.__sameDocument === true")).as("no reload").isEqualTo(true);
         screenshots(page, "cutover-running");
         api.awaitState(id, "READY");

@@ -349,6 +349,15 @@ public class PhaseLauncher {
             public void afterJob(JobExecution execution) {
                 String id = cutoverId(execution);
                 BatchStatus status = execution.getStatus();
+                if (fenced(execution)) {
+                    // Taken over while its step ran: the new owner decides the cutover's state, not this execution.
+                    events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "fenced", "job execution "
+                            + execution.getId() + " of phase " + phase.name() + " on service instance "
+                            + instances.self().describe() + " ended after the cutover was taken over from it; "
+                            + "what its step did then is not recorded", Map.of("jobExecutionId", execution.getId(),
+                                    "instance", instances.self().id()));
+                    return;
+                }
                 if (status == BatchStatus.COMPLETED) {
                     moves.move(id, PHASE_ACTIVE, lastPhase ? CutoverState.COMPLETED : CutoverState.READY,
                             UnaryOperator.identity());
@@ -394,6 +403,11 @@ public class PhaseLauncher {
                 .map(org.springframework.batch.core.step.StepExecution::getStepName).findFirst();
     }
 
+    private static boolean fenced(JobExecution execution) {
+        return execution.getAllFailureExceptions().stream().anyMatch(failure -> failure instanceof ExecutionFence.Fenced
+                || failure.getCause() instanceof ExecutionFence.Fenced);
+    }
+
     private JobExecutionListener rollbackListener() {
         return new JobExecutionListener() {
             @Override
@@ -404,6 +418,9 @@ public class PhaseLauncher {
             @Override
             public void afterJob(JobExecution execution) {
                 String id = cutoverId(execution);
+                if (fenced(execution)) {
+                    return; // taken over while it ran: the instance that took it over decides
+                }
                 boolean completed = execution.getStatus() == BatchStatus.COMPLETED;
                 moves.move(id, EnumSet.of(CutoverState.ROLLING_BACK),
                         completed ? CutoverState.ROLLED_BACK : CutoverState.ROLLBACK_FAILED, UnaryOperator.identity());

@@ -64,11 +64,13 @@ class RunbookStepRunner implements RunningStepContext.Host {
     private final StepBookkeeping bookkeeping;
     private final GateSamples gateSamples;
     private final FallbackSnapshotRepository snapshots;
+    private final ExecutionFence fence;
 
     RunbookStepRunner(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals, EventLog events,
                  PinnedRunbooks pinned, StepTypeCatalog types, StopSignals stops, StepAttempts runner,
                  AutomaticTransitions moves, JsonMapper json, CutoverMetrics metrics, StepBookkeeping bookkeeping,
-                 GateSamples gateSamples, FallbackSnapshotRepository snapshots) {
+                 GateSamples gateSamples, FallbackSnapshotRepository snapshots, ExecutionFence fence) {
+        this.fence = fence;
         this.snapshots = snapshots;
         this.bookkeeping = bookkeeping;
         this.gateSamples = gateSamples;
@@ -98,7 +100,8 @@ class RunbookStepRunner implements RunningStepContext.Host {
         }
         StepType type = types.find(step.type()).orElseThrow();
         int attempt = steps.find(cutoverId, stepId).map(CutoverStep::attempts).orElse(0) + 1;
-        steps.started(cutoverId, stepId, attempt);
+        fence.update(cutoverId, stepId, "state = 'RUNNING', attempts = ?, started_at = ?, ended_at = NULL",
+                List.of(attempt, CutoverRepository.ts(Instant.now())));
         events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step", "started",
                 step.type() + " step started" + (step.owner() == null ? "" : " (owner " + step.owner() + ")"),
                 Map.of("type", step.type(), "attempt", attempt, "timeout", step.timeout().toString()));
@@ -192,7 +195,8 @@ class RunbookStepRunner implements RunningStepContext.Host {
         if (forward != null) {
             output.put("forward", forward);
         }
-        steps.ended(cutoverId, stepId, state, json.writeValueAsString(output));
+        fence.update(cutoverId, stepId, "state = ?, ended_at = ?, output = ?",
+                List.of(state.name(), CutoverRepository.ts(Instant.now()), json.writeValueAsString(output)));
         String outcome = switch (result.ending()) {
             case SUCCEEDED -> "succeeded";
             case FAILED -> "failed";
@@ -217,7 +221,10 @@ class RunbookStepRunner implements RunningStepContext.Host {
         output.put("progress", message);
         output.put("figures", figures);
         output.put("at", Instant.now().toString());
-        bookkeeping.run(() -> steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output)));
+        Long execution = ExecutionFence.currentJobExecution(); // on the step's thread; the write runs on another
+        // A step taken over from this instance may go on reporting; its figures no longer land.
+        bookkeeping.run(() -> fence.tryUpdate(step.cutoverId(), step.stepId(), "output = ?",
+                List.of(json.writeValueAsString(output)), execution));
     }
 
     @Override

@@ -110,6 +110,19 @@ public class CutoverRepository {
                 .flatMap(owner -> owner);
     }
 
+    /** The owners recorded on these cutovers, by cutover id (cutovers without one are left out): one query for a list. */
+    public java.util.Map<String, String> owners(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, String> owners = new java.util.HashMap<>();
+        jdbc.sql("SELECT id, owner_instance FROM cutover WHERE owner_instance IS NOT NULL AND id IN (:ids)")
+                .param("ids", ids).query(rs -> {
+                    owners.put(rs.getString("id"), rs.getString("owner_instance"));
+                });
+        return owners;
+    }
+
     /** A cutover and the instance recorded as running its execution (null: none recorded, a row from before leases). */
     public record Owned(Cutover cutover, String owner) {
     }

@@ -119,6 +119,7 @@ class SyncLauncher {
                 // nothing to stop
             }
         }
+        runs.requestStop(run.id()); // for the instance running it, when that is another one
         stops.request(run.id());
     }
 

@@ -137,12 +137,23 @@ public class SyncRunRepository {
         try {
             jdbc.sql("""
                     UPDATE sync_run SET job_execution_id = ?, state = 'RUNNING', ended_at = NULL, active_key = ?,
-                      owner_instance = ?
+                      owner_instance = ?, stop_requested = FALSE
                     WHERE id = ?""")
                     .params(jobExecutionId, activeKey, instances.self().id(), id).update();
         } catch (DuplicateKeyException running) {
             throw new AlreadyRunning(run.kind(), runningWith(activeKey));
         }
+    }
+
+    /** Records a stop asked for a running run, for the instance that runs it to read ({@link StopsRequestedElsewhere}). */
+    void requestStop(long id) {
+        jdbc.sql("UPDATE sync_run SET stop_requested = TRUE WHERE id = ? AND state = 'RUNNING'").param(id).update();
+    }
+
+    /** The running runs of {@code owner} asked to stop (on whichever instance). */
+    List<Long> stopsRequestedOf(String owner) {
+        return jdbc.sql("SELECT id FROM sync_run WHERE state = 'RUNNING' AND stop_requested = TRUE AND owner_instance = ?")
+                .param(owner).query(Long.class).list();
     }
 
     public void planned(long id, long listedObjects, long listedBytes, long plannedObjects, long plannedBytes) {

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
  * the verification between keys. Spring
  * Batch 6's {@code JobOperator.stop()} marks the job STOPPED at once but lets its running chunk go on
  * (spring-batch#5114), and a chunk over a slow link takes minutes: an abort must stop the copying in
- * seconds. In memory on purpose: after a crash nothing copies, and a resume clears the request.
+ * seconds. In memory: after a crash nothing copies, and a resume clears the request. A stop accepted on
+ * another instance arrives through the run's row ({@link StopsRequestedElsewhere}).
  */
 @Component
 class SyncStopRequests {

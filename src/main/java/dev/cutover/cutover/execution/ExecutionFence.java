@@ -1,0 +1,76 @@
+package dev.cutover.cutover.execution;
+
+import dev.cutover.instance.InstanceLeases;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.batch.core.scope.context.StepContext;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps an execution that was taken over from writing step results. An instance whose lease ran out
+ * while its step still ran (a long GC pause, a partition from the database) comes back to find its
+ * cutover taken over by another instance: its Batch execution recovered (FAILED), the step INTERRUPTED,
+ * perhaps resumed elsewhere. Whatever its step then finishes must not be recorded over the new owner's
+ * work. Each write of a step's start or result is therefore a compare-and-set: it lands only while
+ * the cutover's owner is still this instance (or another instance is rolling back and waits for this
+ * execution) and this execution is still running in the job repository; otherwise the step ends with
+ * {@link Fenced} and records nothing.
+ */
+@Component
+class ExecutionFence {
+
+    private final JdbcClient jdbc;
+    private final InstanceLeases instances;
+
+    ExecutionFence(JdbcClient jdbc, InstanceLeases instances) {
+        this.jdbc = jdbc;
+        this.instances = instances;
+    }
+
+    /** Updates the step's row ({@code SET setClause}) behind the fence; {@link Fenced} when it no longer holds. */
+    void update(String cutoverId, String stepId, String setClause, List<Object> setParams) {
+        Long execution = currentJobExecution();
+        if (!tryUpdate(cutoverId, stepId, setClause, setParams, execution)) {
+            throw new Fenced(cutoverId, stepId, execution, instances.self().id());
+        }
+    }
+
+    /**
+     * As {@link #update}, returning false instead when fenced: for progress written on another thread
+     * ({@code execution} read on the step's thread, null when unknown: then only the owner is checked).
+     */
+    boolean tryUpdate(String cutoverId, String stepId, String setClause, List<Object> setParams, Long execution) {
+        List<Object> params = new ArrayList<>(setParams);
+        params.add(cutoverId);
+        params.add(stepId);
+        params.add(cutoverId);
+        params.add(instances.self().id());
+        // INTERRUPTED: a takeover, which keeps the dead owner's name on the cutover to tell who it was.
+        String sql = "UPDATE cutover_step SET " + setClause + " WHERE cutover_id = ? AND step_id = ? AND EXISTS ("
+                + "SELECT 1 FROM cutover c WHERE c.id = ? AND ((c.owner_instance = ? AND c.state <> 'INTERRUPTED') "
+                + "OR c.state = 'ROLLING_BACK'))";
+        if (execution != null) {
+            sql += " AND EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION e WHERE e.JOB_EXECUTION_ID = ? "
+                    + "AND e.STATUS IN ('STARTING', 'STARTED', 'STOPPING'))";
+            params.add(execution);
+        }
+        return jdbc.sql(sql).params(params).update() > 0;
+    }
+
+    /** The job execution whose step runs on this thread; null outside a Batch step. */
+    static Long currentJobExecution() {
+        StepContext context = StepSynchronizationManager.getContext();
+        return context == null ? null : context.getStepExecution().getJobExecutionId();
+    }
+
+    /** The cutover was taken over from this instance while its step ran: nothing of the step is recorded. */
+    static class Fenced extends RuntimeException {
+        Fenced(String cutoverId, String stepId, Long execution, String self) {
+            super("step " + stepId + " of cutover " + cutoverId + (execution == null ? "" : " (job execution " + execution
+                    + ")") + " was taken over from service instance " + self + " while it ran (its lease had run out): "
+                    + "its result is not recorded");
+        }
+    }
+}

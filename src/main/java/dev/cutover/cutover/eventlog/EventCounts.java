@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.cutover.cutover.state.CutoverRepository;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -14,7 +15,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * <p>
  * Ids do not commit in order (another instance, or a slower insert, may commit a smaller id a moment
  * later), so the newest id seen is settled only {@link #SETTLE_AFTER} after it was seen: the events
- * up to it are counted once more then, and never again. An insert commits in milliseconds; one that
+ * up to it are counted once more then, and never again. The first count of a cutover settles at once
+ * every event up to the newest one that occurred more than {@link #SETTLE_AFTER} ago. An insert commits in milliseconds; one that
  * took longer than that would be left out of the total (the events themselves are all still there).
  * Several instances each keep their own totals; the log is append-only, so no total goes stale.
  */
@@ -24,13 +26,13 @@ class EventCounts {
 
     /** Every event of the cutover with an id up to {@code settledId} is in {@code settled}; {@code seenId} awaits settling. */
     private record Tally(long settledId, long settled, long seenId, Instant seenAt) {
-        static final Tally NONE = new Tally(0, 0, 0, null);
     }
 
     private record Tail(long count, long maxId) {
     }
 
     private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final JdbcClient jdbc;
     private final Clock clock;
 
@@ -40,18 +42,26 @@ class EventCounts {
     }
 
     long count(String cutoverId) {
-        Instant now = clock.instant();
-        Tally tally = tallies.getOrDefault(cutoverId, Tally.NONE);
-        if (tally.seenAt() != null && !now.isBefore(tally.seenAt().plus(SETTLE_AFTER))) {
-            long more = between(cutoverId, tally.settledId(), tally.seenId()).count();
-            tally = new Tally(tally.seenId(), tally.settled() + more, 0, null);
+        // One count at a time per cutover: a burst of first requests for a big log waits for one scan.
+        synchronized (locks.computeIfAbsent(cutoverId, id -> new Object())) {
+            Instant now = clock.instant();
+            Tally tally = tallies.get(cutoverId);
+            if (tally == null) {
+                // First time: everything that happened a while ago has committed; settle it at once.
+                long oldId = jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM cutover_event WHERE cutover_id = ? AND occurred_at < ?")
+                        .params(cutoverId, CutoverRepository.ts(now.minus(SETTLE_AFTER))).query(Long.class).single();
+                tally = new Tally(oldId, oldId == 0 ? 0 : between(cutoverId, 0, oldId).count(), 0, null);
+            } else if (tally.seenAt() != null && !now.isBefore(tally.seenAt().plus(SETTLE_AFTER))) {
+                long more = between(cutoverId, tally.settledId(), tally.seenId()).count();
+                tally = new Tally(tally.seenId(), tally.settled() + more, 0, null);
+            }
+            Tail tail = between(cutoverId, tally.settledId(), Long.MAX_VALUE);
+            if (tally.seenAt() == null && tail.maxId() > tally.settledId()) {
+                tally = new Tally(tally.settledId(), tally.settled(), tail.maxId(), now);
+            }
+            tallies.put(cutoverId, tally);
+            return tally.settled() + tail.count();
         }
-        Tail tail = between(cutoverId, tally.settledId(), Long.MAX_VALUE);
-        if (tally.seenAt() == null && tail.maxId() > tally.settledId()) {
-            tally = new Tally(tally.settledId(), tally.settled(), tail.maxId(), now);
-        }
-        tallies.put(cutoverId, tally); // racing requests may each put theirs: every tally is true, one is newer
-        return tally.settled() + tail.count();
     }
 
     private Tail between(String cutoverId, long afterId, long throughId) {

@@ -57,4 +57,19 @@ class EventCountsTest {
         assertThat(counts.count(busy)).as("the settled 300 plus the 7 appended since").isEqualTo(307);
         assertThat(counts.count(other)).as("counted for the first time").isEqualTo(299);
     }
+
+    @Test
+    void theFirstCountOfACutoverSettlesAtOnceEveryEventThatOccurredAWhileAgo() {
+        String archived = database.cutover("load", false);
+        String other = database.cutover("load", false);
+        database.events(List.of(archived, other), 200);
+        now = Instant.now().plus(EventCounts.SETTLE_AFTER).plusSeconds(60); // the events are old by now
+        assertThat(counts.count(archived)).isEqualTo(200);
+
+        database.jdbc().sql("""
+                UPDATE cutover_event SET cutover_id = ?
+                WHERE id = (SELECT MIN(id) FROM cutover_event WHERE cutover_id = ?)""").params(archived, other).update();
+
+        assertThat(counts.count(archived)).as("settled by the first count, not counted again").isEqualTo(200);
+    }
 }

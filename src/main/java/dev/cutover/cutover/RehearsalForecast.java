@@ -205,13 +205,16 @@ public class RehearsalForecast {
                 window == null ? null : window.toSeconds(), fits, phases, steps, runs, note);
     }
 
+    /** The step events of earlier rehearsals: per rehearsal, a range of the index (cutover_id, action, id) (V16). */
+    static final String REHEARSAL_STEP_EVENTS = """
+            SELECT e.cutover_id, e.step_id, e.outcome, e.occurred_at FROM cutover_event e
+            JOIN cutover c ON c.id = e.cutover_id
+            WHERE c.runbook = ? AND c.environment = ? AND c.rehearsal = TRUE
+              AND c.created_at < ? AND e.action = 'step' AND e.outcome IN ('started', 'succeeded')
+            ORDER BY e.id""";
+
     private List<Event> events(String runbook, String environment, Instant before) {
-        return jdbc.sql("""
-                        SELECT e.cutover_id, e.step_id, e.outcome, e.occurred_at FROM cutover_event e
-                        JOIN cutover c ON c.id = e.cutover_id
-                        WHERE c.runbook = ? AND c.environment = ? AND c.rehearsal = TRUE
-                          AND c.created_at < ? AND e.action = 'step' AND e.outcome IN ('started', 'succeeded')
-                        ORDER BY e.id""")
+        return jdbc.sql(REHEARSAL_STEP_EVENTS)
                 .params(runbook, environment, CutoverRepository.ts(before))
                 .query((rs, n) -> new Event(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getTimestamp(4).toInstant()))

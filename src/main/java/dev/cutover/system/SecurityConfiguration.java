@@ -1,6 +1,7 @@
 package dev.cutover.system;
 
 import java.util.Arrays;
+import java.time.Clock;
 import java.util.List;
 import java.util.stream.Stream;
 import org.springframework.beans.factory.ObjectProvider;
@@ -167,9 +168,10 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /** BCrypt (and the other encodings' prefixes), a successful check remembered briefly: {@link RememberedPasswordChecks}. */
     @Bean
     PasswordEncoder passwordEncoder() {
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        return new RememberedPasswordChecks(PasswordEncoderFactories.createDelegatingPasswordEncoder(), Clock.systemUTC());
     }
 
     @Bean

@@ -112,7 +112,8 @@ class CutoverEventStream implements LiveStreams {
         emitter.onError(error -> client.gone());
         // Subscribe before the replay so nothing appended in between is missed; the client skips repeats by id.
         subscribers.add(client);
-        senders.execute(() -> client.deliver(() -> replay(cutoverId, afterEventId)));
+        senders.execute(() -> client.deliver(after -> events.page(cutoverId, after, EventStreamClient.REPLAY_PAGE).stream()
+                .map(this::frame).toList()));
         if (parts) {
             SseFrame current = currentParts.getOrDefault(cutoverId, Map.of()).get(client.audience());
             if (current != null) {
@@ -122,20 +123,6 @@ class CutoverEventStream implements LiveStreams {
             }
         }
         return emitter;
-    }
-
-    private List<SseFrame> replay(String cutoverId, long afterEventId) {
-        List<SseFrame> missed = new java.util.ArrayList<>();
-        long from = afterEventId;
-        List<CutoverEvent> page;
-        do {
-            page = events.page(cutoverId, from, 500);
-            page.forEach(event -> missed.add(frame(event)));
-            if (!page.isEmpty()) {
-                from = page.get(page.size() - 1).id();
-            }
-        } while (page.size() == 500);
-        return missed;
     }
 
     @EventListener

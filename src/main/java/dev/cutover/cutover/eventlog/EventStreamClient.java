@@ -8,7 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -25,6 +25,8 @@ final class EventStreamClient {
 
     private static final SseFrame END = new SseFrame(0, "");
     private static final int REPLAY_BATCH = 200;
+    /** Events read from the log per query of a replay. */
+    static final int REPLAY_PAGE = 500;
     /**
      * How long a sender waits after the first frame for more: a busy phase appends dozens of events a
      * second, and fifty screens woken and written to for each one cost the phase a third of its
@@ -79,13 +81,24 @@ final class EventStreamClient {
         }
     }
 
-    /** Runs on the client's sender thread until the stream ends: the replay first, then live frames. */
-    void deliver(Supplier<List<SseFrame>> replay) {
+    /**
+     * Runs on the client's sender thread until the stream ends: the replay first, a page at a time,
+     * each page written before the next is read (a backlog of 100,000 events is never in memory at
+     * once, and no database connection is held while a slow client takes a page), then live frames.
+     */
+    void deliver(LongFunction<List<SseFrame>> replayPageAfter) {
         try {
-            List<SseFrame> missed = replay.get();
-            for (int from = 0; from < missed.size(); from += REPLAY_BATCH) {
-                send(missed.subList(from, Math.min(missed.size(), from + REPLAY_BATCH)));
-            }
+            List<SseFrame> page;
+            long after = afterEventId;
+            do {
+                page = replayPageAfter.apply(after);
+                for (int from = 0; from < page.size(); from += REPLAY_BATCH) {
+                    send(page.subList(from, Math.min(page.size(), from + REPLAY_BATCH)));
+                }
+                if (!page.isEmpty()) {
+                    after = page.get(page.size() - 1).id();
+                }
+            } while (page.size() == REPLAY_PAGE && !closed.get());
             List<SseFrame> batch = new ArrayList<>();
             while (!closed.get()) {
                 batch.add(queue.take());

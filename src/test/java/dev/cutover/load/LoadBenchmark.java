@@ -1,0 +1,318 @@
+package dev.cutover.load;
+
+import dev.cutover.testsupport.Api;
+import dev.cutover.testsupport.ServiceProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The load run of bench/load.sh: the service as a child JVM on its embedded H2 database, whose event
+ * log is first seeded with {@code load.events} events (default 1,000,000) spread over ten archived
+ * cutovers by one bulk {@code INSERT ... SELECT} while the service is stopped. Then twenty cutovers
+ * of {@code test-runbooks/load.yaml} run at once while 50 clients poll {@code GET /api/cutovers/{id}}
+ * (and every third time a page of some cutover's events, at a random place in the log) and 50 hold
+ * event streams: 40 on the running cutovers, 10 replaying an archived cutover's whole backlog.
+ * Every request signs in with HTTP Basic, as scripts do. Last line:
+ * {@code load: cutovers=<n> failed=<n> p99_get_ms=<ms> p99_events_page_ms=<ms> errors_5xx=<n> heap_mib=<peak>}.
+ */
+public final class LoadBenchmark {
+
+    private static final int ARCHIVED = 10;
+    private static final long EVENTS = Long.getLong("load.events", 1_000_000);
+    private static final int CUTOVERS = Integer.getInteger("load.cutovers", 20);
+    private static final int POLLERS = Integer.getInteger("load.pollers", 50);
+    private static final int STREAMS = Integer.getInteger("load.streams", 50);
+    private static final int REPLAYING_STREAMS = Math.min(10, STREAMS);
+    private static final long POLL_PAUSE_MILLIS = Long.getLong("load.pollPauseMillis", 200);
+    private static final Duration RUN_LIMIT = Duration.parse(System.getProperty("load.runLimit", "PT5M"));
+
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ConcurrentLinkedQueue<Long> getMicros = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Long> pageMicros = new ConcurrentLinkedQueue<>();
+    private final AtomicLong errors5xx = new AtomicLong();
+    private final AtomicLong otherErrors = new AtomicLong();
+    private final AtomicLong streamedEvents = new AtomicLong();
+    private final AtomicLong streamReconnects = new AtomicLong();
+    private final AtomicLong peakHeap = new AtomicLong();
+
+    public static void main(String[] args) throws Exception {
+        System.exit(new LoadBenchmark().run() ? 0 : 1);
+    }
+
+    private boolean run() throws Exception {
+        Path root = Files.createTempDirectory("cutover-load-");
+        Path runbooks = Files.createDirectories(root.resolve("runbooks"));
+        try (InputStream runbook = LoadBenchmark.class.getResourceAsStream("/test-runbooks/load.yaml")) {
+            Files.copy(runbook, runbooks.resolve("load.yaml"));
+        }
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + System.getProperty("load.xmx", "1g")));
+        try (ServiceProcess service = new ServiceProcess(root).jvmOptions(jvm)) {
+            Api api = service.api();
+            service.start("seed.log");
+            List<String> archived = new ArrayList<>();
+            for (int i = 0; i < ARCHIVED; i++) {
+                archived.add(create(api));
+            }
+            service.stop();
+            long seedStart = System.nanoTime();
+            long maxEventId = seed(root, EVENTS);
+            System.out.printf("seeded %,d events over %d archived cutovers in %.1f s%n", EVENTS, ARCHIVED,
+                    (System.nanoTime() - seedStart) / 1e9);
+            service.start("load.log");
+
+            List<Thread> threads = new ArrayList<>();
+            threads.add(daemon("heap", () -> sampleHeap(api)));
+            List<String> live = new ArrayList<>();
+            for (int i = 0; i < CUTOVERS; i++) {
+                live.add(create(api));
+            }
+            List<String> everyCutover = new ArrayList<>(live);
+            everyCutover.addAll(archived);
+            List<HttpClient> clients = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                clients.add(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+            }
+            for (int i = 0; i < STREAMS; i++) {
+                String cutover = i < REPLAYING_STREAMS ? archived.get(i % ARCHIVED) : live.get(i % live.size());
+                HttpClient client = clients.get(i % clients.size());
+                threads.add(daemon("stream-" + i, () -> stream(api, client, cutover)));
+            }
+            for (int i = 0; i < POLLERS; i++) {
+                HttpClient client = clients.get(i % clients.size());
+                threads.add(daemon("poller-" + i,
+                        () -> poll(api, client, live, everyCutover, maxEventId)));
+            }
+            long start = System.nanoTime();
+            for (String id : live) {
+                try {
+                    Api.Answer started = api.post("operator", "/api/cutovers/" + id + "/phases/run/start", null);
+                    if (started.status() >= 300) {
+                        System.out.println("start of " + id + " answered " + started.status() + ": " + started.text());
+                    }
+                } catch (RuntimeException e) {
+                    System.out.println("start of " + id + " failed: " + e); // e.g. no answer in 30 s
+                }
+            }
+            int failed = awaitEnd(api, live);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            running.set(false);
+            for (Thread thread : threads) {
+                thread.interrupt();
+                thread.join(5000);
+            }
+            Api.Answer page = api.get("viewer", "/api/cutovers/" + archived.get(0) + "/events?limit=1");
+            System.out.printf("run: %.1f s; GETs %d, event pages %d, streamed events %,d, stream reconnects %d, "
+                            + "other errors %d, archived cutover total %s; logs under %s%n", seconds, getMicros.size(),
+                    pageMicros.size(), streamedEvents.get(), streamReconnects.get(), otherErrors.get(),
+                    page.body() == null ? "?" : page.body().path("total").asString(), root);
+            System.out.printf("latency ms: get p50=%d p99=%d max=%d; events page p50=%d p99=%d max=%d%n",
+                    percentile(getMicros, 50), percentile(getMicros, 99), percentile(getMicros, 100),
+                    percentile(pageMicros, 50), percentile(pageMicros, 99), percentile(pageMicros, 100));
+            System.out.printf("load: cutovers=%d failed=%d p99_get_ms=%d p99_events_page_ms=%d errors_5xx=%d heap_mib=%d%n",
+                    live.size(), failed, percentile(getMicros, 99), percentile(pageMicros, 99), errors5xx.get(),
+                    peakHeap.get() / (1024 * 1024));
+            return failed == 0 && errors5xx.get() == 0;
+        }
+    }
+
+    private static String create(Api api) {
+        Api.Answer created = api.post("operator", "/api/cutovers", "{\"runbook\":\"load\",\"environment\":\"local\"}");
+        if (created.status() != 201) {
+            throw new IllegalStateException("create answered " + created.status() + ": " + created.text());
+        }
+        return created.body().path("id").asString();
+    }
+
+    /**
+     * Bulk inserts of 100,000 rows with explicit ids (drawing each id from the identity sequence
+     * commits every few dozen rows), the archived cutovers' events interleaved by id as a busy night
+     * would leave them; then the identity restarts after the last id. Returns the last id.
+     */
+    private static long seed(Path root, long events) throws Exception {
+        String url = "jdbc:h2:retry:" + root.resolve("data/cutover").toAbsolutePath() + ";WRITE_DELAY=0";
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+             PreparedStatement insert = connection.prepareStatement("""
+                     INSERT INTO cutover_event (id, cutover_id, occurred_at, phase, step_id, actor, origin, action,
+                       outcome, message, evidence)
+                     SELECT ? + r.X, c.id, DATEADD('SECOND', -(? - r.X), CURRENT_TIMESTAMP), 'run', 's' || MOD(r.X, 30),
+                       'loader', '127.0.0.1', 'step', CASEWHEN(MOD(r.X, 2) = 0, 'started', 'succeeded'),
+                       'seeded event ' || r.X, '{"seeded":true}'
+                     FROM SYSTEM_RANGE(?, ?) r
+                     JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY created_at, id) - 1 AS n FROM cutover) c
+                       ON c.n = MOD(r.X, ?)""")) {
+            long base;
+            try (var max = connection.createStatement().executeQuery("SELECT COALESCE(MAX(id), 0) FROM cutover_event")) {
+                max.next();
+                base = max.getLong(1);
+            }
+            for (long from = 1; from <= events; from += 100_000) {
+                insert.setLong(1, base);
+                insert.setLong(2, events);
+                insert.setLong(3, from);
+                insert.setLong(4, Math.min(events, from + 99_999));
+                insert.setInt(5, ARCHIVED);
+                insert.executeUpdate();
+            }
+            connection.createStatement().execute("ALTER TABLE cutover_event ALTER COLUMN id RESTART WITH " + (base + events + 1));
+            return base + events;
+        }
+    }
+
+    private void poll(Api api, HttpClient client, List<String> live, List<String> every, long maxEventId) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long round = 0;
+        while (running.get()) {
+            String id = live.get(random.nextInt(live.size()));
+            timed(api, client, "/api/cutovers/" + id, getMicros);
+            if (++round % 3 == 0) {
+                String any = every.get(random.nextInt(every.size()));
+                timed(api, client, "/api/cutovers/" + any + "/events?limit=100&after=" + random.nextLong(maxEventId),
+                        pageMicros);
+            }
+            pause(POLL_PAUSE_MILLIS);
+        }
+    }
+
+    private void timed(Api api, HttpClient client, String path, ConcurrentLinkedQueue<Long> micros) {
+        long start = System.nanoTime();
+        try {
+            HttpResponse<Void> response = client.send(api.request("viewer", path).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            micros.add((System.nanoTime() - start) / 1000);
+            count(response.statusCode(), path);
+        } catch (IOException e) {
+            if (running.get()) {
+                otherErrors.incrementAndGet();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void count(int status, String what) {
+        if (status >= 500) {
+            errors5xx.incrementAndGet();
+            System.out.println(status + " from " + what);
+        } else if (status >= 400) {
+            otherErrors.incrementAndGet();
+            System.out.println(status + " from " + what);
+        }
+    }
+
+    /** Holds a stream and reads it as fast as it comes; reconnects with the last id it saw. */
+    private void stream(Api api, HttpClient client, String cutover) {
+        long last = 0;
+        while (running.get()) {
+            HttpRequest request = api.request("viewer", "/api/cutovers/" + cutover + "/events/stream")
+                    .timeout(Duration.ofHours(1)).header("Last-Event-ID", Long.toString(last)).GET().build();
+            try {
+                HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                count(response.statusCode(), "stream of " + cutover);
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while (running.get() && (line = lines.readLine()) != null) {
+                        if (line.startsWith("id:")) {
+                            last = Long.parseLong(line.substring(3).trim());
+                            streamedEvents.incrementAndGet();
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // a dropped stream: reconnect below
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (running.get()) {
+                streamReconnects.incrementAndGet();
+                pause(500);
+            }
+        }
+    }
+
+    private void sampleHeap(Api api) {
+        while (running.get()) {
+            try {
+                JsonNode metric = api.get("viewer", "/actuator/metrics/jvm.memory.used?tag=area:heap").body();
+                if (metric != null) {
+                    long used = metric.path("measurements").path(0).path("value").asLong();
+                    peakHeap.accumulateAndGet(used, Math::max);
+                }
+            } catch (RuntimeException e) {
+                // the next sample
+            }
+            pause(1000);
+        }
+    }
+
+    private int awaitEnd(Api api, List<String> live) {
+        long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+        List<String> open = new ArrayList<>(live);
+        int failed = 0;
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            for (var it = open.iterator(); it.hasNext(); ) {
+                String id = it.next();
+                String state;
+                try {
+                    Api.Answer answer = api.get("operator", "/api/cutovers/" + id);
+                    state = answer.body() == null ? "?" : answer.body().path("state").asString();
+                } catch (RuntimeException e) {
+                    state = "?"; // no answer in time: ask again
+                }
+                if (List.of("COMPLETED", "FAILED", "ROLLED_BACK", "ABORTED", "INTERRUPTED").contains(state)) {
+                    it.remove();
+                    if (!"COMPLETED".equals(state)) {
+                        failed++;
+                        System.out.println("cutover " + id + " ended " + state);
+                    }
+                }
+            }
+            pause(1000);
+        }
+        return failed + open.size();
+    }
+
+    private static long percentile(ConcurrentLinkedQueue<Long> micros, int percentile) {
+        long[] sorted = micros.stream().mapToLong(Long::longValue).toArray();
+        if (sorted.length == 0) {
+            return -1;
+        }
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
+        return sorted[Math.max(0, rank - 1)] / 1000;
+    }
+
+    private static Thread daemon(String name, Runnable work) {
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

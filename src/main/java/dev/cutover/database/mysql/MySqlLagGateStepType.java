@@ -118,7 +118,30 @@ class MySqlLagGateStepType implements StepType {
             if (source == null && sourceName.isPresent()) {
                 source = MySqlServer.connect(context.connection(sourceName.get()));
             }
-            return ReplicaLagCheck.sample(replica, source, replicaName, maxLag, catchUpWithin, gauges);
+            if (source == null) {
+                return ReplicaLagCheck.sample(replica, null, replicaName, maxLag, catchUpWithin, gauges);
+            }
+            // Inside a freeze one sample can prove what the consecutive samples only make likely: the
+            // source is read-only, its position stood still across the sample, and the replica executed it.
+            long started = System.nanoTime();
+            ReadOnlyState sourceSays = source.readOnlyState();
+            SourcePosition before = source.sourcePosition();
+            Sample sample = ReplicaLagCheck.sample(replica, source, replicaName, maxLag, catchUpWithin, gauges);
+            SourcePosition after = source.sourcePosition();
+            context.waited("source read_only and position reads", Duration.ofNanos(System.nanoTime() - started));
+            if (sample.figures().get("catchUpMs") instanceof Long catchUpMs) {
+                context.waited("GTID wait", Duration.ofMillis(catchUpMs));
+            }
+            boolean proven = sample.verdict() == Verdict.WITHIN && sourceSays.frozen() && before.equals(after)
+                    && before.text().equals(sample.figures().get("sourcePosition"));
+            if (!proven) {
+                return sample;
+            }
+            Map<String, Object> figures = new java.util.LinkedHashMap<>(sample.figures());
+            figures.put("proof", Map.of("source", sourceSays.evidence(), "positionBefore", before.text(),
+                    "positionAfter", after.text(), "replicaExecuted", true));
+            return new Sample(sample.verdict(), sample.summary() + "; source " + sourceSays.text()
+                    + " and its position stood still", figures, sample.charted()).proving();
         }
 
         @Override

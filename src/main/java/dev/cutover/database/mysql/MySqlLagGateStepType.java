@@ -25,7 +25,11 @@ import org.springframework.stereotype.Component;
  * source's position (GTIDs, or binlog file and offset) read at the start of each sample within
  * {@code catchUpWithin}. Seconds alone are not trusted: MySQL computes them from event timestamps
  * and reports NULL (unknown, never 0) when the SQL thread stops. A stopped thread or a replication
- * error fails the gate at once.
+ * error fails the gate at once. Inside a freeze one sample can open it "by proof" (evidence
+ * {@code openedBy: proof}): the source says {@code read_only} (and {@code super_read_only} where it
+ * has one), its position stood still across the sample, and the replica executed that position —
+ * what the consecutive samples guard against (a replica still catching up) cannot happen any more.
+ * Otherwise it opens by {@code consecutive} samples ({@code openedBy: samples}).
  */
 @Component
 class MySqlLagGateStepType implements StepType {
@@ -50,7 +54,8 @@ class MySqlLagGateStepType implements StepType {
     @Override
     public String description() {
         return "Waits until a MySQL/MariaDB replica is within maxLag for N samples in a row and has executed the "
-                + "source's position; fails when replication is stopped or broken";
+                + "source's position (one sample suffices inside a freeze: source read-only, position still, replica "
+                + "executed it); fails when replication is stopped or broken";
     }
 
     @Override

@@ -28,4 +28,17 @@ public interface WriteFreezeEngine {
      * the last oplog entry): equal positions a window apart mean nothing was written.
      */
     WritePosition writePosition(ResolvedConnection connection) throws Exception;
+
+    /**
+     * What the server itself says of the engine's freeze (MySQL: {@code @@read_only} and
+     * {@code @@super_read_only}), read when the engine's own strategy froze it; empty when the
+     * engine has nothing cheap to ask.
+     */
+    default java.util.Optional<ServerFreezeState> serverSays(ResolvedConnection connection) throws Exception {
+        return java.util.Optional.empty();
+    }
+
+    /** The server's own word on a freeze: whether it holds, and the switches as read. */
+    record ServerFreezeState(boolean frozen, String text, Map<String, Object> evidence) {
+    }
 }

@@ -24,11 +24,28 @@ public final class SampledGate {
      * One observation: whether it lets the gate open, a line for the timeline, its figures, and the
      * lag readings to chart (one per replica or member; none for a gate with nothing to chart).
      */
-    public record Sample(Verdict verdict, String summary, Map<String, Object> figures, List<GateSample> charted) {
+    public record Sample(Verdict verdict, String summary, Map<String, Object> figures, List<GateSample> charted,
+                         boolean proof) {
 
         public Sample {
             figures = figures == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures));
             charted = charted == null ? List.of() : List.copyOf(charted);
+            if (proof && verdict != Verdict.WITHIN) {
+                throw new IllegalArgumentException("only a sample within bounds can prove the gate open");
+            }
+        }
+
+        public Sample(Verdict verdict, String summary, Map<String, Object> figures, List<GateSample> charted) {
+            this(verdict, summary, figures, charted, false);
+        }
+
+        /**
+         * This sample, marked as proof that the gate may open at once: what the hysteresis guards
+         * against (a replica still catching up, flapping) cannot happen any more, e.g. the source is
+         * read-only, its position stood still and the replica executed it.
+         */
+        public Sample proving() {
+            return new Sample(verdict, summary, figures, charted, true);
         }
 
         public Sample(Verdict verdict, String summary, Map<String, Object> figures) {
@@ -84,6 +101,7 @@ public final class SampledGate {
             long sampledAt = System.nanoTime();
             java.time.Instant at = java.time.Instant.now();
             sample = sampler.sample();
+            context.waited("sample", Duration.ofNanos(System.nanoTime() - sampledAt));
             if (!sample.charted().isEmpty()) {
                 context.recordSamples(at, sample.charted());
             }
@@ -101,16 +119,24 @@ public final class SampledGate {
             if (sample.verdict() == Verdict.BROKEN) {
                 throw new StepFailedException(what + ": " + sample.summary(), evidence(kept, taken, waitedMs, sample));
             }
+            if (sample.proof()) {
+                Map<String, Object> evidence = evidence(kept, taken, waitedMs, sample);
+                evidence.put("openedBy", "proof");
+                return StepOutcome.succeeded(what + ": open by proof after " + taken + " sample" + (taken == 1 ? "" : "s")
+                        + "; " + sample.summary(), evidence);
+            }
             if (inARow >= consecutive) {
+                Map<String, Object> evidence = evidence(kept, taken, waitedMs, sample);
+                evidence.put("openedBy", "samples");
                 return StepOutcome.succeeded(what + ": open after " + consecutive + " samples in a row within bounds; "
-                        + sample.summary(), evidence(kept, taken, waitedMs, sample));
+                        + sample.summary(), evidence);
             }
             long next = sampledAt + interval.toNanos();
             if (next >= deadline) {
                 throw new StepFailedException(what + ": still closed after " + DurationText.of(context.timeout()) + "; last sample: "
                         + sample.summary(), evidence(kept, taken, waitedMs, sample));
             }
-            StopAwareSleep.until(next, context, "the gate on " + what + " was closed");
+            StopAwareSleep.until(next, context, "the gate on " + what + " was closed", "sample interval");
         }
     }
 

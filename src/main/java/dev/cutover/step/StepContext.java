@@ -51,6 +51,15 @@ public interface StepContext {
     /** True once an operator paused or aborted: long waits must return promptly. */
     boolean stopRequested();
 
+    /**
+     * Tells the write window's timeline that the step just spent {@code took} waiting on
+     * {@code on} (e.g. "lag sample interval", "GTID wait", "listing"); the step's evidence then
+     * carries a {@code timing} with its start, end and these waits. A context that keeps no timing
+     * (a unit test's) ignores it.
+     */
+    default void waited(String on, Duration took) {
+    }
+
     /** Records a progress line and figures that the timeline shows while the step runs. */
     void progress(String message, Map<String, Object> figures);
 

@@ -20,6 +20,13 @@ public final class StopAwareSleep {
      * @throws StepStoppedException when a stop is requested or the thread is interrupted meanwhile
      */
     public static void until(long deadlineNanos, StepContext context, String during) throws StepStoppedException {
+        until(deadlineNanos, context, during, "sleep: " + during);
+    }
+
+    /** {@link #until}, the time slept counted as a wait on {@code waitingOn} in the step's timing. */
+    public static void until(long deadlineNanos, StepContext context, String during, String waitingOn)
+            throws StepStoppedException {
+        long started = System.nanoTime();
         try {
             long left;
             while ((left = deadlineNanos - System.nanoTime()) > 0) {
@@ -31,6 +38,8 @@ public final class StopAwareSleep {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StepStoppedException("interrupted while " + during);
+        } finally {
+            context.waited(waitingOn, Duration.ofNanos(System.nanoTime() - started));
         }
     }
 

@@ -28,6 +28,7 @@ public final class CutoverRehearsalBenchmark {
         try (RehearsalStack stack = RehearsalStack.start(work).seed(1_000)) {
             ConfigurableApplicationContext app = new SpringApplication(CutoverApplication.class).run("--server.port=0",
                     "--spring.datasource.url=jdbc:h2:mem:rehearsal;DB_CLOSE_DELAY=-1", "--cutover.scheduling.enabled=false",
+                    "--cutover.runbooks.location=" + RehearsalStack.runbooks(work),
                     "--spring.main.banner-mode=off", "--logging.level.root=WARN");
             try {
                 RehearsalDriver driver = new RehearsalDriver(new Api(Integer.parseInt(
@@ -63,6 +64,9 @@ public final class CutoverRehearsalBenchmark {
             double seconds = (System.nanoTime() - started) / 1e9;
             String state = end.path("state").asString();
             printSteps(label, end);
+            if (!rollBack) {
+                dev.cutover.testsupport.WindowTimeline.lines(end, "freeze-orders", "switch-dns").forEach(System.out::println);
+            }
             ApplicationWriter.Window window = writer.window("source", "replica", started);
             String server = "replica";
             if (rollBack && "COMPLETED".equals(state)) {
@@ -95,6 +99,9 @@ public final class CutoverRehearsalBenchmark {
                         .toMillis();
                 System.out.printf("%s:   %-22s %-26s %-10s %6d ms%n", label, phase.path("name").asString(),
                         step.path("id").asString(), step.path("state").asString(), millis);
+                if ("FAILED".equals(step.path("state").asString())) {
+                    System.out.printf("%s:     %s%n", label, step.path("output").path("summary").asString());
+                }
             }
         }
     }

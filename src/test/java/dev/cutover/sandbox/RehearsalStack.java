@@ -221,6 +221,30 @@ public final class RehearsalStack implements AutoCloseable {
     }
 
     /** The sandbox's Prometheus, scraping the shop every second. */
+    /**
+     * The shipped runbooks as the service must read them here: where they name the local stack's
+     * state directory ({@code .test-stack/}, relative to the repository) and the stack runs elsewhere
+     * ({@code CUTOVER_TEST_STACK_DIR}, a git worktree sharing one stack), a copy under {@code work}
+     * names that directory instead; otherwise {@code runbooks/} itself.
+     */
+    public static java.nio.file.Path runbooks(java.nio.file.Path work) throws java.io.IOException {
+        String stackDir = System.getenv("CUTOVER_TEST_STACK_DIR");
+        java.nio.file.Path shipped = java.nio.file.Path.of("runbooks");
+        if (stackDir == null || stackDir.isBlank()
+                || java.nio.file.Path.of(stackDir).toAbsolutePath().normalize().equals(java.nio.file.Path.of(".test-stack")
+                .toAbsolutePath().normalize())) {
+            return shipped;
+        }
+        java.nio.file.Path copy = java.nio.file.Files.createDirectories(work.resolve("runbooks"));
+        try (var files = java.nio.file.Files.list(shipped)) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                java.nio.file.Files.writeString(copy.resolve(file.getFileName()), java.nio.file.Files.readString(file)
+                        .replace(".test-stack/", java.nio.file.Path.of(stackDir).toAbsolutePath() + "/"));
+            }
+        }
+        return copy;
+    }
+
     public String prometheusUrl() {
         return prometheus.url();
     }

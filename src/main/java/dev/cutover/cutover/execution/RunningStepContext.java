@@ -59,6 +59,8 @@ final class RunningStepContext implements StepContext {
     private final SecretRedactor redactor = new SecretRedactor();
     private final AtomicBoolean timedOut = new AtomicBoolean();
     private final boolean inverse;
+    private final dev.cutover.step.StepWaits waits = new dev.cutover.step.StepWaits();
+    private volatile Instant attemptStarted = Instant.now();
 
     RunningStepContext(Cutover cutover, String phase, String stepId, Map<String, Object> with,
                        Map<String, RunbookConnection> connections, Duration timeout, boolean inverse, Host host) {
@@ -213,6 +215,31 @@ final class RunningStepContext implements StepContext {
 
     Map<String, Object> redact(Map<String, Object> evidence) {
         return redactor.redact(evidence);
+    }
+
+    @Override
+    public void waited(String on, Duration took) {
+        waits.add(on, took);
+    }
+
+    /** Marks the start of the attempt this context serves (the timing's {@code startedAt}). */
+    void attemptStarted() {
+        attemptStarted = Instant.now();
+    }
+
+    /**
+     * The attempt's timing for the write window's timeline: start and end (epoch ms, so offsets
+     * from the freeze are a subtraction), duration, and the waits longest first.
+     */
+    Map<String, Object> timing() {
+        Instant ended = Instant.now();
+        Map<String, Object> timing = new java.util.LinkedHashMap<>();
+        timing.put("startedAt", attemptStarted.toString());
+        timing.put("startedAtEpochMs", attemptStarted.toEpochMilli());
+        timing.put("endedAtEpochMs", ended.toEpochMilli());
+        timing.put("durationMs", Duration.between(attemptStarted, ended).toMillis());
+        timing.put("waits", waits.evidence());
+        return timing;
     }
 
     /** True while the step's rollback runs rather than the step itself. */

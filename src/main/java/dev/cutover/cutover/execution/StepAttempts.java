@@ -90,6 +90,7 @@ class StepAttempts implements DisposableBean {
 
     private Result attempt(RunningStepContext context, Action action, int attempt) {
         CountDownLatch ended = new CountDownLatch(1);
+        context.attemptStarted();
         Future<StepOutcome> future = workers.submit(() -> {
             try {
                 return action.run(context);
@@ -99,8 +100,9 @@ class StepAttempts implements DisposableBean {
         });
         try {
             StepOutcome outcome = future.get(context.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            return new Result(Ending.SUCCEEDED, context.redact(outcome.summary()), context.redact(outcome.evidence()),
-                    attempt);
+            Map<String, Object> evidence = new LinkedHashMap<>(context.redact(outcome.evidence()));
+            evidence.put("timing", context.timing());
+            return new Result(Ending.SUCCEEDED, context.redact(outcome.summary()), evidence, attempt);
         } catch (TimeoutException timedOut) {
             context.timeOut();
             future.cancel(true); // Future.isDone() is true from here on, whether the attempt stopped or not
@@ -130,6 +132,7 @@ class StepAttempts implements DisposableBean {
 
     private static Result failed(RunningStepContext context, String reason, Map<String, Object> evidence, int attempt) {
         Map<String, Object> safe = new LinkedHashMap<>(context.redact(evidence));
+        safe.put("timing", context.timing());
         return new Result(Ending.FAILED, context.redact(reason), safe, attempt);
     }
 

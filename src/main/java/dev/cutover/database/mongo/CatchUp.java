@@ -15,6 +15,9 @@ import java.util.Map;
  */
 final class CatchUp {
 
+    /** Inside the write window every poll is waiting time: status reads are cheap, so poll often. */
+    static final Duration POLL = Duration.ofMillis(25);
+
     private CatchUp() {
     }
 
@@ -38,7 +41,7 @@ final class CatchUp {
                         + " s) after waiting " + DurationText.of(wait) + "; promotion refused, let mongo-lag-gate open first");
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(POLL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StepStoppedException("interrupted while waiting for " + candidate + " to catch up");

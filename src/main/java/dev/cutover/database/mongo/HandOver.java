@@ -24,7 +24,7 @@ final class HandOver {
     private static final Set<Integer> RECONFIG_BUSY = Set.of(109, 308);
     /** PrimarySteppedDown, NotWritablePrimary: the member stopped being primary on its own (a priority takeover). */
     private static final Set<Integer> ALREADY_STEPPED_DOWN = Set.of(189, MongoFailures.NOT_WRITABLE_PRIMARY);
-    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration POLL = CatchUp.POLL;
 
     private final ReplicaSet replicaSet;
     private final StepContext context;

@@ -25,7 +25,11 @@ import org.springframework.stereotype.Component;
  * source's position (GTIDs, or binlog file and offset) read at the start of each sample within
  * {@code catchUpWithin}. Seconds alone are not trusted: MySQL computes them from event timestamps
  * and reports NULL (unknown, never 0) when the SQL thread stops. A stopped thread or a replication
- * error fails the gate at once.
+ * error fails the gate at once. Inside a freeze one sample can open it "by proof" (evidence
+ * {@code openedBy: proof}): the source says {@code read_only} (and {@code super_read_only} where it
+ * has one), its position stood still across the sample, and the replica executed that position —
+ * what the consecutive samples guard against (a replica still catching up) cannot happen any more.
+ * Otherwise it opens by {@code consecutive} samples ({@code openedBy: samples}).
  */
 @Component
 class MySqlLagGateStepType implements StepType {
@@ -50,7 +54,8 @@ class MySqlLagGateStepType implements StepType {
     @Override
     public String description() {
         return "Waits until a MySQL/MariaDB replica is within maxLag for N samples in a row and has executed the "
-                + "source's position; fails when replication is stopped or broken";
+                + "source's position (one sample suffices inside a freeze: source read-only, position still, replica "
+                + "executed it); fails when replication is stopped or broken";
     }
 
     @Override
@@ -118,7 +123,30 @@ class MySqlLagGateStepType implements StepType {
             if (source == null && sourceName.isPresent()) {
                 source = MySqlServer.connect(context.connection(sourceName.get()));
             }
-            return ReplicaLagCheck.sample(replica, source, replicaName, maxLag, catchUpWithin, gauges);
+            if (source == null) {
+                return ReplicaLagCheck.sample(replica, null, replicaName, maxLag, catchUpWithin, gauges);
+            }
+            // Inside a freeze one sample can prove what the consecutive samples only make likely: the
+            // source is read-only, its position stood still across the sample, and the replica executed it.
+            long started = System.nanoTime();
+            ReadOnlyState sourceSays = source.readOnlyState();
+            SourcePosition before = source.sourcePosition();
+            Sample sample = ReplicaLagCheck.sample(replica, source, replicaName, maxLag, catchUpWithin, gauges);
+            SourcePosition after = source.sourcePosition();
+            context.waited("source read_only and position reads", Duration.ofNanos(System.nanoTime() - started));
+            if (sample.figures().get("catchUpMs") instanceof Long catchUpMs) {
+                context.waited("GTID wait", Duration.ofMillis(catchUpMs));
+            }
+            boolean proven = sample.verdict() == Verdict.WITHIN && sourceSays.frozen() && before.equals(after)
+                    && before.text().equals(sample.figures().get("sourcePosition"));
+            if (!proven) {
+                return sample;
+            }
+            Map<String, Object> figures = new java.util.LinkedHashMap<>(sample.figures());
+            figures.put("proof", Map.of("source", sourceSays.evidence(), "positionBefore", before.text(),
+                    "positionAfter", after.text(), "replicaExecuted", true));
+            return new Sample(sample.verdict(), sample.summary() + "; source " + sourceSays.text()
+                    + " and its position stood still", figures, sample.charted()).proving();
         }
 
         @Override

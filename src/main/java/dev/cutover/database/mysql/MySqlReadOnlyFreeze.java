@@ -63,6 +63,14 @@ class MySqlReadOnlyFreeze implements WriteFreezeEngine {
     }
 
     @Override
+    public java.util.Optional<ServerFreezeState> serverSays(ResolvedConnection connection) throws Exception {
+        try (MySqlServer server = MySqlServer.connect(connection)) {
+            ReadOnlyState state = server.readOnlyState();
+            return java.util.Optional.of(new ServerFreezeState(state.frozen(), state.text(), state.evidence()));
+        }
+    }
+
+    @Override
     public WritePosition writePosition(ResolvedConnection connection) throws Exception {
         try (MySqlServer server = MySqlServer.connect(connection)) {
             SourcePosition position = server.sourcePosition();

@@ -152,6 +152,16 @@ final class MySqlServer implements AutoCloseable {
         }
     }
 
+    /** The server's own word on its read-only switches, in one round trip. */
+    ReadOnlyState readOnlyState() throws SQLException {
+        boolean superFlag = flavor.hasSuperReadOnly();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(superFlag
+                ? "SELECT @@GLOBAL.read_only, @@GLOBAL.super_read_only" : "SELECT @@GLOBAL.read_only")) {
+            rs.next();
+            return new ReadOnlyState(rs.getInt(1) == 1, superFlag, superFlag && rs.getInt(2) == 1);
+        }
+    }
+
     boolean readOnly() throws SQLException {
         return "1".equals(text(connection, "SELECT @@GLOBAL.read_only"));
     }

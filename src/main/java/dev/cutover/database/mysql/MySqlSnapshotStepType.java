@@ -122,6 +122,7 @@ class MySqlSnapshotStepType implements StepType {
                 throw new StepFailedException(context.redact(e.getMessage()), evidence);
             }
             Instant dumped = Instant.now();
+            context.waited("dump (" + tool.dumpName() + " process, streamed to the store)", Duration.between(started, dumped));
             double seconds = Math.max(0.001, Duration.between(started, dumped).toMillis() / 1000.0);
             evidence.put("store", storeName);
             evidence.put("bucket", bucket);
@@ -149,6 +150,8 @@ class MySqlSnapshotStepType implements StepType {
                 check = MySqlRestoreCheck.run(source, target, DumpTool.of(target.flavor()), databases, store, key,
                         taken.object().crc32c(), unlogged);
             }
+            context.waited("restore check (restore into scratch databases, row hashes of every table)",
+                    Duration.between(restoreStarted, Instant.now()));
             Map<String, Object> restore = new LinkedHashMap<>();
             restore.put("passed", check.passed());
             restore.put("on", restoreOn);

@@ -149,7 +149,7 @@ public final class ObjectCopier {
         try (InputStream in = source.open(object.key(), null, object.generation())) {
             Crc32c.Computing read = new Crc32c.Computing(new Counting(in, progress));
             atTarget[0] = true;
-            target.put(object.key(), read, object.size(), new PutOptions(object.crc32c(), metadata, null));
+            StoredObject written = target.put(object.key(), read, object.size(), new PutOptions(object.crc32c(), metadata, null));
             if (read.count() != object.size() || !object.crc32c().equals(read.crc32c())) {
                 // The store accepted bytes that do not match the source: never leave them looking copied.
                 target.delete(object.key());
@@ -157,6 +157,9 @@ public final class ObjectCopier {
                         + " bytes with CRC32C " + read.crc32c() + ", source says " + object.size() + " bytes, "
                         + object.crc32c());
             }
+            // The target accepted these bytes with the CRC32C it was sent and checked: a later verification
+            // need not ask it again while its listing shows this very version.
+            TargetVersions.shared().remember(target, written);
         } catch (IOException e) {
             throw new ObjectStoreException(Reason.TRANSIENT, object.key() + ": " + e.getMessage(), e);
         }

@@ -150,7 +150,8 @@ class SyncLauncher {
                 stop(run);
                 stopping = true;
             }
-            Thread.sleep(100);
+            // A final sync runs inside the write window: a coarse poll would add up to its interval to it.
+            Thread.sleep(25);
         }
     }
 

@@ -100,11 +100,15 @@ class SyncStepTypes {
                             ? Map.of() : Map.of("runningSyncRunId", running.runId()));
                 }
             }
+            long awaited = System.nanoTime();
             SyncRun run = syncs.await(runId, context.timeout(), context::stopRequested, running -> context.progress(
                     (running.kind() == SyncRun.Kind.VERIFY ? "verification run " + running.id() + ": "
                             + running.listedObjects() + " objects compared"
                             : "sync run " + running.id() + ": " + running.copiedObjects() + " of "
                             + running.plannedObjects() + " objects copied"), figures(running)));
+            context.waited(run.kind() == SyncRun.Kind.VERIFY ? "verification run (list both sides, compare)"
+                    : "sync run (list, plan, copy" + (run.mode() == SyncMode.FINAL ? ", verify)" : ")"),
+                    java.time.Duration.ofNanos(System.nanoTime() - awaited));
             Map<String, Object> evidence = run.evidence();
             switch (run.state()) {
                 case COMPLETED -> {

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * prefix, and per object the size and the target's OWN CRC32C (what the target computed over the
  * bytes it holds, looked up where its listing lacks it) against the source's. A checksum that
  * cannot be established on either side is a mismatch. Extra target objects are reported but are
- * not a failure.
+ * not a failure. A target object whose listing shows the version {@link TargetVersions} remembers
+ * (from the put that wrote it or an earlier stat) is compared with the remembered CRC32C, not stat-ed.
  */
 final class SyncVerifier {
 
@@ -108,8 +109,16 @@ final class SyncVerifier {
         for (StoredObject[] pair : window) {
             StoredObject src = pair[0];
             StoredObject dst = pair[1];
-            if (dst != null && src != null && dst.crc32c() == null && dst.size() == src.size()) {
-                found.add(CompletableFuture.supplyAsync(() -> compare(src, target.stat(dst.key()).orElse(dst)), lookups));
+            java.util.Optional<StoredObject> known = dst != null && dst.crc32c() == null
+                    ? TargetVersions.shared().known(target, dst) : java.util.Optional.empty();
+            if (known.isPresent()) {
+                found.add(CompletableFuture.completedFuture(compare(src, known.get())));
+            } else if (dst != null && src != null && dst.crc32c() == null && dst.size() == src.size()) {
+                found.add(CompletableFuture.supplyAsync(() -> {
+                    StoredObject stated = target.stat(dst.key()).orElse(dst);
+                    TargetVersions.shared().remember(target, stated);
+                    return compare(src, stated);
+                }, lookups));
             } else {
                 found.add(CompletableFuture.completedFuture(compare(src, dst)));
             }

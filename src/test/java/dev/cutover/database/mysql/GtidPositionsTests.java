@@ -15,4 +15,16 @@ class GtidPositionsTests {
         assertThat(GtidPositions.covers("0-1-20", "1-3-1")).as("a domain it never saw").isFalse();
         assertThat(GtidPositions.covers("", "")).isTrue();
     }
+
+    /**
+     * The same sequence number written by two different servers in one domain is two different
+     * transactions (alternate futures: the old primary took a write that never replicated while the
+     * promoted replica wrote its own): the one position does not hold the other's transaction.
+     */
+    @Test
+    void theSameSequenceFromAnotherServerIsADifferentTransaction() {
+        assertThat(GtidPositions.covers("0-2-20", "0-1-20")).isFalse();
+        assertThat(GtidPositions.covers("0-1-20,1-2-7", "0-1-20,1-3-7")).isFalse();
+        assertThat(GtidPositions.covers("0-1-20,0-2-20", "0-2-20")).as("a binlog position naming both").isTrue();
+    }
 }

@@ -104,10 +104,33 @@ class MySqlEngineTests {
             StepOutcome outcome = opened.get(20, TimeUnit.SECONDS);
 
             assertThat(outcome.summary()).contains("open after 3 samples in a row");
-            assertThat(outcome.evidence()).containsEntry("requiredConsecutive", 3);
+            assertThat(outcome.evidence()).containsEntry("requiredConsecutive", 3).containsEntry("openedBy", "samples");
             assertThat((List<?>) outcome.evidence().get("samples")).hasSizeGreaterThanOrEqualTo(4);
         }
         assertThat(PAIR.count("replica", table)).isEqualTo(1);
+    }
+
+    /**
+     * Inside a freeze the hysteresis proves nothing more than one sample does: the source is
+     * read-only, its position stood still across the sample and the replica executed it.
+     */
+    @Test
+    void insideAFreezeTheGateOpensOnOneSampleByProof() throws Exception {
+        PAIR.execute("source", "INSERT INTO " + ReplicationPair.DATABASE + "." + PAIR.createTable("proof")
+                + " (note) VALUES ('before the freeze')");
+        try (MySqlServer source = PAIR.server("source")) {
+            source.setReadOnly(true);
+        }
+        RecordingStepContext context = PAIR.context(Map.of("replica", "replica", "source", "source",
+                "maxLag", "1s", "interval", "1s", "consecutive", "3"));
+
+        long started = System.nanoTime();
+        StepOutcome outcome = gate.execute(context);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no interval waited").isLessThan(Duration.ofSeconds(1));
+        assertThat(outcome.evidence()).containsEntry("openedBy", "proof").containsEntry("samplesTaken", 1);
+        assertThat(outcome.summary()).contains("open by proof", "read_only=ON");
+        assertThat(outcome.evidence().get("proof").toString()).contains("replicaExecuted=true");
     }
 
     @Test
@@ -123,7 +146,8 @@ class MySqlEngineTests {
 
             StepOutcome frozen = harness.freezeAndVerify(context);
 
-            assertThat(frozen.summary()).contains("stood still");
+            assertThat(frozen.summary()).contains("stood still", "server says read_only=ON");
+            assertThat(frozen.evidence().get("serverSays").toString()).contains("read_only=ON");
             assertThat((List<?>) frozen.evidence().get("sessionsEnded")).hasSize(1);
             assertThatThrownBy(open::commit).as("the open transaction cannot commit after the freeze")
                     .isInstanceOf(SQLException.class);

@@ -64,6 +64,9 @@ public final class PromotionUnderLoadBenchmark {
                 say("  %-18s %s", step, s.path("output").path("summary").asString());
             }
 
+            dev.cutover.testsupport.WindowTimeline.lines(done, "freeze-writes", "promote-replica")
+                    .forEach(System.out::println);
+
             long rollbackStart = System.nanoTime();
             api.post("approver", "/api/cutovers/" + id + "/rollback", null);
             JsonNode rolledBack = api.awaitCutover(id, c -> !"ROLLING_BACK".equals(c.path("state").asString()), 120);

@@ -58,7 +58,8 @@ class MySqlLagGateStepType implements StepType {
         return List.of(
                 StepParameter.required("replica", Kind.CONNECTION, "the replica whose lag is watched"),
                 StepParameter.optional("source", Kind.CONNECTION, "its source: each sample also requires the replica "
-                        + "to execute the source's position (recommended)"),
+                        + "to execute the source's position (recommended; without it the gate waits to see the replica "
+                        + "receive a heartbeat or an event, so it never opens on a replica cut off from its source)"),
                 StepParameter.optional("maxLag", Kind.DURATION, "the most lag that counts as caught up (default 1s)"),
                 StepParameter.optional("consecutive", Kind.INTEGER, "samples in a row within bounds (default 3)"),
                 StepParameter.optional("interval", Kind.DURATION, "time between samples (default 1s)"),
@@ -94,6 +95,7 @@ class MySqlLagGateStepType implements StepType {
         private final Optional<String> sourceName;
         private MySqlServer replica;
         private MySqlServer source;
+        private final SourceContact.Watch contact = new SourceContact.Watch();
 
         Sessions(StepContext context, String replicaName, Optional<String> sourceName) {
             this.context = context;
@@ -118,7 +120,7 @@ class MySqlLagGateStepType implements StepType {
             if (source == null && sourceName.isPresent()) {
                 source = MySqlServer.connect(context.connection(sourceName.get()));
             }
-            return ReplicaLagCheck.sample(replica, source, replicaName, maxLag, catchUpWithin, gauges);
+            return ReplicaLagCheck.sample(replica, source, contact, replicaName, maxLag, catchUpWithin, gauges);
         }
 
         @Override

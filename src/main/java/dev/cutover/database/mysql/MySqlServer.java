@@ -87,6 +87,20 @@ final class MySqlServer implements AutoCloseable {
         return Optional.of(ReplicaStatus.of(row, flavor.mariaDb() ? text(connection, flavor.executedGtidsSql()) : null));
     }
 
+    /** What this replica has heard from its source so far ({@code status} read just before). */
+    SourceContact sourceContact(ReplicaStatus status) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(flavor.heartbeatSql())) {
+            double period = 0;
+            long received = 0;
+            if (rs.next()) {
+                period = rs.getDouble(1);
+                received = rs.getLong(2);
+            }
+            return SourceContact.of(status, Duration.ofMillis(Math.round(period * 1000)), received);
+        }
+    }
+
     SourcePosition sourcePosition() throws SQLException {
         String file = "";
         long position = 0;
@@ -240,7 +254,7 @@ final class MySqlServer implements AutoCloseable {
                     .append(", MASTER_PORT=").append(source.replicationPort())
                     .append(", MASTER_USER=").append(quote(user))
                     .append(", MASTER_PASSWORD=").append(quote(password))
-                    .append(", MASTER_CONNECT_RETRY=1");
+                    .append(", MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1");
             sql.append(gtid ? ", MASTER_USE_GTID=slave_pos"
                     : ", MASTER_LOG_FILE=" + quote(startAt.file()) + ", MASTER_LOG_POS=" + startAt.position());
         } else {
@@ -248,7 +262,7 @@ final class MySqlServer implements AutoCloseable {
                     .append(", SOURCE_PORT=").append(source.replicationPort())
                     .append(", SOURCE_USER=").append(quote(user))
                     .append(", SOURCE_PASSWORD=").append(quote(password))
-                    .append(", SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1");
+                    .append(", SOURCE_CONNECT_RETRY=1, SOURCE_HEARTBEAT_PERIOD=1, GET_SOURCE_PUBLIC_KEY=1");
             sql.append(gtid ? ", SOURCE_AUTO_POSITION=1"
                     : ", SOURCE_AUTO_POSITION=0, SOURCE_LOG_FILE=" + quote(startAt.file()) + ", SOURCE_LOG_POS="
                     + startAt.position());

@@ -27,6 +27,7 @@ final class Promotion {
 
     private static final Duration FREEZE_CHECK = Duration.ofSeconds(1);
     private static final Duration REPLICATION_START = Duration.ofSeconds(10);
+    private static final Duration CONTACT_POLL = Duration.ofMillis(50);
 
     private final StepContext context;
     private final String sourceName;
@@ -61,6 +62,7 @@ final class Promotion {
                 throw refuse("replication into " + replicaName + " is broken: " + status.problem());
             }
             requireFrozen(source);
+            requireSourceContact(replica);
             SourcePosition last = source.sourcePosition();
             evidence.put("sourcePosition", last.evidence());
             progress("waiting until " + replicaName + " executed " + last.text());
@@ -200,6 +202,46 @@ final class Promotion {
                     + second.text() + " within " + DurationText.of(FREEZE_CHECK) + "; run a write-freeze step first");
         }
         evidence.put("sourceFrozen", "read_only=OFF but no write for " + DurationText.of(FREEZE_CHECK));
+    }
+
+    /**
+     * The replica hears its source now: its IO thread is connected, and with the source frozen (so
+     * idle) a heartbeat or an event arrives within the allowed silence. A replica cut off from its
+     * source says IO thread Yes and lag 0 until slave_net_timeout; promoting it would set up reverse
+     * replication across a link that may be down, and nothing about its catch-up could be trusted.
+     */
+    private void requireSourceContact(MySqlServer replica) throws Exception {
+        ReplicaStatus status = replica.replicaStatus().orElseThrow(() -> refuse(replicaName + " stopped being a replica"));
+        if (!status.ioRunning() || status.lastIoErrno() != 0) {
+            evidence.put("sourceContact", status.evidence());
+            throw refuse(replicaName + " cannot reach " + sourceName + ": " + (status.lastIoErrno() != 0
+                    ? "IO thread error " + status.lastIoErrno() + ": " + status.lastIoError()
+                    : "its IO thread is not connected (" + status.ioThread() + ")"));
+        }
+        SourceContact first = replica.sourceContact(status);
+        Duration limit = first.allowedSilence().compareTo(catchUp) < 0 ? first.allowedSilence() : catchUp;
+        progress("waiting for " + replicaName + " to hear from " + sourceName + " (heartbeat every "
+                + DurationText.of(first.heartbeatPeriod()) + ")");
+        long began = System.nanoTime();
+        while (true) {
+            Thread.sleep(CONTACT_POLL.toMillis());
+            status = replica.replicaStatus().orElseThrow(() -> refuse(replicaName + " stopped being a replica"));
+            SourceContact now = replica.sourceContact(status);
+            Duration waited = Duration.ofNanos(System.nanoTime() - began);
+            if (now.heardSince(first)) {
+                evidence.put("sourceContact", "heard from " + sourceName + " after " + waited.toMillis() + "ms (heartbeat "
+                        + DurationText.of(now.heartbeatPeriod()) + ")");
+                return;
+            }
+            if (waited.compareTo(limit) >= 0 || !status.ioRunning() || status.lastIoErrno() != 0) {
+                evidence.put("sourceContact", status.evidence());
+                throw refuse(replicaName + " cannot reach " + sourceName + ": " + (status.lastIoErrno() != 0
+                        ? "IO thread error " + status.lastIoErrno() + ": " + status.lastIoError()
+                        : "nothing received from it for " + waited.toMillis() + "ms though its IO thread says "
+                        + status.ioThread() + " (no heartbeat, one is due every "
+                        + DurationText.of(first.heartbeatPeriod()) + "; is the link between them down?)"));
+            }
+        }
     }
 
     /** Waits for a replica it just started to run both threads (or to report why not). */

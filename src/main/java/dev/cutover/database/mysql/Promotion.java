@@ -36,12 +36,13 @@ final class Promotion {
     private final boolean reverse;
     private final Duration catchUp;
     private final List<String> endSessionsOf;
+    private final Duration statementTimeout;
     private final long started = System.nanoTime();
     private final Map<String, Object> evidence = new LinkedHashMap<>();
     private final Map<String, Object> timings = new LinkedHashMap<>();
 
     Promotion(StepContext context, String sourceName, String replicaName, List<String> repoint, boolean reverse,
-              Duration catchUp, List<String> endSessionsOf) {
+              Duration catchUp, List<String> endSessionsOf, Duration statementTimeout) {
         this.context = context;
         this.sourceName = sourceName;
         this.replicaName = replicaName;
@@ -49,6 +50,7 @@ final class Promotion {
         this.reverse = reverse;
         this.catchUp = catchUp;
         this.endSessionsOf = endSessionsOf;
+        this.statementTimeout = statementTimeout;
     }
 
     StepOutcome promote() throws Exception {
@@ -185,7 +187,7 @@ final class Promotion {
     }
 
     private MySqlServer connect(String name) throws SQLException {
-        return MySqlServer.connect(context.connection(name));
+        return MySqlServer.connect(context.connection(name), statementTimeout);
     }
 
     /** Read-only, or a write position that stands still (a command such as iptables froze it). */
@@ -219,7 +221,10 @@ final class Promotion {
                     : "its IO thread is not connected (" + status.ioThread() + ")"));
         }
         SourceContact first = replica.sourceContact(status);
-        Duration limit = first.allowedSilence().compareTo(catchUp) < 0 ? first.allowedSilence() : catchUp;
+        // Not bounded by catchUpTimeout: a heartbeat longer than it would refuse a healthy replica.
+        // With MySQL's default heartbeat (slave_net_timeout / 2 = 30 s) this may take that long;
+        // replication this service sets up sends one every second.
+        Duration limit = first.allowedSilence();
         progress("waiting for " + replicaName + " to hear from " + sourceName + " (heartbeat every "
                 + DurationText.of(first.heartbeatPeriod()) + ")");
         long began = System.nanoTime();

@@ -38,7 +38,8 @@ class ReplicaCutOffTests extends ServiceTest {
         link = FaultyLink.create();
         source = PrivateMariaDb.startOnHostEnd(link, SOURCE_PORT, 21, "");
         replica = PrivateMariaDb.start(link, 22, "read_only = ON");
-        source.sql("CREATE DATABASE shop; CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40));");
+        source.sql("CREATE DATABASE shop; CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40));"
+                + " CREATE USER 'app'@'%' IDENTIFIED BY 'app'; GRANT SELECT, INSERT ON shop.* TO 'app'@'%';");
         replica.sql("CHANGE MASTER TO MASTER_HOST='" + source.host() + "', MASTER_PORT=" + SOURCE_PORT + ","
                 + " MASTER_USER='replicator', MASTER_PASSWORD='replicator', MASTER_USE_GTID=slave_pos,"
                 + " MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1; START SLAVE;");
@@ -144,6 +145,102 @@ class ReplicaCutOffTests extends ServiceTest {
                 .isGreaterThanOrEqualTo(3);
         System.out.printf("ReplicaCutOffTests: gate held %d ms over a SIGKILLed replica, opened %d ms after its restart%n",
                 (restarted - killed) / 1_000_000, (System.nanoTime() - restarted) / 1_000_000);
+    }
+
+    /**
+     * The link between the orchestrator and the replica is cut while promotion waits for the replica
+     * (held back by MASTER_DELAY) to execute the frozen source's last position: the wait's answer
+     * never arrives, and only the statement timeout ends the step. The rollback then puts the source
+     * back as the writable primary; every write the application saw acknowledged is on it.
+     */
+    @Test
+    void aCutMidPromotionEndsItByTheStatementTimeoutAndTheRollbackLosesNoAcknowledgedWrite() throws Exception {
+        addRunbook("nf-cut-midpromote.yaml", """
+                name: nf-cut-midpromote
+                description: A link cut in the middle of a promotion (ReplicaCutOffTests)
+                environments:
+                  local:
+                    connections:
+                      source: { type: mysql, url: "%s", user: %s, password: "${file:@WORK@/nf-cut-password}", replicationUser: replicator, replicationPassword: replicator }
+                      replica: { type: mysql, url: "%s", user: %s, password: "${file:@WORK@/nf-cut-password}", replicationUser: replicator, replicationPassword: replicator }
+                phases:
+                  - name: promote
+                    steps:
+                      - id: promote-replica
+                        type: mysql-promote
+                        timeout: 2m
+                        with: { source: source, replica: replica, catchUpTimeout: 3s, statementTimeout: 2s }
+                """.formatted(source.jdbcUrl("shop"), PrivateMariaDb.USER, replica.jdbcUrl("shop"), PrivateMariaDb.USER));
+        replica.sql("STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 60, MASTER_HEARTBEAT_PERIOD = 1; START SLAVE;");
+        List<Integer> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread application = new Thread(() -> {
+            while (writing.get()) {
+                try (java.sql.Connection c = java.sql.DriverManager.getConnection(source.jdbcUrl("shop"), "app", "app");
+                     java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO orders (note) VALUES ('app')",
+                             java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                    while (writing.get()) {
+                        try {
+                            insert.executeUpdate();
+                            try (java.sql.ResultSet keys = insert.getGeneratedKeys()) {
+                                keys.next();
+                                acknowledged.add(keys.getInt(1));
+                            }
+                        } catch (java.sql.SQLException refused) {
+                            // read-only while frozen: not acknowledged, so not counted
+                        }
+                        Thread.sleep(20);
+                    }
+                } catch (java.sql.SQLException | InterruptedException e) {
+                    Api.sleep(100);
+                }
+            }
+        }, "application-on-the-source");
+        application.setDaemon(true);
+        application.start();
+        try {
+            long until = System.currentTimeMillis() + 10_000;
+            while (acknowledged.size() < 5 && System.currentTimeMillis() < until) {
+                Api.sleep(50);
+            }
+            assertThat(acknowledged).as("writes acknowledged before the freeze").hasSizeGreaterThanOrEqualTo(5);
+            source.sql("SET GLOBAL read_only = ON");
+            int beforeFreeze = acknowledged.size();
+            String id = createCutover("nf-cut-midpromote");
+            api.post("operator", "/api/cutovers/" + id + "/phases/promote/start", null);
+            api.awaitCutover(id, c -> Api.step(c, "promote-replica").toString().contains("waiting until replica executed")
+                    || !"RUNNING".equals(c.path("state").asString()), 30);
+            link.partition(PrivateMariaDb.PORT);
+            long cut = System.nanoTime();
+            JsonNode failed = api.awaitCutover(id, c -> !"RUNNING".equals(stepState(c, "promote-replica")), 30);
+            long endedMs = (System.nanoTime() - cut) / 1_000_000;
+            assertThat(stepState(failed, "promote-replica")).as(failed.toString()).isEqualTo("FAILED");
+            assertThat(Api.step(failed, "promote-replica").toString()).contains("no answer from replica",
+                    "statement timeout of 2s");
+            link.heal();
+            // MASTER_DELAY was this test's way to hold the replica back, not part of the night.
+            replica.sql("STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 0, MASTER_HEARTBEAT_PERIOD = 1; START SLAVE;");
+            assertThat(api.post("approver", "/api/cutovers/" + id + "/rollback", null).status()).isEqualTo(202);
+            JsonNode rolledBack = api.awaitCutover(id, c -> !"ROLLING_BACK".equals(c.path("state").asString())
+                    && !"FAILED".equals(c.path("state").asString()), 30);
+            assertThat(rolledBack.path("state").asString()).as(rolledBack.toString()).isEqualTo("ROLLED_BACK");
+            assertThat(source.sql("SELECT @@read_only")).as("the source is the writable primary again").isEqualTo("0");
+            assertThat(replica.sql("SELECT @@read_only")).as("the replica stays read-only").isEqualTo("1");
+            Api.sleep(300);
+            writing.set(false);
+            application.join(5_000);
+            assertThat(acknowledged.size()).as("writes acknowledged after the rollback").isGreaterThan(beforeFreeze);
+            java.util.Set<String> onSource = java.util.Set.of(source.sql("SELECT id FROM shop.orders").split("\\s+"));
+            assertThat(acknowledged).as("every acknowledged write is on the source")
+                    .allMatch(ack -> onSource.contains(String.valueOf(ack)));
+            assertThat(replica.sql("SELECT MASTER_GTID_WAIT('" + source.sql("SELECT @@gtid_binlog_pos") + "', 20)"))
+                    .as("the replica replicates from the source again").isEqualTo("0");
+            System.out.printf("ReplicaCutOffTests: a cut mid-promotion ended the step %d ms after the cut (statement "
+                    + "timeout 2s, catch-up 3s); rollback kept all %d acknowledged writes%n", endedMs, acknowledged.size());
+        } finally {
+            writing.set(false);
+            link.heal();
+        }
     }
 
     private void addGateRunbook(String name, String sourceArgument) {

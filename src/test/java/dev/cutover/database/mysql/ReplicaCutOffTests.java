@@ -170,7 +170,8 @@ class ReplicaCutOffTests extends ServiceTest {
                         type: mysql-promote
                         timeout: 2m
                         with: { source: source, replica: replica, catchUpTimeout: 3s, statementTimeout: 2s }
-                """.formatted(source.jdbcUrl("shop"), PrivateMariaDb.USER, replica.jdbcUrl("shop"), PrivateMariaDb.USER));
+                """.formatted(withoutSocketTimeout(source), PrivateMariaDb.USER, withoutSocketTimeout(replica),
+                PrivateMariaDb.USER));
         replica.sql("STOP SLAVE; CHANGE MASTER TO MASTER_DELAY = 60, MASTER_HEARTBEAT_PERIOD = 1; START SLAVE;");
         List<Integer> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -241,6 +242,11 @@ class ReplicaCutOffTests extends ServiceTest {
             writing.set(false);
             link.heal();
         }
+    }
+
+    /** As an operator writes it: no socketTimeout in the URL, so only the step's statementTimeout ends a silent read. */
+    private static String withoutSocketTimeout(PrivateMariaDb server) {
+        return "jdbc:mysql://" + server.host() + ":" + server.port() + "/shop?connectTimeout=2000";
     }
 
     private void addGateRunbook(String name, String sourceArgument) {

@@ -79,8 +79,8 @@ class DnsSwitchOverLossyLinkTests extends ServiceTest {
             } else {
                 outcome = "failed";
                 String events = api.get("viewer", "/api/cutovers/" + id + "/events?limit=500").body().toString();
-                // e.g. "no answer from 10.231.x.y:53 to query shop.nf.test. A: Timed out ..." (seen at 20% loss
-                // with a 2 s timeoutMs: the step does not retry a lost exchange, it fails and says where)
+                // e.g. "no answer from 10.231.x.y:53 to query shop.nf.test. A after 4 attempts: Timed out ..."
+                // (each lost exchange is sent again up to retries times, 3 by default; then it fails and says where)
                 assertThat(events).as("why the switch failed").contains(named.host())
                         .doesNotContain("Exception").doesNotContain("org.xbill");
             }

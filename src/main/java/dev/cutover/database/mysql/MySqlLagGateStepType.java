@@ -63,7 +63,8 @@ class MySqlLagGateStepType implements StepType {
         return List.of(
                 StepParameter.required("replica", Kind.CONNECTION, "the replica whose lag is watched"),
                 StepParameter.optional("source", Kind.CONNECTION, "its source: each sample also requires the replica "
-                        + "to execute the source's position (recommended)"),
+                        + "to execute the source's position (recommended; without it the gate waits to see the replica "
+                        + "receive a heartbeat or an event, so it never opens on a replica cut off from its source)"),
                 StepParameter.optional("maxLag", Kind.DURATION, "the most lag that counts as caught up (default 1s)"),
                 StepParameter.optional("consecutive", Kind.INTEGER, "samples in a row within bounds (default 3)"),
                 StepParameter.optional("interval", Kind.DURATION, "time between samples (default 1s)"),
@@ -99,6 +100,7 @@ class MySqlLagGateStepType implements StepType {
         private final Optional<String> sourceName;
         private MySqlServer replica;
         private MySqlServer source;
+        private final SourceContact.Watch contact = new SourceContact.Watch();
 
         Sessions(StepContext context, String replicaName, Optional<String> sourceName) {
             this.context = context;
@@ -124,14 +126,14 @@ class MySqlLagGateStepType implements StepType {
                 source = MySqlServer.connect(context.connection(sourceName.get()));
             }
             if (source == null) {
-                return ReplicaLagCheck.sample(replica, null, replicaName, maxLag, catchUpWithin, gauges);
+                return ReplicaLagCheck.sample(replica, null, contact, replicaName, maxLag, catchUpWithin, gauges);
             }
             // Inside a freeze one sample can prove what the consecutive samples only make likely: the
             // source is read-only, its position stood still across the sample, and the replica executed it.
             long started = System.nanoTime();
             ReadOnlyState sourceSays = source.readOnlyState();
             SourcePosition before = source.sourcePosition();
-            Sample sample = ReplicaLagCheck.sample(replica, source, replicaName, maxLag, catchUpWithin, gauges);
+            Sample sample = ReplicaLagCheck.sample(replica, source, contact, replicaName, maxLag, catchUpWithin, gauges);
             SourcePosition after = source.sourcePosition();
             context.waited("source read_only and position reads", Duration.ofNanos(System.nanoTime() - started));
             if (sample.figures().get("catchUpMs") instanceof Long catchUpMs) {

@@ -44,6 +44,8 @@ class MySqlPromoteStepType implements StepType {
                         + "afterwards, so rollback loses nothing (default true)"),
                 StepParameter.optional("catchUpTimeout", Kind.DURATION, "how long the replica may take to execute "
                         + "everything the source wrote before promotion is refused (default 60s, at most half the step timeout)"),
+                StepParameter.optional("statementTimeout", Kind.DURATION, "how long any one statement may go unanswered "
+                        + "(beyond a wait it asks for) before the step fails, e.g. when a link is cut mid-statement (default 30s)"),
                 StepParameter.optional("endSessionsOf", Kind.LIST, "on rollback: application users whose sessions on the "
                         + "new primary are ended when it is frozen again"));
     }
@@ -88,6 +90,7 @@ class MySqlPromoteStepType implements StepType {
                     + DurationText.of(context.timeout()), Map.of());
         }
         return new Promotion(context, args.requiredString("source"), args.requiredString("replica"), args.list("repoint"),
-                args.bool("reverseReplication").orElse(true), catchUp, args.list("endSessionsOf"));
+                args.bool("reverseReplication").orElse(true), catchUp, args.list("endSessionsOf"),
+                args.duration("statementTimeout").orElse(Duration.ofSeconds(30)));
     }
 }

@@ -28,11 +28,50 @@ final class MySqlServer implements AutoCloseable {
     private final MySqlSettings settings;
     private final Connection connection;
     private final ServerFlavor flavor;
+    /** Longest wait for any answer (zero: none), beyond a wait the statement asks for itself. */
+    private Duration statementTimeout = Duration.ZERO;
 
     private MySqlServer(MySqlSettings settings, Connection connection, ServerFlavor flavor) {
         this.settings = settings;
         this.connection = connection;
         this.flavor = flavor;
+    }
+
+    /**
+     * A session whose statements fail when no answer arrives within {@code timeout} (plus the wait a
+     * statement such as MASTER_GTID_WAIT asks for): a link cut mid-statement leaves the socket silent,
+     * and without a timeout the read waits for ever (TCP keep-alive only speaks after two hours).
+     */
+    static MySqlServer connect(ResolvedConnection resolved, Duration statementTimeout) throws SQLException {
+        MySqlServer server = connect(resolved);
+        try {
+            server.statementTimeout = statementTimeout;
+            server.networkTimeout(Duration.ZERO);
+            return server;
+        } catch (SQLException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** Sets the socket's read timeout to the statement timeout plus {@code asked}; none when there is no statement timeout. */
+    private void networkTimeout(Duration asked) throws SQLException {
+        if (!statementTimeout.isZero()) {
+            connection.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, statementTimeout.plus(asked).toMillis()));
+        }
+    }
+
+    /** Says which server fell silent and for how long, instead of the driver's "Communications link failure". */
+    private SQLException silent(SQLException e, Duration asked) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.SocketTimeoutException) {
+                return new SQLException("no answer from " + settings.name() + " (" + settings.address() + ") within the "
+                        + "statement timeout of " + dev.cutover.step.DurationText.of(statementTimeout)
+                        + (asked.isZero() ? "" : " after a wait of " + dev.cutover.step.DurationText.of(asked))
+                        + ": is the link to it down?", e.getSQLState(), e.getErrorCode(), e);
+            }
+        }
+        return e;
     }
 
     static MySqlServer connect(ResolvedConnection resolved) throws SQLException {
@@ -87,6 +126,20 @@ final class MySqlServer implements AutoCloseable {
         return Optional.of(ReplicaStatus.of(row, flavor.mariaDb() ? text(connection, flavor.executedGtidsSql()) : null));
     }
 
+    /** What this replica has heard from its source so far ({@code status} read just before). */
+    SourceContact sourceContact(ReplicaStatus status) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(flavor.heartbeatSql())) {
+            double period = 0;
+            long received = 0;
+            if (rs.next()) {
+                period = rs.getDouble(1);
+                received = rs.getLong(2);
+            }
+            return SourceContact.of(status, Duration.ofMillis(Math.round(period * 1000)), received);
+        }
+    }
+
     SourcePosition sourcePosition() throws SQLException {
         String file = "";
         long position = 0;
@@ -134,8 +187,17 @@ final class MySqlServer implements AutoCloseable {
 
     /** Waits up to {@code timeout} for this replica to execute {@code position}: its GTIDs, else its binlog offset. */
     boolean waitForExecuted(SourcePosition position, Duration timeout) throws SQLException {
-        return position.hasGtids() ? waitForGtids(position.gtids(), timeout)
-                : waitForPosition(position.file(), position.position(), timeout);
+        networkTimeout(timeout);
+        try {
+            return position.hasGtids() ? waitForGtids(position.gtids(), timeout)
+                    : waitForPosition(position.file(), position.position(), timeout);
+        } catch (SQLException e) {
+            throw silent(e, timeout);
+        } finally {
+            if (!connection.isClosed()) {
+                networkTimeout(Duration.ZERO);
+            }
+        }
     }
 
     /** Waits up to {@code timeout} for this replica to execute up to a source binlog position. */
@@ -250,7 +312,7 @@ final class MySqlServer implements AutoCloseable {
                     .append(", MASTER_PORT=").append(source.replicationPort())
                     .append(", MASTER_USER=").append(quote(user))
                     .append(", MASTER_PASSWORD=").append(quote(password))
-                    .append(", MASTER_CONNECT_RETRY=1");
+                    .append(", MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1");
             sql.append(gtid ? ", MASTER_USE_GTID=slave_pos"
                     : ", MASTER_LOG_FILE=" + quote(startAt.file()) + ", MASTER_LOG_POS=" + startAt.position());
         } else {
@@ -258,7 +320,7 @@ final class MySqlServer implements AutoCloseable {
                     .append(", SOURCE_PORT=").append(source.replicationPort())
                     .append(", SOURCE_USER=").append(quote(user))
                     .append(", SOURCE_PASSWORD=").append(quote(password))
-                    .append(", SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1");
+                    .append(", SOURCE_CONNECT_RETRY=1, SOURCE_HEARTBEAT_PERIOD=1, GET_SOURCE_PUBLIC_KEY=1");
             sql.append(gtid ? ", SOURCE_AUTO_POSITION=1"
                     : ", SOURCE_AUTO_POSITION=0, SOURCE_LOG_FILE=" + quote(startAt.file()) + ", SOURCE_LOG_POS="
                     + startAt.position());
@@ -278,6 +340,8 @@ final class MySqlServer implements AutoCloseable {
     void execute(String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
+        } catch (SQLException e) {
+            throw silent(e, Duration.ZERO);
         }
     }
 

@@ -27,6 +27,7 @@ final class Promotion {
 
     private static final Duration FREEZE_CHECK = Duration.ofSeconds(1);
     private static final Duration REPLICATION_START = Duration.ofSeconds(10);
+    private static final Duration CONTACT_POLL = Duration.ofMillis(50);
 
     private final StepContext context;
     private final String sourceName;
@@ -35,12 +36,13 @@ final class Promotion {
     private final boolean reverse;
     private final Duration catchUp;
     private final List<String> endSessionsOf;
+    private final Duration statementTimeout;
     private final long started = System.nanoTime();
     private final Map<String, Object> evidence = new LinkedHashMap<>();
     private final Map<String, Object> timings = new LinkedHashMap<>();
 
     Promotion(StepContext context, String sourceName, String replicaName, List<String> repoint, boolean reverse,
-              Duration catchUp, List<String> endSessionsOf) {
+              Duration catchUp, List<String> endSessionsOf, Duration statementTimeout) {
         this.context = context;
         this.sourceName = sourceName;
         this.replicaName = replicaName;
@@ -48,6 +50,7 @@ final class Promotion {
         this.reverse = reverse;
         this.catchUp = catchUp;
         this.endSessionsOf = endSessionsOf;
+        this.statementTimeout = statementTimeout;
     }
 
     StepOutcome promote() throws Exception {
@@ -60,6 +63,10 @@ final class Promotion {
             if (!status.healthy()) {
                 throw refuse("replication into " + replicaName + " is broken: " + status.problem());
             }
+            // The heartbeat count before the freeze check and the catch-up, so the wait for the next
+            // heartbeat overlaps them instead of adding up to a heartbeat period to the write window.
+            SourceContact contactBefore = replica.sourceContact(status);
+            long contactBeforeNanos = System.nanoTime();
             requireFrozen(source);
             SourcePosition last = source.sourcePosition();
             evidence.put("sourcePosition", last.evidence());
@@ -70,6 +77,7 @@ final class Promotion {
                 throw refuse(replicaName + " is behind: it did not execute the source's last position " + last.text()
                         + " within " + DurationText.of(catchUp) + " (it executed " + describeExecuted(behind) + ")");
             }
+            requireSourceContact(replica, contactBefore, contactBeforeNanos);
             mark("caughtUp");
 
             replica.stopReplica();
@@ -183,7 +191,7 @@ final class Promotion {
     }
 
     private MySqlServer connect(String name) throws SQLException {
-        return MySqlServer.connect(context.connection(name));
+        return MySqlServer.connect(context.connection(name), statementTimeout);
     }
 
     /** Read-only, or a write position that stands still (a command such as iptables froze it). */
@@ -200,6 +208,53 @@ final class Promotion {
                     + second.text() + " within " + DurationText.of(FREEZE_CHECK) + "; run a write-freeze step first");
         }
         evidence.put("sourceFrozen", "read_only=OFF but no write for " + DurationText.of(FREEZE_CHECK));
+    }
+
+    /**
+     * The replica hears its source now: its IO thread is connected, and with the source frozen (so
+     * idle) a heartbeat or an event arrives within the allowed silence. A replica cut off from its
+     * source says IO thread Yes and lag 0 until slave_net_timeout; promoting it would set up reverse
+     * replication across a link that may be down, and nothing about its catch-up could be trusted.
+     */
+    private void requireSourceContact(MySqlServer replica, SourceContact first, long firstNanos) throws Exception {
+        ReplicaStatus status = replica.replicaStatus().orElseThrow(() -> refuse(replicaName + " stopped being a replica"));
+        if (!status.ioRunning() || status.lastIoErrno() != 0) {
+            evidence.put("sourceContact", status.evidence());
+            throw refuse(replicaName + " cannot reach " + sourceName + ": " + (status.lastIoErrno() != 0
+                    ? "IO thread error " + status.lastIoErrno() + ": " + status.lastIoError()
+                    : "its IO thread is not connected (" + status.ioThread() + ")"));
+        }
+        // Not bounded by catchUpTimeout: a heartbeat longer than it would refuse a healthy replica.
+        // With MySQL's default heartbeat (slave_net_timeout / 2 = 30 s) this may take that long;
+        // replication this service sets up sends one every second.
+        Duration limit = first.allowedSilence();
+        boolean told = false;
+        while (true) {
+            if (told) {
+                Thread.sleep(CONTACT_POLL.toMillis());
+            }
+            status = replica.replicaStatus().orElseThrow(() -> refuse(replicaName + " stopped being a replica"));
+            SourceContact now = replica.sourceContact(status);
+            Duration waited = Duration.ofNanos(System.nanoTime() - firstNanos);
+            if (now.heardSince(first)) {
+                evidence.put("sourceContact", "heard from " + sourceName + " after " + waited.toMillis() + "ms (heartbeat "
+                        + DurationText.of(now.heartbeatPeriod()) + ")");
+                return;
+            }
+            if (waited.compareTo(limit) >= 0 || !status.ioRunning() || status.lastIoErrno() != 0) {
+                evidence.put("sourceContact", status.evidence());
+                throw refuse(replicaName + " cannot reach " + sourceName + ": " + (status.lastIoErrno() != 0
+                        ? "IO thread error " + status.lastIoErrno() + ": " + status.lastIoError()
+                        : "nothing received from it for " + waited.toMillis() + "ms though its IO thread says "
+                        + status.ioThread() + " (no heartbeat, one is due every "
+                        + DurationText.of(first.heartbeatPeriod()) + "; is the link between them down?)"));
+            }
+            if (!told) {
+                progress("waiting for " + replicaName + " to hear from " + sourceName + " (heartbeat every "
+                        + DurationText.of(first.heartbeatPeriod()) + ")");
+                told = true;
+            }
+        }
     }
 
     /** Waits for a replica it just started to run both threads (or to report why not). */

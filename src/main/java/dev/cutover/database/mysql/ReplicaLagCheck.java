@@ -24,9 +24,12 @@ final class ReplicaLagCheck {
     private ReplicaLagCheck() {
     }
 
-    /** @param source the replica's source, or null to judge by seconds alone */
-    static Sample sample(MySqlServer replica, MySqlServer source, String replicaName, Duration maxLag,
-                         Duration catchUpWithin, ReplicationLagGauges gauges) throws SQLException {
+    /**
+     * @param source the replica's source, or null to judge by seconds and by what the replica hears
+     * @param contact follows what the replica hears from its source across samples; used without a source
+     */
+    static Sample sample(MySqlServer replica, MySqlServer source, SourceContact.Watch contact, String replicaName,
+                         Duration maxLag, Duration catchUpWithin, ReplicationLagGauges gauges) throws SQLException {
         SourcePosition sourcePosition = source == null ? null : source.sourcePosition();
         Optional<ReplicaStatus> read = replica.replicaStatus();
         long thresholdMs = maxLag.toMillis();
@@ -54,6 +57,20 @@ final class ReplicaLagCheck {
         if (status.secondsBehind().isEmpty()) {
             return new Sample(Verdict.OUTSIDE, "lag unknown (Seconds_Behind is NULL)", figures,
                     List.of(GateSample.unknown(replicaName, thresholdMs, false)));
+        }
+        if (source == null) {
+            // Without the source's position, Seconds_Behind is believed only while the replica is seen
+            // receiving: cut off, it says 0 until slave_net_timeout, and a blind gate would open.
+            SourceContact heard = replica.sourceContact(status);
+            Optional<String> silence = contact.observe(heard);
+            figures.put("heartbeatsReceived", heard.heartbeatsReceived());
+            if (silence.isPresent()) {
+                gauges.record("mysql", replicaName, replica.settings().address(), OptionalDouble.empty());
+                figures.put("lag", "unknown");
+                return new Sample(Verdict.OUTSIDE, "lag unknown: Seconds_Behind says " + status.secondsBehind().getAsLong()
+                        + "s, but " + silence.get() + " (name the gate's source: to compare positions instead)", figures,
+                        List.of(GateSample.unknown(replicaName, thresholdMs, false)));
+            }
         }
         long seconds = status.secondsBehind().getAsLong();
         if (seconds * 1000 > maxLag.toMillis()) {

@@ -71,6 +71,22 @@ record ServerFlavor(Kind kind, int major, int minor, int patch, String version) 
         return mariaDb() ? "SELECT MASTER_POS_WAIT(?, ?, ?)" : "SELECT SOURCE_POS_WAIT(?, ?, ?)";
     }
 
+    /**
+     * Heartbeat period (seconds) and heartbeats received of the default replication channel: MariaDB
+     * keeps them in its global status, MySQL in performance_schema.
+     */
+    String heartbeatSql() {
+        return mariaDb()
+                ? "SELECT MAX(IF(VARIABLE_NAME = 'SLAVE_HEARTBEAT_PERIOD', VARIABLE_VALUE, NULL)),"
+                        + " MAX(IF(VARIABLE_NAME = 'SLAVE_RECEIVED_HEARTBEATS', VARIABLE_VALUE, NULL))"
+                        + " FROM information_schema.GLOBAL_STATUS"
+                        + " WHERE VARIABLE_NAME IN ('SLAVE_HEARTBEAT_PERIOD', 'SLAVE_RECEIVED_HEARTBEATS')"
+                : "SELECT c.HEARTBEAT_INTERVAL, s.COUNT_RECEIVED_HEARTBEATS"
+                        + " FROM performance_schema.replication_connection_configuration c"
+                        + " JOIN performance_schema.replication_connection_status s USING (CHANNEL_NAME)"
+                        + " WHERE c.CHANNEL_NAME = ''";
+    }
+
     /** MariaDB has no super_read_only: accounts with READ ONLY ADMIN (SUPER) still write. */
     boolean hasSuperReadOnly() {
         return !mariaDb();

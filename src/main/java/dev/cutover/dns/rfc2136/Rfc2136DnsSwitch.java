@@ -37,6 +37,7 @@ public final class Rfc2136DnsSwitch implements DnsSwitch, UpdateRights {
     private final Rfc2136Settings settings;
     private final SimpleResolver resolver;
     private final Name zone;
+    private int retriesUsed;
 
     public Rfc2136DnsSwitch(Rfc2136Settings settings) {
         this.settings = settings;
@@ -111,7 +112,9 @@ public final class Rfc2136DnsSwitch implements DnsSwitch, UpdateRights {
         while (!visible(change)) {
             clock.notYet("update " + change.describe() + " on " + settings.server());
         }
-        return clock.inSync("soa-serial-" + serial(), "NOERROR");
+        long serial = serial();
+        return clock.inSync("soa-serial-" + serial, retriesUsed == 0 ? "NOERROR"
+                : "NOERROR (" + retriesUsed + " message" + (retriesUsed == 1 ? "" : "s") + " sent again after no answer)");
     }
 
     @Override
@@ -166,13 +169,38 @@ public final class Rfc2136DnsSwitch implements DnsSwitch, UpdateRights {
                 .map(r -> ((SOARecord) r).getSerial()).findFirst().orElse(-1L);
     }
 
+    /** How many messages were sent again after no answer, over this switch's life. */
+    int retriesUsed() {
+        return retriesUsed;
+    }
+
+    /**
+     * Sends one message, again after no answer up to {@code retries} times. Sending again is safe for
+     * every message this switch sends: queries, and updates that replace whole sets (delete, then add)
+     * — applied twice they leave the same zone.
+     */
     private Message send(Message message, String what) {
-        Message response;
-        try {
-            response = resolver.send(message);
-        } catch (IOException e) {
-            throw new DnsException("no answer from " + settings.server() + ":" + settings.port() + " to " + what + ": "
-                    + e.getMessage(), e);
+        Message response = null;
+        IOException lost = null;
+        for (int attempt = 0; response == null; attempt++) {
+            try {
+                response = resolver.send(message);
+            } catch (IOException e) {
+                lost = e;
+                if (attempt >= settings.retries()) {
+                    throw new DnsException("no answer from " + settings.server() + ":" + settings.port() + " to " + what
+                            + (settings.retries() == 0 ? "" : " after " + (attempt + 1) + " attempts") + ": "
+                            + e.getMessage(), e);
+                }
+                retriesUsed++;
+                try {
+                    Thread.sleep(backoff(attempt));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new DnsException("interrupted while waiting to send " + what + " again (no answer from "
+                            + settings.server() + ": " + lost.getMessage() + ")", interrupted);
+                }
+            }
         }
         if (response.getRcode() == Rcode.NOTAUTH) {
             throw new DnsException(settings.server() + " answered NOTAUTH to " + what + refusalHint(Rcode.NOTAUTH));
@@ -181,6 +209,11 @@ public final class Rfc2136DnsSwitch implements DnsSwitch, UpdateRights {
             throw new DnsException("the answer of " + settings.server() + " to " + what + " failed TSIG verification");
         }
         return response;
+    }
+
+    /** 250 ms before the first retry, doubling, at most 2 s. */
+    static long backoff(int attempt) {
+        return Math.min(2_000L, 250L << Math.min(attempt, 3));
     }
 
     private static String refusalHint(int rcode) {

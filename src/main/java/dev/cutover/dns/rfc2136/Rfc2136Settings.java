@@ -16,9 +16,18 @@ import java.util.function.Function;
  * @param tsigSecret   the key's base64 secret
  * @param queryTimeout how long one query or update may take
  * @param pollEvery    how often to query the server while waiting for a change to show
+ * @param retries      how many times a message that got no answer is sent again (backoff 250 ms, doubling, at most 2 s)
  */
 public record Rfc2136Settings(String server, int port, String zone, String tsigName, String tsigAlgorithm,
-                              String tsigSecret, Duration queryTimeout, Duration pollEvery) {
+                              String tsigSecret, Duration queryTimeout, Duration pollEvery, int retries) {
+
+    public static final int DEFAULT_RETRIES = 3;
+
+    /** Settings with the default number of retries. */
+    public Rfc2136Settings(String server, int port, String zone, String tsigName, String tsigAlgorithm,
+                           String tsigSecret, Duration queryTimeout, Duration pollEvery) {
+        this(server, port, zone, tsigName, tsigAlgorithm, tsigSecret, queryTimeout, pollEvery, DEFAULT_RETRIES);
+    }
 
     public Rfc2136Settings {
         if (server == null || server.isBlank()) {
@@ -30,9 +39,12 @@ public record Rfc2136Settings(String server, int port, String zone, String tsigN
         if ((tsigName == null) != (tsigSecret == null)) {
             throw new IllegalArgumentException("give both tsigKeyName and tsigSecret, or neither");
         }
+        if (retries < 0 || retries > 10) {
+            throw new IllegalArgumentException("retries of an rfc2136 connection must be 0 to 10, not " + retries);
+        }
     }
 
-    /** Reads {@code server}, {@code port}, {@code zone}, {@code tsigKeyName}, {@code tsigAlgorithm}, {@code tsigSecret}, {@code timeoutMs}, {@code pollIntervalMs}. */
+    /** Reads {@code server}, {@code port}, {@code zone}, {@code tsigKeyName}, {@code tsigAlgorithm}, {@code tsigSecret}, {@code timeoutMs}, {@code pollIntervalMs}, {@code retries}. */
     static Rfc2136Settings from(Function<String, Optional<String>> settings) {
         return new Rfc2136Settings(settings.apply("server").orElse(null),
                 settings.apply("port").map(String::trim).map(Integer::parseInt).orElse(53),
@@ -41,7 +53,8 @@ public record Rfc2136Settings(String server, int port, String zone, String tsigN
                 settings.apply("tsigAlgorithm").orElse("hmac-sha256"),
                 settings.apply("tsigSecret").map(String::trim).orElse(null),
                 Duration.ofMillis(settings.apply("timeoutMs").map(String::trim).map(Long::parseLong).orElse(5000L)),
-                Duration.ofMillis(settings.apply("pollIntervalMs").map(String::trim).map(Long::parseLong).orElse(200L)));
+                Duration.ofMillis(settings.apply("pollIntervalMs").map(String::trim).map(Long::parseLong).orElse(200L)),
+                settings.apply("retries").map(String::trim).map(Integer::parseInt).orElse(DEFAULT_RETRIES));
     }
 
     /** Never shows the secret. */

@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 /**
  * Opens {@code type: rfc2136} connections. Settings: {@code server}, {@code port} (53), {@code zone},
  * {@code tsigKeyName}, {@code tsigAlgorithm} (hmac-sha256), {@code tsigSecret} (a secret reference),
- * {@code timeoutMs} (5000), {@code pollIntervalMs} (200).
+ * {@code timeoutMs} (5000), {@code pollIntervalMs} (200), {@code retries} (3: a message lost on a lossy link is
+ * sent again after 250, 500 and 1000 ms).
  */
 @Component
 public class Rfc2136SwitchOpener implements DnsSwitchOpener {

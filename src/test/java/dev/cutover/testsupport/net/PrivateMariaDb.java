@@ -29,16 +29,23 @@ public final class PrivateMariaDb implements AutoCloseable {
 
     private final FaultyLink link;
     private final Path dir;
-    private final Process process;
+    private volatile Process process;
     private final String host;
     private final int port;
+    private final boolean inside;
+    private final String[] command;
+    private final String log;
 
-    private PrivateMariaDb(FaultyLink link, Path dir, Process process, String host, int port) {
+    private PrivateMariaDb(FaultyLink link, Path dir, Process process, String host, int port, boolean inside,
+                           String[] command, String log) {
         this.link = link;
         this.dir = dir;
         this.process = process;
         this.host = host;
         this.port = port;
+        this.inside = inside;
+        this.command = command;
+        this.log = log;
     }
 
     /**
@@ -93,12 +100,8 @@ public final class PrivateMariaDb implements AutoCloseable {
                 "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve"), Duration.ofSeconds(60));
         String[] command = { mariadbd, "--defaults-file=" + dir.resolve("my.cnf"), "--user=root" };
         String log = "mariadb-" + serverId + ".log";
-        Process process = inside ? link.startInside(log, command)
-                : new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(link.logs().resolve(log).toFile()).start();
-        if (!inside) {
-            link.adopt(process);
-        }
-        PrivateMariaDb server = new PrivateMariaDb(link, dir, process, bind, port);
+        PrivateMariaDb server = new PrivateMariaDb(link, dir, launch(link, inside, log, command), bind, port, inside,
+                command, log);
         server.awaitSocket();
         server.sql("SET SESSION sql_log_bin = 0;"
                 + " CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "';"
@@ -106,6 +109,35 @@ public final class PrivateMariaDb implements AutoCloseable {
                 + " CREATE USER 'replicator'@'%' IDENTIFIED BY 'replicator';"
                 + " GRANT REPLICATION SLAVE, SLAVE MONITOR, BINLOG MONITOR ON *.* TO 'replicator'@'%';");
         return server;
+    }
+
+    private static Process launch(FaultyLink link, boolean inside, String log, String... command) throws IOException {
+        Process process = inside ? link.startInside(log, command)
+                : new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(link.logs().resolve(log).toFile())).start();
+        if (!inside) {
+            link.adopt(process);
+        }
+        return process;
+    }
+
+    /** SIGKILL, as a crashed host would: no shutdown, whatever InnoDB and the relay log have on disk stays. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("MariaDB in " + link.namespace() + " survived SIGKILL for 10 s");
+        }
+    }
+
+    /**
+     * Starts the server again on the same data after {@link #kill9()}, as its service manager would:
+     * crash recovery, then — unlike the first start — its replication starts by itself.
+     */
+    public void restart() throws IOException {
+        String[] again = java.util.Arrays.copyOf(command, command.length + 1);
+        again[command.length] = "--skip-slave-start=OFF";
+        process = launch(link, inside, log, again);
+        awaitSocket();
     }
 
     /** {@code jdbc:mysql://address:port/database} with short timeouts (a partition must not hang a test). */

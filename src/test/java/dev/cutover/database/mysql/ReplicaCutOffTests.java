@@ -270,6 +270,8 @@ class ReplicaCutOffTests extends ServiceTest {
     }
 
     private void holdFor(String id, long millis) {
+        // The phase start answers before Batch starts the step: hold from the step's first sample on.
+        api.awaitCutover(id, c -> !"PENDING".equals(stepState(c, "replica-caught-up")), 15);
         long until = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < until) {
             JsonNode cutover = api.get("viewer", "/api/cutovers/" + id).body();

@@ -6,6 +6,7 @@ import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
 import dev.cutover.testsupport.net.FaultyLink;
 import dev.cutover.testsupport.net.PrivateMariaDb;
+import dev.cutover.testsupport.net.PrivateReplicationPair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -34,6 +35,7 @@ class LagGateOverPartitionedLinkTests extends ServiceTest {
 
     private static final int SOURCE_PORT = 3316;
 
+    private static PrivateReplicationPair pair;
     private static FaultyLink link;
     private static PrivateMariaDb source;
     private static PrivateMariaDb replica;
@@ -41,16 +43,10 @@ class LagGateOverPartitionedLinkTests extends ServiceTest {
     @BeforeAll
     static void pair() throws IOException {
         long began = System.nanoTime();
-        link = FaultyLink.create();
-        source = PrivateMariaDb.startOnHostEnd(link, SOURCE_PORT, 11, "");
-        replica = PrivateMariaDb.start(link, 12, "read_only = ON");
-        source.sql("CREATE DATABASE shop; CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40));");
-        replica.sql("CHANGE MASTER TO MASTER_HOST='" + source.host() + "', MASTER_PORT=" + SOURCE_PORT + ","
-                + " MASTER_USER='replicator', MASTER_PASSWORD='replicator', MASTER_USE_GTID=slave_pos,"
-                + " MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1; START SLAVE;");
-        String position = source.sql("SELECT @@gtid_binlog_pos");
-        assertThat(replica.sql("SELECT MASTER_GTID_WAIT('" + position + "', 20)")).as("the replica catching up at first")
-                .isEqualTo("0");
+        pair = PrivateReplicationPair.start(SOURCE_PORT, 11, "CREATE DATABASE shop; CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40));");
+        link = pair.link();
+        source = pair.source();
+        replica = pair.replica();
         Files.writeString(RUNBOOKS.work().resolve("nf-lag-password"), PrivateMariaDb.PASSWORD);
         System.out.printf("LagGateOverPartitionedLinkTests: link and private MariaDB pair up in %d ms%n",
                 (System.nanoTime() - began) / 1_000_000);
@@ -58,14 +54,8 @@ class LagGateOverPartitionedLinkTests extends ServiceTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] { replica, source, link }) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception ignored) {
-                // the link's close stops whatever is left
-            }
+        if (pair != null) {
+            pair.close();
         }
     }
 

@@ -6,6 +6,7 @@ import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
 import dev.cutover.testsupport.net.FaultyLink;
 import dev.cutover.testsupport.net.PrivateMariaDb;
+import dev.cutover.testsupport.net.PrivateReplicationPair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ class ReplicaCutOffTests extends ServiceTest {
 
     private static final int SOURCE_PORT = 3317;
 
+    private static PrivateReplicationPair pair;
     private static FaultyLink link;
     private static PrivateMariaDb source;
     private static PrivateMariaDb replica;
@@ -35,16 +37,11 @@ class ReplicaCutOffTests extends ServiceTest {
     @BeforeAll
     static void pair() throws IOException {
         long began = System.nanoTime();
-        link = FaultyLink.create();
-        source = PrivateMariaDb.startOnHostEnd(link, SOURCE_PORT, 21, "");
-        replica = PrivateMariaDb.start(link, 22, "read_only = ON");
-        source.sql("CREATE DATABASE shop; CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40));"
+        pair = PrivateReplicationPair.start(SOURCE_PORT, 21, "CREATE DATABASE shop; CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(40));"
                 + " CREATE USER 'app'@'%' IDENTIFIED BY 'app'; GRANT SELECT, INSERT ON shop.* TO 'app'@'%';");
-        replica.sql("CHANGE MASTER TO MASTER_HOST='" + source.host() + "', MASTER_PORT=" + SOURCE_PORT + ","
-                + " MASTER_USER='replicator', MASTER_PASSWORD='replicator', MASTER_USE_GTID=slave_pos,"
-                + " MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1; START SLAVE;");
-        assertThat(replica.sql("SELECT MASTER_GTID_WAIT('" + source.sql("SELECT @@gtid_binlog_pos") + "', 20)"))
-                .as("the replica catching up at first").isEqualTo("0");
+        link = pair.link();
+        source = pair.source();
+        replica = pair.replica();
         Files.writeString(RUNBOOKS.work().resolve("nf-cut-password"), PrivateMariaDb.PASSWORD);
         System.out.printf("ReplicaCutOffTests: link and private MariaDB pair up in %d ms%n",
                 (System.nanoTime() - began) / 1_000_000);
@@ -52,14 +49,8 @@ class ReplicaCutOffTests extends ServiceTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] { replica, source, link }) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception ignored) {
-                // the link's close stops whatever is left
-            }
+        if (pair != null) {
+            pair.close();
         }
     }
 

@@ -47,7 +47,7 @@ class GracefulShutdown {
     void pauseRunningPhases() throws InterruptedException {
         List<Cutover> running = ownActive();
         for (Cutover cutover : running) {
-            stops.raise(cutover.id());
+            stops.raise(cutover.id(), StopSignals.Reason.ELSEWHERE);
             events.append(cutover.id(), cutover.currentPhase(), null, Actor.SYSTEM, "phase", "pausing",
                     "service instance " + instances.self().id() + " is shutting down: pausing phase "
                             + cutover.currentPhase() + " it runs; resume it afterwards",

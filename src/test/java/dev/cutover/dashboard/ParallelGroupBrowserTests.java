@@ -88,6 +88,16 @@ class ParallelGroupBrowserTests extends ServiceTest {
                     .isCloseTo(catalogLeft, org.assertj.core.data.Offset.offset(15.0));
         }
         BrowserPages.screenshots(page, "cutover-parallel-group-done", true, shown -> { });
+
+        // The report shows the group too: in JSON, in Markdown, and bracketed in HTML.
+        assertThat(api.get("viewer", "/api/cutovers/" + id + "/report").text())
+                .containsPattern("\"parallelGroup\"\\s*:\\s*\"checks-while-frozen\"");
+        assertThat(api.get("viewer", "/api/cutovers/" + id + "/report?format=markdown").text())
+                .contains("verify-catalog (in parallel: checks-while-frozen)");
+        page.navigate(base() + "/cutovers/" + id + "/report");
+        assertThat(page.locator("tr.in-parallel[data-group='checks-while-frozen']")).hasCount(3);
+        assertThat(page.locator("tr[data-step='verify-orders'] .parallel-tag")).hasText("∥ in parallel: checks-while-frozen");
+        BrowserPages.screenshot(page, "report-parallel-group.png", true);
     }
 
     private static double barLeft(Page page, String step, String kind) {

@@ -236,7 +236,7 @@ class NightReports {
                 steps.add(new NightReport.StepLine(phase.name(), step.id(), step.type(), step.owner(), step.state(),
                         run == null ? null : run.outcome, run == null ? null : run.start, run == null ? null : run.end,
                         duration, run == null ? 0 : run.attempts, run == null ? 0 : run.runs, against,
-                        run == null ? null : run.summary));
+                        run == null ? null : run.summary, step.parallelGroup()));
             }
             Instant start = steps.stream().map(NightReport.StepLine::startedAt).filter(Objects::nonNull)
                     .min(Comparator.naturalOrder()).orElse(null);

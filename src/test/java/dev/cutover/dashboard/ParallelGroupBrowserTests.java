@@ -98,6 +98,10 @@ class ParallelGroupBrowserTests extends ServiceTest {
         assertThat(page.locator("tr.in-parallel[data-group='checks-while-frozen']")).hasCount(3);
         assertThat(page.locator("tr[data-step='verify-orders'] .parallel-tag")).hasText("∥ in parallel: checks-while-frozen");
         BrowserPages.screenshot(page, "report-parallel-group.png", true);
+        // The total against the rehearsal counts the group once, as the forecast does: 1 + 3 + 1 s, not 1 + 2 + 3 + 1 + 1.
+        double total = api.get("viewer", "/api/cutovers/" + id + "/report").body().path("comparison")
+                .path("thisTotalSeconds").asDouble();
+        assertThat(total).isBetween(5.0, 7.5);
     }
 
     private static double barLeft(Page page, String step, String kind) {

@@ -71,12 +71,9 @@ record CutoverPolicy(Cutover cutover, Optional<Runbook> runbook, List<StepFacts>
      * a running step is stopped first and undone too — and whether it is allowed at all.
      */
     RollbackPreview rollbackPreview() {
-        List<String> toUndo = new ArrayList<>();
-        for (StepFacts facts : steps) {
-            if (facts.step().state() != StepState.PENDING && facts.step().state() != StepState.ROLLED_BACK) {
-                toUndo.add(0, facts.step().stepId());
-            }
-        }
+        List<String> toUndo = UndoOrder.of(steps.stream().map(StepFacts::step)
+                .filter(step -> step.state() != StepState.PENDING && step.state() != StepState.ROLLED_BACK).toList())
+                .stream().map(CutoverStep::stepId).toList();
         if (allowedActions().contains(CutoverAction.ROLLBACK)) {
             return new RollbackPreview(toUndo, true, null);
         }

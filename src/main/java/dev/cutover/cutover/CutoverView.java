@@ -28,7 +28,15 @@ public record CutoverView(String id, String runbook, String runbookSha256, Strin
     public record PhaseView(String name, String state, boolean pointOfNoReturn, List<StepView> steps) {
     }
 
+    /**
+     * @param parallelGroup the name of the parallel group the step runs in (beside its siblings), or null
+     */
     public record StepView(String id, String type, String state, Instant startedAt, Instant endedAt, String owner,
-                    String escalation, int attempts, Map<String, Object> output) {
+                    String escalation, int attempts, Map<String, Object> output, String parallelGroup) {
+
+        public StepView(String id, String type, String state, Instant startedAt, Instant endedAt, String owner,
+                        String escalation, int attempts, Map<String, Object> output) {
+            this(id, type, state, startedAt, endedAt, owner, escalation, attempts, output, null);
+        }
     }
 }

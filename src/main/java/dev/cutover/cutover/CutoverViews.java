@@ -4,6 +4,7 @@ import dev.cutover.cutover.state.CutoverRepository;
 import dev.cutover.instance.ServiceInstances;
 
 import dev.cutover.runbook.Runbook;
+import dev.cutover.runbook.RunbookGroup;
 import dev.cutover.runbook.RunbookPhase;
 import dev.cutover.runbook.RunbookStep;
 import java.util.ArrayList;
@@ -59,8 +60,10 @@ public class CutoverViews {
             List<CutoverView.StepView> stepViews = phaseSteps.stream().map(facts -> {
                 CutoverStep step = facts.step();
                 String escalation = runbook.flatMap(r -> r.step(step.stepId())).map(RunbookStep::escalation).orElse(null);
+                String group = definition.flatMap(d -> d.parallelGroupOf(step.stepId())).map(RunbookGroup::name)
+                        .orElse(null);
                 return new CutoverView.StepView(step.stepId(), step.type(), step.state().name(), step.startedAt(),
-                        step.endedAt(), step.owner(), escalation, step.attempts(), facts.output());
+                        step.endedAt(), step.owner(), escalation, step.attempts(), facts.output(), group);
             }).toList();
             phases.add(new CutoverView.PhaseView(phase, phaseState(phaseSteps.stream().map(CutoverPolicy.StepFacts::step)
                     .toList()), definition.map(RunbookPhase::pointOfNoReturn).orElse(false), stepViews));

@@ -26,7 +26,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * for its approver — that is cutover time too). Per step and per phase the median and the p90
  * (nearest rank); in total the median and p90 of the rehearsals that ran every step, so the team
  * knows whether the cutover fits its window. The time between phases (a person starting the next
- * one) is not in the figures: the answer says so.
+ * one) is not in the figures: the answer says so. A parallel group counts as its longest step, in a
+ * phase's figure and in the total.
  * <p>
  * The figures read every step event of every rehearsal, and each open dashboard page asks for them
  * on every event of its cutover: they are kept until a cutover is created or a step starts or ends
@@ -161,7 +162,7 @@ public class RehearsalForecast {
             for (String id : timed.keySet()) {
                 Map<String, Double> run = timed.get(id);
                 if (phase.steps().stream().allMatch(s -> run.containsKey(s.id()))) {
-                    phaseTotals.add(phase.steps().stream().mapToDouble(s -> run.get(s.id())).sum());
+                    phaseTotals.add(length(phase, run));
                 }
             }
             phases.add(new PhaseFigures(phase.name(), Percentiles.median(phaseTotals), Percentiles.p90(phaseTotals)));
@@ -178,7 +179,7 @@ public class RehearsalForecast {
         List<RehearsalRun> runs = new ArrayList<>();
         List<Double> completeTotals = new ArrayList<>();
         timed.forEach((id, run) -> {
-            double total = run.values().stream().mapToDouble(Double::doubleValue).sum();
+            double total = runbook.phases().stream().mapToDouble(phase -> length(phase, run)).sum();
             boolean complete = run.size() == stepCount;
             if (complete) {
                 completeTotals.add(total);
@@ -190,8 +191,14 @@ public class RehearsalForecast {
             total = new Total(completeTotals.size(), Percentiles.median(completeTotals), Percentiles.p90(completeTotals),
                     "rehearsals that ran every step");
         } else if (steps.stream().allMatch(s -> s.samples() > 0) && !steps.isEmpty()) {
-            total = new Total(0, round(steps.stream().mapToDouble(StepFigures::medianSeconds).sum()),
-                    round(steps.stream().mapToDouble(StepFigures::p90Seconds).sum()),
+            Map<String, Double> medians = new HashMap<>();
+            Map<String, Double> p90s = new HashMap<>();
+            steps.forEach(step -> {
+                medians.put(step.stepId(), step.medianSeconds());
+                p90s.put(step.stepId(), step.p90Seconds());
+            });
+            total = new Total(0, round(runbook.phases().stream().mapToDouble(phase -> length(phase, medians)).sum()),
+                    round(runbook.phases().stream().mapToDouble(phase -> length(phase, p90s)).sum()),
                     "sum over steps: no single rehearsal ran every step");
         } else {
             total = new Total(0, null, null, "not every step has been rehearsed yet");
@@ -212,6 +219,16 @@ public class RehearsalForecast {
             WHERE c.runbook = ? AND c.environment = ? AND c.rehearsal = TRUE
               AND c.created_at < ? AND e.action = 'step' AND e.outcome IN ('started', 'succeeded')
             ORDER BY e.id""";
+
+    /**
+     * How long a phase takes given its steps' seconds: single steps add up, a parallel group counts as
+     * its longest step (its steps run at the same time). Steps without a figure count as nothing.
+     */
+    static double length(RunbookPhase phase, Map<String, Double> seconds) {
+        return phase.elements().stream().mapToDouble(element -> element.steps().stream()
+                .map(step -> seconds.get(step.id())).filter(java.util.Objects::nonNull)
+                .mapToDouble(Double::doubleValue).max().orElse(0)).sum();
+    }
 
     private List<Event> events(String runbook, String environment, Instant before) {
         return jdbc.sql(REHEARSAL_STEP_EVENTS)

@@ -32,17 +32,41 @@ public record CutoverPage(CutoverView cutover, StateTone tone, Instant startedAt
         public String stateLabel() {
             return StateTone.label(state);
         }
+
+        /** Its steps as the page lays them out: one block per single step, one per parallel group. */
+        public List<StepBlock> blocks() {
+            List<StepBlock> blocks = new java.util.ArrayList<>();
+            for (StepRow step : steps) {
+                StepBlock last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
+                if (step.parallelGroup() != null && last != null && step.parallelGroup().equals(last.group())) {
+                    List<StepRow> grown = new java.util.ArrayList<>(last.steps());
+                    grown.add(step);
+                    blocks.set(blocks.size() - 1, new StepBlock(last.group(), grown));
+                } else {
+                    blocks.add(new StepBlock(step.parallelGroup(), List.of(step)));
+                }
+            }
+            return blocks;
+        }
+    }
+
+    /** A single step ({@code group} null), or the steps of a parallel group, shown side by side. */
+    public record StepBlock(String group, List<StepRow> steps) {
+
+        public boolean parallel() {
+            return group != null;
+        }
     }
 
     /**
      * One step. {@code line} is its live progress while it runs, its summary once it ended;
      * {@code heldBy} says what holds a gate closed (or a sync back), when the step reports it or a
      * closed gate's last sample says it; {@code facts} and {@code eta} are read from its progress
-     * figures ({@link StepFigureLines}).
+     * figures ({@link StepFigureLines}); {@code parallelGroup} names the parallel group it runs in, if any.
      */
     public record StepRow(String id, String type, String state, StateTone tone, String owner, String escalation, int attempts,
                    Instant startedAt, Instant endedAt, String line, List<String> heldBy, List<String> facts, String eta,
-                   boolean etaHeld) {
+                   boolean etaHeld, String parallelGroup) {
 
         public String stateLabel() {
             return StateTone.label(state);

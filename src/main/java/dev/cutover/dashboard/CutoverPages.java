@@ -113,7 +113,7 @@ class CutoverPages {
             StepFigureLines figures = StepFigureLines.of(step, heldBy(step));
             return new CutoverPage.StepRow(step.id(), step.type(), step.state(), StateTone.of(step.state()), step.owner(),
                     step.escalation(), step.attempts(), step.startedAt(), step.endedAt(), line(step), figures.heldBy(),
-                    figures.facts(), figures.eta(), figures.etaHeld());
+                    figures.facts(), figures.eta(), figures.etaHeld(), step.parallelGroup());
         }).toList();
         return new CutoverPage.PhaseRow(phase.name(), phase.state(), StateTone.of(phase.state()),
                 phase.pointOfNoReturn(), steps);
@@ -181,15 +181,38 @@ class CutoverPages {
         Map<String, RehearsalForecast.StepFigures> figures = figures(forecast);
         double p50 = 0;
         double p90 = 0;
+        // A parallel group takes as long as its longest step: its steps' figures count once, as their maximum.
+        String group = null;
+        double groupP50 = 0;
+        double groupP90 = 0;
         List<String> unrehearsed = new ArrayList<>();
         for (CutoverView.StepView step : steps(cutover).toList()) {
+            if (group != null && !group.equals(step.parallelGroup())) {
+                p50 += groupP50;
+                p90 += groupP90;
+                group = null;
+            }
             StepRemaining left = StepRemaining.of(step, figures.get(step.id()), now);
             if (left == null) {
                 unrehearsed.add(step.id());
                 continue;
             }
-            p50 += left.p50Seconds();
-            p90 += left.p90Seconds();
+            if (step.parallelGroup() == null) {
+                p50 += left.p50Seconds();
+                p90 += left.p90Seconds();
+            } else {
+                if (group == null) {
+                    group = step.parallelGroup();
+                    groupP50 = 0;
+                    groupP90 = 0;
+                }
+                groupP50 = Math.max(groupP50, left.p50Seconds());
+                groupP90 = Math.max(groupP90, left.p90Seconds());
+            }
+        }
+        if (group != null) {
+            p50 += groupP50;
+            p90 += groupP90;
         }
         int rehearsals = forecast.rehearsals();
         if (!unrehearsed.isEmpty()) {

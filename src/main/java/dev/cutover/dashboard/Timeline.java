@@ -87,8 +87,23 @@ public record Timeline(Instant from, Instant to, List<Tick> ticks, List<Row> row
         Instant last = now;
         for (CutoverView.PhaseView phase : cutover.phases()) {
             PhasePlan plan = new PhasePlan(phase);
+            // Steps of a parallel group are forecast side by side: each from where the group starts, and
+            // what follows the group from where its longest step ends.
+            String group = null;
+            Instant groupStart = null;
+            Instant groupEnd = null;
             for (CutoverView.StepView step : phase.steps()) {
                 StepPlan steps = new StepPlan(step);
+                if (group != null && !group.equals(step.parallelGroup())) {
+                    cursor = groupEnd;
+                    group = null;
+                }
+                if (group == null && step.parallelGroup() != null) {
+                    group = step.parallelGroup();
+                    groupStart = cursor;
+                    groupEnd = cursor;
+                }
+                Instant start = group == null ? cursor : groupStart;
                 if (step.startedAt() != null) {
                     Instant end = step.endedAt() != null ? step.endedAt() : now;
                     steps.actual = new Span(step.startedAt(), end.isBefore(step.startedAt()) ? step.startedAt() : end);
@@ -99,15 +114,22 @@ public record Timeline(Instant from, Instant to, List<Tick> ticks, List<Row> row
                     if (left == null) {
                         unrehearsed.add(step.id());
                     } else {
-                        Instant p50End = cursor.plus(seconds(left.p50Seconds()));
-                        steps.p50 = new Span(cursor, p50End);
-                        steps.p90 = new Span(p50End, cursor.plus(seconds(Math.max(left.p50Seconds(), left.p90Seconds()))));
+                        Instant p50End = start.plus(seconds(left.p50Seconds()));
+                        steps.p50 = new Span(start, p50End);
+                        steps.p90 = new Span(p50End, start.plus(seconds(Math.max(left.p50Seconds(), left.p90Seconds()))));
                         steps.left = left;
-                        cursor = p50End;
+                        if (group == null) {
+                            cursor = p50End;
+                        } else {
+                            groupEnd = max(groupEnd, p50End);
+                        }
                     }
                 }
                 last = max(last, steps.end());
                 plan.steps.add(steps);
+            }
+            if (group != null) {
+                cursor = groupEnd;
             }
             plans.add(plan);
         }

@@ -112,7 +112,9 @@ final class RunbookParser {
         String description = fields.optionalText("description", problems).orElse(null);
         Duration window = window(fields, problems);
         Map<String, RunbookEnvironment> environments = new EnvironmentsReader(problems).read(fields.get("environments"), root);
-        List<RunbookPhase> phases = phases(fields.get("phases"), root, new StepReader(stepTypes, environments, problems), problems);
+        StepReader stepReader = new StepReader(stepTypes, environments, problems);
+        List<RunbookPhase> phases = phases(fields.get("phases"), root, stepReader, new GroupReader(stepReader, problems),
+                problems);
         RunbookNotify notifications = new NotifyReader(problems).read(fields.get("notify"));
         new SecretReferenceCheck(problems).check(root, "");
 
@@ -125,7 +127,8 @@ final class RunbookParser {
         return new Parsed(entry, nameMark.getLine() + 1, nameMark.getColumn() + 1);
     }
 
-    private List<RunbookPhase> phases(Optional<MappingFields.Field> field, Node root, StepReader steps, YamlProblems problems) {
+    private List<RunbookPhase> phases(Optional<MappingFields.Field> field, Node root, StepReader steps, GroupReader groups,
+                                      YamlProblems problems) {
         List<RunbookPhase> phases = new ArrayList<>();
         String example = "e.g. phases: [ { name: data-migration, steps: [ { id: full-sync, type: storage-sync } ] } ]";
         if (field.isEmpty() || YamlNodes.isNull(field.get().value())) {
@@ -139,13 +142,13 @@ final class RunbookParser {
         }
         Map<String, String> firstNames = new HashMap<>();
         for (int i = 0; i < sequence.getValue().size(); i++) {
-            phase(sequence.getValue().get(i), YamlNodes.item("phases", i), steps, firstNames, problems).ifPresent(phases::add);
+            phase(sequence.getValue().get(i), YamlNodes.item("phases", i), steps, groups, firstNames, problems).ifPresent(phases::add);
         }
         return phases;
     }
 
-    private Optional<RunbookPhase> phase(Node node, String path, StepReader steps, Map<String, String> firstNames,
-                                         YamlProblems problems) {
+    private Optional<RunbookPhase> phase(Node node, String path, StepReader steps, GroupReader groups,
+                                         Map<String, String> firstNames, YamlProblems problems) {
         if (!(node instanceof MappingNode mapping)) {
             problems.at(node, path, "a phase must be a mapping with name and steps, found " + YamlNodes.describe(node));
             return Optional.empty();
@@ -165,19 +168,27 @@ final class RunbookParser {
         boolean pointOfNoReturn = pointOfNoReturn(fields, problems);
         OnFailure onFailure = StepReader.onFailure(fields, OnFailure.STOP, problems);
         List<RunbookStep> phaseSteps = new ArrayList<>();
+        List<RunbookGroup> phaseGroups = new ArrayList<>();
         Optional<MappingFields.Field> stepsField = fields.get("steps");
         if (stepsField.isEmpty() || YamlNodes.isNull(stepsField.get().value())) {
             problems.at(stepsField.map(MappingFields.Field::keyNode).orElse(mapping), YamlNodes.child(path, "steps"),
                     "phase has no steps: add steps: with at least one step, e.g. - { id: freeze-writes, type: command }");
         } else if (!(stepsField.get().value() instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
-            problems.at(stepsField.get().value(), stepsField.get().path(), "steps must be a non-empty list of steps, "
-                    + "e.g. - { id: freeze-writes, type: command }");
+            problems.at(stepsField.get().value(), stepsField.get().path(), "steps must be a non-empty list of steps "
+                    + "and groups, e.g. - { id: freeze-writes, type: command }");
         } else {
             for (int i = 0; i < sequence.getValue().size(); i++) {
-                steps.read(sequence.getValue().get(i), YamlNodes.item(stepsField.get().path(), i), onFailure).ifPresent(phaseSteps::add);
+                Node item = sequence.getValue().get(i);
+                String itemPath = YamlNodes.item(stepsField.get().path(), i);
+                if (GroupReader.isGroup(item)) {
+                    groups.read((MappingNode) item, itemPath, onFailure, phaseSteps).ifPresent(phaseGroups::add);
+                } else {
+                    steps.read(item, itemPath, onFailure).ifPresent(phaseSteps::add);
+                }
             }
         }
-        return Optional.of(new RunbookPhase(name.orElse(null), description, pointOfNoReturn, phaseSteps, onFailure));
+        return Optional.of(new RunbookPhase(name.orElse(null), description, pointOfNoReturn, phaseSteps, onFailure,
+                phaseGroups));
     }
 
     /** The cutover's time budget, e.g. {@code window: 6h}; none when left out. */

@@ -39,6 +39,17 @@ class ShippedRunbooksTests {
             assertThat(runbook.phases()).flatExtracting(RunbookPhase::steps)
                     .allSatisfy(step -> assertThat(step.owner()).as(runbook.name() + " " + step.id()).isNotBlank());
         }
+        for (Runbook runbook : List.of(production, rehearsal)) {
+            // Issue 17: the independent checks inside the freeze run side by side, and every one of them is kept.
+            RunbookPhase window = runbook.phase("cutover").orElseThrow();
+            assertThat(window.groups()).as(runbook.name()).containsExactly(
+                    new RunbookGroup("fallbacks-and-final-sync", true, List.of("snapshot-orders", "snapshot-catalog",
+                            "final-sync")),
+                    new RunbookGroup("data-checks", true, List.of("verify-orders", "verify-catalog")));
+            assertThat(window.steps()).extracting(RunbookStep::id).as(runbook.name()).containsSubsequence(
+                    "go-no-go", "freeze-orders", "freeze-catalog", "snapshot-orders", "snapshot-catalog", "final-sync",
+                    "ready-to-switch", "verify-orders", "verify-catalog", "promote-orders", "promote-catalog", "switch-dns");
+        }
         assertThat(production.phases()).flatExtracting(RunbookPhase::steps).extracting(step -> step.type())
                 .as("real step types, no stand-ins for engines that exist").contains("mysql-promote", "mongo-promote",
                         "dns-switch", "dns-shift", "metric-gate", "cutover-readiness", "write-freeze", "storage-sync");

@@ -33,6 +33,16 @@ class PhaseExecutionConfiguration {
         return executor("cutover-bg-", 8);
     }
 
+    /**
+     * The steps of parallel groups, one thread each while they run; bounded so that many groups at
+     * once queue instead of starting hundreds of threads.
+     */
+    @Bean
+    @Qualifier("parallelSteps")
+    ThreadPoolTaskExecutor parallelStepsExecutor() {
+        return executor("parallel-step-", 16);
+    }
+
     private static ThreadPoolTaskExecutor executor(String prefix, int threads) {
         ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
         executor.setThreadNamePrefix(prefix);

@@ -5,6 +5,7 @@ import dev.cutover.cutover.Cutover;
 import dev.cutover.cutover.CutoverState;
 import dev.cutover.cutover.CutoverStep;
 import dev.cutover.cutover.StepState;
+import dev.cutover.cutover.UndoOrder;
 import dev.cutover.cutover.eventlog.EventLog;
 import dev.cutover.cutover.state.CutoverRepository;
 import dev.cutover.cutover.state.CutoverStepRepository;
@@ -12,6 +13,7 @@ import dev.cutover.cutover.state.CutoverStepRepository;
 import dev.cutover.instance.InstanceLeases;
 import dev.cutover.runbook.OnFailure;
 import dev.cutover.runbook.Runbook;
+import dev.cutover.runbook.RunbookGroup;
 import dev.cutover.runbook.RunbookPhase;
 import dev.cutover.runbook.RunbookStep;
 import java.util.EnumSet;
@@ -27,7 +29,10 @@ import org.springframework.batch.core.configuration.DuplicateJobException;
 import org.springframework.batch.core.configuration.JobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.job.flow.support.SimpleFlow;
 import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -80,13 +85,16 @@ public class PhaseLauncher {
     private final ApplicationEventPublisher publisher;
     private final StopSignals stops;
     private final InstanceLeases instances;
+    private final TaskExecutor parallelSteps;
     private final Map<String, Object> launchLocks = new ConcurrentHashMap<>();
     private final ResourcelessTransactionManager noTransaction = new ResourcelessTransactionManager();
 
     PhaseLauncher(JobOperator jobOperator, JobRepository jobRepository, JobRegistry jobRegistry,
                   RunbookStepRunner stepExecutor, CutoverRepository cutovers, CutoverStepRepository steps, AutomaticTransitions moves,
                   EventLog events, ApplicationEventPublisher publisher, StopSignals stops, InstanceLeases instances,
-                  @org.springframework.beans.factory.annotation.Qualifier("cutoverBackground") TaskExecutor background) {
+                  @org.springframework.beans.factory.annotation.Qualifier("cutoverBackground") TaskExecutor background,
+                  @org.springframework.beans.factory.annotation.Qualifier("parallelSteps") TaskExecutor parallelSteps) {
+        this.parallelSteps = parallelSteps;
         this.stops = stops;
         this.instances = instances;
         this.publisher = publisher;
@@ -166,11 +174,9 @@ public class PhaseLauncher {
         });
     }
 
-    /** Steps that started, in reverse runbook order: the order their inverses run in. */
+    /** Steps that started, last ended first: the order their inverses run in. */
     List<CutoverStep> stepsToUndo(String cutoverId) {
-        List<CutoverStep> undo = new java.util.ArrayList<>(steps.findInStates(cutoverId, UNDOABLE));
-        java.util.Collections.reverse(undo);
-        return undo;
+        return UndoOrder.of(steps.findInStates(cutoverId, UNDOABLE));
     }
 
     JobExecution recover(long jobExecutionId) {
@@ -225,7 +231,7 @@ public class PhaseLauncher {
      */
     private void recordOrStop(String cutoverId, String phase, long executionId) {
         if (!moves.updateIf(cutoverId, PHASE_ACTIVE, c -> c.withPhase(phase, executionId))) {
-            stops.raise(cutoverId);
+            stops.raise(cutoverId, StopSignals.Reason.ELSEWHERE);
         }
     }
 
@@ -284,8 +290,45 @@ public class PhaseLauncher {
     }
 
     private Job phaseJob(Cutover cutover, Runbook runbook, RunbookPhase phase) {
-        return job(jobName("phase", cutover.id(), phase.name()), phase.steps(), RunbookStep::id,
-                step -> tasklet(cutoverId -> stepExecutor.forward(cutoverId, step.id())), phaseListener(runbook, phase));
+        String name = jobName("phase", cutover.id(), phase.name());
+        if (phase.groups().stream().noneMatch(RunbookGroup::parallel)) {
+            return job(name, phase.steps(), RunbookStep::id, this::forwardTasklet, phaseListener(runbook, phase));
+        }
+        return flowJob(name, phase, phaseListener(runbook, phase));
+    }
+
+    /**
+     * A phase with a parallel group is a flow job: single steps one after the other, each parallel
+     * group a split on {@code parallelSteps} whose flows are one Batch step each. The phase goes on
+     * once every flow of the split ended; a failed step fails the flow and with it the phase.
+     */
+    private Job flowJob(String name, RunbookPhase phase, JobExecutionListener listener) {
+        FlowBuilder<SimpleFlow> sequence = new FlowBuilder<>(name);
+        boolean first = true;
+        for (RunbookPhase.Element element : phase.elements()) {
+            Flow part;
+            if (element.parallel()) {
+                Flow[] siblings = element.steps().stream()
+                        .map(step -> new FlowBuilder<SimpleFlow>(element.group().name() + "." + step.id())
+                                .start(batchStep(step.id(), forwardTasklet(step))).build())
+                        .toArray(Flow[]::new);
+                part = new FlowBuilder<SimpleFlow>(element.group().name()).split(parallelSteps).add(siblings).build();
+            } else {
+                RunbookStep step = element.steps().get(0);
+                part = new FlowBuilder<SimpleFlow>(step.id()).start(batchStep(step.id(), forwardTasklet(step))).build();
+            }
+            sequence = first ? sequence.start(part) : sequence.next(part);
+            first = false;
+        }
+        return new JobBuilder(name, jobRepository).listener(listener).start(sequence.build()).end().build();
+    }
+
+    private Tasklet forwardTasklet(RunbookStep step) {
+        return tasklet(cutoverId -> stepExecutor.forward(cutoverId, step.id()));
+    }
+
+    private Step batchStep(String name, Tasklet tasklet) {
+        return new StepBuilder(name, jobRepository).tasklet(tasklet, noTransaction).build();
     }
 
     /** The rollback job of one cutover: its own name, and the list of steps to undo its first run fixed. */
@@ -326,6 +369,9 @@ public class PhaseLauncher {
             switch (ending) {
                 case SUCCEEDED -> { }
                 case STOPPED -> chunkContext.getStepContext().getStepExecution().setTerminateOnly();
+                // Not a stop to Batch: a stopped flow would end the split as STOPPED, hiding the sibling's failure.
+                case SIBLING_FAILED -> throw new StoppedBySibling("step " + chunkContext.getStepContext().getStepName()
+                        + " stopped because a step beside it failed");
                 case FAILED -> throw new StepFailedInBatch("step " + chunkContext.getStepContext().getStepName()
                         + " failed; see the cutover's event log");
             }
@@ -339,6 +385,7 @@ public class PhaseLauncher {
             @Override
             public void beforeJob(JobExecution execution) {
                 String id = cutoverId(execution);
+                phase.groups().forEach(group -> stops.groupStarting(id, group.name()));
                 recordOrStop(id, phase.name(), execution.getId());
                 events.append(id, phase.name(), null, Actor.SYSTEM, "phase", "started",
                         "phase " + phase.name() + " running as job execution " + execution.getId(),
@@ -400,6 +447,7 @@ public class PhaseLauncher {
     /** The step whose failure ended the phase, named as the runbook names it (never an exception class). */
     private static java.util.Optional<String> failedStep(JobExecution execution) {
         return execution.getStepExecutions().stream().filter(step -> step.getStatus() == BatchStatus.FAILED)
+                .filter(step -> step.getFailureExceptions().stream().noneMatch(StoppedBySibling.class::isInstance))
                 .map(org.springframework.batch.core.step.StepExecution::getStepName).findFirst();
     }
 
@@ -454,6 +502,13 @@ public class PhaseLauncher {
     private static String jobName(String kind, String cutoverId, String phase) {
         String name = kind + "." + cutoverId + (phase.isEmpty() ? "" : "." + phase);
         return name.length() <= 100 ? name : name.substring(0, 90) + "." + Integer.toHexString(name.hashCode());
+    }
+
+    /** A step of a parallel group stopped because a sibling failed: FAILED to Batch, so a restart runs it again. */
+    static final class StoppedBySibling extends RuntimeException {
+        StoppedBySibling(String message) {
+            super(message);
+        }
     }
 
     /** Makes Batch mark the step FAILED; the reason is in the event log already. */

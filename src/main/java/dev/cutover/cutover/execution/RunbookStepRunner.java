@@ -15,6 +15,8 @@ import dev.cutover.cutover.state.CutoverStepRepository;
 import dev.cutover.cutover.state.PinnedRunbooks;
 
 import dev.cutover.runbook.Runbook;
+import dev.cutover.runbook.RunbookGroup;
+import dev.cutover.runbook.RunbookPhase;
 import dev.cutover.runbook.RunbookStep;
 import dev.cutover.runbook.StepRollback;
 import dev.cutover.step.Approval;
@@ -65,6 +67,8 @@ class RunbookStepRunner implements RunningStepContext.Host {
     private final GateSamples gateSamples;
     private final FallbackSnapshotRepository snapshots;
     private final ExecutionFence fence;
+    /** The parallel group of each running forward step that has one, by cutover and step. */
+    private final Map<String, String> groups = new java.util.concurrent.ConcurrentHashMap<>();
 
     RunbookStepRunner(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals, EventLog events,
                  PinnedRunbooks pinned, StepTypeCatalog types, StopSignals stops, StepAttempts runner,
@@ -93,10 +97,19 @@ class RunbookStepRunner implements RunningStepContext.Host {
                 "runbook " + cutover.runbook() + " is missing or invalid now"));
         RunbookStep step = runbook.step(stepId).orElseThrow(() -> new IllegalStateException(
                 "runbook " + runbook.name() + " has no step " + stepId + " any more"));
-        String phase = runbook.phaseOf(stepId).orElseThrow().name();
+        RunbookPhase runbookPhase = runbook.phaseOf(stepId).orElseThrow();
+        String phase = runbookPhase.name();
+        String group = runbookPhase.parallelGroupOf(stepId).map(RunbookGroup::name).orElse(null);
         if (stops.raised(cutoverId)) {
             steps.state(cutoverId, stepId, StepState.STOPPED);
             return StepAttempts.Ending.STOPPED;
+        }
+        Optional<String> failedBefore = group == null ? Optional.empty() : stops.failedSibling(cutoverId, group);
+        if (failedBefore.isPresent()) {
+            // A sibling failed before this one had a thread: it does not start at all.
+            return record(cutoverId, phase, stepId, "step", new StepAttempts.Result(StepAttempts.Ending.SIBLING_FAILED,
+                    "stopped because " + failedBefore.get() + " failed; not started", Map.of("failedSibling",
+                    failedBefore.get()), 0), StepState.SUCCEEDED, StepState.FAILED, null);
         }
         StepType type = types.find(step.type()).orElseThrow();
         int attempt = steps.find(cutoverId, stepId).map(CutoverStep::attempts).orElse(0) + 1;
@@ -106,14 +119,49 @@ class RunbookStepRunner implements RunningStepContext.Host {
                 step.type() + " step started" + (step.owner() == null ? "" : " (owner " + step.owner() + ")"),
                 Map.of("type", step.type(), "attempt", attempt, "timeout", step.timeout().toString()));
         long started = System.nanoTime();
-        StepAttempts.Result result = runner.run(step.retries(),
-                () -> context(cutover, phase, stepId, step.with(), runbook, false),
-                context -> type.verify(context, type.execute(context)),
-                (failed, max, reason, evidence) -> events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step",
-                        "retrying", "attempt " + failed + " of " + max + " failed: " + reason, evidence));
+        if (group != null) {
+            groups.put(groupKey(cutoverId, stepId), group);
+        }
+        StepAttempts.Result result;
+        try {
+            result = runner.run(step.retries(),
+                    () -> context(cutover, phase, stepId, step.with(), runbook, false),
+                    context -> type.verify(context, type.execute(context)),
+                    (failed, max, reason, evidence) -> events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step",
+                            "retrying", "attempt " + failed + " of " + max + " failed: " + reason, evidence));
+        } finally {
+            groups.remove(groupKey(cutoverId, stepId));
+        }
+        if (group != null) {
+            result = inGroup(cutoverId, group, stepId, result);
+        }
         metrics.stepEnded(type.name(), false, result.ending().name().toLowerCase(Locale.ROOT),
                 Duration.ofNanos(System.nanoTime() - started));
         return record(cutoverId, phase, stepId, "step", result, StepState.SUCCEEDED, StepState.FAILED, null);
+    }
+
+    /**
+     * A failure of a step of a parallel group stops its siblings; a sibling that stopped for that
+     * reason (and not because a person paused or aborted meanwhile) says so, and ends apart from a stop.
+     */
+    private StepAttempts.Result inGroup(String cutoverId, String group, String stepId, StepAttempts.Result result) {
+        if (result.ending() == StepAttempts.Ending.FAILED) {
+            stops.siblingFailed(cutoverId, group, stepId);
+            return result;
+        }
+        Optional<String> failed = stops.failedSibling(cutoverId, group).filter(s -> !s.equals(stepId));
+        if (result.ending() == StepAttempts.Ending.STOPPED && !stops.raised(cutoverId) && failed.isPresent()) {
+            Map<String, Object> evidence = new LinkedHashMap<>(result.evidence());
+            evidence.put("failedSibling", failed.get());
+            return new StepAttempts.Result(StepAttempts.Ending.SIBLING_FAILED, "stopped because " + failed.get()
+                    + " failed" + (result.summary() == null || result.summary().isBlank() ? "" : " (" + result.summary()
+                    + ")"), evidence, result.attempts(), result.stillRunning());
+        }
+        return result;
+    }
+
+    private static String groupKey(String cutoverId, String stepId) {
+        return cutoverId + "/" + stepId;
     }
 
     StepAttempts.Ending inverse(String cutoverId, String stepId) {
@@ -187,7 +235,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
         StepState state = switch (result.ending()) {
             case SUCCEEDED -> succeeded;
             case FAILED -> failed;
-            case STOPPED -> "rollback".equals(action) ? failed : StepState.STOPPED;
+            case STOPPED, SIBLING_FAILED -> "rollback".equals(action) ? failed : StepState.STOPPED;
         };
         Map<String, Object> output = new LinkedHashMap<>();
         output.put("summary", result.summary());
@@ -200,7 +248,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
         String outcome = switch (result.ending()) {
             case SUCCEEDED -> "succeeded";
             case FAILED -> "failed";
-            case STOPPED -> "stopped";
+            case STOPPED, SIBLING_FAILED -> "stopped";
         };
         events.append(cutoverId, phase, stepId, Actor.SYSTEM, action, outcome, result.summary(), result.evidence());
         return result.ending() == StepAttempts.Ending.STOPPED && "rollback".equals(action)
@@ -212,7 +260,12 @@ class RunbookStepRunner implements RunningStepContext.Host {
     @Override
     public boolean stopRequested(RunningStepContext step) {
         // The flag stops forward steps (pause, abort, or a rollback taking over); inverse steps keep going.
-        return !step.inverse() && stops.raised(step.cutoverId());
+        if (step.inverse()) {
+            return false;
+        }
+        String group = groups.get(groupKey(step.cutoverId(), step.stepId()));
+        return stops.raised(step.cutoverId())
+                || (group != null && stops.failedSibling(step.cutoverId(), group).isPresent());
     }
 
     @Override

@@ -28,8 +28,11 @@ import org.springframework.stereotype.Component;
 @Component
 class StepAttempts implements DisposableBean {
 
-    /** How an action ended: succeeded, failed past its retries, or stopped by an operator. */
-    enum Ending { SUCCEEDED, FAILED, STOPPED }
+    /**
+     * How an action ended: succeeded, failed past its retries, or stopped by an operator; or, for a
+     * step of a parallel group only, stopped because a sibling failed (its phase fails by the sibling).
+     */
+    enum Ending { SUCCEEDED, FAILED, STOPPED, SIBLING_FAILED }
 
     /**
      * @param stillRunning the attempt timed out and did not stop when told to: no retry may start

@@ -49,7 +49,8 @@ final class MarkdownReport {
                     TEXT.duration(phase.durationSeconds()), "", TEXT.p50(phase.forecast()), TEXT.p90(phase.forecast()),
                     versus(phase.forecast()));
             for (NightReport.StepLine step : phase.steps()) {
-                row("", step.id(), step.type(), TEXT.or(step.owner()), TEXT.outcome(step), TEXT.clock(step.startedAt()),
+                row("", step.parallelGroup() == null ? step.id()
+                                : step.id() + " (in parallel: " + step.parallelGroup() + ")", step.type(), TEXT.or(step.owner()), TEXT.outcome(step), TEXT.clock(step.startedAt()),
                         TEXT.clock(step.endedAt()), TEXT.duration(step.durationSeconds()), attempts(step),
                         TEXT.p50(step.forecast()), TEXT.p90(step.forecast()), versus(step.forecast()));
             }

@@ -79,10 +79,11 @@ public record NightReport(Header header, List<PhaseLine> timeline, List<Decision
      * @param outcome  how its last forward run ended: succeeded, failed, stopped, interrupted, running; null if it never ran
      * @param attempts tries in all, each retry counted
      * @param runs     how many times the step was started (a restart starts it again)
+     * @param parallelGroup the parallel group the step ran in, beside its siblings; null for a step on its own
      */
     public record StepLine(String phase, String id, String type, String owner, String state, String outcome,
                            Instant startedAt, Instant endedAt, Double durationSeconds, int attempts, int runs,
-                           Forecast forecast, String summary) {
+                           Forecast forecast, String summary, String parallelGroup) {
     }
 
     /**

@@ -236,7 +236,7 @@ class NightReports {
                 steps.add(new NightReport.StepLine(phase.name(), step.id(), step.type(), step.owner(), step.state(),
                         run == null ? null : run.outcome, run == null ? null : run.start, run == null ? null : run.end,
                         duration, run == null ? 0 : run.attempts, run == null ? 0 : run.runs, against,
-                        run == null ? null : run.summary));
+                        run == null ? null : run.summary, step.parallelGroup()));
             }
             Instant start = steps.stream().map(NightReport.StepLine::startedAt).filter(Objects::nonNull)
                     .min(Comparator.naturalOrder()).orElse(null);
@@ -414,24 +414,32 @@ class NightReports {
         double total = 0;
         boolean allSucceeded = true;
         for (NightReport.PhaseLine phase : timeline) {
+            // A parallel group counts once, as its longest step: the way the forecast counts it.
+            Map<String, Double> longestInGroup = new HashMap<>();
             for (NightReport.StepLine step : phase.steps()) {
                 // The forecast times a step's successful run; a failed or unfinished run is not comparable.
                 Double mine = "succeeded".equals(step.outcome()) ? step.durationSeconds() : null;
                 allSucceeded &= mine != null;
-                total += mine == null ? 0 : mine;
+                if (step.parallelGroup() == null) {
+                    total += mine == null ? 0 : mine;
+                } else if (mine != null) {
+                    longestInGroup.merge(step.parallelGroup(), mine, Math::max);
+                }
                 RehearsalForecast.StepFigures f = figures.get(step.id());
                 steps.add(new NightReport.StepComparison(phase.name(), step.id(), mine,
                         f == null || f.samples() == 0 ? NightReport.Forecast.none("no earlier run of this step")
                                 : compare(f.samples(), f.medianSeconds(), f.p90Seconds(), mine),
                         f == null ? null : f.minSeconds(), f == null ? null : f.maxSeconds()));
             }
+            total += longestInGroup.values().stream().mapToDouble(Double::doubleValue).sum();
         }
         Double thisTotal = allSucceeded ? round(total) : null;
         NightReport.Forecast totalAgainst = forecast.map(RehearsalForecast.Forecast::total)
                 .filter(t -> t.medianSeconds() != null)
                 .map(t -> compare(t.rehearsals(), t.medianSeconds(), t.p90Seconds(), thisTotal))
                 .orElse(NightReport.Forecast.none("no earlier rehearsal ran every step"));
-        String why = allSucceeded ? "total: the sum of the step times (the time between phases is not counted)"
+        String why = allSucceeded ? "total: the sum of the step times, a parallel group as its longest step (the "
+                + "time between phases is not counted)"
                 : "no total for this run: not every step succeeded in it";
         return new NightReport.Comparison(previous.size(), previous, steps, thisTotal, totalAgainst,
                 basis + "; " + why);

@@ -250,6 +250,13 @@ class MySqlEngineTests {
         assertThat(promoted.summary()).contains("replica promoted").contains("reverse replication");
         assertThat(promoted.evidence()).containsKeys("sourcePosition", "newPrimaryPosition", "reverseReplication",
                 "timingsMs");
+        // The binlog rotation reaches the replica at once: contact is proven without waiting for the
+        // next heartbeat (the pair's period is 1 s, so a heartbeat alone would take 0-1000 ms).
+        assertThat(promoted.evidence().get("contactProbe")).asString().startsWith("binlog rotation sent");
+        String contact = String.valueOf(promoted.evidence().get("sourceContact"));
+        assertThat(contact).as("evidence sourceContact").matches("heard from source after \\d+ms.*");
+        assertThat(Long.parseLong(contact.replaceAll("heard from source after (\\d+)ms.*", "$1")))
+                .as("ms until the replica heard its source: %s", contact).isLessThan(250);
         try (Connection app = PAIR.app("replica")) {
             app.createStatement().execute("INSERT INTO " + qualified + " (note) VALUES ('on the new primary')");
         }

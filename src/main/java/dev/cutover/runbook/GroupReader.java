@@ -77,7 +77,9 @@ final class GroupReader {
             checkParallel(read, idNodes, itemPaths(stepsField.get().path(), sequence));
         }
         phaseSteps.addAll(read);
-        return name.map(n -> new RunbookGroup(n, parallel, read.stream().map(RunbookStep::id).toList()));
+        // A step without a usable id is already a problem at its line; the group holds the others.
+        return name.map(n -> new RunbookGroup(n, parallel,
+                read.stream().map(RunbookStep::id).filter(java.util.Objects::nonNull).toList()));
     }
 
     private static Map<Node, String> itemPaths(String path, SequenceNode sequence) {

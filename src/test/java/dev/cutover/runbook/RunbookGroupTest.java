@@ -69,6 +69,19 @@ class RunbookGroupTest {
     }
 
     @Test
+    void aStepOfAGroupWithAListForItsIdIsAProblemAtItsLineNotAnException() {
+        // Found by RunbookFuzzTests in CI: the group's step ids were copied with the null of this step.
+        assertThat(problems("""
+                - group: checks
+                  parallel: true
+                  steps:
+                    - { id: a, type: command, with: { run: a.sh } }
+                    - { id: [b], type: command, with: { run: b.sh } }
+                """)).isNotEmpty().allSatisfy(p -> assertThat(p.line()).isPositive())
+                .anySatisfy(p -> assertThat(p.field()).startsWith("phases[0].steps[0].steps[1]"));
+    }
+
+    @Test
     void aGroupInsideAGroupIsRefused() {
         assertThat(problems("""
                 - group: outer

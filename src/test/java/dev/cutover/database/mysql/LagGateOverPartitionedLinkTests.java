@@ -99,6 +99,8 @@ class LagGateOverPartitionedLinkTests extends ServiceTest {
         try {
             String id = createCutover("nf-lag");
             api.post("operator", "/api/cutovers/" + id + "/phases/catch-up/start", null);
+            // The phase start answers before Batch starts the step: hold from the step's first sample on.
+            api.awaitCutover(id, c -> !"PENDING".equals(stepState(c, "replica-caught-up")), 15);
             long partitionEnds = System.currentTimeMillis() + 3_000;
             while (System.currentTimeMillis() < partitionEnds) {
                 JsonNode cutover = api.get("viewer", "/api/cutovers/" + id).body();

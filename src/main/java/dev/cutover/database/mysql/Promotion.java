@@ -212,12 +212,6 @@ final class Promotion {
     }
 
     /**
-     * The replica hears its source now: its IO thread is connected, and with the source frozen (so
-     * idle) a heartbeat or an event arrives within the allowed silence. A replica cut off from its
-     * source says IO thread Yes and lag 0 until slave_net_timeout; promoting it would set up reverse
-     * replication across a link that may be down, and nothing about its catch-up could be trusted.
-     */
-    /**
      * A rotation of the source's binlog reaches a connected replica at once: contact proven in
      * milliseconds rather than at the next heartbeat (up to a period, 30 s by MySQL's default). Without
      * the privilege the check waits for the heartbeat as before.
@@ -232,14 +226,13 @@ final class Promotion {
         }
     }
 
+    /**
+     * The replica hears its source now: its IO thread is connected, and with the source frozen (so
+     * idle) a heartbeat or an event arrives within the allowed silence. A replica cut off from its
+     * source says IO thread Yes and lag 0 until slave_net_timeout; promoting it would set up reverse
+     * replication across a link that may be down, and nothing about its catch-up could be trusted.
+     */
     private void requireSourceContact(MySqlServer replica, SourceContact first, long firstNanos) throws Exception {
-        ReplicaStatus status = replica.replicaStatus().orElseThrow(() -> refuse(replicaName + " stopped being a replica"));
-        if (!status.ioRunning() || status.lastIoErrno() != 0) {
-            evidence.put("sourceContact", status.evidence());
-            throw refuse(replicaName + " cannot reach " + sourceName + ": " + (status.lastIoErrno() != 0
-                    ? "IO thread error " + status.lastIoErrno() + ": " + status.lastIoError()
-                    : "its IO thread is not connected (" + status.ioThread() + ")"));
-        }
         // Not bounded by catchUpTimeout: a heartbeat longer than it would refuse a healthy replica.
         // With MySQL's default heartbeat (slave_net_timeout / 2 = 30 s) this may take that long;
         // replication this service sets up sends one every second.
@@ -249,7 +242,13 @@ final class Promotion {
             if (told) {
                 Thread.sleep(CONTACT_POLL.toMillis());
             }
-            status = replica.replicaStatus().orElseThrow(() -> refuse(replicaName + " stopped being a replica"));
+            ReplicaStatus status = replica.replicaStatus().orElseThrow(() -> refuse(replicaName + " stopped being a replica"));
+            if (!status.ioRunning() || status.lastIoErrno() != 0) {
+                evidence.put("sourceContact", status.evidence());
+                throw refuse(replicaName + " cannot reach " + sourceName + ": " + (status.lastIoErrno() != 0
+                        ? "IO thread error " + status.lastIoErrno() + ": " + status.lastIoError()
+                        : "its IO thread is not connected (" + status.ioThread() + ")"));
+            }
             SourceContact now = replica.sourceContact(status);
             Duration waited = Duration.ofNanos(System.nanoTime() - firstNanos);
             if (now.heardSince(first)) {
@@ -257,13 +256,11 @@ final class Promotion {
                         + DurationText.of(now.heartbeatPeriod()) + ")");
                 return;
             }
-            if (waited.compareTo(limit) >= 0 || !status.ioRunning() || status.lastIoErrno() != 0) {
+            if (waited.compareTo(limit) >= 0) {
                 evidence.put("sourceContact", status.evidence());
-                throw refuse(replicaName + " cannot reach " + sourceName + ": " + (status.lastIoErrno() != 0
-                        ? "IO thread error " + status.lastIoErrno() + ": " + status.lastIoError()
-                        : "nothing received from it for " + waited.toMillis() + "ms though its IO thread says "
-                        + status.ioThread() + " (no heartbeat, one is due every "
-                        + DurationText.of(first.heartbeatPeriod()) + "; is the link between them down?)"));
+                throw refuse(replicaName + " cannot reach " + sourceName + ": nothing received from it for "
+                        + waited.toMillis() + "ms though its IO thread says " + status.ioThread() + " (no heartbeat, one is due every "
+                        + DurationText.of(first.heartbeatPeriod()) + "; is the link between them down?)");
             }
             if (!told) {
                 progress("waiting for " + replicaName + " to hear from " + sourceName + " (heartbeat every "

@@ -1,11 +1,11 @@
 package dev.cutover.cutover.execution;
 
+import dev.cutover.cutover.state.StepRowGuard;
 import dev.cutover.instance.InstanceLeases;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.batch.core.scope.context.StepContext;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,42 +21,41 @@ import org.springframework.stereotype.Component;
 @Component
 class ExecutionFence {
 
-    private final JdbcClient jdbc;
     private final InstanceLeases instances;
 
-    ExecutionFence(JdbcClient jdbc, InstanceLeases instances) {
-        this.jdbc = jdbc;
+    ExecutionFence(InstanceLeases instances) {
         this.instances = instances;
     }
 
-    /** Updates the step's row ({@code SET setClause}) behind the fence; {@link Fenced} when it no longer holds. */
-    void update(String cutoverId, String stepId, String setClause, List<Object> setParams) {
-        Long execution = currentJobExecution();
-        if (!tryUpdate(cutoverId, stepId, setClause, setParams, execution)) {
-            throw new Fenced(cutoverId, stepId, execution, instances.self().id());
-        }
-    }
-
     /**
-     * As {@link #update}, returning false instead when fenced: for progress written on another thread
-     * ({@code execution} read on the step's thread, null when unknown: then only the owner is checked).
+     * The fence as a condition on a write of the step's row: the cutover's owner is still this instance
+     * (INTERRUPTED: a takeover, which keeps the dead owner's name to tell who it was), or another
+     * instance rolls back and waits for this execution; and {@code execution}, when known, still runs.
+     * For progress written on another thread {@code execution} is read on the step's thread; null
+     * when unknown, then only the owner is checked.
      */
-    boolean tryUpdate(String cutoverId, String stepId, String setClause, List<Object> setParams, Long execution) {
-        List<Object> params = new ArrayList<>(setParams);
-        params.add(cutoverId);
-        params.add(stepId);
-        params.add(cutoverId);
-        params.add(instances.self().id());
-        // INTERRUPTED: a takeover, which keeps the dead owner's name on the cutover to tell who it was.
-        String sql = "UPDATE cutover_step SET " + setClause + " WHERE cutover_id = ? AND step_id = ? AND EXISTS ("
-                + "SELECT 1 FROM cutover c WHERE c.id = ? AND ((c.owner_instance = ? AND c.state <> 'INTERRUPTED') "
-                + "OR c.state = 'ROLLING_BACK'))";
+    StepRowGuard guard(String cutoverId, Long execution) {
+        List<Object> params = new ArrayList<>(List.of(cutoverId, instances.self().id()));
+        String condition = "EXISTS (SELECT 1 FROM cutover c WHERE c.id = ? AND ((c.owner_instance = ? AND c.state <> "
+                + "'INTERRUPTED') OR c.state = 'ROLLING_BACK'))";
         if (execution != null) {
-            sql += " AND EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION e WHERE e.JOB_EXECUTION_ID = ? "
+            condition += " AND EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION e WHERE e.JOB_EXECUTION_ID = ? "
                     + "AND e.STATUS IN ('STARTING', 'STARTED', 'STOPPING'))";
             params.add(execution);
         }
-        return jdbc.sql(sql).params(params).update() > 0;
+        return new StepRowGuard(condition, params);
+    }
+
+    /** The guard of the step running on this thread. */
+    StepRowGuard guard(String cutoverId) {
+        return guard(cutoverId, currentJobExecution());
+    }
+
+    /** Ends the step when a guarded write did not land: the cutover was taken over meanwhile. */
+    void require(boolean written, String cutoverId, String stepId) {
+        if (!written) {
+            throw new Fenced(cutoverId, stepId, currentJobExecution(), instances.self().id());
+        }
     }
 
     /** The job execution whose step runs on this thread; null outside a Batch step. */

@@ -13,6 +13,7 @@ import dev.cutover.cutover.state.ApprovalRepository;
 import dev.cutover.cutover.state.CutoverRepository;
 import dev.cutover.cutover.state.CutoverStepRepository;
 import dev.cutover.cutover.state.PinnedRunbooks;
+import dev.cutover.cutover.state.StepRowGuard;
 
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookGroup;
@@ -113,8 +114,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
         }
         StepType type = types.find(step.type()).orElseThrow();
         int attempt = steps.find(cutoverId, stepId).map(CutoverStep::attempts).orElse(0) + 1;
-        fence.update(cutoverId, stepId, "state = 'RUNNING', attempts = ?, started_at = ?, ended_at = NULL",
-                List.of(attempt, CutoverRepository.ts(Instant.now())));
+        fence.require(steps.started(cutoverId, stepId, attempt, fence.guard(cutoverId)), cutoverId, stepId);
         events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step", "started",
                 step.type() + " step started" + (step.owner() == null ? "" : " (owner " + step.owner() + ")"),
                 Map.of("type", step.type(), "attempt", attempt, "timeout", step.timeout().toString()));
@@ -243,8 +243,8 @@ class RunbookStepRunner implements RunningStepContext.Host {
         if (forward != null) {
             output.put("forward", forward);
         }
-        fence.update(cutoverId, stepId, "state = ?, ended_at = ?, output = ?",
-                List.of(state.name(), CutoverRepository.ts(Instant.now()), json.writeValueAsString(output)));
+        fence.require(steps.ended(cutoverId, stepId, state, json.writeValueAsString(output), fence.guard(cutoverId)),
+                cutoverId, stepId);
         String outcome = switch (result.ending()) {
             case SUCCEEDED -> "succeeded";
             case FAILED -> "failed";
@@ -276,8 +276,8 @@ class RunbookStepRunner implements RunningStepContext.Host {
         output.put("at", Instant.now().toString());
         Long execution = ExecutionFence.currentJobExecution(); // on the step's thread; the write runs on another
         // A step taken over from this instance may go on reporting; its figures no longer land.
-        bookkeeping.run(() -> fence.tryUpdate(step.cutoverId(), step.stepId(), "output = ?",
-                List.of(json.writeValueAsString(output)), execution));
+        StepRowGuard guard = fence.guard(step.cutoverId(), execution);
+        bookkeeping.run(() -> steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output), guard));
     }
 
     @Override

@@ -50,11 +50,10 @@ public class CutoverStepRepository {
                 .query(CutoverStepRepository::map).list();
     }
 
-    public void started(String cutoverId, String stepId, int attempt) {
-        jdbc.sql("""
-                UPDATE cutover_step SET state = 'RUNNING', attempts = ?, started_at = ?, ended_at = NULL
-                WHERE cutover_id = ? AND step_id = ?""")
-                .params(attempt, ts(Instant.now()), cutoverId, stepId).update();
+    /** The step's attempt starts; false when {@code guard} no longer holds (nothing written). */
+    public boolean started(String cutoverId, String stepId, int attempt, StepRowGuard guard) {
+        return guarded("state = 'RUNNING', attempts = ?, started_at = ?, ended_at = NULL",
+                List.of(attempt, ts(Instant.now())), cutoverId, stepId, guard);
     }
 
     public void state(String cutoverId, String stepId, StepState state) {
@@ -67,9 +66,24 @@ public class CutoverStepRepository {
                 .params(outputJson, cutoverId, stepId).update();
     }
 
-    public void ended(String cutoverId, String stepId, StepState state, String outputJson) {
-        jdbc.sql("UPDATE cutover_step SET state = ?, ended_at = ?, output = ? WHERE cutover_id = ? AND step_id = ?")
-                .params(state.name(), ts(Instant.now()), outputJson, cutoverId, stepId).update();
+    /** The step's action ended; false when {@code guard} no longer holds (nothing written). */
+    public boolean ended(String cutoverId, String stepId, StepState state, String outputJson, StepRowGuard guard) {
+        return guarded("state = ?, ended_at = ?, output = ?", List.of(state.name(), ts(Instant.now()), outputJson),
+                cutoverId, stepId, guard);
+    }
+
+    /** The step's progress; false when {@code guard} no longer holds (nothing written). */
+    public boolean output(String cutoverId, String stepId, String outputJson, StepRowGuard guard) {
+        return guarded("output = ?", List.of(outputJson), cutoverId, stepId, guard);
+    }
+
+    private boolean guarded(String set, List<Object> setParams, String cutoverId, String stepId, StepRowGuard guard) {
+        List<Object> params = new java.util.ArrayList<>(setParams);
+        params.add(cutoverId);
+        params.add(stepId);
+        params.addAll(guard.params());
+        return jdbc.sql("UPDATE cutover_step SET " + set + " WHERE cutover_id = ? AND step_id = ? AND " + guard.condition())
+                .params(params).update() > 0;
     }
 
     /** Marks steps caught running by a crash; returns how many there were. */

@@ -171,7 +171,7 @@ public class CutoverTransitions {
 
     public Cutover pause(String id, Actor actor) {
         Move move = accept(id, CutoverAction.PAUSE, CutoverState.PAUSING);
-        stops.raise(id, StopSignals.Reason.PAUSE);
+        stops.raise(id);
         events.append(id, move.before().currentPhase(), null, actor, "pause", "accepted",
                 "pausing: the running step finishes or gives way, then the phase stops", Map.of());
         return move.after();
@@ -206,7 +206,7 @@ public class CutoverTransitions {
 
     public Cutover abort(String id, Actor actor) {
         Move move = accept(id, CutoverAction.ABORT, CutoverState.ABORTED);
-        stops.raise(id, StopSignals.Reason.ABORT);
+        stops.raise(id);
         events.append(id, move.before().currentPhase(), null, actor, "abort", "accepted",
                 "aborted from " + move.before().state() + " without rollback", Map.of());
         launcher.abandonWhenStopped(move.after());
@@ -264,7 +264,7 @@ public class CutoverTransitions {
         checkAllowed(cutover, CutoverAction.ROLLBACK);
         String phaseOwner = cutovers.owner(cutover.id()).orElse(null); // the rollback's launch records this instance
         Cutover after = change(cutover, CutoverState.ROLLING_BACK, UnaryOperator.identity());
-        stops.raise(cutover.id(), StopSignals.Reason.ROLLBACK);
+        stops.raise(cutover.id());
         events.append(cutover.id(), cutover.currentPhase(), null, actor, "rollback", "accepted", message, evidence);
         launcher.rollback(after, runbook, phaseOwner);
         return after;

@@ -55,7 +55,7 @@ class GracefulShutdown {
         // A rolling restart: another live instance resumes what this one pauses, nobody has to.
         Optional<String> heir = instances.liveOthers().stream().findFirst();
         for (Cutover cutover : running) {
-            stops.raise(cutover.id(), StopSignals.Reason.ELSEWHERE);
+            stops.raise(cutover.id());
             events.append(cutover.id(), cutover.currentPhase(), null, Actor.SYSTEM, "phase", "pausing",
                     "service instance " + instances.self().id() + " is shutting down: pausing phase "
                             + cutover.currentPhase() + " it runs; " + heir.map(other -> "service instance " + other

@@ -231,7 +231,7 @@ public class PhaseLauncher {
      */
     private void recordOrStop(String cutoverId, String phase, long executionId) {
         if (!moves.updateIf(cutoverId, PHASE_ACTIVE, c -> c.withPhase(phase, executionId))) {
-            stops.raise(cutoverId, StopSignals.Reason.ELSEWHERE);
+            stops.raise(cutoverId);
         }
     }
 

@@ -11,9 +11,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Per-cutover "stop" flags that running steps poll: a pause, an abort or a rollback raise it (each
- * with its {@link Reason}), a start, resume or restart lowers it. Apart from those, a step of a
- * parallel group that fails stops only its siblings ({@link #siblingFailed}). In memory on purpose: after a crash nothing runs, and
+ * Per-cutover "stop" flags that running steps poll: a pause, an abort or a rollback raise it,
+ * a start, resume or restart lowers it. Apart from those, a step of a parallel group that fails
+ * stops only its siblings ({@link #siblingFailed}). In memory on purpose: after a crash nothing runs, and
  * the recovery marks the execution interrupted instead. A pause, abort or rollback accepted by
  * another instance reaches this one through the event log ({@link EventAppendedElsewhere}), a
  * fraction of a second later: the step runs where its phase was launched, whichever instance the
@@ -32,35 +32,13 @@ public class StopSignals {
         // long pause or a lost database): whatever still runs here must give way to it.
         boolean takenOver = "interrupted".equals(event.outcome());
         if (stopAsked || takenOver) {
-            raise(event.cutoverId(), takenOver ? Reason.ELSEWHERE : switch (event.action()) {
-                case "pause" -> Reason.PAUSE;
-                case "abort" -> Reason.ABORT;
-                default -> Reason.ROLLBACK;
-            });
+            raise(event.cutoverId());
         }
     }
 
-    /** Why a cutover's running steps were told to stop. */
-    public enum Reason {
-        /** A person paused: the phase stops, a resume or restart continues it. */
-        PAUSE,
-        /** A person aborted: the phase stops for good. */
-        ABORT,
-        /** A rollback was accepted: the phase stops, then its steps are undone. */
-        ROLLBACK,
-        /** Another instance took the cutover over, or this one shuts down, or a launch lost a race. */
-        ELSEWHERE
-    }
-
     private final Map<String, AtomicBoolean> flags = new ConcurrentHashMap<>();
-    private final Map<String, Reason> reasons = new ConcurrentHashMap<>();
     /** Per cutover: parallel group name to the step of it that failed first. */
     private final Map<String, Map<String, String>> failedInGroup = new ConcurrentHashMap<>();
-
-    public void raise(String cutoverId, Reason reason) {
-        reasons.put(cutoverId, reason);
-        raise(cutoverId);
-    }
 
     public void raise(String cutoverId) {
         flag(cutoverId).set(true);
@@ -69,17 +47,11 @@ public class StopSignals {
     /** Lowers the cutover's flag and forgets the failures of parallel groups: a start, resume or restart. */
     public void lower(String cutoverId) {
         flag(cutoverId).set(false);
-        reasons.remove(cutoverId);
         failedInGroup.remove(cutoverId);
     }
 
     boolean raised(String cutoverId) {
         return flag(cutoverId).get();
-    }
-
-    /** Why the cutover's flag is raised; empty when it is not, or was raised without a reason. */
-    Optional<Reason> reason(String cutoverId) {
-        return raised(cutoverId) ? Optional.ofNullable(reasons.get(cutoverId)) : Optional.empty();
     }
 
     /**

@@ -264,9 +264,10 @@ class RunbookStepRunner implements RunningStepContext.Host {
 
     @Override
     public boolean stopRequested(RunningStepContext step) {
-        // The flag stops forward steps (pause, abort, or a rollback taking over); inverse steps keep going.
+        // The flag stops forward steps (pause, abort, or a rollback taking over); inverse steps keep going,
+        // unless another instance took the rollback over from this one.
         if (step.inverse()) {
-            return false;
+            return stops.takenOver(step.cutoverId());
         }
         String group = groups.get(groupKey(step.cutoverId(), step.stepId()));
         return stops.raised(step.cutoverId())

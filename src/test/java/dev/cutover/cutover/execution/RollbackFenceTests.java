@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * A rollback taken over from a stalled instance is fenced by its owner as a phase is: once another
  * instance rolls the cutover back, the stalled one's inverse step records neither progress nor result,
  * and it starts no inverse. The takeover is written here as the other instance ("instance-b") writes
- * it: the rollback execution recovered, the cutover ROLLING_BACK under instance-b's name.
+ * it: the rollback execution recovered, its "interrupted" event, the cutover ROLLING_BACK under
+ * instance-b's name.
  */
 class RollbackFenceTests extends ServiceTest {
 
@@ -41,7 +42,7 @@ class RollbackFenceTests extends ServiceTest {
                     with: { run: "true" }
                     rollback:
                       type: command
-                      with: { run: "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo stale-undo-$i; sleep 0.25; done" }
+                      with: { run: "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo stale-undo-$i | tee -a @WORK@/$CUTOVER_ID.stale-undo; sleep 0.25; done" }
             """;
     private static final String B_OUTPUT = "{\"progress\":\"instance-b undoes it\"}";
 
@@ -69,6 +70,8 @@ class RollbackFenceTests extends ServiceTest {
         takenOverByInstanceB(id, execution);
 
         Api.sleep(3_500); // the stale undo (3 s from its start, progress every second) has ended by now
+        assertThat(RUNBOOKS.lines(id + ".stale-undo")).as("the stale undo gave way once the takeover reached it, "
+                + "rather than run on beside instance-b's").hasSizeLessThan(12);
         assertThat(stepOutput(id, "undone-slowly")).as("the step's output as instance-b left it").isEqualTo(B_OUTPUT);
         JsonNode after = api.get("viewer", "/api/cutovers/" + id).body();
         assertThat(stepState(after, "undone-slowly")).isEqualTo("ROLLING_BACK");
@@ -104,6 +107,9 @@ class RollbackFenceTests extends ServiceTest {
                 + "WHERE id = ?").param(id).update();
         jdbc.sql("UPDATE cutover_step SET state = 'ROLLING_BACK', output = ? WHERE cutover_id = ? AND step_id = "
                 + "'undone-slowly'").params(B_OUTPUT, id).update();
+        jdbc.sql("INSERT INTO cutover_event (cutover_id, occurred_at, actor, action, outcome, message, evidence, "
+                + "instance_id) VALUES (?, CURRENT_TIMESTAMP(6), 'system', 'rollback', 'interrupted', 'taken over by "
+                + "instance instance-b', '{}', 'instance-b')").param(id).update();
     }
 
     /** A live lease for instance-b on another host, so this instance's own lease checks leave its rollback alone. */

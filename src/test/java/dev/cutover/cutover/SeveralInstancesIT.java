@@ -192,24 +192,31 @@ class SeveralInstancesIT {
         long began = System.nanoTime();
         probeStatus.set(503);
         a.start("service-2.log", arguments("instance-a")); // A was killed in the case before
+        long firstStart = System.nanoTime() - began;
         String rolling = create(apiA, "gated");
         assertThat(apiA.post("operator", "/api/cutovers/" + rolling + "/phases/" + PHASE + "/start", null).status())
                 .isEqualTo(202);
         apiA.awaitCutover(rolling, c -> "RUNNING".equals(Api.stepState(c, "probe")), 30);
 
+        long stopping = System.nanoTime();
         a.stop(); // SIGTERM: A pauses its phase at the running gate and offers it to B
         assertThat(a.process().exitValue()).as("A stopped gracefully" + a.logTail()).isNotEqualTo(137);
         JsonNode onB = apiB.awaitCutover(rolling, c -> "RUNNING".equals(Api.stepState(c, "probe"))
                 && Api.step(c, "probe").path("attempts").asInt() == 2, 20);
+        long handedOver = System.nanoTime() - stopping;
         assertThat(onB.path("runsOn").path("instance").asString()).as(onB.toString()).isEqualTo("instance-b");
         assertThat(messages(apiB, rolling, "handover", "taken")).singleElement().asString()
                 .contains("from service instance instance-a").contains("to instance-b");
 
+        long restarting = System.nanoTime();
         a.start("service-3.log", arguments("instance-a"));
+        long secondStart = System.nanoTime() - restarting;
+        stopping = System.nanoTime();
         b.stop(); // SIGTERM of the other: handed back to A
         assertThat(b.process().exitValue()).as("B stopped gracefully" + b.logTail()).isNotEqualTo(137);
         JsonNode onA = apiA.awaitCutover(rolling, c -> "RUNNING".equals(Api.stepState(c, "probe"))
                 && Api.step(c, "probe").path("attempts").asInt() == 3, 20);
+        long handedBack = System.nanoTime() - stopping;
         assertThat(onA.path("runsOn").path("instance").asString()).as(onA.toString()).isEqualTo("instance-a");
         assertThat(messages(apiA, rolling, "handover", "taken")).hasSize(2).last().asString()
                 .contains("from service instance instance-b").contains("to instance-a");
@@ -230,7 +237,8 @@ class SeveralInstancesIT {
         List<Long> ids = events(apiA, rolling).stream().map(event -> event.path("id").asLong()).toList();
         assertThat(ids).as("event ids in order, none twice").isSorted().doesNotHaveDuplicates();
         System.out.println("SeveralInstancesIT: rolling restart case took " + (System.nanoTime() - began) / 1_000_000
-                + " ms (two JVM starts)");
+                + " ms: JVM starts " + firstStart / 1_000_000 + " and " + secondStart / 1_000_000 + " ms; SIGTERM to "
+                + "running on the other instance " + handedOver / 1_000_000 + " and " + handedBack / 1_000_000 + " ms");
     }
 
     private static List<String> messages(Api api, String id, String action, String outcome) {

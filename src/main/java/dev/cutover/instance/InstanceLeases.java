@@ -29,6 +29,10 @@ import org.springframework.stereotype.Component;
 @EnableConfigurationProperties(InstanceSettings.class)
 public class InstanceLeases {
 
+    /** How often a start looks whether a previous holder of its id still renews that id's lease. */
+    private static final Duration HOLDER_POLL = Duration.ofMillis(200);
+    private static final Duration HOLDER_MARGIN = Duration.ofSeconds(1);
+
     private final JdbcClient jdbc;
     private final InstanceSettings settings;
     private final ServiceInstance self;
@@ -145,9 +149,6 @@ public class InstanceLeases {
         jdbc.sql("DELETE FROM service_instance WHERE id = ?").param(self.id()).update();
         insert();
     }
-
-    private static final Duration HOLDER_POLL = Duration.ofMillis(200);
-    private static final Duration HOLDER_MARGIN = Duration.ofSeconds(1);
 
     /** This id's lease row as another process left it, while its lease runs and that process may be alive. */
     private record Holder(ServiceInstance instance, java.sql.Timestamp renewedAt) {

@@ -29,6 +29,10 @@ import org.springframework.stereotype.Component;
 @EnableConfigurationProperties(InstanceSettings.class)
 public class InstanceLeases {
 
+    /** How often a start looks whether a previous holder of its id still renews that id's lease. */
+    private static final Duration HOLDER_POLL = Duration.ofMillis(200);
+    private static final Duration HOLDER_MARGIN = Duration.ofSeconds(1);
+
     private final JdbcClient jdbc;
     private final InstanceSettings settings;
     private final ServiceInstance self;
@@ -121,10 +125,53 @@ public class InstanceLeases {
         return find(id).map(ServiceInstance::describe).orElse(id);
     }
 
-    /** At startup: this instance's row, new (a previous process with the same id is dead by definition). */
+    /**
+     * At startup: this instance's row, new. A previous holder of the same id is taken to be an earlier
+     * process of this instance, and its work this instance's own; so while another process may still
+     * renew that row (a live lease held on another host, or by another live process here), this waits
+     * up to one lease for it to run out, and refuses to start when the row is renewed meanwhile: two
+     * instances under one id would take each other's running phases over.
+     */
     void register() {
+        Optional<Holder> holder = otherHolder();
+        long deadline = System.nanoTime() + settings.lease().toNanos() + HOLDER_MARGIN.toNanos();
+        while (holder.isPresent() && System.nanoTime() < deadline) {
+            sleep(HOLDER_POLL);
+            Optional<Holder> now = otherHolder();
+            if (now.isPresent() && now.get().renewedAt().after(holder.get().renewedAt())) {
+                ServiceInstance other = now.get().instance();
+                throw new IllegalStateException("service instance id " + self.id() + " is in use by a live instance ("
+                        + "host " + other.host() + ", pid " + other.pid() + ") that still renews its lease: every "
+                        + "instance sharing the database needs its own cutover.instance.id (CUTOVER_INSTANCE_ID)");
+            }
+            holder = now;
+        }
         jdbc.sql("DELETE FROM service_instance WHERE id = ?").param(self.id()).update();
         insert();
+    }
+
+    /** This id's lease row as another process left it, while its lease runs and that process may be alive. */
+    private record Holder(ServiceInstance instance, java.sql.Timestamp renewedAt) {
+    }
+
+    private Optional<Holder> otherHolder() {
+        return jdbc.sql("SELECT id, host, pid, renewed_at FROM service_instance WHERE id = ? AND expires_at > "
+                        + "CURRENT_TIMESTAMP(6)").param(self.id())
+                .query((rs, row) -> new Holder(new ServiceInstance(rs.getString("id"), rs.getString("host"),
+                        rs.getLong("pid")), rs.getTimestamp("renewed_at")))
+                .optional()
+                .filter(holder -> !holder.instance().host().equals(self.host())
+                        || holder.instance().pid() != self.pid()
+                        && ProcessHandle.of(holder.instance().pid()).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the lease of a previous holder of this id", e);
+        }
     }
 
     /**

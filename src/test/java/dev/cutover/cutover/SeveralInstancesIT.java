@@ -35,8 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Two service processes (A and B) on one MariaDB database of their own, profile {@code mysql}, as
  * a primary and a standby are run: B's startup leaves A's running phase alone, an event appended
  * on A reaches a screen connected to B, and kill -9 of A hands A's phase to B within the lease, the
- * cutover INTERRUPTED naming A, and the {@code autoResume} gate step resumed on B. Each JVM starts
- * once for all cases (the starts are what this test costs). The database is created on the test
+ * cutover INTERRUPTED naming A, and the {@code autoResume} gate step resumed on B; then a rolling
+ * restart (SIGTERM of the instance running a phase, restart, SIGTERM of the other) hands the phase over
+ * and back without interrupting it. Each JVM starts once for the first three cases and twice more for
+ * the rolling restart (the starts are what this test costs). The database is created on the test
  * stack's source server and dropped at the end; replication only copies the DDL.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -177,6 +179,72 @@ class SeveralInstancesIT {
         probeStatus.set(200);
         JsonNode ended = apiB.awaitCutover(running, c -> !"RUNNING".equals(c.path("state").asString()), 20);
         assertThat(ended.path("state").asString()).as(ended + b.logTail()).isEqualTo("COMPLETED");
+    }
+
+    /**
+     * A rolling restart across real processes: SIGTERM of the instance running a phase while its gate
+     * step runs hands the phase to the other instance, which continues it; the stopped JVM starts again
+     * and SIGTERM of the other hands it back. Never INTERRUPTED, nothing recorded twice or lost.
+     */
+    @Test
+    @Order(4)
+    void aRollingRestartHandsARunningPhaseOverAndBackWithoutInterruptingIt() throws Exception {
+        long began = System.nanoTime();
+        probeStatus.set(503);
+        a.start("service-2.log", arguments("instance-a")); // A was killed in the case before
+        long firstStart = System.nanoTime() - began;
+        String rolling = create(apiA, "gated");
+        assertThat(apiA.post("operator", "/api/cutovers/" + rolling + "/phases/" + PHASE + "/start", null).status())
+                .isEqualTo(202);
+        apiA.awaitCutover(rolling, c -> "RUNNING".equals(Api.stepState(c, "probe")), 30);
+
+        long stopping = System.nanoTime();
+        a.stop(); // SIGTERM: A pauses its phase at the running gate and offers it to B
+        assertThat(a.process().exitValue()).as("A stopped gracefully" + a.logTail()).isNotEqualTo(137);
+        JsonNode onB = apiB.awaitCutover(rolling, c -> "RUNNING".equals(Api.stepState(c, "probe"))
+                && Api.step(c, "probe").path("attempts").asInt() == 2, 20);
+        long handedOver = System.nanoTime() - stopping;
+        assertThat(onB.path("runsOn").path("instance").asString()).as(onB.toString()).isEqualTo("instance-b");
+        assertThat(messages(apiB, rolling, "handover", "taken")).singleElement().asString()
+                .contains("from service instance instance-a").contains("to instance-b");
+
+        long restarting = System.nanoTime();
+        a.start("service-3.log", arguments("instance-a"));
+        long secondStart = System.nanoTime() - restarting;
+        stopping = System.nanoTime();
+        b.stop(); // SIGTERM of the other: handed back to A
+        assertThat(b.process().exitValue()).as("B stopped gracefully" + b.logTail()).isNotEqualTo(137);
+        JsonNode onA = apiA.awaitCutover(rolling, c -> "RUNNING".equals(Api.stepState(c, "probe"))
+                && Api.step(c, "probe").path("attempts").asInt() == 3, 20);
+        long handedBack = System.nanoTime() - stopping;
+        assertThat(onA.path("runsOn").path("instance").asString()).as(onA.toString()).isEqualTo("instance-a");
+        assertThat(messages(apiA, rolling, "handover", "taken")).hasSize(2).last().asString()
+                .contains("from service instance instance-b").contains("to instance-a");
+
+        probeStatus.set(200);
+        JsonNode ended = apiA.awaitCutover(rolling, c -> !"RUNNING".equals(c.path("state").asString()), 20);
+        assertThat(ended.path("state").asString()).as(ended + a.logTail()).isEqualTo("COMPLETED");
+        List<String> actions = actions(apiA, rolling);
+        assertThat(actions).as("never interrupted, nothing failed").noneMatch(action -> action.endsWith(" interrupted")
+                || action.endsWith(" failed") || action.endsWith(" fenced"));
+        assertThat(actions).as("event log").containsSubsequence("system phase pausing", "system handover offered",
+                "system handover taken", "system phase pausing", "system handover offered", "system handover taken",
+                "system phase completed");
+        assertThat(actions.stream().filter("system step succeeded"::equals)).as("each step succeeded once, "
+                + "the gate on A at last, then the command").hasSize(2);
+        assertThat(Api.step(ended, "probe").path("attempts").asInt()).as("gate: A, B, A").isEqualTo(3);
+        assertThat(Api.stepState(ended, "last")).isEqualTo("SUCCEEDED");
+        List<Long> ids = events(apiA, rolling).stream().map(event -> event.path("id").asLong()).toList();
+        assertThat(ids).as("event ids in order, none twice").isSorted().doesNotHaveDuplicates();
+        System.out.println("SeveralInstancesIT: rolling restart case took " + (System.nanoTime() - began) / 1_000_000
+                + " ms: JVM starts " + firstStart / 1_000_000 + " and " + secondStart / 1_000_000 + " ms; SIGTERM to "
+                + "running on the other instance " + handedOver / 1_000_000 + " and " + handedBack / 1_000_000 + " ms");
+    }
+
+    private static List<String> messages(Api api, String id, String action, String outcome) {
+        return events(api, id).stream().filter(event -> action.equals(event.path("action").asString())
+                && outcome.equals(event.path("outcome").asString())).map(event -> event.path("message").asString())
+                .toList();
     }
 
     @AfterAll

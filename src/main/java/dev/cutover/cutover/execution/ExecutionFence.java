@@ -14,9 +14,10 @@ import org.springframework.stereotype.Component;
  * cutover taken over by another instance: its Batch execution recovered (FAILED), the step INTERRUPTED,
  * perhaps resumed elsewhere. Whatever its step then finishes must not be recorded over the new owner's
  * work. Each write of a step's start or result is therefore a compare-and-set: it lands only while
- * the cutover's owner is still this instance (or another instance is rolling back and waits for this
- * execution) and this execution is still running in the job repository; otherwise the step ends with
- * {@link Fenced} and records nothing.
+ * the cutover's owner is still this instance (or, for a forward step, another instance is rolling back
+ * and waits for this execution; for an inverse step, the cutover still rolls back here) and this
+ * execution is still running in the job repository; otherwise the step ends with {@link Fenced} and
+ * records nothing.
  */
 @Component
 class ExecutionFence {
@@ -27,16 +28,22 @@ class ExecutionFence {
         this.instances = instances;
     }
 
+    /** Which write a guard is for: a forward step of a phase, or an inverse step of a rollback. */
+    enum Direction { FORWARD, INVERSE }
+
     /**
-     * The fence as a condition on a write of the step's row: the cutover's owner is still this instance
-     * (INTERRUPTED: a takeover, which keeps the dead owner's name to tell who it was), or another
-     * instance rolls back and waits for this execution; and {@code execution}, when known, still runs.
-     * For progress written on another thread {@code execution} is read on the step's thread; null
-     * when unknown, then only the owner is checked.
+     * The fence as a condition on a write of the step's row. Going forward: the cutover's owner is
+     * still this instance (INTERRUPTED: a takeover, which keeps the dead owner's name to tell who it
+     * was), or another instance rolls back and waits for this execution. Undoing: the cutover is
+     * rolling back and its owner is this instance: a rollback taken over (ROLLBACK_FAILED, or rolled
+     * back again elsewhere) no longer records anything here. In both, {@code execution}, when known,
+     * still runs. Null when unknown; then only the cutover is checked.
      */
-    StepRowGuard guard(String cutoverId, Long execution) {
+    StepRowGuard guard(String cutoverId, Long execution, Direction direction) {
         List<Object> params = new ArrayList<>(List.of(cutoverId, instances.self().id()));
-        String condition = "EXISTS (SELECT 1 FROM cutover c WHERE c.id = ? AND ((c.owner_instance = ? AND c.state <> "
+        String condition = direction == Direction.INVERSE
+                ? "EXISTS (SELECT 1 FROM cutover c WHERE c.id = ? AND c.owner_instance = ? AND c.state = 'ROLLING_BACK')"
+                : "EXISTS (SELECT 1 FROM cutover c WHERE c.id = ? AND ((c.owner_instance = ? AND c.state <> "
                 + "'INTERRUPTED') OR c.state = 'ROLLING_BACK'))";
         if (execution != null) {
             condition += " AND EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION e WHERE e.JOB_EXECUTION_ID = ? "
@@ -47,8 +54,8 @@ class ExecutionFence {
     }
 
     /** The guard of the step running on this thread. */
-    StepRowGuard guard(String cutoverId) {
-        return guard(cutoverId, currentJobExecution());
+    StepRowGuard guard(String cutoverId, Direction direction) {
+        return guard(cutoverId, currentJobExecution(), direction);
     }
 
     /** Ends the step when a guarded write did not land: the cutover was taken over meanwhile. */

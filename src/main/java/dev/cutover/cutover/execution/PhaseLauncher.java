@@ -134,6 +134,7 @@ public class PhaseLauncher {
      * undone too. A rollback restarted after a failed inverse runs the list its first run fixed.
      */
     public void rollback(Cutover cutover, Runbook runbook, String phaseOwner) {
+        stops.rollbackStarting(cutover.id());
         background.execute(() -> launch(cutover, null, () -> {
             Long phaseExecution;
             synchronized (launchLock(cutover.id())) {

@@ -114,7 +114,8 @@ class RunbookStepRunner implements RunningStepContext.Host {
         }
         StepType type = types.find(step.type()).orElseThrow();
         int attempt = steps.find(cutoverId, stepId).map(CutoverStep::attempts).orElse(0) + 1;
-        fence.require(steps.started(cutoverId, stepId, attempt, fence.guard(cutoverId)), cutoverId, stepId);
+        fence.require(steps.started(cutoverId, stepId, attempt, fence.guard(cutoverId, ExecutionFence.Direction.FORWARD)),
+                cutoverId, stepId);
         events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step", "started",
                 step.type() + " step started" + (step.owner() == null ? "" : " (owner " + step.owner() + ")"),
                 Map.of("type", step.type(), "attempt", attempt, "timeout", step.timeout().toString()));
@@ -172,7 +173,9 @@ class RunbookStepRunner implements RunningStepContext.Host {
         String phase = runbook.phaseOf(stepId).orElseThrow().name();
         StepRollback rollback = step.rollback();
         Map<String, Object> forward = beforeUndo(cutoverId, stepId);
-        steps.state(cutoverId, stepId, StepState.ROLLING_BACK);
+        // A rollback taken over from this instance (a stalled one coming back) undoes nothing more.
+        fence.require(steps.undoStarted(cutoverId, stepId, fence.guard(cutoverId, ExecutionFence.Direction.INVERSE)),
+                cutoverId, stepId);
         if (rollback.kind() == StepRollback.Kind.NONE) {
             return record(cutoverId, phase, stepId, "rollback", new StepAttempts.Result(StepAttempts.Ending.SUCCEEDED,
                     "runbook says: nothing to roll back", Map.of(), 0), StepState.ROLLED_BACK, StepState.ROLLBACK_FAILED,
@@ -243,8 +246,10 @@ class RunbookStepRunner implements RunningStepContext.Host {
         if (forward != null) {
             output.put("forward", forward);
         }
-        fence.require(steps.ended(cutoverId, stepId, state, json.writeValueAsString(output), fence.guard(cutoverId)),
-                cutoverId, stepId);
+        ExecutionFence.Direction direction = "rollback".equals(action) ? ExecutionFence.Direction.INVERSE
+                : ExecutionFence.Direction.FORWARD;
+        fence.require(steps.ended(cutoverId, stepId, state, json.writeValueAsString(output),
+                fence.guard(cutoverId, direction)), cutoverId, stepId);
         String outcome = switch (result.ending()) {
             case SUCCEEDED -> "succeeded";
             case FAILED -> "failed";
@@ -259,9 +264,10 @@ class RunbookStepRunner implements RunningStepContext.Host {
 
     @Override
     public boolean stopRequested(RunningStepContext step) {
-        // The flag stops forward steps (pause, abort, or a rollback taking over); inverse steps keep going.
+        // The flag stops forward steps (pause, abort, or a rollback taking over); inverse steps keep going,
+        // unless another instance took the rollback over from this one.
         if (step.inverse()) {
-            return false;
+            return stops.takenOver(step.cutoverId());
         }
         String group = groups.get(groupKey(step.cutoverId(), step.stepId()));
         return stops.raised(step.cutoverId())
@@ -274,9 +280,10 @@ class RunbookStepRunner implements RunningStepContext.Host {
         output.put("progress", message);
         output.put("figures", figures);
         output.put("at", Instant.now().toString());
-        Long execution = ExecutionFence.currentJobExecution(); // on the step's thread; the write runs on another
-        // A step taken over from this instance may go on reporting; its figures no longer land.
-        StepRowGuard guard = fence.guard(step.cutoverId(), execution);
+        // A step taken over from this instance may go on reporting; its figures no longer land. The step
+        // reports on its attempt's thread, outside Batch: its job execution is the one its context was made on.
+        StepRowGuard guard = fence.guard(step.cutoverId(), step.jobExecutionId(), step.inverse()
+                ? ExecutionFence.Direction.INVERSE : ExecutionFence.Direction.FORWARD);
         bookkeeping.run(() -> steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output), guard));
     }
 

@@ -61,6 +61,8 @@ final class RunningStepContext implements StepContext {
     private final boolean inverse;
     private final dev.cutover.step.StepWaits waits = new dev.cutover.step.StepWaits();
     private volatile Instant attemptStarted = Instant.now();
+    /** Made on the Batch step's thread; the attempt runs on another, where Batch's step context is unknown. */
+    private final Long jobExecutionId = ExecutionFence.currentJobExecution();
 
     RunningStepContext(Cutover cutover, String phase, String stepId, Map<String, Object> with,
                        Map<String, RunbookConnection> connections, Duration timeout, boolean inverse, Host host) {
@@ -240,6 +242,11 @@ final class RunningStepContext implements StepContext {
         timing.put("durationMs", Duration.between(attemptStarted, ended).toMillis());
         timing.put("waits", waits.evidence());
         return timing;
+    }
+
+    /** The job execution whose step this attempt belongs to; null outside a Batch step (a test's). */
+    Long jobExecutionId() {
+        return jobExecutionId;
     }
 
     /** True while the step's rollback runs rather than the step itself. */

@@ -34,9 +34,18 @@ public class StopSignals {
         if (stopAsked || takenOver) {
             raise(event.cutoverId());
         }
+        if (takenOver) {
+            takenOverFrom.add(event.cutoverId());
+        }
     }
 
     private final Map<String, AtomicBoolean> flags = new ConcurrentHashMap<>();
+    /**
+     * Cutovers another instance took over from this one. A rollback's inverse steps ignore the stop
+     * flag (the rollback raises it for the forward steps), but not this: a stalled instance's undo must
+     * not run on beside the same undo on the instance that rolls back now.
+     */
+    private final Set<String> takenOverFrom = ConcurrentHashMap.newKeySet();
     /** Per cutover: parallel group name to the step of it that failed first. */
     private final Map<String, Map<String, String>> failedInGroup = new ConcurrentHashMap<>();
 
@@ -48,10 +57,21 @@ public class StopSignals {
     public void lower(String cutoverId) {
         flag(cutoverId).set(false);
         failedInGroup.remove(cutoverId);
+        takenOverFrom.remove(cutoverId);
     }
 
     boolean raised(String cutoverId) {
         return flag(cutoverId).get();
+    }
+
+    /** A rollback launches on this instance: the cutover is this instance's again. */
+    void rollbackStarting(String cutoverId) {
+        takenOverFrom.remove(cutoverId);
+    }
+
+    /** True when another instance took the cutover over since this one last launched its phase or rollback. */
+    boolean takenOver(String cutoverId) {
+        return takenOverFrom.contains(cutoverId);
     }
 
     /**

@@ -56,6 +56,11 @@ public class CutoverStepRepository {
                 List.of(attempt, ts(Instant.now())), cutoverId, stepId, guard);
     }
 
+    /** The step's undo starts; false when {@code guard} no longer holds (nothing written). */
+    public boolean undoStarted(String cutoverId, String stepId, StepRowGuard guard) {
+        return guarded("state = 'ROLLING_BACK'", List.of(), cutoverId, stepId, guard);
+    }
+
     public void state(String cutoverId, String stepId, StepState state) {
         jdbc.sql("UPDATE cutover_step SET state = ? WHERE cutover_id = ? AND step_id = ?")
                 .params(state.name(), cutoverId, stepId).update();

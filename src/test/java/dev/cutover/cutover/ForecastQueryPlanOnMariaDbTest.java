@@ -18,18 +18,17 @@ class ForecastQueryPlanOnMariaDbTest {
 
     @Test
     void theForecastReadsEachRehearsalsStepEventsThroughTheIndexByCutoverAndAction() {
-        try (MigratedMariaDb database = MigratedMariaDb.create()) {
-            database.events(List.of(database.cutover("load", true), database.cutover("load", true),
-                    database.cutover("load", false)), 2000);
+        MigratedMariaDb database = MigratedMariaDb.shared();
+        database.events(List.of(database.cutover("forecast-plan", true), database.cutover("forecast-plan", true),
+                database.cutover("forecast-plan", false)), 2000);
 
-            List<Map<String, Object>> plan = database.explain(RehearsalForecast.REHEARSAL_STEP_EVENTS, "load", "local",
-                    Timestamp.from(Instant.now().plusSeconds(60)));
+        List<Map<String, Object>> plan = database.explain(RehearsalForecast.REHEARSAL_STEP_EVENTS, "forecast-plan",
+                "local", Timestamp.from(Instant.now().plusSeconds(60)));
 
-            assertThat(plan).as(plan.toString()).filteredOn(row -> "e".equals(row.get("table"))).singleElement()
-                    .satisfies(row -> {
-                        assertThat(row.get("key")).isEqualTo("cutover_event_by_cutover_action");
-                        assertThat(row.get("type")).isIn("ref", "range");
-                    });
-        }
+        assertThat(plan).as(plan.toString()).filteredOn(row -> "e".equals(row.get("table"))).singleElement()
+                .satisfies(row -> {
+                    assertThat(row.get("key")).isEqualTo("cutover_event_by_cutover_action");
+                    assertThat(row.get("type")).isIn("ref", "range");
+                });
     }
 }

@@ -19,9 +19,12 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * A database of its own on the test peers' MySQL-compatible source (MariaDB from the test stack, or
  * MySQL in Docker), built by the service's own Flyway migrations (db/migration/mysql), for tests of
  * the plans MariaDB/MySQL choose for the service's queries: the twin of {@link MigratedH2}.
- * {@link #close()} drops the database.
+ * {@link #shared()} is one such database for every plan test of a test run (the migrations take
+ * seconds on MariaDB), dropped when the JVM exits.
  */
-public final class MigratedMariaDb implements AutoCloseable {
+public final class MigratedMariaDb {
+
+    private static MigratedMariaDb shared;
 
     private final String name;
     private final TestPeers.MySqlPair peers;
@@ -33,8 +36,18 @@ public final class MigratedMariaDb implements AutoCloseable {
         this.jdbc = JdbcClient.create(dataSource);
     }
 
+    /** The database the plan tests of this JVM share; each adds cutovers of its own. */
+    public static synchronized MigratedMariaDb shared() {
+        if (shared == null) {
+            MigratedMariaDb created = create();
+            Runtime.getRuntime().addShutdownHook(new Thread(created::drop, "drop-" + created.name));
+            shared = created;
+        }
+        return shared;
+    }
+
     /** A new database (each call its own), migrated to the newest version. */
-    public static MigratedMariaDb create() {
+    private static MigratedMariaDb create() {
         TestPeers.MySqlPair peers = TestPeers.mariaDb();
         String name = "plans_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
         execute(peers, "CREATE DATABASE " + name);
@@ -85,8 +98,7 @@ public final class MigratedMariaDb implements AutoCloseable {
         return jdbc.sql("EXPLAIN " + sql).params(params).query().listOfRows();
     }
 
-    @Override
-    public void close() {
+    private void drop() {
         execute(peers, "DROP DATABASE IF EXISTS " + name);
     }
 

@@ -44,16 +44,20 @@ public final class LoadBenchmark {
     private static final int STREAMS = Integer.getInteger("load.streams", 50);
     private static final int REPLAYING_STREAMS = Math.min(10, STREAMS);
     private static final long POLL_PAUSE_MILLIS = Long.getLong("load.pollPauseMillis", 200);
+    private static final long SLOW_MICROS = 200_000;
     private static final Duration RUN_LIMIT = Duration.parse(System.getProperty("load.runLimit", "PT5M"));
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ConcurrentLinkedQueue<Long> getMicros = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> pageMicros = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Slow> slowest = new ConcurrentLinkedQueue<>();
     private final AtomicLong errors5xx = new AtomicLong();
     private final AtomicLong otherErrors = new AtomicLong();
     private final AtomicLong streamedEvents = new AtomicLong();
     private final AtomicLong streamReconnects = new AtomicLong();
     private final AtomicLong peakHeap = new AtomicLong();
+    private final AtomicLong peakPoolPending = new AtomicLong();
+    private final AtomicLong peakPoolActive = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
         System.exit(new LoadBenchmark().run() ? 0 : 1);
@@ -66,6 +70,11 @@ public final class LoadBenchmark {
             Files.copy(runbook, runbooks.resolve("load.yaml"));
         }
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + System.getProperty("load.xmx", "1g")));
+        // e.g. -Dload.serviceJvm=-XX:StartFlightRecording=filename=/tmp/load.jfr for a profile of the service
+        String serviceJvm = System.getProperty("load.serviceJvm", "").trim();
+        if (!serviceJvm.isEmpty()) {
+            jvm.addAll(Arrays.asList(serviceJvm.split("\\s+")));
+        }
         try (ServiceProcess service = new ServiceProcess(root).jvmOptions(jvm)) {
             Api api = service.api();
             service.start("seed.log");
@@ -128,11 +137,20 @@ public final class LoadBenchmark {
             System.out.printf("latency ms: get p50=%d p99=%d max=%d; events page p50=%d p99=%d max=%d%n",
                     percentile(getMicros, 50), percentile(getMicros, 99), percentile(getMicros, 100),
                     percentile(pageMicros, 50), percentile(pageMicros, 99), percentile(pageMicros, 100));
+            System.out.printf("connection pool (sampled each second): peak active %d, peak threads waiting %d%n",
+                    peakPoolActive.get(), peakPoolPending.get());
+            System.out.printf("slow requests (>= %d ms): %d; the slowest:%n", SLOW_MICROS / 1000, slowest.size());
+            slowest.stream().sorted(java.util.Comparator.comparingLong(Slow::millis).reversed()).limit(15)
+                    .forEach(slow -> System.out.printf("  %6d ms at %tT.%<tL %s%n", slow.millis(), slow.at(), slow.path()));
             System.out.printf("load: cutovers=%d failed=%d p99_get_ms=%d p99_events_page_ms=%d errors_5xx=%d heap_mib=%d%n",
                     live.size(), failed, percentile(getMicros, 99), percentile(pageMicros, 99), errors5xx.get(),
                     peakHeap.get() / (1024 * 1024));
             return failed == 0 && errors5xx.get() == 0;
         }
+    }
+
+    /** A request slower than the target, with its wall-clock time to match against the service's log. */
+    private record Slow(long millis, long at, String path) {
     }
 
     private static String create(Api api) {
@@ -198,7 +216,11 @@ public final class LoadBenchmark {
         try {
             HttpResponse<Void> response = client.send(api.request("viewer", path).GET().build(),
                     HttpResponse.BodyHandlers.discarding());
-            micros.add((System.nanoTime() - start) / 1000);
+            long took = (System.nanoTime() - start) / 1000;
+            micros.add(took);
+            if (took >= SLOW_MICROS) {
+                slowest.add(new Slow(took / 1000, System.currentTimeMillis(), path));
+            }
             count(response.statusCode(), path);
         } catch (IOException e) {
             if (running.get()) {
@@ -257,11 +279,19 @@ public final class LoadBenchmark {
                     long used = metric.path("measurements").path(0).path("value").asLong();
                     peakHeap.accumulateAndGet(used, Math::max);
                 }
+                // Is the connection pool a queue? Threads waiting for a connection, connections in use.
+                peakPoolPending.accumulateAndGet(gauge(api, "hikaricp.connections.pending"), Math::max);
+                peakPoolActive.accumulateAndGet(gauge(api, "hikaricp.connections.active"), Math::max);
             } catch (RuntimeException e) {
                 // the next sample
             }
             pause(1000);
         }
+    }
+
+    private static long gauge(Api api, String name) {
+        JsonNode metric = api.get("viewer", "/actuator/metrics/" + name).body();
+        return metric == null ? -1 : metric.path("measurements").path(0).path("value").asLong();
     }
 
     private int awaitEnd(Api api, List<String> live) {

@@ -68,4 +68,9 @@ public final class MigratedH2 {
     public String explain(String sql, Object... params) {
         return jdbc.sql("EXPLAIN " + sql).params(params).query(String.class).single();
     }
+
+    /** H2's plan of a query as run ({@code EXPLAIN ANALYZE}: with the rows each table read, its {@code scanCount}). */
+    public String explainAnalyze(String sql, Object... params) {
+        return jdbc.sql("EXPLAIN ANALYZE " + sql).params(params).query(String.class).single();
+    }
 }

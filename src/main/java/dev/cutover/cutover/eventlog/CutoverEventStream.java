@@ -63,6 +63,7 @@ class CutoverEventStream implements LiveStreams {
     private final Map<String, Map<Set<String>, SseFrame>> currentParts = new ConcurrentHashMap<>();
     private final CutoverTransitions transitions;
     private final EventLog events;
+    private final LongReads longReads;
     private final JsonMapper json;
     private final ApplicationEventPublisher publisher;
     private final AtomicInteger threads = new AtomicInteger();
@@ -77,10 +78,11 @@ class CutoverEventStream implements LiveStreams {
         return thread;
     });
 
-    CutoverEventStream(CutoverTransitions transitions, EventLog events, JsonMapper json,
+    CutoverEventStream(CutoverTransitions transitions, EventLog events, LongReads longReads, JsonMapper json,
                        ApplicationEventPublisher publisher) {
         this.transitions = transitions;
         this.events = events;
+        this.longReads = longReads;
         this.json = json;
         this.publisher = publisher;
         heartbeats.scheduleAtFixedRate(this::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
@@ -112,8 +114,7 @@ class CutoverEventStream implements LiveStreams {
         emitter.onError(error -> client.gone());
         // Subscribe before the replay so nothing appended in between is missed; the client skips repeats by id.
         subscribers.add(client);
-        senders.execute(() -> client.deliver(after -> events.page(cutoverId, after, EventStreamClient.REPLAY_PAGE).stream()
-                .map(this::frame).toList()));
+        senders.execute(() -> client.deliver(after -> replayPage(cutoverId, after)));
         if (parts) {
             SseFrame current = currentParts.getOrDefault(cutoverId, Map.of()).get(client.audience());
             if (current != null) {
@@ -123,6 +124,12 @@ class CutoverEventStream implements LiveStreams {
             }
         }
         return emitter;
+    }
+
+    /** A page of a replay, read and serialised as one of the few {@link LongReads} at once. */
+    private List<SseFrame> replayPage(String cutoverId, long after) {
+        return longReads.read(() -> events.page(cutoverId, after, EventStreamClient.REPLAY_PAGE).stream()
+                .map(this::frame).toList());
     }
 
     @EventListener

@@ -50,14 +50,14 @@ public class EventLog implements CutoverEventLog {
     private final EventCounts counts;
 
     EventLog(JdbcClient jdbc, JsonMapper json, ApplicationEventPublisher publisher, CutoverRepository cutovers,
-             CutoverStepRepository steps, InstanceLeases instances) {
+             CutoverStepRepository steps, InstanceLeases instances, LongReads longReads) {
         this.instances = instances;
         this.cutovers = cutovers;
         this.steps = steps;
         this.jdbc = jdbc;
         this.json = json;
         this.publisher = publisher;
-        this.counts = new EventCounts(jdbc, java.time.Clock.systemUTC());
+        this.counts = new EventCounts(jdbc, java.time.Clock.systemUTC(), longReads);
     }
 
     /** For other modules (a scheduled delta sync): true while the cutover can still run steps. */

@@ -36,7 +36,7 @@ class EventCountsTest {
         public Instant instant() {
             return now;
         }
-    });
+    }, new LongReads());
 
     @Test
     void aSettledTotalIsNotCountedAgainOnlyTheEventsAfterIt() {

@@ -1,0 +1,64 @@
+package dev.cutover.cutover.eventlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cutover.testsupport.MigratedMariaDb;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15 (load), the profile {@code mysql} twin of {@link EventLogQueryPlansTest}: on the test
+ * stack's MariaDB a page of one cutover's events is a range of the index (cutover_id, id) read in its
+ * order (no filesort), so its cost does not grow with the log; so are the queries that keep the
+ * cutover's total ({@link EventCounts}).
+ */
+class EventLogQueryPlansOnMariaDbTest {
+
+    private static MigratedMariaDb database;
+    private static List<String> cutovers;
+
+    @BeforeAll
+    static void aLogOfSeveralCutovers() {
+        database = MigratedMariaDb.shared();
+        cutovers = List.of(database.cutover("load", false), database.cutover("load", false),
+                database.cutover("load", true));
+        database.events(cutovers, 2000);
+    }
+
+    @Test
+    void aPageOfEventsIsARangeOfTheIndexByCutoverAndIdReadInItsOrder() {
+        List<Map<String, Object>> plan = database.explain(EventLog.PAGE, cutovers.get(1), 100, 100);
+
+        assertThat(plan).as(plan.toString()).singleElement().satisfies(row -> {
+            assertThat(row.get("key")).isEqualTo("cutover_event_by_cutover");
+            assertThat(row.get("type")).isIn("ref", "range");
+            assertThat(String.valueOf(row.get("Extra"))).doesNotContain("filesort");
+        });
+    }
+
+    @Test
+    void theNewestEventOfACutoverIsTheLastEntryOfItsRangeOfTheIndex() {
+        List<Map<String, Object>> plan = database.explain(EventCounts.NEWEST, cutovers.get(1));
+
+        assertThat(plan).as(plan.toString()).singleElement().satisfies(row -> {
+            assertThat(row.get("key")).isEqualTo("cutover_event_by_cutover");
+            assertThat(String.valueOf(row.get("Extra"))).doesNotContain("filesort");
+        });
+    }
+
+    @Test
+    void eventsCountedAfterASettledTotalAreARangeOfTheIndex() {
+        long first = database.jdbc().sql("SELECT MIN(id) FROM cutover_event WHERE cutover_id = ?")
+                .param(cutovers.get(1)).query(Long.class).single();
+        List<Map<String, Object>> plan = database.explain(EventCounts.BETWEEN, cutovers.get(1), first + 3000,
+                first + 3300);
+
+        assertThat(plan).as(plan.toString()).singleElement().satisfies(row -> {
+            assertThat(row.get("key")).isEqualTo("cutover_event_by_cutover");
+            assertThat(row.get("type")).isEqualTo("range");
+            assertThat(String.valueOf(row.get("Extra"))).contains("Using index");
+        });
+    }
+}

@@ -141,6 +141,19 @@ final class MySqlServer implements AutoCloseable {
     }
 
     SourcePosition sourcePosition() throws SQLException {
+        return readOnlyAndPosition(false).position();
+    }
+
+    /**
+     * The server's own word on its read-only switches and where its binlog ends, in two round trips
+     * (the binlog status, then one SELECT of the switches and the GTIDs written) instead of three:
+     * inside the write window every round trip is time the application cannot write.
+     */
+    ReadOnlyAndPosition readOnlyAndPosition() throws SQLException {
+        return readOnlyAndPosition(true);
+    }
+
+    private ReadOnlyAndPosition readOnlyAndPosition(boolean switches) throws SQLException {
         String file = "";
         long position = 0;
         try (Statement statement = connection.createStatement();
@@ -150,7 +163,21 @@ final class MySqlServer implements AutoCloseable {
                 position = rs.getLong("Position");
             }
         }
-        return new SourcePosition(file, position, ReplicaStatus.normalizeGtids(text(connection, flavor.writtenGtidsSql())));
+        boolean superFlag = flavor.hasSuperReadOnly();
+        String select = "SELECT " + flavor.writtenGtidsVariable() + (!switches ? ""
+                : superFlag ? ", @@GLOBAL.read_only, @@GLOBAL.super_read_only" : ", @@GLOBAL.read_only");
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(select)) {
+            rs.next();
+            SourcePosition written = new SourcePosition(file, position, ReplicaStatus.normalizeGtids(
+                    rs.getString(1) == null ? "" : rs.getString(1)));
+            ReadOnlyState state = switches
+                    ? new ReadOnlyState(rs.getInt(2) == 1, superFlag, superFlag && rs.getInt(3) == 1) : null;
+            return new ReadOnlyAndPosition(state, written);
+        }
+    }
+
+    /** Read together by {@link #readOnlyAndPosition()}. */
+    record ReadOnlyAndPosition(ReadOnlyState readOnly, SourcePosition position) {
     }
 
     /** True when this server has executed every GTID in {@code gtids}. */
@@ -232,10 +259,6 @@ final class MySqlServer implements AutoCloseable {
      */
     void rotateBinaryLog() throws SQLException {
         execute("FLUSH BINARY LOGS");
-    }
-
-    boolean readOnly() throws SQLException {
-        return "1".equals(text(connection, "SELECT @@GLOBAL.read_only"));
     }
 
     /**

@@ -24,6 +24,8 @@ import java.util.Properties;
 final class MySqlServer implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** By url and the version the server greets with: see {@link #flavor}. */
+    private static final Map<String, ServerFlavor> FLAVORS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final MySqlSettings settings;
     private final Connection connection;
@@ -84,6 +86,8 @@ final class MySqlServer implements AutoCloseable {
         properties.setProperty("password", settings.password());
         properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_MS));
         properties.setProperty("tcpKeepAlive", "true");
+        // Autocommit is only ever set through the driver: without this it sends SET autocommit=1 on connect.
+        properties.setProperty("useLocalSessionState", "true");
         Connection connection;
         try {
             connection = DriverManager.getConnection(settings.url(), properties);
@@ -94,11 +98,29 @@ final class MySqlServer implements AutoCloseable {
         }
         connection.setAutoCommit(true);
         try {
-            return new MySqlServer(settings, connection, ServerFlavor.of(text(connection, "SELECT VERSION()")));
+            return new MySqlServer(settings, connection, flavor(settings, connection));
         } catch (RuntimeException e) {
             connection.close();
             throw e;
         }
+    }
+
+    /**
+     * The flavor from {@code SELECT VERSION()}, asked once per server and version: the greeting every
+     * connection receives names the version already (MariaDB may prefix it with 5.5.5-), so a server
+     * that greets as before is the same server, and each further session saves a round trip.
+     */
+    private static ServerFlavor flavor(MySqlSettings settings, Connection connection) throws SQLException {
+        String key = settings.url() + " " + connection.getMetaData().getDatabaseProductVersion();
+        ServerFlavor known = FLAVORS.get(key);
+        if (known != null) {
+            return known;
+        }
+        ServerFlavor flavor = ServerFlavor.of(text(connection, "SELECT VERSION()"));
+        if (FLAVORS.size() < 1_000) {
+            FLAVORS.put(key, flavor);
+        }
+        return flavor;
     }
 
     MySqlSettings settings() {

@@ -38,6 +38,39 @@ public interface WriteFreezeEngine {
         return java.util.Optional.empty();
     }
 
+    /**
+     * One session for the verify window's readings: the window needs the server's word and the write
+     * position at its start and the position at its end, and inside the write window each session
+     * opened and each round trip is time the application cannot write. By default each reading
+     * asks {@link #serverSays} and {@link #writePosition} on their own.
+     */
+    default FreezeWatch watch(ResolvedConnection connection) throws Exception {
+        return new FreezeWatch() {
+            @Override
+            public Reading read() throws Exception {
+                return new Reading(serverSays(connection), writePosition(connection));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** Reads a frozen database again and again on one session (see {@link #watch}). */
+    interface FreezeWatch extends AutoCloseable {
+
+        /** The server's word on the freeze (empty when the engine has nothing cheap to ask) and the write position. */
+        Reading read() throws Exception;
+
+        @Override
+        void close();
+    }
+
+    /** One reading of {@link FreezeWatch}. */
+    record Reading(java.util.Optional<ServerFreezeState> serverSays, WritePosition position) {
+    }
+
     /** The server's own word on a freeze: whether it holds, and the switches as read. */
     record ServerFreezeState(boolean frozen, String text, Map<String, Object> evidence) {
     }

@@ -139,38 +139,52 @@ class WriteFreezeStepType implements StepType {
         WriteFreezeEngine engine = engine(connection);
         Duration window = context.arguments().duration("verifyWindow").orElse(DEFAULT_WINDOW);
         Map<String, Object> evidence = new LinkedHashMap<>(executed.evidence());
-        String serverText = "";
-        if (engine.strategy().equals(context.arguments().requiredString("strategy"))) {
-            long asked = System.nanoTime();
-            var says = engine.serverSays(connection);
-            context.waited("server freeze switches query", Duration.ofNanos(System.nanoTime() - asked));
-            if (says.isPresent()) {
-                evidence.put("serverSays", says.get().evidence());
-                if (!says.get().frozen()) {
-                    throw new StepFailedException("the freeze does not hold: " + connection.name() + " says "
-                            + says.get().text(), evidence);
-                }
-                serverText = "; server says " + says.get().text();
+        // The engine's own freeze has a server to ask; a command's freeze is proven by the position alone.
+        boolean ask = engine.strategy().equals(context.arguments().requiredString("strategy"));
+        WriteFreezeEngine.Reading first;
+        WriteFreezeEngine.Reading second;
+        try (WriteFreezeEngine.FreezeWatch watch = engine.watch(connection)) {
+            first = read(watch, context, connection, evidence, ask, "serverSays");
+            // The window runs from the first reading: telling the dashboard about it happens inside it.
+            long windowEnds = System.nanoTime() + window.toNanos();
+            context.progress("watching the write position of " + connection.name() + " for " + DurationText.of(window),
+                    Map.of("position", first.position().position()));
+            StopAwareSleep.until(windowEnds, context, "verifying the freeze", "verify window");
+            second = read(watch, context, connection, evidence, ask, "serverSaysAtWindowEnd");
+        }
+        String serverText = ask ? first.serverSays().map(says -> "; server says " + says.text()).orElse("") : "";
+        evidence.put("verifyWindowMs", window.toMillis());
+        evidence.put("positionAtWindowStart", first.position().detail());
+        evidence.put("positionAtWindowEnd", second.position().detail());
+        if (!second.position().sameAs(first.position())) {
+            throw new StepFailedException("writes still land on " + connection.name() + ": its write position moved from "
+                    + first.position().position() + " to " + second.position().position() + " within "
+                    + DurationText.of(window), evidence);
+        }
+        return StepOutcome.succeeded(executed.summary() + "; write position stood still at " + first.position().position()
+                + " for " + DurationText.of(window) + serverText, evidence);
+    }
+
+    /**
+     * One reading of the watched database; with the engine's own freeze, the server's word goes into
+     * the evidence under {@code key} and must say frozen, at the window's start and at its end.
+     */
+    private static WriteFreezeEngine.Reading read(WriteFreezeEngine.FreezeWatch watch, StepContext context,
+                                                  ResolvedConnection connection, Map<String, Object> evidence,
+                                                  boolean ask, String key) throws Exception {
+        long asked = System.nanoTime();
+        WriteFreezeEngine.Reading reading = watch.read();
+        context.waited(ask ? "server freeze switches and write position query" : "write position query",
+                Duration.ofNanos(System.nanoTime() - asked));
+        if (ask && reading.serverSays().isPresent()) {
+            WriteFreezeEngine.ServerFreezeState says = reading.serverSays().get();
+            evidence.put(key, says.evidence());
+            if (!says.frozen()) {
+                throw new StepFailedException("the freeze does not hold: " + connection.name() + " says " + says.text(),
+                        evidence);
             }
         }
-        long read = System.nanoTime();
-        WritePosition first = engine.writePosition(connection);
-        context.waited("write position query", Duration.ofNanos(System.nanoTime() - read));
-        context.progress("watching the write position of " + connection.name() + " for " + DurationText.of(window),
-                Map.of("position", first.position()));
-        StopAwareSleep.until(System.nanoTime() + window.toNanos(), context, "verifying the freeze", "verify window");
-        read = System.nanoTime();
-        WritePosition second = engine.writePosition(connection);
-        context.waited("write position query", Duration.ofNanos(System.nanoTime() - read));
-        evidence.put("verifyWindowMs", window.toMillis());
-        evidence.put("positionAtWindowStart", first.detail());
-        evidence.put("positionAtWindowEnd", second.detail());
-        if (!second.sameAs(first)) {
-            throw new StepFailedException("writes still land on " + connection.name() + ": its write position moved from "
-                    + first.position() + " to " + second.position() + " within " + DurationText.of(window), evidence);
-        }
-        return StepOutcome.succeeded(executed.summary() + "; write position stood still at " + first.position()
-                + " for " + DurationText.of(window) + serverText, evidence);
+        return reading;
     }
 
     @Override

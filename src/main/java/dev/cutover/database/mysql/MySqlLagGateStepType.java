@@ -130,17 +130,21 @@ class MySqlLagGateStepType implements StepType {
             }
             // Inside a freeze one sample can prove what the consecutive samples only make likely: the
             // source is read-only, its position stood still across the sample, and the replica executed it.
+            // The position the sample asks the replica to execute is the one read with read_only: one
+            // read of the source before the sample, one after, instead of three.
             long started = System.nanoTime();
-            ReadOnlyState sourceSays = source.readOnlyState();
-            SourcePosition before = source.sourcePosition();
-            Sample sample = ReplicaLagCheck.sample(replica, source, contact, replicaName, maxLag, catchUpWithin, gauges);
+            MySqlServer.ReadOnlyAndPosition atStart = source.readOnlyAndPosition();
+            ReadOnlyState sourceSays = atStart.readOnly();
+            SourcePosition before = atStart.position();
+            long read = System.nanoTime();
+            Sample sample = ReplicaLagCheck.sample(replica, before, contact, replicaName, maxLag, catchUpWithin, gauges);
+            long sampled = System.nanoTime();
             SourcePosition after = source.sourcePosition();
-            context.waited("source read_only and position reads", Duration.ofNanos(System.nanoTime() - started));
+            context.waited("source read_only and position reads", Duration.ofNanos(read - started + System.nanoTime() - sampled));
             if (sample.figures().get("catchUpMs") instanceof Long catchUpMs) {
                 context.waited("GTID wait", Duration.ofMillis(catchUpMs));
             }
-            boolean proven = sample.verdict() == Verdict.WITHIN && sourceSays.frozen() && before.equals(after)
-                    && before.text().equals(sample.figures().get("sourcePosition"));
+            boolean proven = sample.verdict() == Verdict.WITHIN && sourceSays.frozen() && before.equals(after);
             if (!proven) {
                 return sample;
             }

@@ -58,7 +58,7 @@ class MySqlLagSignal implements ReadinessSignal {
         String input = "mysql lag " + replicaName;
         try (MySqlServer replica = MySqlServer.connect(context.connection(replicaName));
              MySqlServer source = MySqlServer.connect(context.connection(sourceName))) {
-            Sample sample = ReplicaLagCheck.sample(replica, source, new SourceContact.Watch(), replicaName, maxLag, CATCH_UP_WITHIN, gauges);
+            Sample sample = ReplicaLagCheck.sample(replica, source.sourcePosition(), new SourceContact.Watch(), replicaName, maxLag, CATCH_UP_WITHIN, gauges);
             return new Reading(input, sample.verdict() == Verdict.WITHIN, sample.summary(), sample.figures());
         } catch (Exception e) {
             return new Reading(input, false, "cannot read: " + context.redact(String.valueOf(e.getMessage())), Map.of());

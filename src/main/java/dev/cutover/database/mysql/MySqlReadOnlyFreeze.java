@@ -54,11 +54,11 @@ class MySqlReadOnlyFreeze implements WriteFreezeEngine {
         try (MySqlServer server = MySqlServer.connect(connection)) {
             if (server.replicaStatus().isPresent()) {
                 // After a rollback the old source may be a replica again; a replica must stay read-only.
-                return Map.of("readOnly", server.readOnly(), "note", connection.name()
+                return Map.of("readOnly", server.readOnlyState().readOnly(), "note", connection.name()
                         + " replicates from another server now, so it stays read-only");
             }
             server.setReadOnly(false);
-            return Map.of("readOnly", server.readOnly());
+            return Map.of("readOnly", server.readOnlyState().readOnly());
         }
     }
 
@@ -68,6 +68,26 @@ class MySqlReadOnlyFreeze implements WriteFreezeEngine {
             ReadOnlyState state = server.readOnlyState();
             return java.util.Optional.of(new ServerFreezeState(state.frozen(), state.text(), state.evidence()));
         }
+    }
+
+    /** One admin session; each reading is two round trips (binlog status, then switches and GTIDs in one SELECT). */
+    @Override
+    public FreezeWatch watch(ResolvedConnection connection) throws Exception {
+        MySqlServer server = MySqlServer.connect(connection);
+        return new FreezeWatch() {
+            @Override
+            public Reading read() throws Exception {
+                MySqlServer.ReadOnlyAndPosition now = server.readOnlyAndPosition();
+                ReadOnlyState state = now.readOnly();
+                return new Reading(java.util.Optional.of(new ServerFreezeState(state.frozen(), state.text(), state.evidence())),
+                        new WritePosition(now.position().text(), now.position().evidence()));
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
+        };
     }
 
     @Override

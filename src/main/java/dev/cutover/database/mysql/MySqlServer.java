@@ -24,6 +24,8 @@ import java.util.Properties;
 final class MySqlServer implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** By url and the version the server greets with: see {@link #flavor}. */
+    private static final Map<String, ServerFlavor> FLAVORS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final MySqlSettings settings;
     private final Connection connection;
@@ -84,6 +86,8 @@ final class MySqlServer implements AutoCloseable {
         properties.setProperty("password", settings.password());
         properties.setProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_MS));
         properties.setProperty("tcpKeepAlive", "true");
+        // Autocommit is only ever set through the driver: without this it sends SET autocommit=1 on connect.
+        properties.setProperty("useLocalSessionState", "true");
         Connection connection;
         try {
             connection = DriverManager.getConnection(settings.url(), properties);
@@ -94,11 +98,29 @@ final class MySqlServer implements AutoCloseable {
         }
         connection.setAutoCommit(true);
         try {
-            return new MySqlServer(settings, connection, ServerFlavor.of(text(connection, "SELECT VERSION()")));
+            return new MySqlServer(settings, connection, flavor(settings, connection));
         } catch (RuntimeException e) {
             connection.close();
             throw e;
         }
+    }
+
+    /**
+     * The flavor from {@code SELECT VERSION()}, asked once per server and version: the greeting every
+     * connection receives names the version already (MariaDB may prefix it with 5.5.5-), so a server
+     * that greets as before is the same server, and each further session saves a round trip.
+     */
+    private static ServerFlavor flavor(MySqlSettings settings, Connection connection) throws SQLException {
+        String key = settings.url() + " " + connection.getMetaData().getDatabaseProductVersion();
+        ServerFlavor known = FLAVORS.get(key);
+        if (known != null) {
+            return known;
+        }
+        ServerFlavor flavor = ServerFlavor.of(text(connection, "SELECT VERSION()"));
+        if (FLAVORS.size() < 1_000) {
+            FLAVORS.put(key, flavor);
+        }
+        return flavor;
     }
 
     MySqlSettings settings() {
@@ -141,6 +163,19 @@ final class MySqlServer implements AutoCloseable {
     }
 
     SourcePosition sourcePosition() throws SQLException {
+        return readOnlyAndPosition(false).position();
+    }
+
+    /**
+     * The server's own word on its read-only switches and where its binlog ends, in two round trips
+     * (the binlog status, then one SELECT of the switches and the GTIDs written) instead of three:
+     * inside the write window every round trip is time the application cannot write.
+     */
+    ReadOnlyAndPosition readOnlyAndPosition() throws SQLException {
+        return readOnlyAndPosition(true);
+    }
+
+    private ReadOnlyAndPosition readOnlyAndPosition(boolean switches) throws SQLException {
         String file = "";
         long position = 0;
         try (Statement statement = connection.createStatement();
@@ -150,7 +185,21 @@ final class MySqlServer implements AutoCloseable {
                 position = rs.getLong("Position");
             }
         }
-        return new SourcePosition(file, position, ReplicaStatus.normalizeGtids(text(connection, flavor.writtenGtidsSql())));
+        boolean superFlag = flavor.hasSuperReadOnly();
+        String select = "SELECT " + flavor.writtenGtidsVariable() + (!switches ? ""
+                : superFlag ? ", @@GLOBAL.read_only, @@GLOBAL.super_read_only" : ", @@GLOBAL.read_only");
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(select)) {
+            rs.next();
+            SourcePosition written = new SourcePosition(file, position, ReplicaStatus.normalizeGtids(
+                    rs.getString(1) == null ? "" : rs.getString(1)));
+            ReadOnlyState state = switches
+                    ? new ReadOnlyState(rs.getInt(2) == 1, superFlag, superFlag && rs.getInt(3) == 1) : null;
+            return new ReadOnlyAndPosition(state, written);
+        }
+    }
+
+    /** Read together by {@link #readOnlyAndPosition()}. */
+    record ReadOnlyAndPosition(ReadOnlyState readOnly, SourcePosition position) {
     }
 
     /** True when this server has executed every GTID in {@code gtids}. */
@@ -232,10 +281,6 @@ final class MySqlServer implements AutoCloseable {
      */
     void rotateBinaryLog() throws SQLException {
         execute("FLUSH BINARY LOGS");
-    }
-
-    boolean readOnly() throws SQLException {
-        return "1".equals(text(connection, "SELECT @@GLOBAL.read_only"));
     }
 
     /**

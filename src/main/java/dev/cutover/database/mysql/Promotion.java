@@ -27,7 +27,14 @@ final class Promotion {
 
     private static final Duration FREEZE_CHECK = Duration.ofSeconds(1);
     private static final Duration REPLICATION_START = Duration.ofSeconds(10);
+    /**
+     * Polls that end the write window wait as little as the answer takes: the first look again after
+     * 2 ms, each next one twice as long, never longer than the slowest poll ({@code CONTACT_POLL},
+     * {@code START_POLL}): a rotation reaches a connected replica in milliseconds, an IO thread connects in tens.
+     */
+    private static final Duration FIRST_POLL = Duration.ofMillis(2);
     private static final Duration CONTACT_POLL = Duration.ofMillis(50);
+    private static final Duration START_POLL = Duration.ofMillis(20);
 
     private final StepContext context;
     private final String sourceName;
@@ -68,17 +75,21 @@ final class Promotion {
             SourceContact contactBefore = replica.sourceContact(status);
             long contactBeforeNanos = System.nanoTime();
             sendRotation(source);
-            requireFrozen(source);
-            SourcePosition last = source.sourcePosition();
+            SourcePosition last = requireFrozen(source);
             evidence.put("sourcePosition", last.evidence());
             progress("waiting until " + replicaName + " executed " + last.text());
-            if (!replica.waitForExecuted(last, catchUp)) {
+            long waitStarted = System.nanoTime();
+            boolean caughtUp = replica.waitForExecuted(last, catchUp);
+            context.waited("catch-up wait", Duration.ofNanos(System.nanoTime() - waitStarted));
+            if (!caughtUp) {
                 ReplicaStatus behind = replica.replicaStatus().orElse(status);
                 evidence.put("replicaStatusAtRefusal", behind.evidence());
                 throw refuse(replicaName + " is behind: it did not execute the source's last position " + last.text()
                         + " within " + DurationText.of(catchUp) + " (it executed " + describeExecuted(behind) + ")");
             }
+            long contactStarted = System.nanoTime();
             requireSourceContact(replica, contactBefore, contactBeforeNanos);
+            context.waited("source contact check", Duration.ofNanos(System.nanoTime() - contactStarted));
             mark("caughtUp");
 
             replica.stopReplica();
@@ -89,8 +100,10 @@ final class Promotion {
 
             if (reverse) {
                 progress("starting reverse replication " + replicaName + " -> " + sourceName);
+                long reverseStarted = System.nanoTime();
                 source.replicateFrom(replica.settings(), newPrimaryStart);
                 ReplicaStatus reverseStatus = awaitReplicating(source);
+                context.waited("reverse replication start", Duration.ofNanos(System.nanoTime() - reverseStarted));
                 if (!reverseStatus.healthy()) {
                     undoStop(source, replica, last);
                     throw new StepFailedException("reverse replication " + replicaName + " -> " + sourceName
@@ -128,11 +141,13 @@ final class Promotion {
     /** The new primary takes writes and replicates from nobody; the old one is read-only. */
     void verifyPromoted() throws Exception {
         try (MySqlServer source = connect(sourceName); MySqlServer replica = connect(replicaName)) {
-            if (replica.readOnly() || replica.replicaStatus().isPresent()) {
+            boolean readOnly = replica.readOnlyState().readOnly();
+            boolean replicating = replica.replicaStatus().isPresent();
+            if (readOnly || replicating) {
                 throw new StepFailedException(replicaName + " is not a writable primary after promotion (read_only="
-                        + replica.readOnly() + ", replicating=" + replica.replicaStatus().isPresent() + ")", evidence());
+                        + readOnly + ", replicating=" + replicating + ")", evidence());
             }
-            if (!source.readOnly()) {
+            if (!source.readOnlyState().readOnly()) {
                 throw new StepFailedException(sourceName + " still accepts writes after promotion: two primaries", evidence());
             }
         }
@@ -144,7 +159,7 @@ final class Promotion {
             boolean reverseInPlace = reverseStatus.isPresent()
                     && reverseStatus.get().sourceHost().equals(replica.settings().replicationHost())
                     && reverseStatus.get().sourcePort() == replica.settings().replicationPort();
-            if (reverseStatus.isEmpty() && !source.readOnly() && replica.replicaStatus().isPresent()) {
+            if (reverseStatus.isEmpty() && !source.readOnlyState().readOnly() && replica.replicaStatus().isPresent()) {
                 return StepOutcome.succeeded(sourceName + " is already the writable primary and " + replicaName
                         + " replicates from it: nothing to demote", Map.of());
             }
@@ -195,13 +210,17 @@ final class Promotion {
         return MySqlServer.connect(context.connection(name), statementTimeout);
     }
 
-    /** Read-only, or a write position that stands still (a command such as iptables froze it). */
-    private void requireFrozen(MySqlServer source) throws Exception {
-        if (source.readOnly()) {
+    /**
+     * Read-only, or a write position that stands still (a command such as iptables froze it); returns
+     * the source's last position, read together with its read-only switch.
+     */
+    private SourcePosition requireFrozen(MySqlServer source) throws Exception {
+        MySqlServer.ReadOnlyAndPosition now = source.readOnlyAndPosition();
+        if (now.readOnly().readOnly()) {
             evidence.put("sourceFrozen", "read_only=ON");
-            return;
+            return now.position();
         }
-        SourcePosition first = source.sourcePosition();
+        SourcePosition first = now.position();
         Thread.sleep(FREEZE_CHECK.toMillis());
         SourcePosition second = source.sourcePosition();
         if (!second.text().equals(first.text())) {
@@ -209,6 +228,7 @@ final class Promotion {
                     + second.text() + " within " + DurationText.of(FREEZE_CHECK) + "; run a write-freeze step first");
         }
         evidence.put("sourceFrozen", "read_only=OFF but no write for " + DurationText.of(FREEZE_CHECK));
+        return second;
     }
 
     /**
@@ -238,9 +258,11 @@ final class Promotion {
         // replication this service sets up sends one every second.
         Duration limit = first.allowedSilence();
         boolean told = false;
-        while (true) {
-            if (told) {
-                Thread.sleep(CONTACT_POLL.toMillis());
+        Duration poll = FIRST_POLL;
+        for (int look = 0; ; look++) {
+            if (look > 0) {
+                Thread.sleep(poll.toMillis());
+                poll = longer(poll, CONTACT_POLL);
             }
             ReplicaStatus status = replica.replicaStatus().orElseThrow(() -> refuse(replicaName + " stopped being a replica"));
             if (!status.ioRunning() || status.lastIoErrno() != 0) {
@@ -274,14 +296,21 @@ final class Promotion {
     private ReplicaStatus awaitReplicating(MySqlServer server) throws Exception {
         long until = System.nanoTime() + REPLICATION_START.toNanos();
         ReplicaStatus status;
+        Duration poll = FIRST_POLL;
         do {
             status = server.replicaStatus().orElseThrow();
             if (status.healthy() || status.lastIoErrno() != 0 || status.lastSqlErrno() != 0) {
                 return status;
             }
-            Thread.sleep(20);
+            Thread.sleep(poll.toMillis());
+            poll = longer(poll, START_POLL);
         } while (System.nanoTime() < until);
         return status;
+    }
+
+    private static Duration longer(Duration poll, Duration longest) {
+        Duration doubled = poll.multipliedBy(2);
+        return doubled.compareTo(longest) > 0 ? longest : doubled;
     }
 
     /** A replica that followed the old primary follows {@code to} from the position matching {@code reached}. */

@@ -25,12 +25,14 @@ final class ReplicaLagCheck {
     }
 
     /**
-     * @param source the replica's source, or null to judge by seconds and by what the replica hears
+     * @param sourcePosition where the replica's source's binlog ended when the sample began (read just
+     *                       before by the caller, who may read more with it), or null to judge by
+     *                       seconds and by what the replica hears
      * @param contact follows what the replica hears from its source across samples; used without a source
      */
-    static Sample sample(MySqlServer replica, MySqlServer source, SourceContact.Watch contact, String replicaName,
-                         Duration maxLag, Duration catchUpWithin, ReplicationLagGauges gauges) throws SQLException {
-        SourcePosition sourcePosition = source == null ? null : source.sourcePosition();
+    static Sample sample(MySqlServer replica, SourcePosition sourcePosition, SourceContact.Watch contact,
+                         String replicaName, Duration maxLag, Duration catchUpWithin, ReplicationLagGauges gauges)
+            throws SQLException {
         Optional<ReplicaStatus> read = replica.replicaStatus();
         long thresholdMs = maxLag.toMillis();
         if (read.isEmpty()) {
@@ -58,7 +60,7 @@ final class ReplicaLagCheck {
             return new Sample(Verdict.OUTSIDE, "lag unknown (Seconds_Behind is NULL)", figures,
                     List.of(GateSample.unknown(replicaName, thresholdMs, false)));
         }
-        if (source == null) {
+        if (sourcePosition == null) {
             // Without the source's position, Seconds_Behind is believed only while the replica is seen
             // receiving: cut off, it says 0 until slave_net_timeout, and a blind gate would open.
             SourceContact heard = replica.sourceContact(status);

@@ -52,8 +52,8 @@ record ServerFlavor(Kind kind, int major, int minor, int patch, String version) 
     }
 
     /** Every transaction this server has in its binlog: what a replica of it must have executed. */
-    String writtenGtidsSql() {
-        return mariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos" : "SELECT @@GLOBAL.gtid_executed";
+    String writtenGtidsVariable() {
+        return mariaDb() ? "@@GLOBAL.gtid_binlog_pos" : "@@GLOBAL.gtid_executed";
     }
 
     /** What this server has executed as a replica (MariaDB) or at all (MySQL). */

@@ -191,6 +191,33 @@ class MySqlEngineTests {
         writer.get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Nobody writes, so the position stands still: only the server's word at the window's end shows
+     * that the freeze was lifted meanwhile (before, it was read at the window's start only).
+     */
+    @Test
+    void aFreezeLiftedDuringItsVerifyWindowFailsItsVerification() throws Exception {
+        WriteFreezeHarness harness = new WriteFreezeHarness(freeze);
+        RecordingStepContext context = PAIR.context(Map.of("connection", "source", "strategy", "read-only",
+                "verifyWindow", "600ms"));
+        CompletableFuture<Void> lifter = CompletableFuture.runAsync(() -> {
+            try (MySqlServer source = PAIR.server("source")) {
+                while (!source.readOnlyState().readOnly()) {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(200);
+                source.setReadOnly(false);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertThatThrownBy(() -> harness.freezeAndVerify(context))
+                .isInstanceOf(StepFailedException.class)
+                .hasMessageContaining("the freeze does not hold", "read_only=OFF");
+        lifter.get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void promotionRefusesAReplicaThatIsBehind() throws Exception {
         String table = PAIR.createTable("behind");
@@ -208,7 +235,7 @@ class MySqlEngineTests {
         }
         try (MySqlServer replica = PAIR.server("replica")) {
             assertThat(replica.replicaStatus()).as("still a replica").isPresent();
-            assertThat(replica.readOnly()).isTrue();
+            assertThat(replica.readOnlyState().readOnly()).isTrue();
         }
     }
 
@@ -276,7 +303,7 @@ class MySqlEngineTests {
         assertThat(PAIR.count("replica", table)).isEqualTo(3);
         try (MySqlServer replica = PAIR.server("replica")) {
             assertThat(replica.replicaStatus().orElseThrow().healthy()).isTrue();
-            assertThat(replica.readOnly()).isTrue();
+            assertThat(replica.readOnlyState().readOnly()).isTrue();
         }
     }
 

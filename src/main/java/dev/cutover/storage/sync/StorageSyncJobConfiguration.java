@@ -162,7 +162,7 @@ class StorageSyncJobConfiguration {
         }, NO_TRANSACTION).build();
     }
 
-    private static JobExecutionListener manifestListener(SyncRunRepository runs, SyncRunStores stores) {
+    static JobExecutionListener manifestListener(SyncRunRepository runs, SyncRunStores stores) {
         return new JobExecutionListener() {
             @Override
             public void beforeJob(JobExecution execution) {

@@ -5,6 +5,7 @@ import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncSpec;
 import dev.cutover.storage.plan.Difference;
 import dev.cutover.storage.plan.KeyFilter;
+import dev.cutover.storage.plan.KeySpan;
 import dev.cutover.storage.plan.PlannedObject;
 import dev.cutover.storage.plan.SyncPlanner;
 import java.time.Instant;
@@ -53,6 +54,7 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     private Stream<PlannedObject> plan;
     private Iterator<PlannedObject> items;
     private String lastKey;
+    private KeySpan span = KeySpan.ALL;
 
     SyncPlanReader(SyncSpec spec, ObjectStore source, ObjectStore target, ExecutorService lookups, Instant runStarted,
                    long runId, SyncRunRepository runs) {
@@ -76,12 +78,20 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
         this.lookups = lookups;
     }
 
+    /** Restricts the plan to one span of the key space: a partition of the run (see {@link PartitionedSync}). */
+    SyncPlanReader within(KeySpan span) {
+        this.span = span;
+        return this;
+    }
+
     @Override
     public void open(ExecutionContext context) {
         lastKey = context.containsKey(LAST_KEY) ? context.getString(LAST_KEY) : null;
         resumed = lastKey != null;
         counting = spec.mode() != SyncMode.FULL; // a full run counted everything up front, for its ETA
-        plan = SyncPlanner.plan(source, target, lastKey, KeyFilter.of(spec), target::stat, lookups);
+        plan = span.equals(KeySpan.ALL)
+                ? SyncPlanner.plan(source, target, lastKey, KeyFilter.of(spec), target::stat, lookups)
+                : SyncPlanner.plan(source, target, span, lastKey, KeyFilter.of(spec), target::stat, lookups);
         items = plan.iterator();
     }
 

@@ -102,6 +102,9 @@ class PartitionWorkers implements SmartLifecycle {
             return false;
         }
         long runId = partition.getJobParameters().getLong(StorageSyncJobConfiguration.RUN_ID);
+        if (partitions.attempted(runId, partition.getStepName())) {
+            partition.getExecutionContext().putString(SyncPlanReader.RESUMED, "true");
+        }
         partitions.running(partition.getId(), runId, partition.getStepName(),
                 KeySpacePartitioner.span(partition.getExecutionContext()), instances.self().id());
         String message = null;

@@ -52,6 +52,12 @@ class SyncPartitions {
                 .update();
     }
 
+    /** Whether an earlier attempt of the run's partition of that name ran (and may have copied ahead). */
+    boolean attempted(long runId, String name) {
+        return jdbc.sql("SELECT COUNT(*) FROM sync_partition WHERE run_id = ? AND name = ?").params(runId, name)
+                .query(Long.class).single() > 0;
+    }
+
     /** A committed chunk of the partition: in the chunk's transaction, like the manifest. */
     void add(long stepExecutionId, long objects, long bytes) {
         jdbc.sql("UPDATE sync_partition SET objects = objects + ?, bytes = bytes + ? WHERE step_execution_id = ?")

@@ -33,6 +33,12 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 class SyncPlanReader implements ItemStreamReader<PlannedObject> {
 
     static final String LAST_KEY = "sync.lastKey";
+    /**
+     * Set by whoever runs the step again after an attempt that may have copied ahead without reaching a
+     * checkpoint (a partition whose worker died in its first chunk): without a checkpoint the reader could
+     * not tell, and it would count the objects the lost attempt copied as skipped rather than copied.
+     */
+    static final String RESUMED = "sync.resumed";
     /** Planned objects held ahead of the one handed out: bounds the reader's memory. */
     static final int LOOKAHEAD_ITEMS = 1000;
 
@@ -87,7 +93,7 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     @Override
     public void open(ExecutionContext context) {
         lastKey = context.containsKey(LAST_KEY) ? context.getString(LAST_KEY) : null;
-        resumed = lastKey != null;
+        resumed = lastKey != null || context.containsKey(RESUMED);
         counting = spec.mode() != SyncMode.FULL; // a full run counted everything up front, for its ETA
         plan = span.equals(KeySpan.ALL)
                 ? SyncPlanner.plan(source, target, lastKey, KeyFilter.of(spec), target::stat, lookups)

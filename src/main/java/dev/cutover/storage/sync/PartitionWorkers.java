@@ -41,12 +41,17 @@ class PartitionWorkers implements SmartLifecycle {
     private final SyncPartitions partitions;
     private final InstanceLeases instances;
     private final PartitionSettings settings;
+    private final SyncRunStores runStores;
+    private final SyncStopRequests stops;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
     PartitionWorkers(@Qualifier("partitionRequests") QueueChannel requests, JobRepository jobRepository,
                      @Qualifier(PartitionedSync.WORKER_STEP) Step partitionStep, SyncPartitions partitions,
-                     InstanceLeases instances, PartitionSettings settings) {
+                     InstanceLeases instances, PartitionSettings settings, SyncRunStores runStores,
+                     SyncStopRequests stops) {
+        this.runStores = runStores;
+        this.stops = stops;
         this.requests = requests;
         this.jobRepository = jobRepository;
         this.partitionStep = partitionStep;
@@ -102,6 +107,9 @@ class PartitionWorkers implements SmartLifecycle {
             return false;
         }
         long runId = partition.getJobParameters().getLong(StorageSyncJobConfiguration.RUN_ID);
+        if (!runStores.holds(runId) && stops.requested(runId) && !partitions.stopRequested(runId)) {
+            stops.clear(runId); // heard here for an earlier attempt of the run, which has been resumed since
+        }
         if (partitions.attempted(runId, partition.getStepName())) {
             partition.getExecutionContext().putString(SyncPlanReader.RESUMED, "true");
         }

@@ -61,9 +61,9 @@ class PartitionedSync {
     @Bean
     Job partitionedSyncJob(JobRepository jobs, @Qualifier("syncPlanStep") Step syncPlanStep,
                            @Qualifier(MANAGER_STEP) Step manager, @Qualifier("syncVerifyStep") Step syncVerifyStep,
-                           SyncRunRepository runs, SyncRunStores stores) {
+                           SyncRunRepository runs, SyncRunStores stores, SyncStopRequests stops) {
         return new JobBuilder("partitionedSyncJob", jobs)
-                .listener(StorageSyncJobConfiguration.manifestListener(runs, stores))
+                .listener(StorageSyncJobConfiguration.manifestListener(runs, stores, stops::requested))
                 .start(syncPlanStep).next(manager).next(syncVerifyStep).build();
     }
 

@@ -77,6 +77,20 @@ class SyncPartitions {
                 .params(Timestamp.from(Instant.now()), clip(message), stepExecutionId, instance).update() == 1;
     }
 
+    /** Runs asked to stop (on whichever instance) of which {@code instance} runs a partition. */
+    List<Long> stopsRequestedOfPartitionsOn(String instance) {
+        return jdbc.sql("""
+                SELECT DISTINCT r.id FROM sync_run r JOIN sync_partition p ON p.run_id = r.id
+                WHERE r.state = 'RUNNING' AND r.stop_requested = TRUE AND p.state = 'RUNNING' AND p.instance_id = ?""")
+                .param(instance).query(Long.class).list();
+    }
+
+    /** Whether a stop is recorded on the run now (a resume clears it in the write that makes it RUNNING). */
+    boolean stopRequested(long runId) {
+        return jdbc.sql("SELECT COUNT(*) FROM sync_run WHERE id = ? AND stop_requested = TRUE").param(runId)
+                .query(Long.class).single() > 0;
+    }
+
     List<Running> running() {
         return jdbc.sql("SELECT step_execution_id, run_id, name, instance_id FROM sync_partition WHERE state = 'RUNNING'")
                 .query((rs, row) -> new Running(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4))).list();

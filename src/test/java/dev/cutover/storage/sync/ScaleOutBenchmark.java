@@ -47,6 +47,11 @@ public final class ScaleOutBenchmark {
         int partitions = Integer.parseInt(options.getOrDefault("partitions", "12"));
         int maxWorkers = Integer.parseInt(options.getOrDefault("workers", "3"));
         int status = 0;
+        // ServiceProcess starts the service from this class path, in the process's own directory: make it absolute.
+        System.setProperty("surefire.test.class.path", java.util.Arrays.stream(
+                        System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
         Path root = Files.createTempDirectory("scale-out-");
         TestPeers.MySqlPair mariaDb = TestPeers.mariaDb();
         String database = "cutover_scale_" + ProcessHandle.current().pid();
@@ -114,6 +119,9 @@ public final class ScaleOutBenchmark {
                         + "mismatches %d, workers seen %s, puts %d for %d keys%n", w, result.mibps(), objects,
                         result.seconds(), result.state(), result.mismatches(), result.workers(), puts, keys);
             }
+            for (int w = 1; w <= maxWorkers; w++) {
+                emptyAndDelete(s3, bucketPrefix + w);
+            }
             double efficiency = maxWorkers >= 3 ? mibps[3] / (3 * mibps[1]) : Double.NaN;
             System.out.printf("scale-out: w1_mibps=%.1f w2_mibps=%.1f w3_mibps=%.1f efficiency_w3=%.2f duplicates=%d "
                     + "verify=%s%n", mibps[1], maxWorkers >= 2 ? mibps[2] : Double.NaN,
@@ -132,6 +140,13 @@ public final class ScaleOutBenchmark {
         }
         System.out.flush();
         System.exit(status);
+    }
+
+    /** The shared S3Mock keeps nothing of the bench. */
+    private static void emptyAndDelete(S3Client s3, String bucket) {
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()
+                .forEach(object -> s3.deleteObject(b -> b.bucket(bucket).key(object.key())));
+        s3.deleteBucket(b -> b.bucket(bucket));
     }
 
     private record Result(double mibps, double seconds, String state, long mismatches, List<String> workers,

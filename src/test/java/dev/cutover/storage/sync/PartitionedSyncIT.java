@@ -249,6 +249,12 @@ class PartitionedSyncIT {
             proxy.close();
         }
         if (s3 != null) {
+            for (String mapping : OBJECTS.keySet()) { // the shared S3Mock keeps nothing of this test
+                String bucket = bucketPrefix + mapping;
+                s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()
+                        .forEach(object -> s3.deleteObject(b -> b.bucket(bucket).key(object.key())));
+                s3.deleteBucket(b -> b.bucket(bucket));
+            }
             s3.close();
         }
         if (mariaDb != null) {

@@ -14,4 +14,9 @@ interface Listing {
     static Listing of(ObjectStore store) {
         return startAfter -> store.list("", startAfter);
     }
+
+    /** The store's listing up to the span's end: it stops pulling pages at the first key past it. */
+    static Listing of(ObjectStore store, KeySpan span) {
+        return startAfter -> store.list("", startAfter).takeWhile(object -> !span.beyond(object.key()));
+    }
 }

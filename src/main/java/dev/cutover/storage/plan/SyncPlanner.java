@@ -70,6 +70,18 @@ public final class SyncPlanner {
         return decide(pairs(source, target, startAfter, filter), targetDetails, lookups);
     }
 
+    /**
+     * The plan of one span of the key space (a partition of a sync), after {@code startAfter} (a checkpoint
+     * inside the span, or null for the span's start): both listings stop at the span's end, so a partition
+     * lists only its own keys, both sides in parallel as in a whole plan.
+     */
+    public static Stream<PlannedObject> plan(ObjectStore source, ObjectStore target, KeySpan span, String startAfter,
+                                             Predicate<String> filter,
+                                             Function<String, Optional<StoredObject>> targetDetails, Executor lookups) {
+        return decide(pairs(Listing.of(source, span), Listing.of(target, span), span.resumeAfter(startAfter), filter,
+                target instanceof SeekableListing ? Ranges.PARALLEL : Ranges.ONE), targetDetails, lookups);
+    }
+
     /** The plan of two listings given as streams (the target listed in one go), e.g. for tests. */
     public static Stream<PlannedObject> plan(Stream<StoredObject> source, Stream<StoredObject> target,
                                              Predicate<String> filter,

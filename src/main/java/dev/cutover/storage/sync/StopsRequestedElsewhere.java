@@ -34,7 +34,11 @@ class StopsRequestedElsewhere {
         return thread;
     });
 
-    StopsRequestedElsewhere(SyncRunRepository runs, InstanceLeases leases, SyncStopRequests stops) {
+    private final SyncPartitions partitions;
+
+    StopsRequestedElsewhere(SyncRunRepository runs, InstanceLeases leases, SyncStopRequests stops,
+                            SyncPartitions partitions) {
+        this.partitions = partitions;
         this.runs = runs;
         this.leases = leases;
         this.stops = stops;
@@ -52,7 +56,10 @@ class StopsRequestedElsewhere {
 
     void read() {
         try {
-            runs.stopsRequestedOf(leases.self().id()).forEach(runId -> {
+            // This instance's own runs, and the runs of the partitions it runs for others (remote partitioning).
+            java.util.Set<Long> asked = new java.util.LinkedHashSet<>(runs.stopsRequestedOf(leases.self().id()));
+            asked.addAll(partitions.stopsRequestedOfPartitionsOn(leases.self().id()));
+            asked.forEach(runId -> {
                         if (!stops.requested(runId)) {
                             log.info("Sync run {} was asked to stop on another instance: stopping it here", runId);
                             stops.request(runId);

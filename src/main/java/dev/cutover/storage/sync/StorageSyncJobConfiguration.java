@@ -163,6 +163,15 @@ class StorageSyncJobConfiguration {
     }
 
     private static JobExecutionListener manifestListener(SyncRunRepository runs, SyncRunStores stores) {
+        return manifestListener(runs, stores, runId -> false);
+    }
+
+    /**
+     * @param stopHeard whether the run was asked to stop: a partitioned run's partitions stop on their workers,
+     *                  whose failure exceptions its execution does not carry
+     */
+    static JobExecutionListener manifestListener(SyncRunRepository runs, SyncRunStores stores,
+                                                 java.util.function.LongPredicate stopHeard) {
         return new JobExecutionListener() {
             @Override
             public void beforeJob(JobExecution execution) {
@@ -174,7 +183,8 @@ class StorageSyncJobConfiguration {
                 long runId = execution.getJobParameters().getLong(RUN_ID);
                 SyncRun run = runs.find(runId).orElseThrow();
                 boolean stoppedOnRequest = execution.getAllFailureExceptions().stream()
-                        .anyMatch(StorageSyncJobConfiguration::stoppedOnRequest);
+                        .anyMatch(StorageSyncJobConfiguration::stoppedOnRequest)
+                        || execution.getStatus() != BatchStatus.COMPLETED && stopHeard.test(runId);
                 SyncRun.State state = stoppedOnRequest ? SyncRun.State.STOPPED : switch (execution.getStatus()) {
                     case COMPLETED -> run.failedObjects() > 0 ? SyncRun.State.FAILED : SyncRun.State.COMPLETED;
                     case STOPPED, STOPPING -> SyncRun.State.STOPPED;

@@ -46,6 +46,8 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
     private final ObjectStore sourceStore;
     private final BooleanSupplier stopRequested;
     private long deletesLeft;
+    /** Told each committed chunk's copied objects and bytes (a partition's own figures); nothing by default. */
+    private CommittedChunks committedChunks = (objects, bytes) -> { };
     /** Copies started ahead of their chunk, by the planned object the reader will hand over. */
     private final Map<PlannedObject, CompletableFuture<ObjectCopier.Outcome>> begun = new IdentityHashMap<>();
 
@@ -134,6 +136,18 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
         runs.add(runId, new SyncRunRepository.Counts(copied, copiedBytes, 0, 0,
                 failures.size(), extra, deleted, requeued));
         progress.committed(runId, streamedBytes);
+        committedChunks.committed(copied, copiedBytes);
+    }
+
+    /** Where a partition adds its chunks' figures, in the chunk's transaction like the manifest's. */
+    @FunctionalInterface
+    interface CommittedChunks {
+        void committed(long objects, long bytes);
+    }
+
+    SyncCopyWriter reportingTo(CommittedChunks committedChunks) {
+        this.committedChunks = committedChunks;
+        return this;
     }
 
     /** The copy's outcome, checking every 100 ms whether the run was asked to stop. */

@@ -27,13 +27,16 @@ class SyncLauncher {
     private final JobRepository jobRepository;
     private final Job storageSyncJob;
     private final Job storageVerifyJob;
+    private final Job partitionedSyncJob;
     private final SyncRunRepository runs;
     private final SyncRunStores stores;
     private final SyncStopRequests stops;
 
     SyncLauncher(JobOperator jobOperator, JobRepository jobRepository, @Qualifier("storageSyncJob") Job storageSyncJob,
-               @Qualifier("storageVerifyJob") Job storageVerifyJob, SyncRunRepository runs, SyncRunStores stores,
+               @Qualifier("storageVerifyJob") Job storageVerifyJob,
+               @Qualifier("partitionedSyncJob") Job partitionedSyncJob, SyncRunRepository runs, SyncRunStores stores,
                SyncStopRequests stops) {
+        this.partitionedSyncJob = partitionedSyncJob;
         this.stores = stores;
         this.stops = stops;
         this.jobOperator = jobOperator;
@@ -59,7 +62,8 @@ class SyncLauncher {
         }
         stores.hold(runId, open);
         try {
-            jobOperator.start(kind == SyncRun.Kind.VERIFY ? storageVerifyJob : storageSyncJob,
+            jobOperator.start(kind == SyncRun.Kind.VERIFY ? storageVerifyJob
+                            : spec.partitioned() ? partitionedSyncJob : storageSyncJob,
                     new JobParametersBuilder().addLong(StorageSyncJobConfiguration.RUN_ID, runId).toJobParameters());
         } catch (Exception e) {
             runs.ended(runId, SyncRun.State.FAILED, "could not launch: " + StoreProblem.plain(e));

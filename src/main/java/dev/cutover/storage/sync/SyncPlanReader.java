@@ -5,6 +5,7 @@ import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncSpec;
 import dev.cutover.storage.plan.Difference;
 import dev.cutover.storage.plan.KeyFilter;
+import dev.cutover.storage.plan.KeySpan;
 import dev.cutover.storage.plan.PlannedObject;
 import dev.cutover.storage.plan.SyncPlanner;
 import java.time.Instant;
@@ -32,6 +33,12 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 class SyncPlanReader implements ItemStreamReader<PlannedObject> {
 
     static final String LAST_KEY = "sync.lastKey";
+    /**
+     * Set by whoever runs the step again after an attempt that may have copied ahead without reaching a
+     * checkpoint (a partition whose worker died in its first chunk): without a checkpoint the reader could
+     * not tell, and it would count the objects the lost attempt copied as skipped rather than copied.
+     */
+    static final String RESUMED = "sync.resumed";
     /** Planned objects held ahead of the one handed out: bounds the reader's memory. */
     static final int LOOKAHEAD_ITEMS = 1000;
 
@@ -53,6 +60,7 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     private Stream<PlannedObject> plan;
     private Iterator<PlannedObject> items;
     private String lastKey;
+    private KeySpan span = KeySpan.ALL;
 
     SyncPlanReader(SyncSpec spec, ObjectStore source, ObjectStore target, ExecutorService lookups, Instant runStarted,
                    long runId, SyncRunRepository runs) {
@@ -76,12 +84,20 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
         this.lookups = lookups;
     }
 
+    /** Restricts the plan to one span of the key space: a partition of the run (see {@link PartitionedSync}). */
+    SyncPlanReader within(KeySpan span) {
+        this.span = span;
+        return this;
+    }
+
     @Override
     public void open(ExecutionContext context) {
         lastKey = context.containsKey(LAST_KEY) ? context.getString(LAST_KEY) : null;
-        resumed = lastKey != null;
+        resumed = lastKey != null || context.containsKey(RESUMED);
         counting = spec.mode() != SyncMode.FULL; // a full run counted everything up front, for its ETA
-        plan = SyncPlanner.plan(source, target, lastKey, KeyFilter.of(spec), target::stat, lookups);
+        plan = span.equals(KeySpan.ALL)
+                ? SyncPlanner.plan(source, target, lastKey, KeyFilter.of(spec), target::stat, lookups)
+                : SyncPlanner.plan(source, target, span, lastKey, KeyFilter.of(spec), target::stat, lookups);
         items = plan.iterator();
     }
 

@@ -31,6 +31,10 @@ class SyncRunStores {
         return stores;
     }
 
+    boolean holds(long runId) {
+        return open.containsKey(runId);
+    }
+
     void release(long runId) {
         SyncStores stores = open.remove(runId);
         if (stores != null) {

@@ -69,7 +69,7 @@ class SyncSchedules {
         SyncSpec delta = new SyncSpec(fullOrDelta.runbook(), fullOrDelta.environment(), fullOrDelta.sourceConnection(),
                 fullOrDelta.sourceBucket(), fullOrDelta.sourcePrefix(), fullOrDelta.targetConnection(),
                 fullOrDelta.targetBucket(), fullOrDelta.targetPrefix(), SyncMode.DELTA, fullOrDelta.include(),
-                fullOrDelta.exclude(), false, 0, fullOrDelta.concurrency());
+                fullOrDelta.exclude(), false, 0, fullOrDelta.concurrency(), fullOrDelta.partitions());
         Timestamp next = Timestamp.from(next(expression, Instant.now()));
         int updated = jdbc.sql("""
                 UPDATE sync_schedule SET cron = ?, state = 'ACTIVE', next_run_at = ?, spec = ?, paused_reason = NULL

@@ -23,7 +23,8 @@ final class SyncSpecs {
                 args.string("sourcePrefix").orElse(""), args.requiredString("target"), args.requiredString("targetBucket"),
                 args.string("targetPrefix").orElse(""), effective, args.list("include"), args.list("exclude"),
                 args.bool("deleteExtra").orElse(false), args.integer("maxDelete").orElse(0L),
-                args.integer("concurrency").orElse((long) SyncSpec.DEFAULT_CONCURRENCY).intValue());
+                args.integer("concurrency").orElse((long) SyncSpec.DEFAULT_CONCURRENCY).intValue(),
+                args.integer("partitions").orElse(0L).intValue());
     }
 
     /** A runbook step's {@code with:} map (validated, no secrets among these parameters) as arguments. */

@@ -47,6 +47,8 @@ class SyncStepTypes {
         parameters.add(StepParameter.optional("deleteExtra", Kind.BOOLEAN, "delete objects only on the target"));
         parameters.add(StepParameter.optional("maxDelete", Kind.INTEGER, "refuse to delete more than this (default 0)"));
         parameters.add(StepParameter.optional("schedule", Kind.STRING, "cron for scheduled delta syncs"));
+        parameters.add(StepParameter.optional("partitions", Kind.INTEGER, "key ranges the copy is cut into, run "
+                + "in parallel by this and any worker instance (default: one step on this instance)"));
         return new SyncStep("storage-sync", "Copies new and changed objects of one bucket mapping with end-to-end "
                 + "CRC32C; mode final also verifies every object", parameters, syncs, schedules, stores,
                 progress, SyncRun.Kind.SYNC);

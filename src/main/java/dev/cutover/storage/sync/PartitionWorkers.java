@@ -1,0 +1,162 @@
+package dev.cutover.storage.sync;
+
+import dev.cutover.instance.InstanceLeases;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.integration.partition.StepExecutionRequest;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.integration.channel.QueueChannel;
+import org.springframework.messaging.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs partitions of syncs on this instance: {@code workers} threads, each taking one request from
+ * {@code partitionRequests} only when it is free, running that partition to its end, then taking the
+ * next. Batch's own worker side ({@code RemotePartitioningWorkerStepBuilder}) subscribes the step to the
+ * channel through a poller; with a task executor on it the poller hands every waiting request to the
+ * executor's queue at once, so the first worker up takes all partitions and the others idle. Taking a
+ * request only when a thread is free spreads them over the instances. The request is removed from the
+ * table as it is taken: a worker that dies with it leaves its partition STARTED, and
+ * {@link LostPartitions} fails it once the worker's lease ran out, so that a restart runs it again.
+ * <p>
+ * A request is run only while its job execution is STARTED and its partition STARTING: one left in
+ * the table for an execution that failed or was recovered meanwhile is dropped, not run.
+ */
+@Component
+class PartitionWorkers implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionWorkers.class);
+
+    private final QueueChannel requests;
+    private final JobRepository jobRepository;
+    private final Step partitionStep;
+    private final SyncPartitions partitions;
+    private final InstanceLeases instances;
+    private final PartitionSettings settings;
+    private final SyncRunStores runStores;
+    private final SyncStopRequests stops;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    PartitionWorkers(@Qualifier("partitionRequests") QueueChannel requests, JobRepository jobRepository,
+                     @Qualifier(PartitionedSync.WORKER_STEP) Step partitionStep, SyncPartitions partitions,
+                     InstanceLeases instances, PartitionSettings settings, SyncRunStores runStores,
+                     SyncStopRequests stops) {
+        this.runStores = runStores;
+        this.stops = stops;
+        this.requests = requests;
+        this.jobRepository = jobRepository;
+        this.partitionStep = partitionStep;
+        this.partitions = partitions;
+        this.instances = instances;
+        this.settings = settings;
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        for (int i = 0; i < settings.workers(); i++) {
+            Thread thread = new Thread(this::work, "sync-partition-worker-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    private void work() {
+        while (running) {
+            try {
+                Message<?> message = requests.receive(0);
+                if (message == null) {
+                    Thread.sleep(settings.poll().toMillis());
+                } else if (message.getPayload() instanceof StepExecutionRequest request) {
+                    run(request);
+                } else {
+                    log.warn("Dropped a message on the partition requests that is not a partition request: {}",
+                            message.getPayload().getClass().getName());
+                }
+            } catch (InterruptedException stopping) {
+                return;
+            } catch (RuntimeException failure) {
+                log.warn("Could not take or run a partition request; trying again", failure);
+                sleepQuietly();
+            }
+        }
+    }
+
+    /** Runs the request's partition unless its execution is no longer waiting for it; whether it ran. */
+    boolean run(StepExecutionRequest request) {
+        StepExecution partition = jobRepository.getStepExecution(request.getStepExecutionId());
+        if (partition == null) {
+            log.warn("Dropped the request for partition {}: no such step execution", request.getStepExecutionId());
+            return false;
+        }
+        JobExecution job = partition.getJobExecution();
+        if (job.getStatus() != BatchStatus.STARTED || partition.getStatus() != BatchStatus.STARTING) {
+            log.info("Dropped the request for partition {} ({}): its job execution is {} and the partition {}; "
+                            + "only a waiting partition of a running execution is run", partition.getStepName(),
+                    partition.getId(), job.getStatus(), partition.getStatus());
+            return false;
+        }
+        long runId = partition.getJobParameters().getLong(StorageSyncJobConfiguration.RUN_ID);
+        if (!runStores.holds(runId) && stops.requested(runId) && !partitions.stopRequested(runId)) {
+            stops.clear(runId); // heard here for an earlier attempt of the run, which has been resumed since
+        }
+        if (partitions.attempted(runId, partition.getStepName())) {
+            partition.getExecutionContext().putString(SyncPlanReader.RESUMED, "true");
+        }
+        partitions.running(partition.getId(), runId, partition.getStepName(),
+                KeySpacePartitioner.span(partition.getExecutionContext()), instances.self().id());
+        String message = null;
+        try {
+            partitionStep.execute(partition);
+        } catch (Throwable failure) {
+            // Batch records a step's own failures; this is what it could not record (the repository itself).
+            partition.addFailureException(failure);
+            partition.setStatus(BatchStatus.FAILED);
+            message = StoreProblem.plain(failure);
+            try {
+                jobRepository.update(partition);
+            } catch (RuntimeException alsoFailed) {
+                log.warn("Could not record the failure of partition {}", partition.getId(), alsoFailed);
+            }
+        }
+        if (message == null && !partition.getFailureExceptions().isEmpty()) {
+            message = StoreProblem.reasonOf(partition.getFailureExceptions().get(0));
+        }
+        partitions.ended(partition.getId(), switch (partition.getStatus()) {
+            case COMPLETED -> SyncPartitions.State.COMPLETED;
+            case STOPPED, STOPPING -> SyncPartitions.State.STOPPED;
+            default -> SyncPartitions.State.FAILED;
+        }, message);
+        return true;
+    }
+
+    private void sleepQuietly() {
+        try {
+            Thread.sleep(settings.poll().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+        threads.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -33,8 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class EventTotalsTest {
 
-    private final MigratedH2 database = MigratedH2.create();
-    private final EventLog log = eventLog(database.dataSource());
+    private static final MigratedH2 database = MigratedH2.create(); // shared: each test has cutovers of its own
+    private static final EventLog log = eventLog(database.dataSource());
 
     /** An event log as the service wires it, on the given database (the repositories append never uses are mocks). */
     static EventLog eventLog(DataSource dataSource) {

@@ -40,13 +40,14 @@ public final class MigratedH2 {
         return jdbc;
     }
 
-    /** A cutover row (the events' foreign key) and its id. */
+    /** A cutover row (the events' foreign key) with its events' total, as the service inserts them, and its id. */
     public String cutover(String runbook, boolean rehearsal) {
         String id = UUID.randomUUID().toString();
         jdbc.sql("""
                 INSERT INTO cutover (id, runbook, environment, rehearsal, state, version, created_by, created_at, updated_at)
                 VALUES (?, ?, 'local', ?, 'COMPLETED', 0, 'test', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)""")
                 .params(id, runbook, rehearsal).update();
+        jdbc.sql("INSERT INTO cutover_event_total (cutover_id, events) VALUES (?, 0)").param(id).update();
         return id;
     }
 
@@ -61,6 +62,10 @@ public final class MigratedH2 {
         new JdbcTemplate(dataSource).batchUpdate("""
                 INSERT INTO cutover_event (cutover_id, occurred_at, step_id, actor, action, outcome)
                 VALUES (?, CURRENT_TIMESTAMP, 's', 'test', ?, ?)""", rows);
+        for (String cutover : cutovers) { // their totals, as the service keeps them with each append
+            jdbc.sql("UPDATE cutover_event_total SET events = events + ? WHERE cutover_id = ?").params(perCutover, cutover)
+                    .update();
+        }
         jdbc.sql("ANALYZE").update(); // the statistics H2 gathers by itself once a table has changed enough
     }
 

@@ -29,8 +29,10 @@ public final class MigratedMariaDb {
     private final String name;
     private final TestPeers.MySqlPair peers;
     private final JdbcClient jdbc;
+    private final DataSource dataSource;
 
     private MigratedMariaDb(String name, TestPeers.MySqlPair peers, DataSource dataSource) {
+        this.dataSource = dataSource;
         this.name = name;
         this.peers = peers;
         this.jdbc = JdbcClient.create(dataSource);
@@ -57,17 +59,22 @@ public final class MigratedMariaDb {
         return new MigratedMariaDb(name, peers, dataSource);
     }
 
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     public JdbcClient jdbc() {
         return jdbc;
     }
 
-    /** A cutover row (the events' foreign key) and its id. */
+    /** A cutover row (the events' foreign key) with its events' total, as the service inserts them, and its id. */
     public String cutover(String runbook, boolean rehearsal) {
         String id = UUID.randomUUID().toString();
         jdbc.sql("""
                 INSERT INTO cutover (id, runbook, environment, rehearsal, state, version, created_by, created_at, updated_at)
                 VALUES (?, ?, 'local', ?, 'COMPLETED', 0, 'test', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))""")
                 .params(id, runbook, rehearsal).update();
+        jdbc.sql("INSERT INTO cutover_event_total (cutover_id, events) VALUES (?, 0)").param(id).update();
         return id;
     }
 
@@ -86,6 +93,10 @@ public final class MigratedMariaDb {
         for (int from = 0; from < rows.size(); from += 1000) {
             jdbc.sql("INSERT INTO cutover_event (cutover_id, occurred_at, step_id, actor, action, outcome) VALUES "
                     + String.join(",", rows.subList(from, Math.min(rows.size(), from + 1000)))).update();
+        }
+        for (String cutover : cutovers) { // their totals, as the service keeps them with each append
+            jdbc.sql("UPDATE cutover_event_total SET events = events + ? WHERE cutover_id = ?").params(perCutover, cutover)
+                    .update();
         }
         jdbc.sql("ANALYZE TABLE cutover, cutover_event").query().listOfRows();
     }

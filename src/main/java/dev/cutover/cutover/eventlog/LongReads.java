@@ -6,9 +6,9 @@ import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads of the event log that take long, a few at a time: a page of a stream's replay, and the first
- * count of a cutover's events. Ten screens replaying 100,000 events each, and the first counts of ten
- * archived cutovers, held every connection of the pool (10) and both cores in bench/load.sh while the
+ * Reads of the event log that take long, a few at a time: a page of a stream's replay. Ten screens
+ * replaying 100,000 events each (and the first counts of ten archived cutovers, before the totals were
+ * kept in a row of their own) held every connection of the pool (10) and both cores in bench/load.sh while the
  * API's short queries waited for a connection (p99 of a GET over a second). Each read waits for a
  * permit, given in arrival order and back after that read, so replays interleave and each advances;
  * writing a replayed page to its client happens outside, so a slow client holds no permit.

@@ -28,7 +28,10 @@ public class CutoverRepository {
         this.jdbc = jdbc;
     }
 
-    /** Inserts the cutover with the runbook text it pins (whose hash is {@code cutover.runbookSha256()}). */
+    /**
+     * Inserts the cutover with the runbook text it pins (whose hash is {@code cutover.runbookSha256()}),
+     * and its events' total at 0; in the caller's transaction (CutoverTransitions#create).
+     */
     public void insert(Cutover cutover, RunbookText pinned) {
         jdbc.sql("""
                 INSERT INTO cutover (id, runbook, environment, rehearsal, state, current_phase, job_execution_id,
@@ -40,6 +43,8 @@ public class CutoverRepository {
                         cutover.rollbackJobExecutionId(), cutover.version(), cutover.createdBy(),
                         ts(cutover.createdAt()), ts(cutover.updatedAt()), pinned.file(), pinned.text(), pinned.sha256())
                 .update();
+        // Its events' total, bumped by every append (EventLog): GET .../events reads it instead of counting.
+        jdbc.sql("INSERT INTO cutover_event_total (cutover_id, events) VALUES (?, 0)").param(cutover.id()).update();
     }
 
     /** The runbook text the cutover pinned; empty for a cutover created before runbooks were pinned. */

@@ -87,23 +87,9 @@ class PartitionedSyncIT {
         }
         Path runbooks = Files.createDirectories(root.resolve("runbooks"));
         for (String mapping : List.of("together", "killed")) {
-            Files.writeString(runbooks.resolve(mapping + ".yaml"), """
-                    name: %s
-                    description: A final sync partitioned across worker instances
-                    environments:
-                      local:
-                        connections:
-                          src: { type: filesystem, root: "%s" }
-                          s3: { type: s3, region: us-east-1, endpoint: "%s", pathStyle: "true", accessKeyId: test,
-                                secretAccessKey: test }
-                    phases:
-                      - name: data
-                        steps:
-                          - id: sync
-                            type: storage-sync
-                            timeout: 5m
-                            with: { source: src, sourceBucket: %s, target: s3, targetBucket: %s, mode: final, partitions: 4, concurrency: 8 }
-                    """.formatted(mapping, root.resolve("src"), proxy.endpoint(), mapping, bucketPrefix + mapping));
+            Files.writeString(runbooks.resolve(mapping + ".yaml"), new PartitionedSyncRunbook(mapping,
+                    "A final sync partitioned across worker instances", root.resolve("src"), proxy.endpoint(), mapping,
+                    bucketPrefix + mapping, 4, 8, "5m").yaml());
         }
         manager = new ServiceProcess(Files.createDirectories(root.resolve("manager"))).jvmOptions(QUICK_START);
         worker1 = new ServiceProcess(Files.createDirectories(root.resolve("worker-1"))).jvmOptions(QUICK_START);

@@ -80,23 +80,9 @@ public final class ScaleOutBenchmark {
                 s3.createBucket(b -> b.bucket(bucket));
             }
             for (int w = 1; w <= maxWorkers; w++) {
-                Files.writeString(runbooks.resolve("w" + w + ".yaml"), """
-                        name: w%d
-                        description: scale-out bench, %d worker(s)
-                        environments:
-                          local:
-                            connections:
-                              src: { type: filesystem, root: "%s" }
-                              s3: { type: s3, region: us-east-1, endpoint: "%s", pathStyle: "true", accessKeyId: test,
-                                    secretAccessKey: test }
-                        phases:
-                          - name: data
-                            steps:
-                              - id: sync
-                                type: storage-sync
-                                timeout: 30m
-                                with: { source: src, sourceBucket: assets, target: s3, targetBucket: %s, mode: final, partitions: %d, concurrency: %d }
-                        """.formatted(w, w, root.resolve("src"), proxy.endpoint(), bucketPrefix + w, partitions, concurrency));
+                Files.writeString(runbooks.resolve("w" + w + ".yaml"), new PartitionedSyncRunbook("w" + w,
+                        "scale-out bench, " + w + " worker(s)", root.resolve("src"), proxy.endpoint(), "assets",
+                        bucketPrefix + w, partitions, concurrency, "30m").yaml());
             }
             String url = mariaDb.sourceUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
             ServiceProcess manager = start(root, "manager", 0, url, mariaDb, processes);

@@ -24,6 +24,8 @@ public final class PrivateS3Mock implements AutoCloseable {
     private final Path dir;
     private final int port;
     private Process process;
+    /** What the last probe of {@link #answers()} got, to say why a start gave up. */
+    private volatile String lastAnswer = "none yet";
 
     private PrivateS3Mock(Path dir, int port) {
         this.dir = dir;
@@ -77,11 +79,18 @@ public final class PrivateS3Mock implements AutoCloseable {
                         + tail(Files.readString(dir.resolve("s3mock.log"))));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("S3Mock not answering on 127.0.0.1:" + port + " after 60 s; its log ends: "
-                        + tail(Files.readString(dir.resolve("s3mock.log"))));
+                throw new IllegalStateException("S3Mock not answering 200 on 127.0.0.1:" + port + " after 60 s (last answer: "
+                        + lastAnswer + "); its log's last errors: " + errors(Files.readString(dir.resolve("s3mock.log"))));
             }
             Api.sleep(100);
         }
+    }
+
+    /** The lines that say what went wrong (not the stack frames under them), newest last. */
+    private static String errors(String log) {
+        List<String> said = log.lines().filter(line -> !line.startsWith("\tat ") && !line.startsWith("\t...")
+                && (line.contains("ERROR") || line.contains("Exception") || line.startsWith("Caused by"))).toList();
+        return tail(String.join("\n", said.subList(Math.max(0, said.size() - 12), said.size())));
     }
 
     private static String tail(String log) {
@@ -95,11 +104,13 @@ public final class PrivateS3Mock implements AutoCloseable {
             get.setReadTimeout(5000);
             get.setRequestProperty("Connection", "close"); // never a kept-alive connection to the one killed
             try {
+                lastAnswer = "HTTP " + get.getResponseCode();
                 return get.getResponseCode() == 200;
             } finally {
                 get.disconnect();
             }
         } catch (IOException notYet) {
+            lastAnswer = notYet.toString();
             return false;
         }
     }

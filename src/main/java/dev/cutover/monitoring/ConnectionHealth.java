@@ -1,6 +1,8 @@
 package dev.cutover.monitoring;
 
 import dev.cutover.cutover.ActiveCutovers;
+import dev.cutover.cutover.eventlog.CutoverEvent;
+import dev.cutover.cutover.eventlog.EventAppendedElsewhere;
 import dev.cutover.runbook.RunbookConnection;
 import dev.cutover.runbook.RunbookEnvironment;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +62,10 @@ class ConnectionHealth implements DisposableBean {
             "connection-health"));
     private final ExecutorService probes = Executors.newFixedThreadPool(4, runnable -> daemon(runnable,
             "connection-probe"));
+    private final ExecutorService forgetter = Executors.newSingleThreadExecutor(runnable -> daemon(runnable,
+            "connection-health-forget"));
+    /** The actions of the events after which a cutover may be over (an abort, a last phase, a rollback). */
+    private static final java.util.Set<String> ENDING = java.util.Set.of("abort", "phase", "rollback");
 
     ConnectionHealth(ActiveCutovers cutovers, MeterRegistry registry,
                      @Value("${cutover.monitoring.connection-interval:30s}") Duration interval,
@@ -99,11 +105,51 @@ class ConnectionHealth implements DisposableBean {
         for (ActiveCutovers.Active active : cutovers.now()) {
             fresh.put(active.view().id(), probe(active));
         }
-        last.keySet().retainAll(fresh.keySet());
-        last.putAll(fresh);
+        synchronized (last) {
+            // A cutover that ended while its connections were probed was forgotten meanwhile: it stays so.
+            fresh.keySet().retainAll(cutovers.now().stream().map(active -> active.view().id()).toList());
+            last.keySet().retainAll(fresh.keySet());
+            last.putAll(fresh);
+            export();
+        }
+    }
+
+    /**
+     * A cutover that is over loses its rows at once rather than at the next probe, up to an interval
+     * (30 s) later: a war-room screen must not show the connections of a night that ended. Asked only
+     * on the events that may end a cutover, off the appending thread.
+     */
+    @EventListener
+    void onEvent(CutoverEvent event) {
+        if (ENDING.contains(event.action()) && last.containsKey(event.cutoverId())) {
+            forgetter.execute(() -> forgetIfOver(event.cutoverId()));
+        }
+    }
+
+    @EventListener
+    void onEventElsewhere(EventAppendedElsewhere appended) {
+        onEvent(appended.event());
+    }
+
+    void forgetIfOver(String cutoverId) {
+        try {
+            if (cutovers.find(cutoverId).isEmpty()) {
+                synchronized (last) {
+                    if (last.remove(cutoverId) != null) {
+                        export();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not tell whether cutover {} is over; its connection rows go at the next probe: {}",
+                    cutoverId, e.toString());
+        }
+    }
+
+    private void export() {
         List<MultiGauge.Row<?>> upRows = new ArrayList<>();
         List<MultiGauge.Row<?>> latencyRows = new ArrayList<>();
-        fresh.forEach((cutoverId, statuses) -> statuses.stream().filter(status -> status.reachable() != null)
+        last.forEach((cutoverId, statuses) -> statuses.stream().filter(status -> status.reachable() != null)
                 .forEach(status -> {
                     Tags tags = Tags.of("cutover", cutoverId, "connection", status.connection(), "type", status.type());
                     upRows.add(MultiGauge.Row.of(tags, status.reachable() ? 1 : 0));
@@ -174,6 +220,7 @@ class ConnectionHealth implements DisposableBean {
     @Override
     public void destroy() {
         timer.shutdownNow();
+        forgetter.shutdownNow();
         probes.shutdownNow();
     }
 }

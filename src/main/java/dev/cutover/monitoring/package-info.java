@@ -7,5 +7,5 @@
  * module, the pinned runbooks' connections.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Monitoring",
-        allowedDependencies = { "cutover", "runbook", "step" })
+        allowedDependencies = { "cutover", "cutover :: eventlog", "runbook", "step" })
 package dev.cutover.monitoring;

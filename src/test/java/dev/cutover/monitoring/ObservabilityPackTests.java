@@ -203,7 +203,7 @@ class ObservabilityPackTests extends ServiceTest {
             for (String id : cutovers) {
                 api.awaitCutover(id, cutover -> cutover.path("state").asString().equals("ABORTED"), 90);
             }
-            awaitScrape(text -> cutovers.stream().noneMatch(id -> text.contains("cutover=\"" + id + "\"")), 30,
+            awaitScrape(text -> cutovers.stream().noneMatch(id -> text.contains("cutover=\"" + id + "\"")), 10,
                     text -> "still exported for a cutover that is over: " + text.lines()
                             .filter(line -> cutovers.stream().anyMatch(id -> line.contains("cutover=\"" + id + "\"")))
                             .limit(5).toList());

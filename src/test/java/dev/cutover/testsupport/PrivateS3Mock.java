@@ -10,6 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.springframework.util.FileSystemUtils;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An S3Mock of the test's own (never the shared test stack's on 19090, which other tests use), on a free
@@ -52,6 +57,11 @@ public final class PrivateS3Mock implements AutoCloseable {
         return port;
     }
 
+    /** Where it keeps its buckets and objects. */
+    Path storeRoot() {
+        return dir.resolve("root");
+    }
+
     /** kill -9: no shutdown of its own, as when the host dies or the OOM killer picks it. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
@@ -60,8 +70,64 @@ public final class PrivateS3Mock implements AutoCloseable {
         }
     }
 
+    /**
+     * S3Mock rewrites a bucket's metadata (its map of key to object) in place on every put, so a SIGKILL
+     * in the middle may leave it empty, and the restarted S3Mock then answers every request 500 (seen in
+     * CI: "No content to map due to end-of-input" creating its bucket store). S3 itself loses no bucket
+     * to a crash, and that is what the tests stand for: the map is rebuilt from the objects' own
+     * metadata, and an object whose own metadata the kill cut off was never stored (its put was not
+     * answered), so it goes.
+     */
+    private void repairWhatTheKillCut() throws IOException {
+        JsonMapper json = JsonMapper.builder().build();
+        try (Stream<Path> buckets = Files.list(dir.resolve("root"))) {
+            for (Path bucket : buckets.filter(Files::isDirectory).toList()) {
+                ObjectNode objects = json.createObjectNode();
+                try (Stream<Path> entries = Files.list(bucket)) {
+                    for (Path object : entries.filter(Files::isDirectory).sorted().toList()) {
+                        JsonNode stored = readable(json, object.resolve("objectMetadata.json"));
+                        if (stored == null || !Files.isRegularFile(object.resolve("binaryData"))) {
+                            FileSystemUtils.deleteRecursively(object);
+                        } else {
+                            objects.put(stored.path("key").asString(), stored.path("id").asString());
+                        }
+                    }
+                }
+                Path metadata = bucket.resolve("bucketMetadata.json");
+                ObjectNode kept = readable(json, metadata) instanceof ObjectNode node ? node : fresh(json, bucket);
+                kept.set("objects", objects);
+                Files.writeString(metadata, json.writeValueAsString(kept));
+            }
+        }
+    }
+
+    private static JsonNode readable(JsonMapper json, Path file) {
+        try {
+            return Files.isRegularFile(file) && Files.size(file) > 0 ? json.readTree(file.toFile()) : null;
+        } catch (IOException | RuntimeException cutOff) {
+            return null;
+        }
+    }
+
+    /** A bucket's metadata as S3Mock 5.2 writes it for a new bucket. */
+    private static ObjectNode fresh(JsonMapper json, Path bucket) {
+        ObjectNode node = json.createObjectNode();
+        node.put("name", bucket.getFileName().toString());
+        node.put("creationDate", java.time.Instant.now().toString());
+        node.putObject("versioningConfiguration").putNull("MfaDelete").putNull("Status");
+        node.putNull("objectLockConfiguration");
+        node.putNull("bucketLifecycleConfiguration");
+        node.put("objectOwnership", "BucketOwnerEnforced");
+        node.put("path", bucket.toUri().toString());
+        node.put("bucketRegion", "us-east-1");
+        node.putNull("bucketInfo");
+        node.putNull("locationInfo");
+        return node;
+    }
+
     /** Starts it (again) on the same port and store root; returns once it answers. */
     public void startAgain() throws IOException {
+        repairWhatTheKillCut();
         String java = ProcessHandle.current().info().command().orElse("java");
         process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar().toString(),

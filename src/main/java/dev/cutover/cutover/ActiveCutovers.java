@@ -43,6 +43,12 @@ public class ActiveCutovers {
                 .toList();
     }
 
+    /** The ids of the cutovers that are not over: {@link #now()} without building their views and runbooks. */
+    public Set<String> ids() {
+        return cutovers.findInStates(EnumSet.complementOf(EnumSet.copyOf(OVER))).stream().map(Cutover::id)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     /** One cutover if it is not over; empty when it is over or unknown. */
     public Optional<Active> find(String id) {
         return cutovers.find(id).filter(cutover -> !OVER.contains(cutover.state()))

@@ -107,7 +107,7 @@ class ConnectionHealth implements DisposableBean {
         }
         synchronized (last) {
             // A cutover that ended while its connections were probed was forgotten meanwhile: it stays so.
-            fresh.keySet().retainAll(cutovers.now().stream().map(active -> active.view().id()).toList());
+            fresh.keySet().retainAll(cutovers.ids());
             last.keySet().retainAll(fresh.keySet());
             last.putAll(fresh);
             export();

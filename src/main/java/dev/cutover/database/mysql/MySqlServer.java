@@ -355,6 +355,16 @@ final class MySqlServer implements AutoCloseable {
      * {@code startAt}, the source's binlog position taken while it was still read-only.
      */
     void replicateFrom(MySqlSettings source, SourcePosition startAt) throws SQLException {
+        configureReplicationFrom(source, startAt);
+        startReplica();
+    }
+
+    /**
+     * {@link #replicateFrom} without the start: the replication is configured and waits for START
+     * REPLICA. With GTIDs nothing in it depends on where the source's binlog ends, so a promotion sets
+     * it up before its write window closes and only starts it inside.
+     */
+    void configureReplicationFrom(MySqlSettings source, SourcePosition startAt) throws SQLException {
         String user = source.requireReplicationUser();
         String password = source.replicationPassword().orElse("");
         boolean gtid = startAt.hasGtids();
@@ -381,7 +391,6 @@ final class MySqlServer implements AutoCloseable {
                     + startAt.position());
         }
         execute(sql.toString());
-        startReplica();
     }
 
     long serverId() throws SQLException {

@@ -47,6 +47,8 @@ final class Promotion {
     private final long started = System.nanoTime();
     private final Map<String, Object> evidence = new LinkedHashMap<>();
     private final Map<String, Object> timings = new LinkedHashMap<>();
+    /** Set once the old primary was told to START its reverse replication: from then on it is not undone here. */
+    private boolean reverseStarted;
 
     Promotion(StepContext context, String sourceName, String replicaName, List<String> repoint, boolean reverse,
               Duration catchUp, List<String> endSessionsOf, Duration statementTimeout) {
@@ -77,64 +79,111 @@ final class Promotion {
             sendRotation(source);
             SourcePosition last = requireFrozen(source);
             evidence.put("sourcePosition", last.evidence());
-            progress("waiting until " + replicaName + " executed " + last.text());
-            long waitStarted = System.nanoTime();
-            boolean caughtUp = replica.waitForExecuted(last, catchUp);
-            context.waited("catch-up wait", Duration.ofNanos(System.nanoTime() - waitStarted));
-            if (!caughtUp) {
-                ReplicaStatus behind = replica.replicaStatus().orElse(status);
-                evidence.put("replicaStatusAtRefusal", behind.evidence());
-                throw refuse(replicaName + " is behind: it did not execute the source's last position " + last.text()
-                        + " within " + DurationText.of(catchUp) + " (it executed " + describeExecuted(behind) + ")");
+            boolean staged = reverse && stageReverseReplication(source, replica);
+            try {
+                return promote(source, replica, status, contactBefore, contactBeforeNanos, last, staged);
+            } catch (Exception | Error e) {
+                if (staged && !reverseStarted) {
+                    unstage(source);
+                }
+                throw e;
             }
-            long contactStarted = System.nanoTime();
-            requireSourceContact(replica, contactBefore, contactBeforeNanos);
-            context.waited("source contact check", Duration.ofNanos(System.nanoTime() - contactStarted));
-            mark("caughtUp");
+        }
+    }
 
-            replica.stopReplica();
-            replica.resetReplicaAll();
-            SourcePosition newPrimaryStart = replica.sourcePosition();
-            evidence.put("newPrimaryPosition", newPrimaryStart.evidence());
-            mark("replicationStopped");
+    private StepOutcome promote(MySqlServer source, MySqlServer replica, ReplicaStatus status, SourceContact contactBefore,
+                                long contactBeforeNanos, SourcePosition last, boolean staged) throws Exception {
+        progress("waiting until " + replicaName + " executed " + last.text());
+        long waitStarted = System.nanoTime();
+        boolean caughtUp = replica.waitForExecuted(last, catchUp);
+        context.waited("catch-up wait", Duration.ofNanos(System.nanoTime() - waitStarted));
+        if (!caughtUp) {
+            ReplicaStatus behind = replica.replicaStatus().orElse(status);
+            evidence.put("replicaStatusAtRefusal", behind.evidence());
+            throw refuse(replicaName + " is behind: it did not execute the source's last position " + last.text()
+                    + " within " + DurationText.of(catchUp) + " (it executed " + describeExecuted(behind) + ")");
+        }
+        long contactStarted = System.nanoTime();
+        requireSourceContact(replica, contactBefore, contactBeforeNanos);
+        context.waited("source contact check", Duration.ofNanos(System.nanoTime() - contactStarted));
+        mark("caughtUp");
 
-            if (reverse) {
-                progress("starting reverse replication " + replicaName + " -> " + sourceName);
-                long reverseStarted = System.nanoTime();
+        replica.stopReplica();
+        replica.resetReplicaAll();
+        SourcePosition newPrimaryStart = replica.sourcePosition();
+        evidence.put("newPrimaryPosition", newPrimaryStart.evidence());
+        mark("replicationStopped");
+
+        if (reverse) {
+            // No progress note here: the start takes tens of ms, and each note is a write inside the window.
+            long startingReverse = System.nanoTime();
+            reverseStarted = true;
+            if (staged && newPrimaryStart.hasGtids()) {
+                source.startReplica();
+            } else {
+                if (staged) {
+                    source.resetReplicaAll();
+                }
                 source.replicateFrom(replica.settings(), newPrimaryStart);
-                ReplicaStatus reverseStatus = awaitReplicating(source);
-                context.waited("reverse replication start", Duration.ofNanos(System.nanoTime() - reverseStarted));
-                if (!reverseStatus.healthy()) {
-                    undoStop(source, replica, last);
-                    throw new StepFailedException("reverse replication " + replicaName + " -> " + sourceName
-                            + " did not start (" + reverseStatus.problem() + "); promotion undone: " + replicaName
-                            + " replicates from " + sourceName + " again and stays read-only", evidence());
-                }
-                evidence.put("reverseReplication", reverseStatus.evidence());
-                mark("reverseReplicationRunning");
             }
+            ReplicaStatus reverseStatus = awaitReplicating(source);
+            context.waited("reverse replication start", Duration.ofNanos(System.nanoTime() - startingReverse));
+            if (!reverseStatus.healthy()) {
+                undoStop(source, replica, last);
+                throw new StepFailedException("reverse replication " + replicaName + " -> " + sourceName
+                        + " did not start (" + reverseStatus.problem() + "); promotion undone: " + replicaName
+                        + " replicates from " + sourceName + " again and stays read-only", evidence());
+            }
+            evidence.put("reverseReplication", reverseStatus.evidence());
+            mark("reverseReplicationRunning");
+        }
 
-            replica.setReadOnly(false);
-            mark("writable");
+        replica.setReadOnly(false);
+        mark("writable");
 
-            List<String> repointed = new ArrayList<>();
-            for (String other : repoint) {
-                try (MySqlServer server = connect(other)) {
-                    moveReplica(server, last, replica.settings(), newPrimaryStart);
-                    repointed.add(other + " -> " + replicaName);
-                }
+        List<String> repointed = new ArrayList<>();
+        for (String other : repoint) {
+            try (MySqlServer server = connect(other)) {
+                moveReplica(server, last, replica.settings(), newPrimaryStart);
+                repointed.add(other + " -> " + replicaName);
             }
-            evidence.put("repointed", repointed);
-            mark("repointed");
-            evidence.put("timingsMs", timings);
-            evidence.put(StepOutcome.LOSSLESS_ROLLBACK, reverse);
-            if (!reverse) {
-                evidence.put(StepOutcome.ROLLBACK_WOULD_LOSE, "every write made on " + replicaName + " after its promotion "
-                        + "(no reverse replication to " + sourceName + ")");
-            }
-            return StepOutcome.succeeded(replicaName + " promoted after " + timings.get("writable") + "ms"
-                    + (reverse ? "; " + sourceName + " replicates from it (reverse replication)" : "")
-                    + (repointed.isEmpty() ? "" : "; repointed " + String.join(", ", repoint)), evidence());
+        }
+        evidence.put("repointed", repointed);
+        mark("repointed");
+        evidence.put("timingsMs", timings);
+        evidence.put(StepOutcome.LOSSLESS_ROLLBACK, reverse);
+        if (!reverse) {
+            evidence.put(StepOutcome.ROLLBACK_WOULD_LOSE, "every write made on " + replicaName + " after its promotion "
+                    + "(no reverse replication to " + sourceName + ")");
+        }
+        return StepOutcome.succeeded(replicaName + " promoted after " + timings.get("writable") + "ms"
+                + (reverse ? "; " + sourceName + " replicates from it (reverse replication)" : "")
+                + (repointed.isEmpty() ? "" : "; repointed " + String.join(", ", repoint)), evidence());
+    }
+
+    /**
+     * With GTIDs the reverse replication does not depend on where the new primary's binlog will end:
+     * it is configured on the old primary now, while the catch-up and contact checks run, so inside
+     * the write window only its START remains (a CHANGE MASTER costs tens of ms of relay log set-up).
+     * Without GTIDs it needs that position and is configured when it is known. True when configured.
+     */
+    private boolean stageReverseReplication(MySqlServer source, MySqlServer replica) throws SQLException {
+        SourcePosition replicaNow = replica.sourcePosition();
+        if (!replicaNow.hasGtids()) {
+            return false;
+        }
+        source.configureReplicationFrom(replica.settings(), replicaNow);
+        mark("reverseReplicationConfigured");
+        return true;
+    }
+
+    /** A refused promotion leaves the old primary replicating from nobody, as it found it. */
+    private void unstage(MySqlServer source) {
+        try {
+            source.resetReplicaAll();
+        } catch (SQLException e) {
+            evidence.put("reverseReplicationLeftConfigured", sourceName + " keeps a stopped replication from " + replicaName
+                    + " that could not be removed (" + e.getMessage() + "); RESET REPLICA ALL on it by hand");
         }
     }
 

@@ -233,9 +233,11 @@ class MySqlEngineTests {
                     .hasMessageContaining("refusing to promote replica: replica is behind");
             locker.execute("UNLOCK TABLES");
         }
-        try (MySqlServer replica = PAIR.server("replica")) {
+        try (MySqlServer replica = PAIR.server("replica"); MySqlServer source = PAIR.server("source")) {
             assertThat(replica.replicaStatus()).as("still a replica").isPresent();
             assertThat(replica.readOnlyState().readOnly()).isTrue();
+            // The reverse replication set up ahead of the window is gone again: the source replicates from nobody.
+            assertThat(source.replicaStatus()).as("source's replication after a refused promotion").isEmpty();
         }
     }
 

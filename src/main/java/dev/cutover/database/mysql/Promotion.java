@@ -79,11 +79,14 @@ final class Promotion {
             sendRotation(source);
             SourcePosition last = requireFrozen(source);
             evidence.put("sourcePosition", last.evidence());
-            boolean staged = reverse && stageReverseReplication(source, replica);
+            // Configured beside the replica's checks below, on the old primary's own session.
+            ReverseReplicationSetup setup = reverse
+                    ? ReverseReplicationSetup.begin(source, replica.settings(), replica.sourcePosition())
+                    : ReverseReplicationSetup.none();
             try {
-                return promote(source, replica, status, contactBefore, contactBeforeNanos, last, staged);
+                return promote(source, replica, status, contactBefore, contactBeforeNanos, last, setup);
             } catch (Exception | Error e) {
-                if (staged && !reverseStarted) {
+                if (!reverseStarted && setup.awaitQuietly()) {
                     unstage(source);
                 }
                 throw e;
@@ -92,7 +95,8 @@ final class Promotion {
     }
 
     private StepOutcome promote(MySqlServer source, MySqlServer replica, ReplicaStatus status, SourceContact contactBefore,
-                                long contactBeforeNanos, SourcePosition last, boolean staged) throws Exception {
+                                long contactBeforeNanos, SourcePosition last, ReverseReplicationSetup setup)
+            throws Exception {
         progress("waiting until " + replicaName + " executed " + last.text());
         long waitStarted = System.nanoTime();
         boolean caughtUp = replica.waitForExecuted(last, catchUp);
@@ -117,6 +121,10 @@ final class Promotion {
         if (reverse) {
             // No progress note here: the start takes tens of ms, and each note is a write inside the window.
             long startingReverse = System.nanoTime();
+            boolean staged = setup.await();
+            if (staged) {
+                evidence.put("reverseReplicationConfiguredMs", setup.tookMs());
+            }
             reverseStarted = true;
             if (staged && newPrimaryStart.hasGtids()) {
                 source.startReplica();
@@ -159,22 +167,6 @@ final class Promotion {
         return StepOutcome.succeeded(replicaName + " promoted after " + timings.get("writable") + "ms"
                 + (reverse ? "; " + sourceName + " replicates from it (reverse replication)" : "")
                 + (repointed.isEmpty() ? "" : "; repointed " + String.join(", ", repoint)), evidence());
-    }
-
-    /**
-     * With GTIDs the reverse replication does not depend on where the new primary's binlog will end:
-     * it is configured on the old primary now, while the catch-up and contact checks run, so inside
-     * the write window only its START remains (a CHANGE MASTER costs tens of ms of relay log set-up).
-     * Without GTIDs it needs that position and is configured when it is known. True when configured.
-     */
-    private boolean stageReverseReplication(MySqlServer source, MySqlServer replica) throws SQLException {
-        SourcePosition replicaNow = replica.sourcePosition();
-        if (!replicaNow.hasGtids()) {
-            return false;
-        }
-        source.configureReplicationFrom(replica.settings(), replicaNow);
-        mark("reverseReplicationConfigured");
-        return true;
     }
 
     /** A refused promotion leaves the old primary replicating from nobody, as it found it. */

@@ -114,7 +114,6 @@ public final class SampledGate {
             // The dashboard shows the last sample and, while the gate stays closed, that it is what holds it.
             figures.put("sample", sample.summary());
             figures.put("verdict", sample.verdict().name().toLowerCase());
-            context.progress(what + ": " + sample.summary() + " (" + inARow + "/" + consecutive + ")", figures);
             long waitedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
             if (sample.verdict() == Verdict.BROKEN) {
                 throw new StepFailedException(what + ": " + sample.summary(), evidence(kept, taken, waitedMs, sample));
@@ -131,6 +130,9 @@ public final class SampledGate {
                 return StepOutcome.succeeded(what + ": open after " + consecutive + " samples in a row within bounds; "
                         + sample.summary(), evidence);
             }
+            // Only while the gate stays closed: the step's outcome follows at once otherwise, and inside the
+            // write window every write costs the application time.
+            context.progress(what + ": " + sample.summary() + " (" + inARow + "/" + consecutive + ")", figures);
             long next = sampledAt + interval.toNanos();
             if (next >= deadline) {
                 throw new StepFailedException(what + ": still closed after " + DurationText.of(context.timeout()) + "; last sample: "

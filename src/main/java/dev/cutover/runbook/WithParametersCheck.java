@@ -152,8 +152,12 @@ final class WithParametersCheck {
         String text = YamlNodes.text(node);
         Optional<String> wrong = switch (parameter.kind()) {
             case DURATION -> duration(text);
-            case INTEGER -> INTEGER.matcher(text.trim()).matches() && fitsLong(text.trim()) ? Optional.empty()
-                    : Optional.of("'" + text + "' is not an integer: write digits only, e.g. 3");
+            case INTEGER -> !INTEGER.matcher(text.trim()).matches() || !fitsLong(text.trim())
+                    ? Optional.of("'" + text + "' is not an integer: write digits only, e.g. 3")
+                    // Every integer parameter counts something (partitions, samples, objects, a status, an exit code).
+                    : text.trim().startsWith("-") && Long.parseLong(text.trim()) < 0
+                    ? Optional.of("'" + text + "' is negative: it counts something; write 0 or more")
+                    : Optional.empty();
             case BOOLEAN -> text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false") ? Optional.empty()
                     : Optional.of("'" + text + "' is not a boolean: write true or false");
             case STRING -> parameter.allowedValues().isEmpty() || parameter.allowedValues().contains(text)

@@ -291,6 +291,25 @@ class RunbookParserTest {
     }
 
     @Test
+    void aNegativeCountIsRefusedNotReadAsZero() {
+        String yaml = """
+                name: counts
+                environments:
+                  staging: { connections: { a: { type: gcs }, b: { type: s3 } } }
+                phases:
+                  - name: one
+                    steps:
+                      - id: sync
+                        type: storage-sync
+                        with: { source: a, target: b, mode: full, concurrency: -2 }
+                """;
+
+        assertThat(problems(yaml)).extracting(RunbookProblem::field, RunbookProblem::message).containsExactly(
+                tuple("phases[0].steps[0].with.concurrency", "'concurrency': '-2' is negative: it counts something; "
+                        + "write 0 or more"));
+    }
+
+    @Test
     void structuralProblemsAreAllCollected() {
         String yaml = """
                 name: Bad_Name

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,6 +27,10 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  *     again (and expires after the time to live anyway);</li>
  * <li>only successes are remembered: a wrong guess always pays the full BCrypt price.</li>
  * </ul>
+ * Callers presenting the same password for the same hash while its check runs share that one check:
+ * fifty pollers starting at once (or their entry expiring at once) each paid BCrypt in the same second,
+ * seconds of both cores at the start of bench/load.sh. Concurrent identical guesses learn nothing more
+ * from one shared answer than from eight.
  * The trade-off: for {@link #TIME_TO_LIVE} after a user's last successful check, someone who can read
  * this process's memory (key and entries) could test guesses of that user's password at HMAC speed
  * instead of BCrypt speed. Reading the process's memory already exposes the database credentials and
@@ -41,6 +47,8 @@ final class RememberedPasswordChecks implements PasswordEncoder {
     private final Clock clock;
     private final SecretKeySpec key;
     private final Map<String, Instant> rememberedUntil = new ConcurrentHashMap<>();
+    /** Checks under way, by the same key: callers presenting the same password at once wait for one check. */
+    private final Map<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
 
     RememberedPasswordChecks(PasswordEncoder checks, Clock clock) {
         this.checks = checks;
@@ -66,6 +74,35 @@ final class RememberedPasswordChecks implements PasswordEncoder {
         if (until != null && now.isBefore(until)) {
             return true;
         }
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = inFlight.putIfAbsent(remembered, mine);
+        if (running != null) {
+            return answerOf(running); // the same password being checked right now: its answer is ours
+        }
+        try {
+            boolean matches = check(rawPassword, encodedPassword, remembered, now);
+            mine.complete(matches);
+            return matches;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(remembered, mine);
+        }
+    }
+
+    private static boolean answerOf(CompletableFuture<Boolean> running) {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private boolean check(CharSequence rawPassword, String encodedPassword, String remembered, Instant now) {
         boolean matches = checks.matches(rawPassword, encodedPassword);
         if (matches) {
             if (rememberedUntil.size() >= MAX_REMEMBERED) {

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -28,9 +34,11 @@ class RememberedPasswordChecksTest {
         @Override
         public boolean matches(CharSequence raw, String encoded) {
             slowChecks.incrementAndGet();
+            pause(checkMillis);
             return encoded.equals(HASH) ? "right".contentEquals(raw) : encoded.equals("{bcrypt}" + raw);
         }
     };
+    private volatile long checkMillis = 0;
     private Instant now = Instant.parse("2026-12-03T06:00:00Z");
     private final Clock clock = new Clock() {
         @Override
@@ -72,6 +80,44 @@ class RememberedPasswordChecksTest {
         now = now.plus(RememberedPasswordChecks.TIME_TO_LIVE);
         assertThat(checks.matches("right", HASH)).isTrue();
         assertThat(slowChecks).as("checked again once the time to live is over").hasValue(2);
+    }
+
+    /**
+     * Fifty pollers starting at once (or their remembered check expiring at once) all missed and all paid
+     * BCrypt at the same moment: seconds of both cores at the start of bench/load.sh, every first request slow.
+     */
+    @Test
+    void concurrentChecksOfTheSamePasswordShareOneSlowCheck() throws Exception {
+        checkMillis = 300;
+        int callers = 8;
+        var pool = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch ready = new CountDownLatch(callers);
+            List<Future<Boolean>> answers = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                answers.add(pool.submit(() -> {
+                    ready.countDown();
+                    ready.await();
+                    return checks.matches("right", HASH);
+                }));
+            }
+            for (Future<Boolean> answer : answers) {
+                assertThat(answer.get(10, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(slowChecks).as("slow checks for %d callers at once", callers).hasValue(1);
+        assertThat(checks.matches("wrong", HASH)).isFalse();
+        assertThat(slowChecks).as("a wrong password still pays its own check").hasValue(2);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

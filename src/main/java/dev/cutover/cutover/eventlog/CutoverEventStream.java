@@ -126,10 +126,13 @@ class CutoverEventStream implements LiveStreams {
         return emitter;
     }
 
-    /** A page of a replay, read and serialised as one of the few {@link LongReads} at once. */
+    /**
+     * A page of a replay, read and serialised as one of the few {@link LongReads} at once; the stored
+     * evidence goes out as it is (the same JSON a live event gets, {@link StoredEvent}).
+     */
     private List<SseFrame> replayPage(String cutoverId, long after) {
-        return longReads.read(() -> events.page(cutoverId, after, EventStreamClient.REPLAY_PAGE).stream()
-                .map(this::frame).toList());
+        return longReads.read(() -> events.storedPage(cutoverId, after, EventStreamClient.REPLAY_PAGE).stream()
+                .map(stored -> SseFrame.of(stored.id(), "cutover-event", json.writeValueAsString(stored))).toList());
     }
 
     @EventListener

@@ -118,6 +118,22 @@ public class EventLog implements CutoverEventLog {
                 .query(this::map).list();
     }
 
+    /**
+     * Like {@link #page}, with the evidence as the JSON text it was stored as (no evidence: {@code {}}, as
+     * {@link #append} stores it): a replay writes it out as it is instead of parsing and writing it again.
+     */
+    List<StoredEvent> storedPage(String cutoverId, long afterId, int limit) {
+        return jdbc.sql(PAGE)
+                .params(cutoverId, afterId, limit)
+                .query((rs, row) -> {
+                    String evidence = rs.getString("evidence");
+                    return new StoredEvent(rs.getLong("id"), rs.getString("cutover_id"), instant(rs, "occurred_at"),
+                            rs.getString("phase"), rs.getString("step_id"), rs.getString("actor"),
+                            rs.getString("origin"), rs.getString("action"), rs.getString("outcome"),
+                            rs.getString("message"), evidence == null || evidence.isBlank() ? "{}" : evidence);
+                }).list();
+    }
+
     static final String BUMP_TOTAL = "UPDATE cutover_event_total SET events = events + 1 WHERE cutover_id = ?";
     static final String TOTAL = "SELECT events FROM cutover_event_total WHERE cutover_id = ?";
 

@@ -36,7 +36,7 @@ class ConcurrentReplaysTest {
     @Test
     void replaysOfLongBacklogsReadTheLogAFewPagesAtATimeAndEachReachesItsEnd() throws Exception {
         EventLog log = mock(EventLog.class);
-        when(log.page(anyString(), anyLong(), anyInt())).thenAnswer(call -> page(call.getArgument(0), call.getArgument(1)));
+        when(log.storedPage(anyString(), anyLong(), anyInt())).thenAnswer(call -> page(call.getArgument(0), call.getArgument(1)));
         CutoverEventStream streams = new CutoverEventStream(mock(CutoverTransitions.class), log, new LongReads(),
                 JsonMapper.builder().build(), mock(ApplicationEventPublisher.class));
         try {
@@ -59,7 +59,7 @@ class ConcurrentReplaysTest {
     }
 
     /** {@value #FULL_PAGES} full pages of the cutover's backlog, then an empty one; each read takes a moment. */
-    private List<CutoverEvent> page(String cutover, long after) throws InterruptedException {
+    private List<StoredEvent> page(String cutover, long after) throws InterruptedException {
         int now = reading.incrementAndGet();
         mostAtOnce.accumulateAndGet(now, Math::max);
         try {
@@ -69,8 +69,8 @@ class ConcurrentReplaysTest {
                 return List.of();
             }
             return LongStream.rangeClosed(after + 1, after + EventStreamClient.REPLAY_PAGE)
-                    .mapToObj(id -> new CutoverEvent(id, cutover, Instant.EPOCH, "run", "s", "test", null, "step",
-                            "succeeded", "replayed", Map.of()))
+                    .mapToObj(id -> new StoredEvent(id, cutover, Instant.EPOCH, "run", "s", "test", null, "step",
+                            "succeeded", "replayed", "{}"))
                     .toList();
         } finally {
             reading.decrementAndGet();

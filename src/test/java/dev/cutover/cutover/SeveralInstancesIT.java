@@ -49,8 +49,6 @@ class SeveralInstancesIT {
     private static final Map<String, String> PASSWORDS =
             Map.of("viewer", "viewer-ha-secret", "operator", "operator-ha-secret", "approver", "approver-ha-secret");
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** The JVM starts are this test's cost: C1 only and one GC thread start the service a good deal sooner. */
-    private static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path root;
@@ -79,8 +77,8 @@ class SeveralInstancesIT {
         });
         probe.start();
         writeRunbooks();
-        a = new ServiceProcess(Files.createDirectories(root.resolve("a"))).jvmOptions(QUICK_START);
-        b = new ServiceProcess(Files.createDirectories(root.resolve("b"))).jvmOptions(QUICK_START);
+        a = new ServiceProcess(Files.createDirectories(root.resolve("a"))).jvmOptions(ServiceProcess.QUICK_START);
+        b = new ServiceProcess(Files.createDirectories(root.resolve("b"))).jvmOptions(ServiceProcess.QUICK_START);
         apiA = new Api(a.port(), PASSWORDS);
         apiB = new Api(b.port(), PASSWORDS);
         a.start("service.log", arguments("instance-a"));

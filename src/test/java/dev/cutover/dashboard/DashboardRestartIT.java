@@ -57,7 +57,8 @@ class DashboardRestartIT {
     @Test
     void theOpenPageSaysItLostTheServiceComesBackLoggedInAndShowsEveryEventOnce() throws Exception {
         Files.writeString(Files.createDirectories(root.resolve("runbooks")).resolve("restart.yaml"), RUNBOOK);
-        service = new ServiceProcess(root);
+        // the one IT that starts the jar as the Dockerfile does (nested jars, no class-data archive)
+        service = new ServiceProcess(root).asShipped().jvmOptions(ServiceProcess.QUICK_START);
         service.start("first-run.log");
         Api api = service.api();
         String base = "http://127.0.0.1:" + service.port();

@@ -3,6 +3,7 @@ package dev.cutover.storage.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.testsupport.Api;
+import dev.cutover.testsupport.ServiceTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,40 +16,24 @@ import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Two engineers pressing "sync" at the same moment without an Idempotency-Key get one run: the
  * second answers 409 naming the running one. The database holds the rule, so it holds across
- * instances too.
+ * instances too. On the shared service: its runbook joins the others and the counts are of its runs only.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConcurrentSyncStartTests {
+class ConcurrentSyncStartTests extends ServiceTest {
 
+    private static final String RUNBOOK = "concurrent-busy";
     private static final Path WORK = work();
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     JdbcClient jdbc;
 
-    Api api;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("cutover.runbooks.location", () -> WORK.resolve("runbooks").toString());
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:concurrent-syncs;DB_CLOSE_DELAY=-1");
-        registry.add("cutover.scheduling.enabled", () -> "false");
-    }
-
     @BeforeEach
-    void api() {
-        api = new Api(port);
+    void runbook() throws IOException {
+        addRunbook(RUNBOOK + ".yaml", Files.readString(WORK.resolve("runbooks/busy.yaml")));
     }
 
     @Test
@@ -63,7 +48,7 @@ class ConcurrentSyncStartTests {
 
     private void assertOneRunOf(String path, String kind) throws Exception {
         awaitNoRunningRun();
-        String body = "{\"runbook\":\"busy\",\"environment\":\"local\",\"step\":\"sync\",\"mode\":\"full\"}";
+        String body = "{\"runbook\":\"" + RUNBOOK + "\",\"environment\":\"local\",\"step\":\"sync\",\"mode\":\"full\"}";
         long before = runs(kind);
         CyclicBarrier together = new CyclicBarrier(2);
         List<CompletableFuture<Api.Answer>> answers = new ArrayList<>();
@@ -93,12 +78,12 @@ class ConcurrentSyncStartTests {
     }
 
     private long runs(String kind) {
-        return jdbc.sql("SELECT COUNT(*) FROM sync_run WHERE kind = ?").param(kind).query(Long.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM sync_run WHERE kind = ? AND runbook = ?").param(kind).param(RUNBOOK).query(Long.class).single();
     }
 
     private void awaitNoRunningRun() {
         for (int i = 0; i < 600; i++) {
-            if (jdbc.sql("SELECT COUNT(*) FROM sync_run WHERE state = 'RUNNING'").query(Long.class).single() == 0) {
+            if (jdbc.sql("SELECT COUNT(*) FROM sync_run WHERE state = 'RUNNING' AND runbook = ?").param(RUNBOOK).query(Long.class).single() == 0) {
                 return;
             }
             Api.sleep(100);
@@ -117,7 +102,7 @@ class ConcurrentSyncStartTests {
             Files.createDirectories(work.resolve("dst/b"));
             Files.createDirectories(work.resolve("runbooks"));
             Files.writeString(work.resolve("runbooks/busy.yaml"), """
-                    name: busy
+                    name: %s
                     description: one mapping two engineers sync at once
                     environments:
                       local:
@@ -130,7 +115,7 @@ class ConcurrentSyncStartTests {
                           - id: sync
                             type: storage-sync
                             with: { source: src, sourceBucket: b, target: dst, targetBucket: b, mode: full }
-                    """.formatted(work.resolve("src"), work.resolve("dst")));
+                    """.formatted(RUNBOOK, work.resolve("src"), work.resolve("dst")));
             return work;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

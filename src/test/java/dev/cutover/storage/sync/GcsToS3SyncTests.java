@@ -5,19 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cutover.storage.gcs.FakeGcsServer;
 import dev.cutover.testpeers.TestPeers;
 import dev.cutover.testsupport.Api;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.cutover.testsupport.ServiceTest;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -28,32 +20,14 @@ import tools.jackson.databind.JsonNode;
  * What a new user does, GCS to S3: a runbook step syncs a GCS bucket (served by the GCS JSON API
  * fake, {@link FakeGcsServer}: no GCS server installs here) to S3 (the real S3Mock of the test
  * stack); a second run copies only what changed; the verification finds no mismatch; the plan
- * forecasts bytes and cost and flags the auto-expiring log bucket.
+ * forecasts bytes and cost and flags the auto-expiring log bucket. On the shared service: its runbook
+ * is added to the others, so no Spring context of its own.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class GcsToS3SyncTests {
+class GcsToS3SyncTests extends ServiceTest {
 
     private static final FakeGcsServer GCS = new FakeGcsServer().start();
     private static final String S3_BUCKET = "assets-aws-" + Long.toHexString(System.nanoTime());
-    private static final Path RUNBOOKS = runbooks();
     private static final String NON_ASCII_KEY = "big/twenty MiB #1 \u00e9+%.bin";
-
-    @LocalServerPort
-    int port;
-
-    Api api;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("cutover.runbooks.location", RUNBOOKS::toString);
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:gcs-to-s3;DB_CLOSE_DELAY=-1");
-        registry.add("cutover.scheduling.enabled", () -> "false");
-    }
-
-    @BeforeEach
-    void api() {
-        api = new Api(port);
-    }
 
     @AfterAll
     static void stopFake() {
@@ -62,6 +36,7 @@ class GcsToS3SyncTests {
 
     @Test
     void syncsGcsToS3ThenCopiesOnlyChangesVerifiesCleanAndForecastsCost() {
+        addRunbook("gcs-to-s3.yaml", runbook());
         Random random = new Random(5);
         for (int i = 0; i < 300; i++) {
             GCS.put("acme-assets", String.format("img/%03d.png", i), bytes(random, 4096 + i), Map.of());
@@ -137,7 +112,7 @@ class GcsToS3SyncTests {
                 .build();
     }
 
-    private static Path runbooks() {
+    private static String runbook() {
         GCS.createBucket("acme-assets");
         GCS.createBucket("acme-logs");
         GCS.setLifecycleDeleteAfterDays("acme-logs", 30);
@@ -145,9 +120,7 @@ class GcsToS3SyncTests {
             s3.createBucket(b -> b.bucket(S3_BUCKET));
             s3.createBucket(b -> b.bucket(S3_BUCKET + "-logs"));
         }
-        try {
-            Path dir = Files.createTempDirectory("gcs-to-s3-runbooks-");
-            Files.writeString(dir.resolve("gcs-to-s3.yaml"), """
+        return """
                     name: gcs-to-s3
                     description: GCS (fake) to S3 (S3Mock)
                     environments:
@@ -169,10 +142,6 @@ class GcsToS3SyncTests {
                           - id: sync-logs
                             type: storage-sync
                             with: { source: gcs, sourceBucket: acme-logs, target: s3, targetBucket: %s-logs, mode: full }
-                    """.formatted(GCS.endpoint(), TestPeers.s3Endpoint(), S3_BUCKET, S3_BUCKET, S3_BUCKET));
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                    """.formatted(GCS.endpoint(), TestPeers.s3Endpoint(), S3_BUCKET, S3_BUCKET, S3_BUCKET);
     }
 }

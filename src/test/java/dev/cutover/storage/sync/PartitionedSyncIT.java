@@ -49,7 +49,6 @@ class PartitionedSyncIT {
 
     private static final Map<String, String> PASSWORDS = Map.of("viewer", "viewer-pt-secret", "operator",
             "operator-pt-secret", "approver", "approver-pt-secret");
-    private static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
     /** Objects per mapping: the killed one has partitions long enough (several chunks) to be cut in the middle. */
     private static final Map<String, Integer> OBJECTS = Map.of("together", 400, "killed", 1200);
 
@@ -91,9 +90,9 @@ class PartitionedSyncIT {
                     "A final sync partitioned across worker instances", root.resolve("src"), proxy.endpoint(), mapping,
                     bucketPrefix + mapping, 4, 8, "5m").yaml());
         }
-        manager = new ServiceProcess(Files.createDirectories(root.resolve("manager"))).jvmOptions(QUICK_START);
-        worker1 = new ServiceProcess(Files.createDirectories(root.resolve("worker-1"))).jvmOptions(QUICK_START);
-        worker2 = new ServiceProcess(Files.createDirectories(root.resolve("worker-2"))).jvmOptions(QUICK_START);
+        manager = new ServiceProcess(Files.createDirectories(root.resolve("manager"))).jvmOptions(ServiceProcess.QUICK_START);
+        worker1 = new ServiceProcess(Files.createDirectories(root.resolve("worker-1"))).jvmOptions(ServiceProcess.QUICK_START);
+        worker2 = new ServiceProcess(Files.createDirectories(root.resolve("worker-2"))).jvmOptions(ServiceProcess.QUICK_START);
         api = new Api(manager.port(), PASSWORDS);
         // The manager first (Flyway migrates once), then both workers at the same time: three starts at once are
         // slower on two cores than one and then two.

@@ -58,6 +58,18 @@ class RunbookParserTest {
         return parser.parse("test.yaml", yaml).entry().problems();
     }
 
+    /** A runbook of one phase over connections a (gcs) and b (s3) with the given steps (YAML indented as a phase's). */
+    private static String fromGcsToS3(String name, String steps) {
+        return """
+                name: %s
+                environments:
+                  staging: { connections: { a: { type: gcs }, b: { type: s3 } } }
+                phases:
+                  - name: one
+                    steps:
+                """.formatted(name) + steps;
+    }
+
     @Test
     void validRunbookParsesIntoTheModel() {
         RunbookEntry entry = parser.parse("gcp-to-aws.yaml", VALID).entry();
@@ -263,20 +275,14 @@ class RunbookParserTest {
 
     @Test
     void wrongKindsOfWithParametersAreReported() {
-        String yaml = """
-                name: kinds
-                environments:
-                  staging: { connections: { a: { type: gcs }, b: { type: s3 } } }
-                phases:
-                  - name: one
-                    steps:
+        String yaml = fromGcsToS3("kinds", """
                       - id: sync
                         type: storage-sync
                         with: { source: a, target: b, mode: fulll, concurrency: many, dry-run: yes, extra: 1 }
                       - id: cmd
                         type: command
                         with: { run: [a, b], timeout: 60, env: [x], args: just-one }
-                """;
+                """);
 
         assertThat(problems(yaml)).extracting(RunbookProblem::field, RunbookProblem::message).containsExactly(
                 tuple("phases[0].steps[0].with.mode", "'mode': 'fulll' is not one of full, delta, final (did you mean 'full'?)"),
@@ -292,17 +298,11 @@ class RunbookParserTest {
 
     @Test
     void aNegativeCountIsRefusedNotReadAsZero() {
-        String yaml = """
-                name: counts
-                environments:
-                  staging: { connections: { a: { type: gcs }, b: { type: s3 } } }
-                phases:
-                  - name: one
-                    steps:
+        String yaml = fromGcsToS3("counts", """
                       - id: sync
                         type: storage-sync
                         with: { source: a, target: b, mode: full, concurrency: -2 }
-                """;
+                """);
 
         assertThat(problems(yaml)).extracting(RunbookProblem::field, RunbookProblem::message).containsExactly(
                 tuple("phases[0].steps[0].with.concurrency", "'concurrency': '-2' is negative: it counts something; "

@@ -70,10 +70,11 @@ public final class LoadBenchmark {
             Files.copy(runbook, runbooks.resolve("load.yaml"));
         }
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + System.getProperty("load.xmx", "1g")));
-        // e.g. -Dload.serviceJvm=-XX:StartFlightRecording=filename=/tmp/load.jfr for a profile of the service
+        // e.g. -Dload.serviceJvm=-XX:StartFlightRecording=filename=/tmp/load.jfr|-Xlog:gc:file=/tmp/gc.log for a
+        // profile of the service: options apart by '|', since bench/lib.sh splits BENCH_JAVA_OPTS at spaces.
         String serviceJvm = System.getProperty("load.serviceJvm", "").trim();
         if (!serviceJvm.isEmpty()) {
-            jvm.addAll(Arrays.asList(serviceJvm.split("\\s+")));
+            jvm.addAll(Arrays.stream(serviceJvm.split("[|\\s]+")).filter(option -> !option.isEmpty()).toList());
         }
         try (ServiceProcess service = new ServiceProcess(root).jvmOptions(jvm)) {
             Api api = service.api();

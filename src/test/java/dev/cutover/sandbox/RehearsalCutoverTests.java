@@ -8,7 +8,6 @@ import dev.cutover.dns.RoutedRecordSet;
 import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.ServiceTest;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +35,9 @@ class RehearsalCutoverTests extends ServiceTest {
     @BeforeAll
     static void stack() throws Exception {
         stack = RehearsalStack.start(Files.createTempDirectory("rehearsal-stack-")).seed(120);
-        RUNBOOKS.add("rehearsal.yaml", Files.readString(Path.of("runbooks/rehearsal.yaml")));
+        // As shipped, but naming the stack's state directory where a worktree shares another checkout's stack.
+        RUNBOOKS.add("rehearsal.yaml", Files.readString(RehearsalStack.runbooks(Files.createTempDirectory("rehearsal-runbooks-"))
+                .resolve("rehearsal.yaml")));
     }
 
     @AfterAll

@@ -220,7 +220,6 @@ public final class RehearsalStack implements AutoCloseable {
         return shop;
     }
 
-    /** The sandbox's Prometheus, scraping the shop every second. */
     /**
      * The shipped runbooks as the service must read them here: where they name the local stack's
      * state directory ({@code .test-stack/}, relative to the repository) and the stack runs elsewhere
@@ -245,6 +244,7 @@ public final class RehearsalStack implements AutoCloseable {
         return copy;
     }
 
+    /** The sandbox's Prometheus, scraping the shop every second. */
     public String prometheusUrl() {
         return prometheus.url();
     }

@@ -155,7 +155,7 @@ final class WithParametersCheck {
             case INTEGER -> !INTEGER.matcher(text.trim()).matches() || !fitsLong(text.trim())
                     ? Optional.of("'" + text + "' is not an integer: write digits only, e.g. 3")
                     // Every integer parameter counts something (partitions, samples, objects, a status, an exit code).
-                    : text.trim().startsWith("-") && Long.parseLong(text.trim()) < 0
+                    : Long.parseLong(text.trim()) < 0
                     ? Optional.of("'" + text + "' is negative: it counts something; write 0 or more")
                     : Optional.empty();
             case BOOLEAN -> text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false") ? Optional.empty()

@@ -108,12 +108,6 @@ public final class SampledGate {
             taken++;
             inARow = sample.verdict() == Verdict.WITHIN ? inARow + 1 : 0;
             keep(kept, sample, sampledAt - started, inARow);
-            Map<String, Object> figures = new LinkedHashMap<>(sample.figures());
-            figures.put("consecutive", inARow);
-            figures.put("required", consecutive);
-            // The dashboard shows the last sample and, while the gate stays closed, that it is what holds it.
-            figures.put("sample", sample.summary());
-            figures.put("verdict", sample.verdict().name().toLowerCase());
             long waitedMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
             if (sample.verdict() == Verdict.BROKEN) {
                 throw new StepFailedException(what + ": " + sample.summary(), evidence(kept, taken, waitedMs, sample));
@@ -132,6 +126,12 @@ public final class SampledGate {
             }
             // Only while the gate stays closed: the step's outcome follows at once otherwise, and inside the
             // write window every write costs the application time.
+            Map<String, Object> figures = new LinkedHashMap<>(sample.figures());
+            figures.put("consecutive", inARow);
+            figures.put("required", consecutive);
+            // The dashboard shows the last sample and, while the gate stays closed, that it is what holds it.
+            figures.put("sample", sample.summary());
+            figures.put("verdict", sample.verdict().name().toLowerCase());
             context.progress(what + ": " + sample.summary() + " (" + inARow + "/" + consecutive + ")", figures);
             long next = sampledAt + interval.toNanos();
             if (next >= deadline) {

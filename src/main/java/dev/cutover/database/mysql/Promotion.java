@@ -126,12 +126,10 @@ final class Promotion {
                 evidence.put("reverseReplicationConfiguredMs", setup.tookMs());
             }
             reverseStarted = true;
-            if (staged && newPrimaryStart.hasGtids()) {
+            // Staged only when the new primary had GTIDs; stopping and resetting its replication keeps them.
+            if (staged) {
                 source.startReplica();
             } else {
-                if (staged) {
-                    source.resetReplicaAll();
-                }
                 source.replicateFrom(replica.settings(), newPrimaryStart);
             }
             ReplicaStatus reverseStatus = awaitReplicating(source);

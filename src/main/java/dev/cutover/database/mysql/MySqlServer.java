@@ -81,6 +81,10 @@ final class MySqlServer implements AutoCloseable {
     }
 
     static MySqlServer connect(MySqlSettings settings) throws SQLException {
+        Connection kept = IdleSessions.SHARED.take(settings);
+        if (kept != null) {
+            return new MySqlServer(settings, kept, flavor(settings, kept));
+        }
         Properties properties = new Properties();
         properties.setProperty("user", settings.user());
         properties.setProperty("password", settings.password());
@@ -409,13 +413,10 @@ final class MySqlServer implements AutoCloseable {
         }
     }
 
+    /** Hands the session on to the next step on this server ({@link IdleSessions}), or closes it. */
     @Override
     public void close() {
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // closing a session that is already gone changes nothing
-        }
+        IdleSessions.SHARED.give(settings, connection);
     }
 
     /** An open session of an account, from the process list. */

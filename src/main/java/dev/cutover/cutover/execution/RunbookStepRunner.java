@@ -35,8 +35,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,8 +48,6 @@ import tools.jackson.databind.json.JsonMapper;
 class RunbookStepRunner implements RunningStepContext.Host {
 
     private static final TypeReference<Map<String, Object>> OUTPUT = new TypeReference<>() { };
-
-    private static final Logger log = LoggerFactory.getLogger(RunbookStepRunner.class);
 
     private final CutoverRepository cutovers;
     private final CutoverStepRepository steps;
@@ -248,6 +244,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
         }
         ExecutionFence.Direction direction = "rollback".equals(action) ? ExecutionFence.Direction.INVERSE
                 : ExecutionFence.Direction.FORWARD;
+        bookkeeping.awaitPosted(); // the outcome is written after the step's last note, never under it
         fence.require(steps.ended(cutoverId, stepId, state, json.writeValueAsString(output),
                 fence.guard(cutoverId, direction)), cutoverId, stepId);
         String outcome = switch (result.ending()) {
@@ -284,18 +281,15 @@ class RunbookStepRunner implements RunningStepContext.Host {
         // reports on its attempt's thread, outside Batch: its job execution is the one its context was made on.
         StepRowGuard guard = fence.guard(step.cutoverId(), step.jobExecutionId(), step.inverse()
                 ? ExecutionFence.Direction.INVERSE : ExecutionFence.Direction.FORWARD);
-        bookkeeping.run(() -> steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output), guard));
+        bookkeeping.post("the progress of step " + step.stepId() + " of cutover " + step.cutoverId(),
+                () -> steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output), guard));
     }
 
     @Override
     public void samplesTaken(RunningStepContext step, Instant at, List<? extends ChartedSample> samples) {
-        try {
-            bookkeeping.run(() -> gateSamples.record(step.cutoverId(), step.stepId(), at, samples));
-        } catch (RuntimeException e) {
-            // A point missing from a chart must not fail the gate: the gate's own evidence still holds the samples.
-            log.warn("Could not store the gate samples of step {} of cutover {}: {}", step.stepId(), step.cutoverId(),
-                    e.toString());
-        }
+        // A point missing from a chart must not fail the gate: the gate's own evidence still holds the samples.
+        bookkeeping.post("the gate samples of step " + step.stepId() + " of cutover " + step.cutoverId(),
+                () -> gateSamples.record(step.cutoverId(), step.stepId(), at, samples));
     }
 
     /**

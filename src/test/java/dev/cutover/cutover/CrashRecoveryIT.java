@@ -36,7 +36,7 @@ class CrashRecoveryIT {
 
     @Test
     void killNineDuringACommandStepThenRestartContinuesFromThatStep() throws Exception {
-        service = new ServiceProcess(root).jvmOptions(ServiceProcess.QUICK_START);
+        service = ServiceProcess.quickStarting(root);
         writeRunbook();
         service.start("first-run.log");
         Api api = service.api();
@@ -82,7 +82,7 @@ class CrashRecoveryIT {
     /** SIGTERM (a deploy, a reboot): the running phase is paused like an operator would, and resumes. */
     @Test
     void aGracefulStopPausesTheRunningPhaseAndResumeContinuesIt() throws Exception {
-        service = new ServiceProcess(root).jvmOptions(ServiceProcess.QUICK_START);
+        service = ServiceProcess.quickStarting(root);
         writeRunbook();
         service.start("first-run.log");
         Api api = service.api();

@@ -77,8 +77,8 @@ class SeveralInstancesIT {
         });
         probe.start();
         writeRunbooks();
-        a = new ServiceProcess(Files.createDirectories(root.resolve("a"))).jvmOptions(ServiceProcess.QUICK_START);
-        b = new ServiceProcess(Files.createDirectories(root.resolve("b"))).jvmOptions(ServiceProcess.QUICK_START);
+        a = ServiceProcess.quickStarting(Files.createDirectories(root.resolve("a")));
+        b = ServiceProcess.quickStarting(Files.createDirectories(root.resolve("b")));
         apiA = new Api(a.port(), PASSWORDS);
         apiB = new Api(b.port(), PASSWORDS);
         a.start("service.log", arguments("instance-a"));

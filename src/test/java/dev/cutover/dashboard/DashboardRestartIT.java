@@ -58,7 +58,7 @@ class DashboardRestartIT {
     void theOpenPageSaysItLostTheServiceComesBackLoggedInAndShowsEveryEventOnce() throws Exception {
         Files.writeString(Files.createDirectories(root.resolve("runbooks")).resolve("restart.yaml"), RUNBOOK);
         // the one IT that starts the jar as the Dockerfile does (nested jars, no class-data archive)
-        service = new ServiceProcess(root).asShipped().jvmOptions(ServiceProcess.QUICK_START);
+        service = ServiceProcess.quickStarting(root).asShipped();
         service.start("first-run.log");
         Api api = service.api();
         String base = "http://127.0.0.1:" + service.port();

@@ -49,6 +49,11 @@ public final class ServiceProcess implements AutoCloseable {
         this.api = new Api(port);
     }
 
+    /** A drill's service ({@link #QUICK_START}), as the class data archive of the ITs was trained with. */
+    public static ServiceProcess quickStarting(Path directory) {
+        return new ServiceProcess(directory).jvmOptions(QUICK_START);
+    }
+
     /** Options for the service's JVM (e.g. {@code -XX:TieredStopAtLevel=1}), from the next start on. */
     public ServiceProcess jvmOptions(List<String> options) {
         this.jvmOptions = List.copyOf(options);

@@ -90,9 +90,9 @@ class PartitionedSyncIT {
                     "A final sync partitioned across worker instances", root.resolve("src"), proxy.endpoint(), mapping,
                     bucketPrefix + mapping, 4, 8, "5m").yaml());
         }
-        manager = new ServiceProcess(Files.createDirectories(root.resolve("manager"))).jvmOptions(ServiceProcess.QUICK_START);
-        worker1 = new ServiceProcess(Files.createDirectories(root.resolve("worker-1"))).jvmOptions(ServiceProcess.QUICK_START);
-        worker2 = new ServiceProcess(Files.createDirectories(root.resolve("worker-2"))).jvmOptions(ServiceProcess.QUICK_START);
+        manager = ServiceProcess.quickStarting(Files.createDirectories(root.resolve("manager")));
+        worker1 = ServiceProcess.quickStarting(Files.createDirectories(root.resolve("worker-1")));
+        worker2 = ServiceProcess.quickStarting(Files.createDirectories(root.resolve("worker-2")));
         api = new Api(manager.port(), PASSWORDS);
         // The manager first (Flyway migrates once), then both workers at the same time: three starts at once are
         // slower on two cores than one and then two.

@@ -57,7 +57,7 @@ class StorageCrashRecoveryIT {
         Path target = root.resolve("dst/b");
         writeRunbook();
         seed(source);
-        service = new ServiceProcess(root).jvmOptions(ServiceProcess.QUICK_START);
+        service = ServiceProcess.quickStarting(root);
         service.start("first-run.log");
         Api api = service.api();
 

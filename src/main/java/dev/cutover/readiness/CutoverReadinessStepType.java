@@ -19,6 +19,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -30,7 +36,7 @@ import org.springframework.stereotype.Component;
  * its evidence holds every figure of that moment.
  */
 @Component
-class CutoverReadinessStepType implements StepType {
+class CutoverReadinessStepType implements StepType, DisposableBean {
 
     /** Changes nothing outside: after its instance died it may simply run again from the start. */
     @Override
@@ -39,9 +45,21 @@ class CutoverReadinessStepType implements StepType {
     }
 
     private final List<ReadinessSignal> signals;
+    private final AtomicInteger readerThreads = new AtomicInteger();
+    /** Reads the inputs of a sample side by side; idle threads end after a minute. */
+    private final ExecutorService readers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "readiness-read-" + readerThreads.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    });
 
     CutoverReadinessStepType(ObjectProvider<ReadinessSignal> signals) {
         this.signals = signals.orderedStream().toList();
+    }
+
+    @Override
+    public void destroy() {
+        readers.shutdownNow();
     }
 
     @Override
@@ -98,15 +116,46 @@ class CutoverReadinessStepType implements StepType {
         }
     }
 
-    private static Sample sample(List<Probe> probes) {
+    /**
+     * Every input read at once: they are different servers and buckets, and inside the write window
+     * a sample that read them one after the other cost the sum of their round trips, each time.
+     */
+    private Sample sample(List<Probe> probes) {
         List<Reading> readings = new ArrayList<>();
-        for (Probe probe : probes) {
-            try {
-                readings.addAll(probe.read());
-            } catch (Exception e) {
-                readings.add(new Reading(probe.getClass().getSimpleName(), false, "cannot read: " + e.getMessage(), Map.of()));
+        if (probes.size() == 1) {
+            readings.addAll(read(probes.get(0)));
+        } else {
+            List<Future<List<Reading>>> reads = probes.stream().map(probe -> readers.submit(() -> read(probe))).toList();
+            for (int i = 0; i < reads.size(); i++) {
+                try {
+                    readings.addAll(reads.get(i).get());
+                } catch (InterruptedException e) {
+                    // A stop or the step's timeout: the reads still running are interrupted, the gate sees the stop.
+                    reads.forEach(read -> read.cancel(true));
+                    Thread.currentThread().interrupt();
+                    for (Probe unread : probes.subList(i, probes.size())) {
+                        readings.add(new Reading(unread.getClass().getSimpleName(), false, "not read: the step is stopping",
+                                Map.of()));
+                    }
+                    break;
+                } catch (ExecutionException e) {
+                    readings.add(new Reading(probes.get(i).getClass().getSimpleName(), false, "cannot read: "
+                            + e.getCause(), Map.of()));
+                }
             }
         }
+        return judged(readings);
+    }
+
+    private static List<Reading> read(Probe probe) {
+        try {
+            return probe.read();
+        } catch (Exception e) {
+            return List.of(new Reading(probe.getClass().getSimpleName(), false, "cannot read: " + e.getMessage(), Map.of()));
+        }
+    }
+
+    private static Sample judged(List<Reading> readings) {
         List<String> heldBy = new ArrayList<>();
         List<Map<String, Object>> inputs = new ArrayList<>();
         for (Reading reading : readings) {

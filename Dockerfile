@@ -11,9 +11,11 @@ WORKDIR /app
 # The Spring Boot executable jar (the repackaged one; Maven keeps the plain one as *.jar.original).
 COPY target/*.jar /app/app.jar
 COPY runbooks/ /app/runbooks/
+# The JVM options the service is tuned and benched with (an argument file; see its comments).
+COPY jvm.options /app/jvm.options
 
 USER cutover
 # H2 state under /app/data by default (mount a volume there); runbooks from /app/runbooks.
 ENV CUTOVER_RUNBOOKS_LOCATION=/app/runbooks
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/app.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "@/app/jvm.options", "-jar", "/app/app.jar"]

@@ -3,7 +3,8 @@
 # 1,000,000 events (bulk-seeded while the service is stopped), 20 cutovers of a fast runbook running at
 # once, 50 clients polling GET /api/cutovers/{id} (and pages of events at random places in the log) and
 # 50 holding event streams (10 of them replaying a 100,000-event backlog), all with HTTP Basic
-# (dev.cutover.load.LoadBenchmark). Needs no test stack. Knobs as -D options in BENCH_JAVA_OPTS:
+# (dev.cutover.load.LoadBenchmark). The service's JVM starts with the shipped options (jvm.options, as the
+# Dockerfile's ENTRYPOINT does) and the bench's -Xmx. Needs no test stack. Knobs as -D options in BENCH_JAVA_OPTS:
 # load.events, load.cutovers, load.pollers, load.streams, load.pollPauseMillis, load.xmx, load.runLimit (ISO-8601, default PT5M). Last line:
 #   load: cutovers=<n> failed=<n> p99_get_ms=<ms> p99_events_page_ms=<ms> errors_5xx=<n> heap_mib=<peak>
 set -euo pipefail

@@ -30,7 +30,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -52,9 +51,9 @@ public class CutoverTransitions {
     private final StopSignals stops;
     private final PhaseLauncher launcher;
     private final InstanceLeases instances;
-    private static final TypeReference<Map<String, Object>> OUTPUT = new TypeReference<>() { };
 
     private final JsonMapper json;
+    private final StepOutputs outputs;
 
     CutoverTransitions(CutoverRepository cutovers, CutoverStepRepository steps, ApprovalRepository approvals,
                        EventLog events, RunbookCatalog runbooks, PinnedRunbooks pinned, StopSignals stops,
@@ -64,6 +63,7 @@ public class CutoverTransitions {
         this.transactions = new TransactionTemplate(transactionManager);
         this.pinned = pinned;
         this.json = json;
+        this.outputs = new StepOutputs(json);
         this.cutovers = cutovers;
         this.steps = steps;
         this.approvals = approvals;
@@ -293,8 +293,7 @@ public class CutoverTransitions {
     /** The facts every decision about the cutover is made from, read once. */
     CutoverPolicy policy(Cutover cutover) {
         List<CutoverPolicy.StepFacts> facts = steps.findByCutover(cutover.id()).stream()
-                .map(step -> new CutoverPolicy.StepFacts(step, step.output() == null ? Map.of()
-                        : json.readValue(step.output(), OUTPUT)))
+                .map(step -> new CutoverPolicy.StepFacts(step, outputs.parse(step.output())))
                 .toList();
         return new CutoverPolicy(cutover, pinned.find(cutover), facts);
     }

@@ -69,7 +69,9 @@ public final class LoadBenchmark {
         try (InputStream runbook = LoadBenchmark.class.getResourceAsStream("/test-runbooks/load.yaml")) {
             Files.copy(runbook, runbooks.resolve("load.yaml"));
         }
-        List<String> jvm = new ArrayList<>(List.of("-Xmx" + System.getProperty("load.xmx", "1g")));
+        // The shipped options first (the bench measures the service as it ships), then the bench's heap limit.
+        List<String> jvm = new ArrayList<>(ServiceProcess.shippedJvmOptions());
+        jvm.add("-Xmx" + System.getProperty("load.xmx", "1g"));
         // e.g. -Dload.serviceJvm=-XX:StartFlightRecording=filename=/tmp/load.jfr|-Xlog:gc:file=/tmp/gc.log for a
         // profile of the service: options apart by '|', since bench/lib.sh splits BENCH_JAVA_OPTS at spaces.
         String serviceJvm = System.getProperty("load.serviceJvm", "").trim();

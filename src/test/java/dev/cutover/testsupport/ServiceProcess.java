@@ -30,6 +30,17 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static final List<String> QUICK_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
 
+    /**
+     * The JVM options the service ships with ({@code jvm.options} at the project's root, an argument file:
+     * the Dockerfile's ENTRYPOINT and the README's run command name it too), for a bench that must measure
+     * the service as it runs in production, not as a bench would tune it.
+     */
+    public static List<String> shippedJvmOptions() {
+        Path options = Path.of("jvm.options").toAbsolutePath(); // the project's root: where Maven and the benches run
+        assertThat(options).as("the shipped JVM options").exists();
+        return List.of("@" + options);
+    }
+
     private static final int READY_SECONDS = 90;
     private static final int LOG_TAIL_LINES = 40;
 

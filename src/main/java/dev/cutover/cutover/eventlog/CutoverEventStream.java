@@ -132,7 +132,7 @@ class CutoverEventStream implements LiveStreams {
      */
     private List<SseFrame> replayPage(String cutoverId, long after) {
         return longReads.read(() -> events.storedPage(cutoverId, after, EventStreamClient.REPLAY_PAGE).stream()
-                .map(stored -> SseFrame.of(stored.id(), "cutover-event", json.writeValueAsString(stored))).toList());
+                .map(stored -> SseFrame.ofJson(stored.id(), "cutover-event", json.writeValueAsBytes(stored))).toList());
     }
 
     @EventListener
@@ -156,7 +156,7 @@ class CutoverEventStream implements LiveStreams {
     }
 
     private SseFrame frame(CutoverEvent event) {
-        return SseFrame.of(event.id(), "cutover-event", json.writeValueAsString(event));
+        return SseFrame.ofJson(event.id(), "cutover-event", json.writeValueAsBytes(event));
     }
 
     @Override
@@ -184,7 +184,7 @@ class CutoverEventStream implements LiveStreams {
                 }
                 SseFrame frame = SseFrame.of(0, name, data);
                 SseFrame before = current.put(audience, frame);
-                return before != null && before.text().equals(frame.text()) ? Optional.empty() : Optional.of(frame);
+                return frame.sameAs(before) ? Optional.empty() : Optional.of(frame);
             }).ifPresent(client::offerIfRoom); // a part left out is sent again with the next change
         }
     }
@@ -196,7 +196,7 @@ class CutoverEventStream implements LiveStreams {
      */
     @EventListener
     void onSamples(GateSamplesRecorded samples) {
-        offerToAll(samples.cutoverId(), () -> SseFrame.of(0, "gate-sample", json.writeValueAsString(samples)));
+        offerToAll(samples.cutoverId(), () -> SseFrame.ofJson(0, "gate-sample", json.writeValueAsBytes(samples)));
     }
 
     private void heartbeat() {

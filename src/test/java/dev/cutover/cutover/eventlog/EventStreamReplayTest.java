@@ -30,7 +30,8 @@ class EventStreamReplayTest {
         SseEmitter emitter = new SseEmitter() {
             @Override
             public void send(Set<DataWithMediaType> items) {
-                items.forEach(item -> sent.addAndGet(item.getData().toString().split("\n\n").length));
+                items.forEach(item -> sent.addAndGet(new String((byte[]) item.getData(), java.nio.charset.StandardCharsets.UTF_8)
+                        .split("\n\n").length)); // the frames go out as bytes
             }
         };
         EventStreamClient client = new EventStreamClient(emitter, 10, 0, Set.of(), false, gone -> { });

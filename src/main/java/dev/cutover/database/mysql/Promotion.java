@@ -79,6 +79,7 @@ final class Promotion {
             sendRotation(source);
             SourcePosition last = requireFrozen(source);
             evidence.put("sourcePosition", last.evidence());
+            mark("sourceFrozenChecked");
             // Configured beside the replica's checks below, on the old primary's own session.
             ReverseReplicationSetup setup = reverse
                     ? ReverseReplicationSetup.begin(source, replica.settings(), replica.sourcePosition())

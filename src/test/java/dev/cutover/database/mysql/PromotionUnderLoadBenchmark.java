@@ -73,6 +73,9 @@ public final class PromotionUnderLoadBenchmark {
 
             dev.cutover.testsupport.WindowTimeline.lines(done, "freeze-writes", "promote-replica")
                     .forEach(System.out::println);
+            // Inside the promotion: ms from its start to each moment (caught up, replication stopped, reverse running, writable).
+            say("promotion moments (ms from its start): %s", Api.step(done, "promote-replica").path("output")
+                    .path("evidence").path("timingsMs"));
 
             long rollbackStart = System.nanoTime();
             api.post("approver", "/api/cutovers/" + id + "/rollback", null);

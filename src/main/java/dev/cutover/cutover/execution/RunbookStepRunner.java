@@ -281,7 +281,8 @@ class RunbookStepRunner implements RunningStepContext.Host {
         // reports on its attempt's thread, outside Batch: its job execution is the one its context was made on.
         StepRowGuard guard = fence.guard(step.cutoverId(), step.jobExecutionId(), step.inverse()
                 ? ExecutionFence.Direction.INVERSE : ExecutionFence.Direction.FORWARD);
-        bookkeeping.post("the progress of step " + step.stepId() + " of cutover " + step.cutoverId(),
+        bookkeeping.postNewest(step.cutoverId() + "/" + step.stepId() + (step.inverse() ? "/inverse" : ""),
+                "the progress of step " + step.stepId() + " of cutover " + step.cutoverId(),
                 () -> steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output), guard));
     }
 

@@ -50,6 +50,21 @@ class StepBookkeepingTest {
     }
 
     @Test
+    void progressPostedFasterThanItIsWrittenKeepsOnlyTheNewest() {
+        CountDownLatch busy = new CountDownLatch(1);
+        bookkeeping.post("a slow note", () -> await(busy));
+        for (int i = 0; i < 100_000; i++) {
+            int n = i;
+            bookkeeping.postNewest("cutover/step", "progress " + n, () -> written.add("progress " + n));
+        }
+        busy.countDown();
+
+        bookkeeping.awaitPosted();
+
+        assertThat(written).containsExactly("progress 99999");
+    }
+
+    @Test
     void aNoteThatFailsIsLoggedAndTheNextOnesStillWritten() {
         bookkeeping.post("a broken note", () -> {
             throw new IllegalStateException("database gone for a moment");

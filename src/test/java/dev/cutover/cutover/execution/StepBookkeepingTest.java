@@ -2,6 +2,7 @@ package dev.cutover.cutover.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.testsupport.Api;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -40,7 +41,7 @@ class StepBookkeepingTest {
     @Test
     void notesAreWrittenInTheOrderPostedAndBeforeAnythingWrittenAfterThem() {
         bookkeeping.post("first", () -> {
-            sleep(150);
+            Api.sleep(150);
             written.add("progress 1");
         });
         bookkeeping.post("second", () -> written.add("progress 2"));
@@ -79,14 +80,6 @@ class StepBookkeepingTest {
     private static void await(CountDownLatch latch) {
         try {
             latch.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

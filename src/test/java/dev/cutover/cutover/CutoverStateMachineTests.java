@@ -134,6 +134,14 @@ class CutoverStateMachineTests extends ServiceTest {
         assertThat(stepState(completed, "needs-file")).isEqualTo("SUCCEEDED");
         assertThat(RUNBOOKS.lines(id + ".runs")).containsExactly("run");
         assertThat(RUNBOOKS.lines(id + ".after")).containsExactly("after");
+        // The phase's steps run as one Batch step (no step-execution bookkeeping between them), run again
+        // by the restart, which passed over the step that had succeeded.
+        assertThat(jdbc.sql("""
+                SELECT s.STEP_NAME || ' ' || s.STATUS FROM BATCH_STEP_EXECUTION s JOIN BATCH_JOB_EXECUTION_PARAMS p
+                  ON p.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID
+                WHERE p.PARAMETER_NAME = 'cutoverId' AND p.PARAMETER_VALUE = ? ORDER BY s.STEP_EXECUTION_ID""")
+                .param(id).query(String.class).list())
+                .containsExactly("steps count-runs..after FAILED", "steps count-runs..after COMPLETED");
     }
 
     @Test

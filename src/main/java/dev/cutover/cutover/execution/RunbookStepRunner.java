@@ -88,7 +88,15 @@ class RunbookStepRunner implements RunningStepContext.Host {
         this.json = json;
     }
 
+    /**
+     * Runs the step forward, or passes over it when it succeeded already: a restarted run of steps
+     * (one Batch step, see PhaseLauncher) runs again from its first step.
+     */
     StepAttempts.Ending forward(String cutoverId, String stepId) {
+        Optional<CutoverStep> before = steps.find(cutoverId, stepId);
+        if (before.filter(row -> row.state() == StepState.SUCCEEDED).isPresent()) {
+            return StepAttempts.Ending.SUCCEEDED;
+        }
         Cutover cutover = cutovers.find(cutoverId).orElseThrow();
         Runbook runbook = pinned.find(cutover).orElseThrow(() -> new IllegalStateException(
                 "runbook " + cutover.runbook() + " is missing or invalid now"));
@@ -109,7 +117,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
                     failedBefore.get()), 0), StepState.SUCCEEDED, StepState.FAILED, null);
         }
         StepType type = types.find(step.type()).orElseThrow();
-        int attempt = steps.find(cutoverId, stepId).map(CutoverStep::attempts).orElse(0) + 1;
+        int attempt = before.map(CutoverStep::attempts).orElse(0) + 1;
         fence.require(steps.started(cutoverId, stepId, attempt, fence.guard(cutoverId, ExecutionFence.Direction.FORWARD)),
                 cutoverId, stepId);
         events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step", "started",

@@ -5,7 +5,9 @@
 # 50 holding event streams (10 of them replaying a 100,000-event backlog), all with HTTP Basic
 # (dev.cutover.load.LoadBenchmark). The service's JVM starts with the shipped options (jvm.options, as the
 # Dockerfile's ENTRYPOINT does) and the bench's -Xmx. Needs no test stack. Knobs as -D options in BENCH_JAVA_OPTS:
-# load.events, load.cutovers, load.pollers, load.streams, load.pollPauseMillis, load.xmx, load.runLimit (ISO-8601, default PT5M). Last line:
+# load.events, load.cutovers, load.pollers, load.streams, load.pollPauseMillis, load.xmx, load.runLimit (ISO-8601, default PT5M),
+# load.warmupRounds (default 1: the same round runs once before the measured one, as JVM benchmarks warm up;
+# its figures are printed too; 0 measures the service fresh from start). Last line, of the measured round:
 #   load: cutovers=<n> failed=<n> p99_get_ms=<ms> p99_events_page_ms=<ms> errors_5xx=<n> heap_mib=<peak>
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
  * of {@code test-runbooks/load.yaml} run at once while 50 clients poll {@code GET /api/cutovers/{id}}
  * (and every third time a page of some cutover's events, at a random place in the log) and 50 hold
  * event streams: 40 on the running cutovers, 10 replaying an archived cutover's whole backlog.
- * Every request signs in with HTTP Basic, as scripts do. Last line:
+ * Every request signs in with HTTP Basic, as scripts do. The whole round runs {@code load.warmupRounds}
+ * times first (default 1) to warm the service's JVM up; the last line is the round after. Last line:
  * {@code load: cutovers=<n> failed=<n> p99_get_ms=<ms> p99_events_page_ms=<ms> errors_5xx=<n> heap_mib=<peak>}.
  */
 public final class LoadBenchmark {
@@ -47,14 +48,27 @@ public final class LoadBenchmark {
     private static final long SLOW_MICROS = 200_000;
     private static final Duration RUN_LIMIT = Duration.parse(System.getProperty("load.runLimit", "PT5M"));
 
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final ConcurrentLinkedQueue<Long> getMicros = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Long> pageMicros = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Slow> slowest = new ConcurrentLinkedQueue<>();
-    private final AtomicLong errors5xx = new AtomicLong();
-    private final AtomicLong otherErrors = new AtomicLong();
-    private final AtomicLong streamedEvents = new AtomicLong();
-    private final AtomicLong streamReconnects = new AtomicLong();
+    private static final int WARMUP_ROUNDS = Integer.getInteger("load.warmupRounds", 1);
+
+    /** What one round of the load measured; its clients run while {@code running}. */
+    private static final class Round {
+        final String name;
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final ConcurrentLinkedQueue<Long> getMicros = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Long> pageMicros = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Slow> slowest = new ConcurrentLinkedQueue<>();
+        final AtomicLong errors5xx = new AtomicLong();
+        final AtomicLong otherErrors = new AtomicLong();
+        final AtomicLong streamedEvents = new AtomicLong();
+        final AtomicLong streamReconnects = new AtomicLong();
+        int failed;
+
+        Round(String name) {
+            this.name = name;
+        }
+    }
+
+    private final AtomicBoolean sampling = new AtomicBoolean(true);
     private final AtomicLong peakHeap = new AtomicLong();
     private final AtomicLong peakPoolPending = new AtomicLong();
     private final AtomicLong peakPoolActive = new AtomicLong();
@@ -92,64 +106,84 @@ public final class LoadBenchmark {
                     (System.nanoTime() - seedStart) / 1e9);
             service.start("load.log");
 
-            List<Thread> threads = new ArrayList<>();
-            threads.add(daemon("heap", () -> sampleHeap(api)));
-            List<String> live = new ArrayList<>();
-            for (int i = 0; i < CUTOVERS; i++) {
-                live.add(create(api));
-            }
-            List<String> everyCutover = new ArrayList<>(live);
-            everyCutover.addAll(archived);
+            Thread heap = daemon("heap", () -> sampleHeap(api));
             List<HttpClient> clients = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 clients.add(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
             }
-            for (int i = 0; i < STREAMS; i++) {
-                String cutover = i < REPLAYING_STREAMS ? archived.get(i % ARCHIVED) : live.get(i % live.size());
-                HttpClient client = clients.get(i % clients.size());
-                threads.add(daemon("stream-" + i, () -> stream(api, client, cutover)));
+            // As JVM benchmarks do, the same load runs first to warm the service up (classes loaded, the JIT's
+            // compilations of the request paths done: on two cores C2 compiles for a minute after start); the
+            // figures of the last line are those of the round after. Its own figures are printed too.
+            Round round = null;
+            for (int n = 0; n <= WARMUP_ROUNDS; n++) {
+                round = round(api, clients, archived, maxEventId, new Round(n < WARMUP_ROUNDS ? "warm-up round "
+                        + (n + 1) : "measured round"));
             }
-            for (int i = 0; i < POLLERS; i++) {
-                HttpClient client = clients.get(i % clients.size());
-                threads.add(daemon("poller-" + i,
-                        () -> poll(api, client, live, everyCutover, maxEventId)));
-            }
-            long start = System.nanoTime();
-            for (String id : live) {
-                try {
-                    Api.Answer started = api.post("operator", "/api/cutovers/" + id + "/phases/run/start", null);
-                    if (started.status() >= 300) {
-                        System.out.println("start of " + id + " answered " + started.status() + ": " + started.text());
-                    }
-                } catch (RuntimeException e) {
-                    System.out.println("start of " + id + " failed: " + e); // e.g. no answer in 30 s
-                }
-            }
-            int failed = awaitEnd(api, live);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            running.set(false);
-            for (Thread thread : threads) {
-                thread.interrupt();
-                thread.join(5000);
-            }
-            Api.Answer page = api.get("viewer", "/api/cutovers/" + archived.get(0) + "/events?limit=1");
-            System.out.printf("run: %.1f s; GETs %d, event pages %d, streamed events %,d, stream reconnects %d, "
-                            + "other errors %d, archived cutover total %s; logs under %s%n", seconds, getMicros.size(),
-                    pageMicros.size(), streamedEvents.get(), streamReconnects.get(), otherErrors.get(),
-                    page.body() == null ? "?" : page.body().path("total").asString(), root);
-            System.out.printf("latency ms: get p50=%d p99=%d max=%d; events page p50=%d p99=%d max=%d%n",
-                    percentile(getMicros, 50), percentile(getMicros, 99), percentile(getMicros, 100),
-                    percentile(pageMicros, 50), percentile(pageMicros, 99), percentile(pageMicros, 100));
+            sampling.set(false);
+            heap.interrupt();
+            heap.join(5000);
             System.out.printf("connection pool (sampled each second): peak active %d, peak threads waiting %d%n",
                     peakPoolActive.get(), peakPoolPending.get());
-            System.out.printf("slow requests (>= %d ms): %d; the slowest:%n", SLOW_MICROS / 1000, slowest.size());
-            slowest.stream().sorted(java.util.Comparator.comparingLong(Slow::millis).reversed()).limit(15)
-                    .forEach(slow -> System.out.printf("  %6d ms at %tT.%<tL %s%n", slow.millis(), slow.at(), slow.path()));
             System.out.printf("load: cutovers=%d failed=%d p99_get_ms=%d p99_events_page_ms=%d errors_5xx=%d heap_mib=%d%n",
-                    live.size(), failed, percentile(getMicros, 99), percentile(pageMicros, 99), errors5xx.get(),
-                    peakHeap.get() / (1024 * 1024));
-            return failed == 0 && errors5xx.get() == 0;
+                    CUTOVERS, round.failed, percentile(round.getMicros, 99), percentile(round.pageMicros, 99),
+                    round.errors5xx.get(), peakHeap.get() / (1024 * 1024));
+            return round.failed == 0 && round.errors5xx.get() == 0;
         }
+    }
+
+    /**
+     * One round: {@code CUTOVERS} new cutovers run at once while the pollers poll and the streams stream
+     * (the replaying ones from the start of their archived cutover's log); ends when every cutover ended.
+     */
+    private Round round(Api api, List<HttpClient> clients, List<String> archived, long maxEventId, Round round)
+            throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        List<String> live = new ArrayList<>();
+        for (int i = 0; i < CUTOVERS; i++) {
+            live.add(create(api));
+        }
+        List<String> everyCutover = new ArrayList<>(live);
+        everyCutover.addAll(archived);
+        for (int i = 0; i < STREAMS; i++) {
+            String cutover = i < REPLAYING_STREAMS ? archived.get(i % ARCHIVED) : live.get(i % live.size());
+            HttpClient client = clients.get(i % clients.size());
+            threads.add(daemon("stream-" + i, () -> stream(round, api, client, cutover)));
+        }
+        for (int i = 0; i < POLLERS; i++) {
+            HttpClient client = clients.get(i % clients.size());
+            threads.add(daemon("poller-" + i, () -> poll(round, api, client, live, everyCutover, maxEventId)));
+        }
+        long start = System.nanoTime();
+        for (String id : live) {
+            try {
+                Api.Answer started = api.post("operator", "/api/cutovers/" + id + "/phases/run/start", null);
+                if (started.status() >= 300) {
+                    System.out.println("start of " + id + " answered " + started.status() + ": " + started.text());
+                }
+            } catch (RuntimeException e) {
+                System.out.println("start of " + id + " failed: " + e); // e.g. no answer in 30 s
+            }
+        }
+        round.failed = awaitEnd(api, live);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        round.running.set(false);
+        for (Thread thread : threads) {
+            thread.interrupt();
+            thread.join(5000);
+        }
+        Api.Answer page = api.get("viewer", "/api/cutovers/" + archived.get(0) + "/events?limit=1");
+        System.out.printf("%s: %.1f s; GETs %d, event pages %d, streamed events %,d, stream reconnects %d, "
+                        + "other errors %d, archived cutover total %s%n", round.name, seconds, round.getMicros.size(),
+                round.pageMicros.size(), round.streamedEvents.get(), round.streamReconnects.get(),
+                round.otherErrors.get(), page.body() == null ? "?" : page.body().path("total").asString());
+        System.out.printf("  latency ms: get p50=%d p99=%d max=%d; events page p50=%d p99=%d max=%d; failed cutovers %d, "
+                        + "5xx %d%n", percentile(round.getMicros, 50), percentile(round.getMicros, 99),
+                percentile(round.getMicros, 100), percentile(round.pageMicros, 50), percentile(round.pageMicros, 99),
+                percentile(round.pageMicros, 100), round.failed, round.errors5xx.get());
+        System.out.printf("  slow requests (>= %d ms): %d; the slowest:%n", SLOW_MICROS / 1000, round.slowest.size());
+        round.slowest.stream().sorted(java.util.Comparator.comparingLong(Slow::millis).reversed()).limit(15)
+                .forEach(slow -> System.out.printf("  %6d ms at %tT.%<tL %s%n", slow.millis(), slow.at(), slow.path()));
+        return round;
     }
 
     /** A request slower than the target, with its wall-clock time to match against the service's log. */
@@ -210,22 +244,22 @@ public final class LoadBenchmark {
         }
     }
 
-    private void poll(Api api, HttpClient client, List<String> live, List<String> every, long maxEventId) {
+    private void poll(Round round, Api api, HttpClient client, List<String> live, List<String> every, long maxEventId) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long round = 0;
-        while (running.get()) {
+        long polls = 0;
+        while (round.running.get()) {
             String id = live.get(random.nextInt(live.size()));
-            timed(api, client, "/api/cutovers/" + id, getMicros);
-            if (++round % 3 == 0) {
+            timed(round, api, client, "/api/cutovers/" + id, round.getMicros);
+            if (++polls % 3 == 0) {
                 String any = every.get(random.nextInt(every.size()));
-                timed(api, client, "/api/cutovers/" + any + "/events?limit=100&after=" + random.nextLong(maxEventId),
-                        pageMicros);
+                timed(round, api, client, "/api/cutovers/" + any + "/events?limit=100&after=" + random.nextLong(maxEventId),
+                        round.pageMicros);
             }
             pause(POLL_PAUSE_MILLIS);
         }
     }
 
-    private void timed(Api api, HttpClient client, String path, ConcurrentLinkedQueue<Long> micros) {
+    private void timed(Round round, Api api, HttpClient client, String path, ConcurrentLinkedQueue<Long> micros) {
         long start = System.nanoTime();
         try {
             HttpResponse<Void> response = client.send(api.request("viewer", path).GET().build(),
@@ -233,43 +267,43 @@ public final class LoadBenchmark {
             long took = (System.nanoTime() - start) / 1000;
             micros.add(took);
             if (took >= SLOW_MICROS) {
-                slowest.add(new Slow(took / 1000, System.currentTimeMillis(), path));
+                round.slowest.add(new Slow(took / 1000, System.currentTimeMillis(), path));
             }
-            count(response.statusCode(), path);
+            count(round, response.statusCode(), path);
         } catch (IOException e) {
-            if (running.get()) {
-                otherErrors.incrementAndGet();
+            if (round.running.get()) {
+                round.otherErrors.incrementAndGet();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void count(int status, String what) {
+    private static void count(Round round, int status, String what) {
         if (status >= 500) {
-            errors5xx.incrementAndGet();
+            round.errors5xx.incrementAndGet();
             System.out.println(status + " from " + what);
         } else if (status >= 400) {
-            otherErrors.incrementAndGet();
+            round.otherErrors.incrementAndGet();
             System.out.println(status + " from " + what);
         }
     }
 
     /** Holds a stream and reads it as fast as it comes; reconnects with the last id it saw. */
-    private void stream(Api api, HttpClient client, String cutover) {
+    private void stream(Round round, Api api, HttpClient client, String cutover) {
         long last = 0;
-        while (running.get()) {
+        while (round.running.get()) {
             HttpRequest request = api.request("viewer", "/api/cutovers/" + cutover + "/events/stream")
                     .timeout(Duration.ofHours(1)).header("Last-Event-ID", Long.toString(last)).GET().build();
             try {
                 HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-                count(response.statusCode(), "stream of " + cutover);
+                count(round, response.statusCode(), "stream of " + cutover);
                 try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                     String line;
-                    while (running.get() && (line = lines.readLine()) != null) {
+                    while (round.running.get() && (line = lines.readLine()) != null) {
                         if (line.startsWith("id:")) {
                             last = Long.parseLong(line.substring(3).trim());
-                            streamedEvents.incrementAndGet();
+                            round.streamedEvents.incrementAndGet();
                         }
                     }
                 }
@@ -278,15 +312,15 @@ public final class LoadBenchmark {
             } catch (InterruptedException e) {
                 return;
             }
-            if (running.get()) {
-                streamReconnects.incrementAndGet();
+            if (round.running.get()) {
+                round.streamReconnects.incrementAndGet();
                 pause(500);
             }
         }
     }
 
     private void sampleHeap(Api api) {
-        while (running.get()) {
+        while (sampling.get()) {
             try {
                 JsonNode metric = api.get("viewer", "/actuator/metrics/jvm.memory.used?tag=area:heap").body();
                 if (metric != null) {

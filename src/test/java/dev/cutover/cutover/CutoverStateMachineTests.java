@@ -12,6 +12,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -21,6 +25,9 @@ class CutoverStateMachineTests extends ServiceTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    JobRepository jobRepository;
 
     @Test
     void illegalTransitionAnswers409WithStateAndAllowedActions() {
@@ -142,6 +149,36 @@ class CutoverStateMachineTests extends ServiceTest {
                 WHERE p.PARAMETER_NAME = 'cutoverId' AND p.PARAMETER_VALUE = ? ORDER BY s.STEP_EXECUTION_ID""")
                 .param(id).query(String.class).list())
                 .containsExactly("steps count-runs..after FAILED", "steps count-runs..after COMPLETED");
+    }
+
+    /**
+     * A phase that failed under a version where every runbook step was its own Batch step (a rolling
+     * upgrade, or a cutover left failed over one) restarts under runs: its completed Batch step of the
+     * first step must not make Batch pass over the whole run that starts with it.
+     */
+    @Test
+    void aPhaseThatFailedWithOneBatchStepPerStepRestartsFromTheFailedStep() {
+        String id = createCutover("flaky");
+        api.post("operator", "/api/cutovers/" + id + "/phases/one/start", null);
+        api.awaitState(id, "FAILED");
+        // Rewrite the failed execution as the earlier version left it: count-runs COMPLETED, needs-file FAILED.
+        long execution = jdbc.sql("SELECT job_execution_id FROM cutover WHERE id = ?").param(id).query(Long.class).single();
+        jdbc.sql("UPDATE BATCH_STEP_EXECUTION SET STEP_NAME = 'needs-file' WHERE JOB_EXECUTION_ID = ?").param(execution)
+                .update();
+        JobExecution failed = jobRepository.getJobExecution(execution);
+        StepExecution first = jobRepository.createStepExecution("count-runs", failed);
+        first.setStatus(BatchStatus.COMPLETED);
+        first.setExitStatus(org.springframework.batch.core.ExitStatus.COMPLETED);
+        first.setEndTime(java.time.LocalDateTime.now());
+        jobRepository.update(first);
+
+        RUNBOOKS.touch(id + ".ok");
+        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/one/restart", null).status()).isEqualTo(202);
+        JsonNode completed = api.awaitState(id, "COMPLETED");
+        assertThat(stepState(completed, "needs-file")).isEqualTo("SUCCEEDED");
+        assertThat(stepState(completed, "after")).isEqualTo("SUCCEEDED");
+        assertThat(RUNBOOKS.lines(id + ".runs")).as("the step that had succeeded ran once").containsExactly("run");
+        assertThat(RUNBOOKS.lines(id + ".after")).containsExactly("after");
     }
 
     @Test

@@ -122,12 +122,15 @@ public final class LoadBenchmark {
             sampling.set(false);
             heap.interrupt();
             heap.join(5000);
-            System.out.printf("connection pool (sampled each second): peak active %d, peak threads waiting %d%n",
-                    peakPoolActive.get(), peakPoolPending.get());
+            System.out.printf("connection pool (sampled each second): peak active %d, peak threads waiting %d; "
+                    + "the service's logs under %s%n", peakPoolActive.get(), peakPoolPending.get(), root);
             System.out.printf("load: cutovers=%d failed=%d p99_get_ms=%d p99_events_page_ms=%d errors_5xx=%d heap_mib=%d%n",
                     CUTOVERS, round.failed, percentile(round.getMicros, 99), percentile(round.pageMicros, 99),
                     round.errors5xx.get(), peakHeap.get() / (1024 * 1024));
             return round.failed == 0 && round.errors5xx.get() == 0;
+        } finally {
+            // The seeded database is 2 GB; the service's logs stay for a look.
+            org.springframework.util.FileSystemUtils.deleteRecursively(root.resolve("data"));
         }
     }
 

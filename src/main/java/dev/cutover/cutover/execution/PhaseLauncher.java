@@ -52,7 +52,8 @@ import org.springframework.stereotype.Component;
  * Runs each runbook phase as a Spring Batch job execution, and a rollback as a job of the
  * inverse steps in reverse order. Jobs are built from the runbook when launched and registered
  * under a stable name, so a restart after a pause, a failure or a crash continues with the step
- * that did not complete: Batch skips the steps whose executions completed.
+ * that did not complete: Batch skips the Batch steps whose executions completed, and a run of
+ * steps started again passes over its steps that succeeded.
  */
 @Component
 public class PhaseLauncher {

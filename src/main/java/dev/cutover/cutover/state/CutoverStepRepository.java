@@ -77,9 +77,14 @@ public class CutoverStepRepository {
                 cutoverId, stepId, guard);
     }
 
-    /** The step's progress; false when {@code guard} no longer holds (nothing written). */
+    /**
+     * The step's progress, written only while the step (or its undo) runs: an attempt that timed out and
+     * did not stop may go on reporting after the step's outcome is written, and must not replace it (nor
+     * an approval request). False when the step is not running or {@code guard} no longer holds.
+     */
     public boolean output(String cutoverId, String stepId, String outputJson, StepRowGuard guard) {
-        return guarded("output = ?", List.of(outputJson), cutoverId, stepId, guard);
+        return guarded("output = ?", List.of(outputJson), cutoverId, stepId, new StepRowGuard(
+                "state IN ('RUNNING', 'ROLLING_BACK') AND (" + guard.condition() + ")", guard.params()));
     }
 
     private boolean guarded(String set, List<Object> setParams, String cutoverId, String stepId, StepRowGuard guard) {

@@ -37,6 +37,26 @@ public final class ShellCommand {
         this.killGrace = killGrace;
     }
 
+    /**
+     * Where util-linux is (Linux), the command's shell runs in a process group of its own under a guard
+     * that the kernel signals when the service dies ({@code setpriv --pdeathsig}); the guard then ends the
+     * whole group. A service killed with -9 otherwise left the command running, and the restarted
+     * service ran the interrupted step again beside it. The guard waits for the command in the
+     * background ({@code & wait}), as bash runs a trap only between commands.
+     */
+    private static final String GUARD = "trap 'trap \"\" TERM; kill -TERM 0 2>/dev/null; exit 143' TERM\n"
+            + "/bin/bash -c \"$1\" &\n"
+            + "wait \"$!\"\n";
+    private static final boolean GUARDED = Files.isExecutable(Path.of("/usr/bin/setsid"))
+            && Files.isExecutable(Path.of("/usr/bin/setpriv"));
+
+    static java.util.List<String> commandLine(String run) {
+        return GUARDED
+                ? java.util.List.of("/usr/bin/setsid", "/usr/bin/setpriv", "--pdeathsig", "TERM", "--",
+                        "/bin/bash", "-c", GUARD, "cutover-command-guard", run)
+                : java.util.List.of("/bin/bash", "-c", run);
+    }
+
     /** One command line and how to run it. */
     public record Line(String run, Duration timeout, Map<String, String> env, String workdir, long expectedExit) {
 
@@ -55,7 +75,7 @@ public final class ShellCommand {
      */
     public StepOutcome run(StepContext context, Line line) throws StepFailedException, StepStoppedException,
             InterruptedException, IOException {
-        ProcessBuilder builder = new ProcessBuilder("/bin/bash", "-c", line.run());
+        ProcessBuilder builder = new ProcessBuilder(commandLine(line.run()));
         builder.environment().putAll(cutoverVariables(context));
         builder.environment().putAll(line.env());
         if (line.workdir() != null) {

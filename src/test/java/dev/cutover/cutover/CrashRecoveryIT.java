@@ -52,6 +52,9 @@ class CrashRecoveryIT {
         // (H2's WRITE_DELAY=0), or the phase start just made would be lost with the process.
 
         service.killNine(); // SIGKILL, the command step's bash and sleep captured first; asserts exit status 137
+        // The command dies with the service: left running, it would run beside its own restart below.
+        assertThat(service.descendantsAliveAfter(java.time.Duration.ofSeconds(5)))
+                .as("the command step's processes after the service was killed").isEmpty();
 
         service.start("second-run.log");
         JsonNode cutover = api.get("viewer", "/api/cutovers/" + id).body();

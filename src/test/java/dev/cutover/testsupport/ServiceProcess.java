@@ -179,6 +179,19 @@ public final class ServiceProcess implements AutoCloseable {
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
+    /**
+     * The processes the service had started (captured at the last kill or stop) that are still alive
+     * after waiting up to {@code wait} for them to end; described as "pid command".
+     */
+    public List<String> descendantsAliveAfter(java.time.Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline && descendants.stream().anyMatch(ProcessHandle::isAlive)) {
+            Thread.sleep(100);
+        }
+        return descendants.stream().filter(ProcessHandle::isAlive)
+                .map(alive -> alive.pid() + " " + alive.info().commandLine().orElse("?")).toList();
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();

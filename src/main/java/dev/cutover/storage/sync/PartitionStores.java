@@ -1,17 +1,24 @@
 package dev.cutover.storage.sync;
 
 import dev.cutover.runbook.RunbookCatalog;
+import dev.cutover.step.CutoverConnections;
+import dev.cutover.step.ResolvedConnection;
 import dev.cutover.storage.ObjectStores;
+import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
  * The stores a worker's partitions of one run copy between. On the instance that runs the sync they
- * are the run's own ({@link SyncRunStores}); elsewhere they are opened from the runbook catalog as
- * it is now (secrets resolved on this instance) and shared by this instance's partitions of the run
- * until the last one ends.
+ * are the run's own ({@link SyncRunStores}); elsewhere they are opened as the run's manager opened
+ * them — a cutover's run from the cutover's pinned runbook, a standalone run from the catalog as it is
+ * now — with secrets resolved on this instance, and shared by this instance's partitions of the run
+ * until the last one ends. Opened from the catalog, a cutover's partitions went wherever an edited
+ * runbook file pointed, while the manager planned and verified against the pinned one.
  */
 @Component
 class PartitionStores {
@@ -22,12 +29,17 @@ class PartitionStores {
     private final SyncRunStores runStores;
     private final ObjectStores stores;
     private final RunbookCatalog runbooks;
+    private final SyncRunRepository runs;
+    private final ObjectProvider<CutoverConnections> cutoverConnections;
     private final Map<Long, Borrowed> borrowed = new HashMap<>();
 
-    PartitionStores(SyncRunStores runStores, ObjectStores stores, RunbookCatalog runbooks) {
+    PartitionStores(SyncRunStores runStores, ObjectStores stores, RunbookCatalog runbooks, SyncRunRepository runs,
+                    ObjectProvider<CutoverConnections> cutoverConnections) {
         this.runStores = runStores;
         this.stores = stores;
         this.runbooks = runbooks;
+        this.runs = runs;
+        this.cutoverConnections = cutoverConnections;
     }
 
     synchronized SyncStores borrow(long runId, SyncSpec spec) {
@@ -36,12 +48,22 @@ class PartitionStores {
         }
         Borrowed current = borrowed.get(runId);
         if (current == null) {
-            var runbook = runbooks.findValid(spec.runbook()).orElseThrow(() -> new IllegalStateException(
-                    "runbook " + spec.runbook() + " of sync run " + runId + " is not in this instance's catalog"));
-            current = new Borrowed(SyncStores.open(stores, spec, RunbookConnections.of(runbook, spec.environment())), 0);
+            current = new Borrowed(SyncStores.open(stores, spec, connections(runId, spec)), 0);
         }
         borrowed.put(runId, new Borrowed(current.stores(), current.users() + 1));
         return current.stores();
+    }
+
+    private Function<String, ResolvedConnection> connections(long runId, SyncSpec spec) {
+        String cutoverId = runs.find(runId).map(SyncRun::cutoverId).orElse(null);
+        CutoverConnections pinned = cutoverConnections.getIfAvailable();
+        if (cutoverId != null && pinned != null && pinned.exists(cutoverId)) {
+            return name -> pinned.connection(cutoverId, name).orElseThrow(() -> new IllegalStateException(
+                    "cutover " + cutoverId + " of sync run " + runId + " has no connection '" + name + "'"));
+        }
+        var runbook = runbooks.findValid(spec.runbook()).orElseThrow(() -> new IllegalStateException(
+                "runbook " + spec.runbook() + " of sync run " + runId + " is not in this instance's catalog"));
+        return RunbookConnections.of(runbook, spec.environment());
     }
 
     /** The stores {@link #borrow} lent for the run, for the partition's reader and writer. */

@@ -84,11 +84,8 @@ class PartitionedSyncIT {
                 Files.writeString(file, mapping + " object " + i + " " + "x".repeat(i % 50));
             }
         }
-        Path runbooks = Files.createDirectories(root.resolve("runbooks"));
         for (String mapping : List.of("together", "killed")) {
-            Files.writeString(runbooks.resolve(mapping + ".yaml"), new PartitionedSyncRunbook(mapping,
-                    "A final sync partitioned across worker instances", root.resolve("src"), proxy.endpoint(), mapping,
-                    bucketPrefix + mapping, 4, 8, "5m").yaml());
+            writeRunbook(mapping, proxy.endpoint());
         }
         manager = ServiceProcess.quickStarting(Files.createDirectories(root.resolve("manager")));
         worker1 = ServiceProcess.quickStarting(Files.createDirectories(root.resolve("worker-1")));
@@ -103,8 +100,17 @@ class PartitionedSyncIT {
 
     @Test
     @Order(1)
-    void aSyncPartitionedAcrossTwoWorkersCompletesVerifiedWithEachObjectPutOnce() {
-        String cutover = startPhase("together");
+    void aSyncPartitionedAcrossTwoWorkersCompletesVerifiedWithEachObjectPutOnce() throws Exception {
+        String cutover = create("together");
+        // The runbook file changes after the cutover pinned it: its S3 connection now points nowhere. Workers copy
+        // where the cutover's pinned runbook says, as its manager plans and verifies (reading the catalog as it is
+        // now, their partitions failed against the dead endpoint).
+        writeRunbook("together", URI.create("http://127.0.0.1:" + ServiceProcess.freePort()));
+        for (ServiceProcess instance : List.of(manager, worker1, worker2)) {
+            Api.Answer reloaded = new Api(instance.port(), PASSWORDS).post("operator", "/api/runbooks/reload", "");
+            assertThat(reloaded.status()).as(reloaded.text()).isEqualTo(200);
+        }
+        start(cutover);
         JsonNode done = api.awaitCutover(cutover, c -> !"RUNNING".equals(c.path("state").asString()), 60);
         assertThat(done.path("state").asString()).as(done + manager.logTail()).isEqualTo("COMPLETED");
 
@@ -189,13 +195,28 @@ class PartitionedSyncIT {
         return puts;
     }
 
+    private void writeRunbook(String mapping, URI s3) throws java.io.IOException {
+        Path runbooks = Files.createDirectories(root.resolve("runbooks"));
+        Files.writeString(runbooks.resolve(mapping + ".yaml"), new PartitionedSyncRunbook(mapping,
+                "A final sync partitioned across worker instances", root.resolve("src"), s3, mapping,
+                bucketPrefix + mapping, 4, 8, "5m").yaml());
+    }
+
     private String startPhase(String runbook) {
+        String id = create(runbook);
+        start(id);
+        return id;
+    }
+
+    private String create(String runbook) {
         Api.Answer created = api.post("operator", "/api/cutovers",
                 "{\"runbook\":\"" + runbook + "\",\"environment\":\"local\",\"rehearsal\":true}");
         assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String id = created.body().path("id").asString();
-        assertThat(api.post("operator", "/api/cutovers/" + id + "/phases/data/start", null).status()).isEqualTo(202);
-        return id;
+        return created.body().path("id").asString();
+    }
+
+    private void start(String cutover) {
+        assertThat(api.post("operator", "/api/cutovers/" + cutover + "/phases/data/start", null).status()).isEqualTo(202);
     }
 
     private long runOf(String cutover) {

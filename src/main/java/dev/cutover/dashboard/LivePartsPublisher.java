@@ -1,5 +1,6 @@
 package dev.cutover.dashboard;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.cutover.eventlog.CutoverEvent;
 import dev.cutover.cutover.eventlog.EventAppendedElsewhere;
 import dev.cutover.cutover.eventlog.LiveStreams;
@@ -48,11 +49,8 @@ class LivePartsPublisher {
     private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
     /** When each watched cutover's parts were last rendered. */
     private final Map<String, Long> renderedAt = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService renderer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "dashboard-live-parts");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService renderer =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dashboard-live-parts"));
 
     LivePartsPublisher(LiveStreams streams, CutoverPages pages, ITemplateEngine templates,
                        ApplicationContext application) {

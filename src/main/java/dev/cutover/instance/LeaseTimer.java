@@ -1,5 +1,6 @@
 package dev.cutover.instance;
 
+import dev.cutover.DaemonThreads;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,11 +37,7 @@ class LeaseTimer implements SmartLifecycle {
     public void start() {
         leases.register();
         log.info("Service instance {} holds a lease of {} on the database", leases.self().describe(), leases.lease());
-        timer = Executors.newScheduledThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "instance-lease");
-            thread.setDaemon(true);
-            return thread;
-        });
+        timer = Executors.newScheduledThreadPool(2, DaemonThreads.numbered("instance-lease-"));
         long renewMillis = leases.settings().renewEvery().toMillis();
         timer.scheduleWithFixedDelay(this::renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         running = true;

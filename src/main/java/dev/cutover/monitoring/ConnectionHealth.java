@@ -1,5 +1,6 @@
 package dev.cutover.monitoring;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.cutover.ActiveCutovers;
 import dev.cutover.cutover.eventlog.CutoverEvent;
 import dev.cutover.cutover.eventlog.EventAppendedElsewhere;
@@ -58,12 +59,11 @@ class ConnectionHealth implements DisposableBean {
     private final MultiGauge up;
     private final MultiGauge latency;
     private final Map<String, List<ConnectionStatus>> last = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable,
-            "connection-health"));
-    private final ExecutorService probes = Executors.newFixedThreadPool(4, runnable -> daemon(runnable,
-            "connection-probe"));
-    private final ExecutorService forgetter = Executors.newSingleThreadExecutor(runnable -> daemon(runnable,
-            "connection-health-forget"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("connection-health"));
+    private final ExecutorService probes = Executors.newFixedThreadPool(4, DaemonThreads.numbered("connection-probe-"));
+    private final ExecutorService forgetter = Executors.newSingleThreadExecutor(
+            DaemonThreads.named("connection-health-forget"));
     /** The actions of the events after which a cutover may be over (an abort, a last phase, a rollback). */
     private static final java.util.Set<String> ENDING = java.util.Set.of("abort", "phase", "rollback");
 
@@ -209,12 +209,6 @@ class ConnectionHealth implements DisposableBean {
             return "no route to the host";
         }
         return "could not connect (" + e.getClass().getSimpleName() + ")";
-    }
-
-    private static Thread daemon(Runnable runnable, String name) {
-        Thread thread = new Thread(runnable, name);
-        thread.setDaemon(true);
-        return thread;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cutover.monitoring;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.cutover.ActiveCutovers;
 import dev.cutover.cutover.GateSamplesRecorded;
 import dev.cutover.cutover.GateSeries;
@@ -42,11 +43,8 @@ class WarRoomMetrics implements DisposableBean {
     private final Map<String, MultiGauge> gauges = new HashMap<>();
     private final Map<List<String>, WarRoomFigures.LagReading> lags = new ConcurrentHashMap<>();
     private final Duration refresh;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "war-room-metrics");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("war-room-metrics"));
 
     WarRoomMetrics(ActiveCutovers cutovers, RehearsalForecast forecasts, MeterRegistry registry,
                    @Value("${cutover.monitoring.refresh:5s}") Duration refresh) {

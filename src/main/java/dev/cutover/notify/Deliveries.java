@@ -1,5 +1,6 @@
 package dev.cutover.notify;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.runbook.NotifyChannel;
 import dev.cutover.runbook.UnresolvableSecretException;
 import dev.cutover.step.CutoverEventLog;
@@ -12,10 +13,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -77,10 +76,10 @@ class Deliveries implements DisposableBean {
         this.firstBackoff = firstBackoff;
         this.maxBackoff = maxBackoff;
         this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), daemon("notify-"));
+                new ArrayBlockingQueue<>(queueCapacity), DaemonThreads.numbered("notify-"));
         this.router = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueCapacity),
-                daemon("notify-router-"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("notify-timer-"));
+                DaemonThreads.numbered("notify-router-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("notify-timer-"));
     }
 
     /**
@@ -234,15 +233,6 @@ class Deliveries implements DisposableBean {
 
     private static String channelName(Delivery delivery) {
         return delivery.channel().name() + " (" + delivery.channel().type().yamlName() + ")";
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cutover.preflight;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.runbook.UnresolvableSecretException;
 import dev.cutover.step.DurationText;
 import dev.cutover.step.PreflightFinding;
@@ -15,7 +16,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +40,10 @@ class PreflightRunner implements DisposableBean {
     PreflightRunner(@Value("${cutover.preflight.timeout:5s}") Duration defaultTimeout,
                     @Value("${cutover.preflight.concurrency:32}") int concurrency) {
         this.defaultTimeout = defaultTimeout;
-        AtomicInteger threads = new AtomicInteger();
         // Fixed size, unbounded queue: probes of a big runbook wait for a thread rather than being
         // refused; the shared deadline still bounds the wait.
         this.pool = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "preflight-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                DaemonThreads.numbered("preflight-"));
         ((ThreadPoolExecutor) pool).allowCoreThreadTimeOut(true);
     }
 

@@ -1,5 +1,6 @@
 package dev.cutover.preflight;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.step.PreflightCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +32,7 @@ class PreflightWarmUp {
 
     @EventListener(ApplicationReadyEvent.class)
     void warmUpInBackground() {
-        Thread thread = new Thread(this::warmUp, THREAD);
-        thread.setDaemon(true);
-        thread.start();
+        DaemonThreads.named(THREAD).newThread(this::warmUp).start();
     }
 
     void warmUp() {

@@ -1,5 +1,6 @@
 package dev.cutover.readiness;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.step.StepArgumentProblem;
 import dev.cutover.step.StepArguments;
 import dev.cutover.step.ReadinessSignal;
@@ -23,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -45,13 +45,8 @@ class CutoverReadinessStepType implements StepType, DisposableBean {
     }
 
     private final List<ReadinessSignal> signals;
-    private final AtomicInteger readerThreads = new AtomicInteger();
     /** Reads the inputs of a sample side by side; idle threads end after a minute. */
-    private final ExecutorService readers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "readiness-read-" + readerThreads.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService readers = Executors.newCachedThreadPool(DaemonThreads.numbered("readiness-read-"));
 
     CutoverReadinessStepType(ObjectProvider<ReadinessSignal> signals) {
         this.signals = signals.orderedStream().toList();

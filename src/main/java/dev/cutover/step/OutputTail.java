@@ -1,5 +1,6 @@
 package dev.cutover.step;
 
+import dev.cutover.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -48,8 +49,7 @@ final class OutputTail {
 
     /** Starts a daemon thread that reads {@code stream} to its end into this tail. */
     Thread drainInBackground(InputStream stream, String threadName) {
-        Thread thread = new Thread(() -> drain(stream), threadName);
-        thread.setDaemon(true);
+        Thread thread = DaemonThreads.named(threadName).newThread(() -> drain(stream));
         thread.start();
         return thread;
     }

@@ -1,5 +1,6 @@
 package dev.cutover.cutover.eventlog;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.cutover.CutoverTransitions;
 import dev.cutover.cutover.GateSamplesRecorded;
 
@@ -15,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -66,17 +66,9 @@ class CutoverEventStream implements LiveStreams {
     private final LongReads longReads;
     private final JsonMapper json;
     private final ApplicationEventPublisher publisher;
-    private final AtomicInteger threads = new AtomicInteger();
-    private final ExecutorService senders = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "sse-client-" + threads.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "sse-heartbeat");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService senders = Executors.newCachedThreadPool(DaemonThreads.numbered("sse-client-"));
+    private final ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sse-heartbeat"));
 
     CutoverEventStream(CutoverTransitions transitions, EventLog events, LongReads longReads, JsonMapper json,
                        ApplicationEventPublisher publisher) {

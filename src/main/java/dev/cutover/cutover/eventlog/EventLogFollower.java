@@ -1,5 +1,6 @@
 package dev.cutover.cutover.eventlog;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.instance.InstanceLeases;
 import java.util.HashMap;
 import java.util.List;
@@ -38,11 +39,8 @@ class EventLogFollower {
     private final EventLog events;
     private final InstanceLeases instances;
     private final ApplicationEventPublisher publisher;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "event-log-follower");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("event-log-follower"));
     /** Every id at or below is settled: seen, or a gap given up on. */
     private long cursor = -1;
     /** Ids above the cursor already seen, with when (for gaps: when a later id was first seen). */

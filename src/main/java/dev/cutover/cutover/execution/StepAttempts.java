@@ -1,5 +1,6 @@
 package dev.cutover.cutover.execution;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.step.DurationText;
 import dev.cutover.step.StepFailedException;
 import dev.cutover.step.StepOutcome;
@@ -14,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -60,12 +60,7 @@ class StepAttempts implements DisposableBean {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private final Duration graceAfterTimeout;
 
-    private final AtomicInteger threads = new AtomicInteger();
-    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "step-worker-" + threads.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService workers = Executors.newCachedThreadPool(DaemonThreads.numbered("step-worker-"));
 
     StepAttempts(@Value("${cutover.steps.grace-after-timeout:10s}") Duration graceAfterTimeout) {
         this.graceAfterTimeout = graceAfterTimeout;

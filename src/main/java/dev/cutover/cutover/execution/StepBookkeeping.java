@@ -1,5 +1,6 @@
 package dev.cutover.cutover.execution;
 
+import dev.cutover.DaemonThreads;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -32,20 +32,13 @@ class StepBookkeeping implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(StepBookkeeping.class);
 
-    private final AtomicInteger threads = new AtomicInteger();
-    private final ExecutorService writers = Executors.newFixedThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "step-bookkeeping-" + threads.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService writers =
+            Executors.newFixedThreadPool(2, DaemonThreads.numbered("step-bookkeeping-"));
     /** Notes waiting to be written, at most; a step posting faster than they are written waits for room. */
     static final int MAX_WAITING_NOTES = 1_000;
     private final ThreadPoolExecutor notes = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(MAX_WAITING_NOTES), runnable -> {
-                Thread thread = new Thread(runnable, "step-notes");
-                thread.setDaemon(true);
-                return thread;
-            }, StepBookkeeping::waitForRoom);
+            new LinkedBlockingQueue<>(MAX_WAITING_NOTES), DaemonThreads.named("step-notes"),
+            StepBookkeeping::waitForRoom);
     /** The newest unwritten note by key: a progress note not yet written is replaced by the next one. */
     private final Map<String, Runnable> newest = new ConcurrentHashMap<>();
 

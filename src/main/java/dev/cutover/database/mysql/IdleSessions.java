@@ -1,6 +1,7 @@
 package dev.cutover.database.mysql;
 
 import com.mysql.cj.jdbc.JdbcConnection;
+import dev.cutover.DaemonThreads;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -45,11 +46,8 @@ final class IdleSessions {
     private final int maxPerSettings;
     /** By settings; a deque once made stays (a service meets few settings), so a session is never put in a dropped one. */
     private final Map<MySqlSettings, Deque<Idle>> idle = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "mysql-idle-sessions");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService sweeper =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("mysql-idle-sessions"));
 
     IdleSessions(Duration maxIdle, int maxPerSettings) {
         this.maxIdleNanos = maxIdle.toNanos();

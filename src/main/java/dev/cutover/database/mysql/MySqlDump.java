@@ -1,5 +1,6 @@
 package dev.cutover.database.mysql;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.ObjectStoreException;
 import dev.cutover.storage.PutOptions;
@@ -74,7 +75,7 @@ final class MySqlDump {
         private final Thread thread;
 
         Watchdog(ToolProcess process, BooleanSupplier stopRequested) {
-            thread = new Thread(() -> {
+            thread = DaemonThreads.named("snapshot-watchdog").newThread(() -> {
                 try {
                     while (process.handle().isAlive()) {
                         if (stopRequested.getAsBoolean()) {
@@ -86,8 +87,7 @@ final class MySqlDump {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }, "snapshot-watchdog");
-            thread.setDaemon(true);
+            });
             thread.start();
         }
 

@@ -1,5 +1,6 @@
 package dev.cutover.database.mysql;
 
+import dev.cutover.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -28,8 +29,7 @@ final class ReadAhead extends InputStream {
     ReadAhead(InputStream source, int chunks, String name) {
         this.source = source;
         this.queue = new ArrayBlockingQueue<>(chunks);
-        this.pump = new Thread(this::pump, name + "-read-ahead");
-        pump.setDaemon(true);
+        this.pump = DaemonThreads.named(name + "-read-ahead").newThread(this::pump);
         pump.start();
     }
 

@@ -1,5 +1,6 @@
 package dev.cutover.database.mysql;
 
+import dev.cutover.DaemonThreads;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,7 +36,7 @@ final class ReverseReplicationSetup {
             return NONE;
         }
         CompletableFuture<Long> configured = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
+        Thread thread = DaemonThreads.named("promotion-reverse-setup").newThread(() -> {
             long started = System.nanoTime();
             try {
                 oldPrimary.configureReplicationFrom(newPrimary, newPrimaryNow);
@@ -43,8 +44,7 @@ final class ReverseReplicationSetup {
             } catch (Throwable e) {
                 configured.completeExceptionally(e);
             }
-        }, "promotion-reverse-setup");
-        thread.setDaemon(true);
+        });
         thread.start();
         return new ReverseReplicationSetup(configured);
     }

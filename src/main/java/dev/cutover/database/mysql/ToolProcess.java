@@ -1,5 +1,6 @@
 package dev.cutover.database.mysql;
 
+import dev.cutover.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -29,8 +30,7 @@ final class ToolProcess implements AutoCloseable {
     private ToolProcess(Process process, String name) {
         this.process = process;
         this.name = name;
-        this.drain = new Thread(this::drainStderr, name + "-stderr");
-        drain.setDaemon(true);
+        this.drain = DaemonThreads.named(name + "-stderr").newThread(this::drainStderr);
         drain.start();
     }
 

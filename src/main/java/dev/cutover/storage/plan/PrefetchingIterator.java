@@ -1,5 +1,6 @@
 package dev.cutover.storage.plan;
 
+import dev.cutover.DaemonThreads;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,7 +23,7 @@ final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable {
 
     PrefetchingIterator(Iterator<T> source, int capacity, String name) {
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.reader = new Thread(() -> {
+        this.reader = DaemonThreads.named(name).newThread(() -> {
             try {
                 while (source.hasNext()) {
                     queue.put(source.next());
@@ -37,8 +38,7 @@ final class PrefetchingIterator<T> implements Iterator<T>, AutoCloseable {
             } finally {
                 release(source);
             }
-        }, name);
-        reader.setDaemon(true);
+        });
         reader.start();
     }
 

@@ -1,5 +1,6 @@
 package dev.cutover.storage.s3;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.storage.BucketKeys;
 import dev.cutover.storage.Crc32c;
 import dev.cutover.storage.ObjectStoreException;
@@ -87,11 +88,8 @@ final class MultipartUpload {
             return singlePart.put(key, new ByteArrayInputStream(firstBuffer, 0, first), first, options);
         }
         return upload(key, options, read, (s3Key, uploadId, ignored) -> {
-            ExecutorService senders = Executors.newFixedThreadPool(PARTS_IN_FLIGHT, runnable -> {
-                Thread thread = new Thread(runnable, "s3-part-sender");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ExecutorService senders = Executors.newFixedThreadPool(PARTS_IN_FLIGHT,
+                    DaemonThreads.numbered("s3-part-sender-"));
             BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(PARTS_IN_FLIGHT + 1);
             List<Future<CompletedPart>> sent = new ArrayList<>();
             try {

@@ -1,5 +1,6 @@
 package dev.cutover.storage.s3;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.storage.BucketKeys;
 import dev.cutover.storage.BucketRegion;
 import dev.cutover.storage.ByteRange;
@@ -59,7 +60,8 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
         this.settings = settings;
         this.keys = new BucketKeys("s3", settings.bucket(), settings.prefix());
         this.listingHeads = settings.checksumsInListing()
-                ? Executors.newFixedThreadPool(Math.max(1, Math.min(16, settings.maxConnections() / 4)), daemon())
+                ? Executors.newFixedThreadPool(Math.max(1, Math.min(16, settings.maxConnections() / 4)),
+                        DaemonThreads.numbered("s3-listing-head-"))
                 : null;
         UnaryOperator<List<StoredObject>> enricher = listingHeads == null ? UnaryOperator.identity() : this::statAll;
         this.listing = new S3Listing(s3, keys, settings.listPageSize(), enricher);
@@ -221,13 +223,5 @@ public final class S3ObjectStore implements ObjectStore, ServerSideCopy, Lifecyc
 
     private static String quoted(String etag) {
         return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon() {
-        return runnable -> {
-            Thread thread = new Thread(runnable, "s3-listing-head");
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -1,8 +1,10 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.instance.InstanceLeases;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -63,9 +65,9 @@ class PartitionWorkers implements SmartLifecycle {
     @Override
     public synchronized void start() {
         running = true;
+        ThreadFactory factory = DaemonThreads.numbered("sync-partition-worker-");
         for (int i = 0; i < settings.workers(); i++) {
-            Thread thread = new Thread(this::work, "sync-partition-worker-" + i);
-            thread.setDaemon(true);
+            Thread thread = factory.newThread(this::work);
             threads.add(thread);
             thread.start();
         }

@@ -1,5 +1,6 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.instance.InstanceLeases;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,11 +29,8 @@ class StopsRequestedElsewhere {
     private final SyncRunRepository runs;
     private final InstanceLeases leases;
     private final SyncStopRequests stops;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "sync-stops-elsewhere");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sync-stops-elsewhere"));
 
     private final SyncPartitions partitions;
 

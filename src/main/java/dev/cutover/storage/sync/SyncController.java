@@ -1,5 +1,6 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.runbook.Runbook;
 import dev.cutover.runbook.RunbookCatalog;
 import dev.cutover.runbook.RunbookStep;
@@ -51,11 +52,8 @@ class SyncController {
     private final SyncSchedules schedules;
     private final ObjectStores stores;
     /** Sends the progress events of every open stream; one thread is plenty for a few screens. */
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "sync-progress-events");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService ticker =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sync-progress-events"));
 
     SyncController(SyncLauncher syncs, SyncRunRepository runs, SyncProgress progress, RunbookCatalog runbooks,
                    JsonMapper json, SyncForecast forecast, SyncSchedules schedules, ObjectStores stores) {

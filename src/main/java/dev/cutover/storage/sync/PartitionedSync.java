@@ -1,5 +1,6 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.storage.SyncRun;
 import dev.cutover.storage.SyncSpec;
 import dev.cutover.storage.plan.PlannedObject;
@@ -148,7 +149,8 @@ class PartitionedSync {
         SyncSpec spec = runs.spec(runId);
         SyncStores open = stores.lent(runId);
         return new SyncPlanReader(spec, open.source(), open.target(),
-                Executors.newFixedThreadPool(Math.max(4, spec.concurrency())), runs.find(runId).orElseThrow().startedAt(),
+                Executors.newFixedThreadPool(Math.max(4, spec.concurrency()), DaemonThreads.numbered("sync-plan-")),
+                runs.find(runId).orElseThrow().startedAt(),
                 runId, runs, partitionCopyWriter::begin, SyncPlanReader.LOOKAHEAD_ITEMS)
                 .within(KeySpacePartitioner.span(step.getExecutionContext()));
     }
@@ -164,7 +166,8 @@ class PartitionedSync {
         SyncStores open = stores.lent(runId);
         long stepExecutionId = step.getId();
         return new SyncCopyWriter(runId, spec, open.source(), open.target(), runs, progress,
-                Executors.newFixedThreadPool(spec.concurrency()), run.deletedObjects(), () -> stops.requested(runId))
+                Executors.newFixedThreadPool(spec.concurrency(), DaemonThreads.numbered("sync-copy-")),
+                run.deletedObjects(), () -> stops.requested(runId))
                 .reportingTo((objects, bytes) -> partitions.add(stepExecutionId, objects, bytes));
     }
 }

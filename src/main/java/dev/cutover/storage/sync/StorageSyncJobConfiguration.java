@@ -1,5 +1,6 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
@@ -62,7 +63,8 @@ class StorageSyncJobConfiguration {
             if (spec.mode() != SyncMode.FULL) {
                 return RepeatStatus.FINISHED; // deltas count as they copy: a second listing would cost more than it tells
             }
-            ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
+            ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()),
+                    DaemonThreads.numbered("sync-plan-"));
             ObjectStore target = stores.of(runId).target();
             try (var plan = SyncPlanner.plan(stores.of(runId).source(), target, null, KeyFilter.of(spec),
                     target::stat, lookups)) {
@@ -117,7 +119,8 @@ class StorageSyncJobConfiguration {
         // on with what comes after it instead of idling at the chunk's end. A crash loses none of that work:
         // objects copied ahead plan as UNCHANGED on restart.
         return new SyncPlanReader(spec, stores.of(runId).source(), stores.of(runId).target(),
-                Executors.newFixedThreadPool(Math.max(4, spec.concurrency())), runs.find(runId).orElseThrow().startedAt(),
+                Executors.newFixedThreadPool(Math.max(4, spec.concurrency()), DaemonThreads.numbered("sync-plan-")),
+                runs.find(runId).orElseThrow().startedAt(),
                 runId, runs, syncCopyWriter::begin, SyncPlanReader.LOOKAHEAD_ITEMS);
     }
 
@@ -128,7 +131,8 @@ class StorageSyncJobConfiguration {
         SyncSpec spec = runs.spec(runId);
         SyncRun run = runs.find(runId).orElseThrow();
         return new SyncCopyWriter(runId, spec, stores.of(runId).source(), stores.of(runId).target(), runs, progress,
-                Executors.newFixedThreadPool(spec.concurrency()), run.deletedObjects(), () -> stops.requested(runId));
+                Executors.newFixedThreadPool(spec.concurrency(), DaemonThreads.numbered("sync-copy-")),
+                run.deletedObjects(), () -> stops.requested(runId));
     }
 
     /** The report is written as it is found and must survive the step's failure: no rollback. */
@@ -141,7 +145,8 @@ class StorageSyncJobConfiguration {
             if (run.kind() == SyncRun.Kind.SYNC && spec.mode() != SyncMode.FINAL) {
                 return RepeatStatus.FINISHED;
             }
-            ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
+            ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()),
+                    DaemonThreads.numbered("sync-verify-"));
             runs.verificationStarts(runId); // a resumed or repeated verification reports afresh, not twice
             try {
                 SyncVerifier.Result result = SyncVerifier.verify(stores.of(runId).source(), stores.of(runId).target(),

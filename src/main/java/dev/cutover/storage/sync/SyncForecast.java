@@ -1,5 +1,6 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.storage.LifecycleRules;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.SyncSpec;
@@ -52,7 +53,8 @@ class SyncForecast {
     /** Plans on the given stores, which the caller closes. */
     Plan plan(SyncSpec spec, SyncStores stores) {
         Map<Difference, long[]> counts = new EnumMap<>(Difference.class);
-        ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()));
+        ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()),
+                DaemonThreads.numbered("sync-forecast-"));
         ObjectStore source = stores.source();
         ObjectStore target = stores.target();
         try (Stream<PlannedObject> plan = SyncPlanner.plan(source, target, null, KeyFilter.of(spec),

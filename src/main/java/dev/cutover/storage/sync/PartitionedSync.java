@@ -1,10 +1,6 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.DaemonThreads;
-import dev.cutover.storage.SyncRun;
-import dev.cutover.storage.SyncSpec;
 import dev.cutover.storage.plan.PlannedObject;
-import java.util.concurrent.Executors;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.ExitStatus;
@@ -146,12 +142,7 @@ class PartitionedSync {
                                        @Value("#{stepExecution}") StepExecution step, PartitionStores stores,
                                        SyncRunRepository runs,
                                        @Qualifier("partitionCopyWriter") SyncCopyWriter partitionCopyWriter) {
-        SyncSpec spec = runs.spec(runId);
-        SyncStores open = stores.lent(runId);
-        return new SyncPlanReader(spec, open.source(), open.target(),
-                Executors.newFixedThreadPool(Math.max(4, spec.concurrency()), DaemonThreads.numbered("sync-plan-")),
-                runs.find(runId).orElseThrow().startedAt(),
-                runId, runs, partitionCopyWriter::begin, SyncPlanReader.LOOKAHEAD_ITEMS)
+        return SyncPlanReader.ofRun(runId, stores.lent(runId), runs, partitionCopyWriter::begin)
                 .within(KeySpacePartitioner.span(step.getExecutionContext()));
     }
 
@@ -161,13 +152,8 @@ class PartitionedSync {
                                        @Value("#{stepExecution}") StepExecution step, PartitionStores stores,
                                        SyncRunRepository runs, SyncProgress progress, SyncStopRequests stops,
                                        SyncPartitions partitions) {
-        SyncSpec spec = runs.spec(runId);
-        SyncRun run = runs.find(runId).orElseThrow();
-        SyncStores open = stores.lent(runId);
         long stepExecutionId = step.getId();
-        return new SyncCopyWriter(runId, spec, open.source(), open.target(), runs, progress,
-                Executors.newFixedThreadPool(spec.concurrency(), DaemonThreads.numbered("sync-copy-")),
-                run.deletedObjects(), () -> stops.requested(runId))
+        return SyncCopyWriter.ofRun(runId, stores.lent(runId), runs, progress, stops)
                 .reportingTo((objects, bytes) -> partitions.add(stepExecutionId, objects, bytes));
     }
 }

@@ -111,28 +111,20 @@ class StorageSyncJobConfiguration {
     @StepScope
     SyncPlanReader syncPlanReader(@Value("#{jobParameters['runId']}") Long runId, SyncRunStores stores,
                                   SyncRunRepository runs, SyncCopyWriter syncCopyWriter) {
-        SyncSpec spec = runs.spec(runId);
         // The writer is this step's (a step-scoped proxy): copies start as the reader plans them, ahead of
         // their chunk, so that they overlap the listing and the next chunk's first copies overlap the
         // previous chunk's last ones. Copies may run a whole lookahead ahead: while a chunk waits for one
         // large object (16 MiB among 256 KiB ones takes as long as hundreds of them), the other threads go
         // on with what comes after it instead of idling at the chunk's end. A crash loses none of that work:
         // objects copied ahead plan as UNCHANGED on restart.
-        return new SyncPlanReader(spec, stores.of(runId).source(), stores.of(runId).target(),
-                Executors.newFixedThreadPool(Math.max(4, spec.concurrency()), DaemonThreads.numbered("sync-plan-")),
-                runs.find(runId).orElseThrow().startedAt(),
-                runId, runs, syncCopyWriter::begin, SyncPlanReader.LOOKAHEAD_ITEMS);
+        return SyncPlanReader.ofRun(runId, stores.of(runId), runs, syncCopyWriter::begin);
     }
 
     @Bean
     @StepScope
     SyncCopyWriter syncCopyWriter(@Value("#{jobParameters['runId']}") Long runId, SyncRunStores stores,
                                   SyncRunRepository runs, SyncProgress progress, SyncStopRequests stops) {
-        SyncSpec spec = runs.spec(runId);
-        SyncRun run = runs.find(runId).orElseThrow();
-        return new SyncCopyWriter(runId, spec, stores.of(runId).source(), stores.of(runId).target(), runs, progress,
-                Executors.newFixedThreadPool(spec.concurrency(), DaemonThreads.numbered("sync-copy-")),
-                run.deletedObjects(), () -> stops.requested(runId));
+        return SyncCopyWriter.ofRun(runId, stores.of(runId), runs, progress, stops);
     }
 
     /** The report is written as it is found and must survive the step's failure: no rollback. */

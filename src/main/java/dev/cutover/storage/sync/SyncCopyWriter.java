@@ -1,5 +1,6 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.SyncSpec;
 import dev.cutover.storage.plan.Difference;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -50,6 +52,15 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
     private CommittedChunks committedChunks = (objects, bytes) -> { };
     /** Copies started ahead of their chunk, by the planned object the reader will hand over. */
     private final Map<PlannedObject, CompletableFuture<ObjectCopier.Outcome>> begun = new IdentityHashMap<>();
+
+    /** The writer of a sync job's (or a partition's) copy step for run {@code runId} between {@code open}. */
+    static SyncCopyWriter ofRun(long runId, SyncStores open, SyncRunRepository runs, SyncProgress progress,
+                                SyncStopRequests stops) {
+        SyncSpec spec = runs.spec(runId);
+        return new SyncCopyWriter(runId, spec, open.source(), open.target(), runs, progress,
+                Executors.newFixedThreadPool(spec.concurrency(), DaemonThreads.numbered("sync-copy-")),
+                runs.find(runId).orElseThrow().deletedObjects(), () -> stops.requested(runId));
+    }
 
     SyncCopyWriter(long runId, SyncSpec spec, ObjectStore source, ObjectStore target, SyncRunRepository runs,
                    SyncProgress progress, ExecutorService copies, long deletedSoFar, BooleanSupplier stopRequested) {

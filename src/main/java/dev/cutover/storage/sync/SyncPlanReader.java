@@ -1,5 +1,6 @@
 package dev.cutover.storage.sync;
 
+import dev.cutover.DaemonThreads;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncSpec;
@@ -13,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -61,6 +63,17 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     private Iterator<PlannedObject> items;
     private String lastKey;
     private KeySpan span = KeySpan.ALL;
+
+    /**
+     * The reader of a sync job's (or a partition's) copy step for run {@code runId} between {@code open},
+     * handing each planned copy to {@code copyAhead} up to a lookahead ahead of its chunk.
+     */
+    static SyncPlanReader ofRun(long runId, SyncStores open, SyncRunRepository runs, Consumer<PlannedObject> copyAhead) {
+        SyncSpec spec = runs.spec(runId);
+        return new SyncPlanReader(spec, open.source(), open.target(),
+                Executors.newFixedThreadPool(Math.max(4, spec.concurrency()), DaemonThreads.numbered("sync-plan-")),
+                runs.find(runId).orElseThrow().startedAt(), runId, runs, copyAhead, LOOKAHEAD_ITEMS);
+    }
 
     SyncPlanReader(SyncSpec spec, ObjectStore source, ObjectStore target, ExecutorService lookups, Instant runStarted,
                    long runId, SyncRunRepository runs) {

@@ -104,7 +104,38 @@ class PartitionedSync {
                 metaData -> metaData.getDatabaseProductName()));
         return product != null && (product.contains("MySQL") || product.contains("MariaDB"))
                 ? new MySqlChannelMessageStoreQueryProvider() // SELECT ... FOR UPDATE SKIP LOCKED: MySQL 8, MariaDB 10.6+
-                : new H2ChannelMessageStoreQueryProvider();
+                : new H2SkipLocked();
+    }
+
+    /**
+     * A worker takes a request in a transaction that lasts until its partition is recorded as running
+     * ({@link PartitionWorkers}): the poll locks the row, and the other workers (threads or instances sharing
+     * the database) skip it rather than wait for that transaction and then find the row gone. H2 2.x knows
+     * {@code SKIP LOCKED}; Spring Integration's H2 queries do not ask for it, its MySQL ones do.
+     */
+    private static final class H2SkipLocked extends H2ChannelMessageStoreQueryProvider {
+
+        private static final String SKIP_LOCKED = " FOR UPDATE SKIP LOCKED";
+
+        @Override
+        public String getPollFromGroupQuery() {
+            return super.getPollFromGroupQuery() + SKIP_LOCKED;
+        }
+
+        @Override
+        public String getPollFromGroupExcludeIdsQuery() {
+            return super.getPollFromGroupExcludeIdsQuery() + SKIP_LOCKED;
+        }
+
+        @Override
+        public String getPriorityPollFromGroupQuery() {
+            return super.getPriorityPollFromGroupQuery() + SKIP_LOCKED;
+        }
+
+        @Override
+        public String getPriorityPollFromGroupExcludeIdsQuery() {
+            return super.getPriorityPollFromGroupExcludeIdsQuery() + SKIP_LOCKED;
+        }
     }
 
     @Bean

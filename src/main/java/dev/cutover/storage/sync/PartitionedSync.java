@@ -24,11 +24,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.integration.jdbc.store.JdbcChannelMessageStore;
-import org.springframework.integration.jdbc.store.channel.ChannelMessageStoreQueryProvider;
-import org.springframework.integration.jdbc.store.channel.H2ChannelMessageStoreQueryProvider;
-import org.springframework.integration.jdbc.store.channel.MySqlChannelMessageStoreQueryProvider;
 import org.springframework.integration.store.MessageGroupQueue;
-import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -92,50 +88,11 @@ class PartitionedSync {
     JdbcChannelMessageStore partitionRequestStore(DataSource dataSource) throws Exception {
         JdbcChannelMessageStore store = new JdbcChannelMessageStore(dataSource);
         store.setRegion("cutover-sync");
-        store.setChannelMessageStoreQueryProvider(queryProvider(dataSource));
+        store.setChannelMessageStoreQueryProvider(PartitionRequestQueries.of(dataSource));
         // Once any pattern is named, only named types deserialise: a request whose types were not named would be
         // refused at every poll and stay in the table, polled again forever.
         store.addAllowedPatterns(REQUEST_TYPES);
         return store;
-    }
-
-    private static ChannelMessageStoreQueryProvider queryProvider(DataSource dataSource) throws Exception {
-        String product = JdbcUtils.commonDatabaseName(JdbcUtils.extractDatabaseMetaData(dataSource,
-                metaData -> metaData.getDatabaseProductName()));
-        return product != null && (product.contains("MySQL") || product.contains("MariaDB"))
-                ? new MySqlChannelMessageStoreQueryProvider() // SELECT ... FOR UPDATE SKIP LOCKED: MySQL 8, MariaDB 10.6+
-                : new H2SkipLocked();
-    }
-
-    /**
-     * A worker takes a request in a transaction that lasts until its partition is recorded as running
-     * ({@link PartitionWorkers}): the poll locks the row, and the other workers (threads or instances sharing
-     * the database) skip it rather than wait for that transaction and then find the row gone. H2 2.x knows
-     * {@code SKIP LOCKED}; Spring Integration's H2 queries do not ask for it, its MySQL ones do.
-     */
-    private static final class H2SkipLocked extends H2ChannelMessageStoreQueryProvider {
-
-        private static final String SKIP_LOCKED = " FOR UPDATE SKIP LOCKED";
-
-        @Override
-        public String getPollFromGroupQuery() {
-            return super.getPollFromGroupQuery() + SKIP_LOCKED;
-        }
-
-        @Override
-        public String getPollFromGroupExcludeIdsQuery() {
-            return super.getPollFromGroupExcludeIdsQuery() + SKIP_LOCKED;
-        }
-
-        @Override
-        public String getPriorityPollFromGroupQuery() {
-            return super.getPriorityPollFromGroupQuery() + SKIP_LOCKED;
-        }
-
-        @Override
-        public String getPriorityPollFromGroupExcludeIdsQuery() {
-            return super.getPriorityPollFromGroupExcludeIdsQuery() + SKIP_LOCKED;
-        }
     }
 
     @Bean

@@ -30,10 +30,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Taking the request (its row deleted) and recording the partition as running in {@code sync_partition}
  * commit in one transaction: a worker that dies or fails between the two leaves the request in the table
  * for another worker, never a partition STARTING that no worker names, which the manager would wait for
- * until its timeout. The poll locks the row and other workers skip it ({@code FOR UPDATE SKIP LOCKED}).
- * The partition runs after the commit, in its own chunk transactions; a worker that dies then leaves it
- * STARTED under its name, and {@link LostPartitions} fails it once the worker's lease ran out, so that a
- * restart runs it again.
+ * until its timeout. The poll locks the row and other workers skip it ({@link PartitionRequestQueries}).
+ * The partition runs after the commit, in its own chunk transactions; a worker that dies from then on
+ * leaves it running under its name, and {@link LostPartitions} fails it once the worker's lease ran out,
+ * so that a restart runs it again.
  * <p>
  * A request is run only while its job execution is STARTED and its partition STARTING: one left in
  * the table for an execution that failed or was recovered meanwhile is dropped, not run.

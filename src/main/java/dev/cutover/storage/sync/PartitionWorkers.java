@@ -18,6 +18,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs partitions of syncs on this instance: {@code workers} threads, each taking one request from
@@ -25,9 +27,15 @@ import org.springframework.stereotype.Component;
  * next. Batch's own worker side ({@code RemotePartitioningWorkerStepBuilder}) subscribes the step to the
  * channel through a poller; with a task executor on it the poller hands every waiting request to the
  * executor's queue at once, so the first worker up takes all partitions and the others idle. Taking a
- * request only when a thread is free spreads them over the instances. The request is removed from the
- * table as it is taken: a worker that dies with it leaves its partition STARTED, and
- * {@link LostPartitions} fails it once the worker's lease ran out, so that a restart runs it again.
+ * request only when a thread is free spreads them over the instances.
+ * <p>
+ * Taking the request (its row deleted) and recording the partition as running in {@code sync_partition}
+ * commit in one transaction: a worker that dies or fails between the two leaves the request in the table
+ * for another worker, never a partition STARTING that no worker names, which the manager would wait for
+ * until its timeout. The poll locks the row and other workers skip it ({@link PartitionRequestQueries}).
+ * The partition runs after the commit, in its own chunk transactions; a worker that dies from then on
+ * leaves it running under its name, and {@link LostPartitions} fails it once the worker's lease ran out,
+ * so that a restart runs it again.
  * <p>
  * A request is run only while its job execution is STARTED and its partition STARTING: one left in
  * the table for an execution that failed or was recovered meanwhile is dropped, not run.
@@ -45,13 +53,15 @@ class PartitionWorkers implements SmartLifecycle {
     private final PartitionSettings settings;
     private final SyncRunStores runStores;
     private final SyncStopRequests stops;
+    private final TransactionTemplate taking;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
     PartitionWorkers(@Qualifier("partitionRequests") QueueChannel requests, JobRepository jobRepository,
                      @Qualifier(PartitionedSync.WORKER_STEP) Step partitionStep, SyncPartitions partitions,
                      InstanceLeases instances, PartitionSettings settings, SyncRunStores runStores,
-                     SyncStopRequests stops) {
+                     SyncStopRequests stops, PlatformTransactionManager transactions) {
+        this.taking = new TransactionTemplate(transactions);
         this.runStores = runStores;
         this.stops = stops;
         this.requests = requests;
@@ -76,14 +86,11 @@ class PartitionWorkers implements SmartLifecycle {
     private void work() {
         while (running) {
             try {
-                Message<?> message = requests.receive(0);
-                if (message == null) {
+                Taken taken = taking.execute(status -> take());
+                if (!taken.any()) {
                     Thread.sleep(settings.poll().toMillis());
-                } else if (message.getPayload() instanceof StepExecutionRequest request) {
-                    run(request);
-                } else {
-                    log.warn("Dropped a message on the partition requests that is not a partition request: {}",
-                            message.getPayload().getClass().getName());
+                } else if (taken.partition() != null) {
+                    run(taken.partition());
                 }
             } catch (InterruptedException stopping) {
                 return;
@@ -94,19 +101,47 @@ class PartitionWorkers implements SmartLifecycle {
         }
     }
 
-    /** Runs the request's partition unless its execution is no longer waiting for it; whether it ran. */
-    boolean run(StepExecutionRequest request) {
+    /**
+     * What one poll gave: no request waiting, a request dropped, or a partition now recorded as running.
+     *
+     * @param any whether a request was waiting (if not, the worker sleeps before the next poll)
+     */
+    private record Taken(boolean any, StepExecution partition) {
+        static final Taken NOTHING = new Taken(false, null);
+        static final Taken DROPPED = new Taken(true, null);
+    }
+
+    /** In the taking transaction: the request's row is deleted only if its partition is recorded as running. */
+    private Taken take() {
+        Message<?> message = requests.receive(0);
+        if (message == null) {
+            return Taken.NOTHING;
+        }
+        if (message.getPayload() instanceof StepExecutionRequest request) {
+            StepExecution partition = claim(request);
+            return partition == null ? Taken.DROPPED : new Taken(true, partition);
+        }
+        log.warn("Dropped a message on the partition requests that is not a partition request: {}",
+                message.getPayload().getClass().getName());
+        return Taken.DROPPED;
+    }
+
+    /**
+     * Records the request's partition as running on this instance, unless its execution is no longer waiting
+     * for it; the partition, or null when the request is to be dropped.
+     */
+    private StepExecution claim(StepExecutionRequest request) {
         StepExecution partition = jobRepository.getStepExecution(request.getStepExecutionId());
         if (partition == null) {
             log.warn("Dropped the request for partition {}: no such step execution", request.getStepExecutionId());
-            return false;
+            return null;
         }
         JobExecution job = partition.getJobExecution();
         if (job.getStatus() != BatchStatus.STARTED || partition.getStatus() != BatchStatus.STARTING) {
             log.info("Dropped the request for partition {} ({}): its job execution is {} and the partition {}; "
                             + "only a waiting partition of a running execution is run", partition.getStepName(),
                     partition.getId(), job.getStatus(), partition.getStatus());
-            return false;
+            return null;
         }
         long runId = partition.getJobParameters().getLong(StorageSyncJobConfiguration.RUN_ID);
         if (!runStores.holds(runId) && stops.requested(runId) && !partitions.stopRequested(runId)) {
@@ -117,6 +152,11 @@ class PartitionWorkers implements SmartLifecycle {
         }
         partitions.running(partition.getId(), runId, partition.getStepName(),
                 KeySpacePartitioner.span(partition.getExecutionContext()), instances.self().id());
+        return partition;
+    }
+
+    /** Runs a claimed partition to its end, outside the taking transaction (each chunk commits its own). */
+    private void run(StepExecution partition) {
         String message = null;
         try {
             partitionStep.execute(partition);
@@ -139,7 +179,6 @@ class PartitionWorkers implements SmartLifecycle {
             case STOPPED, STOPPING -> SyncPartitions.State.STOPPED;
             default -> SyncPartitions.State.FAILED;
         }, message);
-        return true;
     }
 
     private void sleepQuietly() {

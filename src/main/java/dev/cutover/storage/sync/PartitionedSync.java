@@ -21,11 +21,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.integration.jdbc.store.JdbcChannelMessageStore;
-import org.springframework.integration.jdbc.store.channel.ChannelMessageStoreQueryProvider;
-import org.springframework.integration.jdbc.store.channel.H2ChannelMessageStoreQueryProvider;
-import org.springframework.integration.jdbc.store.channel.MySqlChannelMessageStoreQueryProvider;
 import org.springframework.integration.store.MessageGroupQueue;
-import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -89,19 +85,11 @@ class PartitionedSync {
     JdbcChannelMessageStore partitionRequestStore(DataSource dataSource) throws Exception {
         JdbcChannelMessageStore store = new JdbcChannelMessageStore(dataSource);
         store.setRegion("cutover-sync");
-        store.setChannelMessageStoreQueryProvider(queryProvider(dataSource));
+        store.setChannelMessageStoreQueryProvider(PartitionRequestQueries.of(dataSource));
         // Once any pattern is named, only named types deserialise: a request whose types were not named would be
         // refused at every poll and stay in the table, polled again forever.
         store.addAllowedPatterns(REQUEST_TYPES);
         return store;
-    }
-
-    private static ChannelMessageStoreQueryProvider queryProvider(DataSource dataSource) throws Exception {
-        String product = JdbcUtils.commonDatabaseName(JdbcUtils.extractDatabaseMetaData(dataSource,
-                metaData -> metaData.getDatabaseProductName()));
-        return product != null && (product.contains("MySQL") || product.contains("MariaDB"))
-                ? new MySqlChannelMessageStoreQueryProvider() // SELECT ... FOR UPDATE SKIP LOCKED: MySQL 8, MariaDB 10.6+
-                : new H2ChannelMessageStoreQueryProvider();
     }
 
     @Bean

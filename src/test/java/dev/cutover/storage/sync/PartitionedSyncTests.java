@@ -23,6 +23,10 @@ import org.springframework.messaging.Message;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.sql.Connection;
+import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -110,6 +114,80 @@ class PartitionedSyncTests extends ServiceTest {
         }
         // The next run of the mapping cuts its partitions from the split keys this one kept.
         assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_split_key").query(Long.class).single()).isPositive();
+    }
+
+    /**
+     * Taking a request and recording its partition as running commit together: when the recording fails (a
+     * database hiccup; a worker killed there is the same rollback) the request stays in the table and is
+     * taken again, so the partition runs and the sync ends. Before, the request was deleted as it was taken
+     * and the partition stayed STARTING with no worker named: the manager waited for its 24 h timeout.
+     */
+    @Test
+    void aPartitionWhoseRecordingFailedRightAfterItsRequestWasTakenIsTakenAgain() throws Exception {
+        addRunbook("partition-record-fails.yaml", """
+                name: partition-record-fails
+                description: A partitioned sync whose first partition record fails once
+                environments:
+                  local:
+                    connections:
+                      src: { type: filesystem, root: "@WORK@/record-fails-src" }
+                      dst: { type: filesystem, root: "@WORK@/record-fails-dst" }
+                phases:
+                  - name: data-migration
+                    steps:
+                      - id: final-sync
+                        type: storage-sync
+                        owner: devops-lead
+                        with: { source: src, sourceBucket: assets, target: dst, targetBucket: assets-aws, mode: final, partitions: 3, concurrency: 4 }
+                """);
+        int objects = 60;
+        Path source = RUNBOOKS.work().resolve("record-fails-src/assets");
+        for (int i = 0; i < objects; i++) {
+            write(source.resolve(String.format("k%d/%03d.bin", i % 3, i)), "object " + i);
+        }
+        FailFirstPartitionRecord.armFrom(jdbc.sql("SELECT COALESCE(MAX(id), 0) + 1 FROM sync_run")
+                .query(Long.class).single());
+        jdbc.sql("CREATE TRIGGER partition_record_fails_once BEFORE INSERT ON sync_partition FOR EACH ROW CALL '"
+                + FailFirstPartitionRecord.class.getName() + "'").update();
+        try {
+            Api.Answer started = api.post("operator", "/api/syncs",
+                    "{\"runbook\":\"partition-record-fails\",\"environment\":\"local\",\"step\":\"final-sync\"}");
+            assertThat(started.status()).as(started.text()).isEqualTo(202);
+            long runId = started.body().path("run").path("id").asLong();
+            JsonNode run = awaitRun(runId).path("run");
+
+            assertThat(FailFirstPartitionRecord.FIRED.get()).as("the recording of a partition failed once").isTrue();
+            assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("COMPLETED");
+            assertThat(run.path("copiedObjects").asLong()).isEqualTo(objects);
+            JsonNode partitions = api.get("viewer", "/api/syncs/" + runId + "/partitions").body().path("partitions");
+            assertThat(partitions).hasSize(3);
+            partitions.forEach(partition -> assertThat(partition.path("state").asString()).as(partition.toString())
+                    .isEqualTo("COMPLETED"));
+        } finally {
+            jdbc.sql("DROP TRIGGER IF EXISTS partition_record_fails_once").update();
+            FailFirstPartitionRecord.armFrom(Long.MAX_VALUE);
+        }
+    }
+
+    /** H2 trigger: fails the first insert into {@code sync_partition} of a run from the armed id on, once. */
+    public static class FailFirstPartitionRecord implements org.h2.api.Trigger {
+
+        static final AtomicLong ARMED_FROM = new AtomicLong(Long.MAX_VALUE);
+        static final AtomicBoolean FIRED = new AtomicBoolean();
+
+        static void armFrom(long runId) {
+            FIRED.set(false);
+            ARMED_FROM.set(runId);
+        }
+
+        @Override
+        public void fire(Connection connection, Object[] oldRow, Object[] newRow) throws SQLException {
+            long armed = ARMED_FROM.get();
+            if (((Number) newRow[1]).longValue() >= armed && ARMED_FROM.compareAndSet(armed, Long.MAX_VALUE)) {
+                FIRED.set(true);
+                throw new SQLException("test: the database failed the record of partition " + newRow[2]);
+            }
+        }
     }
 
     /**

@@ -165,6 +165,11 @@ class RunbookStepRunner implements RunningStepContext.Host {
         return result;
     }
 
+    /** The key the step's notes are counted under, forward and inverse alike. */
+    private static String noteKey(String cutoverId, String stepId) {
+        return cutoverId + "/" + stepId;
+    }
+
     private static String groupKey(String cutoverId, String stepId) {
         return cutoverId + "/" + stepId;
     }
@@ -252,7 +257,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
         }
         ExecutionFence.Direction direction = "rollback".equals(action) ? ExecutionFence.Direction.INVERSE
                 : ExecutionFence.Direction.FORWARD;
-        bookkeeping.awaitPosted(); // the outcome is written after the step's last note, never under it
+        bookkeeping.awaitPosted(noteKey(cutoverId, stepId)); // the outcome is written after the step's last note
         fence.require(steps.ended(cutoverId, stepId, state, json.writeValueAsString(output),
                 fence.guard(cutoverId, direction)), cutoverId, stepId);
         String outcome = switch (result.ending()) {
@@ -289,7 +294,8 @@ class RunbookStepRunner implements RunningStepContext.Host {
         // reports on its attempt's thread, outside Batch: its job execution is the one its context was made on.
         StepRowGuard guard = fence.guard(step.cutoverId(), step.jobExecutionId(), step.inverse()
                 ? ExecutionFence.Direction.INVERSE : ExecutionFence.Direction.FORWARD);
-        bookkeeping.postNewest(step.cutoverId() + "/" + step.stepId() + (step.inverse() ? "/inverse" : ""),
+        String notes = noteKey(step.cutoverId(), step.stepId());
+        bookkeeping.postNewest(notes, notes + (step.inverse() ? "/inverse" : ""),
                 "the progress of step " + step.stepId() + " of cutover " + step.cutoverId(),
                 () -> steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output), guard));
     }
@@ -297,7 +303,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
     @Override
     public void samplesTaken(RunningStepContext step, Instant at, List<? extends ChartedSample> samples) {
         // A point missing from a chart must not fail the gate: the gate's own evidence still holds the samples.
-        bookkeeping.post("the gate samples of step " + step.stepId() + " of cutover " + step.cutoverId(),
+        bookkeeping.post(noteKey(step.cutoverId(), step.stepId()), "the gate samples of step " + step.stepId() + " of cutover " + step.cutoverId(),
                 () -> gateSamples.record(step.cutoverId(), step.stepId(), at, samples));
     }
 
@@ -307,12 +313,12 @@ class RunbookStepRunner implements RunningStepContext.Host {
      */
     @Override
     public void snapshotTaken(RunningStepContext step, dev.cutover.step.Snapshot snapshot) {
-        bookkeeping.run(() -> snapshots.insert(step.cutoverId(), step.stepId(), snapshot));
+        bookkeeping.run(noteKey(step.cutoverId(), step.stepId()), () -> snapshots.insert(step.cutoverId(), step.stepId(), snapshot));
     }
 
     @Override
     public void awaitingApproval(RunningStepContext step, ApprovalRequest request) {
-        bookkeeping.run(() -> recordAwaitingApproval(step, request));
+        bookkeeping.run(noteKey(step.cutoverId(), step.stepId()), () -> recordAwaitingApproval(step, request));
     }
 
     private void recordAwaitingApproval(RunningStepContext step, ApprovalRequest request) {
@@ -332,12 +338,12 @@ class RunbookStepRunner implements RunningStepContext.Host {
 
     @Override
     public Optional<Approval> approval(String cutoverId, String stepId) {
-        return bookkeeping.call(() -> approvals.find(cutoverId, stepId));
+        return bookkeeping.call(noteKey(cutoverId, stepId), () -> approvals.find(cutoverId, stepId));
     }
 
     @Override
     public void approvalReceived(RunningStepContext step, Approval approval) {
-        bookkeeping.run(() -> {
+        bookkeeping.run(noteKey(step.cutoverId(), step.stepId()), () -> {
             steps.state(step.cutoverId(), step.stepId(), StepState.RUNNING);
             moves.move(step.cutoverId(), EnumSet.of(CutoverState.AWAITING_APPROVAL), CutoverState.RUNNING,
                     UnaryOperator.identity());

@@ -23,9 +23,10 @@ import org.springframework.stereotype.Component;
  * a restart). The step waits for its write without giving way to the interrupt, then sees it.
  * <p>
  * Notes (progress, gate samples) are only posted: the step goes on while one thread writes them in
- * the order they came (of a step's progress, only the newest unwritten one). Inside the write window each note the step waited for cost it 2-8 ms. Every
- * other write, and the step's end, first waits for the notes posted before it, so a late note never
- * overwrites an approval request or the step's outcome.
+ * the order they came (of a step's progress, only the newest unwritten one). Inside the write window each
+ * note the step waited for cost it 2-8 ms. Every other write of a step, and the step's end, first waits
+ * for that step's notes posted before it, so a late note never overwrites an approval request or the
+ * step's outcome; notes of other steps and cutovers queued ahead are not waited for.
  */
 @Component
 class StepBookkeeping implements DisposableBean {
@@ -42,9 +43,18 @@ class StepBookkeeping implements DisposableBean {
     /** The newest unwritten note by key: a progress note not yet written is replaced by the next one. */
     private final Map<String, Runnable> newest = new ConcurrentHashMap<>();
 
-    /** Writes a note later, in order with the notes posted before it; a note that cannot be written is logged. */
-    void post(String what, Runnable write) {
-        notes.execute(logged(what, write));
+    /**
+     * Per step (cutover/step) with notes on the queue: how many were posted and how many are written (or
+     * dropped) so far, {posted, finished}; removed when they are equal. Guarded by {@code this}.
+     */
+    private final Map<String, long[]> counts = new java.util.HashMap<>();
+
+    /**
+     * Writes a note of {@code step} (cutover id / step id) later, in order with the notes posted before it; a
+     * note that cannot be written is logged.
+     */
+    void post(String step, String what, Runnable write) {
+        enqueue(step, logged(what, write));
     }
 
     /**
@@ -52,14 +62,51 @@ class StepBookkeeping implements DisposableBean {
      * than it is stored (a tight loop) replaces its unwritten note instead of queueing every one of them,
      * and its end never waits for thousands of notes nobody would see.
      */
-    void postNewest(String key, String what, Runnable write) {
+    void postNewest(String step, String key, String what, Runnable write) {
         if (newest.put(key, logged(what, write)) == null) {
-            notes.execute(() -> {
+            enqueue(step, () -> {
                 Runnable note = newest.remove(key);
                 if (note != null) {
                     note.run();
                 }
             });
+        }
+    }
+
+    private void enqueue(String step, Runnable note) {
+        synchronized (this) {
+            counts.computeIfAbsent(step, key -> new long[2])[0]++;
+        }
+        notes.execute(new Counted(step, note));
+    }
+
+    /** A note on the queue, counted for its step until it is written or dropped. */
+    private final class Counted implements Runnable {
+        private final String step;
+        private final Runnable note;
+
+        Counted(String step, Runnable note) {
+            this.step = step;
+            this.note = note;
+        }
+
+        @Override
+        public void run() {
+            try {
+                note.run();
+            } finally {
+                done();
+            }
+        }
+
+        void done() {
+            synchronized (StepBookkeeping.this) {
+                long[] count = counts.get(step);
+                if (count != null && ++count[1] >= count[0]) {
+                    counts.remove(step);
+                }
+                StepBookkeeping.this.notifyAll();
+            }
         }
     }
 
@@ -75,30 +122,54 @@ class StepBookkeeping implements DisposableBean {
 
     /** A full queue: the poster waits for room; a poster interrupted meanwhile (its step timing out) drops the note. */
     private static void waitForRoom(Runnable note, ThreadPoolExecutor pool) {
-        if (pool.isShutdown()) {
-            return;
+        if (!pool.isShutdown()) {
+            try {
+                pool.getQueue().put(note);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        try {
-            pool.getQueue().put(note);
-        } catch (InterruptedException e) {
+        if (note instanceof Counted counted) {
+            counted.done(); // dropped: nobody waits for it
+        }
+    }
+
+    /**
+     * Returns once every note of {@code step} posted so far is written (or given up): a step's end waits
+     * for its own notes, not for those of the other steps and cutovers on the queue before them, nor for
+     * notes posted after the call (an attempt that timed out and goes on reporting).
+     */
+    void awaitPosted(String step) {
+        boolean interrupted = false;
+        synchronized (this) {
+            long[] count = counts.get(step);
+            long posted = count == null ? 0 : count[0];
+            // Notes are written in the order posted (one thread), so the count finished reaches a number only
+            // once every note posted before it is written; a note dropped unwritten counts as finished.
+            while (counts.get(step) == count && count != null && count[1] < posted && !notes.isShutdown()) {
+                try {
+                    wait(1000); // woken by each note written; the timeout only re-checks a shutdown
+                } catch (InterruptedException e) {
+                    interrupted = true; // the notes are short and must be written; the step sees its interrupt afterwards
+                }
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Returns once every note posted so far is written (or given up). */
-    void awaitPosted() {
-        await(notes.submit(() -> null));
-    }
-
-    void run(Runnable write) {
-        call(() -> {
+    void run(String step, Runnable write) {
+        call(step, () -> {
             write.run();
             return null;
         });
     }
 
-    <T> T call(Callable<T> write) {
-        awaitPosted();
+    /** A write of {@code step}'s own, after the step's notes posted before it. */
+    <T> T call(String step, Callable<T> write) {
+        awaitPosted(step);
         return await(writers.submit(write));
     }
 

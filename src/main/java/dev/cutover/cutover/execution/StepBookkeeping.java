@@ -77,37 +77,28 @@ class StepBookkeeping implements DisposableBean {
         synchronized (this) {
             counts.computeIfAbsent(step, key -> new long[2])[0]++;
         }
-        notes.execute(new Counted(step, note));
+        notes.execute(new Counted(this, step, note));
     }
 
     /** A note on the queue, counted for its step until it is written or dropped. */
-    private final class Counted implements Runnable {
-        private final String step;
-        private final Runnable note;
-
-        Counted(String step, Runnable note) {
-            this.step = step;
-            this.note = note;
-        }
+    private record Counted(StepBookkeeping owner, String step, Runnable note) implements Runnable {
 
         @Override
         public void run() {
             try {
                 note.run();
             } finally {
-                done();
+                owner.finished(step);
             }
         }
+    }
 
-        void done() {
-            synchronized (StepBookkeeping.this) {
-                long[] count = counts.get(step);
-                if (count != null && ++count[1] >= count[0]) {
-                    counts.remove(step);
-                }
-                StepBookkeeping.this.notifyAll();
-            }
+    private synchronized void finished(String step) {
+        long[] count = counts.get(step);
+        if (count != null && ++count[1] >= count[0]) {
+            counts.remove(step);
         }
+        notifyAll();
     }
 
     private static Runnable logged(String what, Runnable write) {
@@ -131,7 +122,7 @@ class StepBookkeeping implements DisposableBean {
             }
         }
         if (note instanceof Counted counted) {
-            counted.done(); // dropped: nobody waits for it
+            counted.owner().finished(counted.step()); // dropped: nobody waits for it
         }
     }
 

@@ -64,22 +64,8 @@ class PartitionedSyncTests extends ServiceTest {
 
     @Test
     void aPartitionedFinalSyncCopiesEveryObjectOnceAndVerifiesClean() throws Exception {
-        addRunbook("partitioned.yaml", """
-                name: partitioned
-                description: A bucket mapping synced in partitions
-                environments:
-                  local:
-                    connections:
-                      src: { type: filesystem, root: "@WORK@/partitioned-src" }
-                      dst: { type: filesystem, root: "@WORK@/partitioned-dst" }
-                phases:
-                  - name: data-migration
-                    steps:
-                      - id: final-sync
-                        type: storage-sync
-                        owner: devops-lead
-                        with: { source: src, sourceBucket: assets, target: dst, targetBucket: assets-aws, mode: final, partitions: 3, concurrency: 4 }
-                """);
+        addRunbook("partitioned.yaml", partitionedRunbook("partitioned", "A bucket mapping synced in partitions",
+                "partitioned"));
         Path source = RUNBOOKS.work().resolve("partitioned-src/assets");
         for (int i = 0; i < OBJECTS; i++) {
             write(source.resolve(String.format("%s/%03d.bin", i % 2 == 0 ? "img" : "doc", i)), "object " + i);
@@ -124,22 +110,8 @@ class PartitionedSyncTests extends ServiceTest {
      */
     @Test
     void aPartitionWhoseRecordingFailedRightAfterItsRequestWasTakenIsTakenAgain() throws Exception {
-        addRunbook("partition-record-fails.yaml", """
-                name: partition-record-fails
-                description: A partitioned sync whose first partition record fails once
-                environments:
-                  local:
-                    connections:
-                      src: { type: filesystem, root: "@WORK@/record-fails-src" }
-                      dst: { type: filesystem, root: "@WORK@/record-fails-dst" }
-                phases:
-                  - name: data-migration
-                    steps:
-                      - id: final-sync
-                        type: storage-sync
-                        owner: devops-lead
-                        with: { source: src, sourceBucket: assets, target: dst, targetBucket: assets-aws, mode: final, partitions: 3, concurrency: 4 }
-                """);
+        addRunbook("partition-record-fails.yaml", partitionedRunbook("partition-record-fails",
+                "A partitioned sync whose first partition record fails once", "record-fails"));
         int objects = 60;
         Path source = RUNBOOKS.work().resolve("record-fails-src/assets");
         for (int i = 0; i < objects; i++) {
@@ -300,5 +272,25 @@ class PartitionedSyncTests extends ServiceTest {
     private static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);
+    }
+
+    /** A final sync in 3 partitions from {@code @WORK@/<dirs>-src/assets} to {@code @WORK@/<dirs>-dst/assets-aws}. */
+    private static String partitionedRunbook(String name, String description, String dirs) {
+        return """
+                name: %s
+                description: %s
+                environments:
+                  local:
+                    connections:
+                      src: { type: filesystem, root: "@WORK@/%s-src" }
+                      dst: { type: filesystem, root: "@WORK@/%s-dst" }
+                phases:
+                  - name: data-migration
+                    steps:
+                      - id: final-sync
+                        type: storage-sync
+                        owner: devops-lead
+                        with: { source: src, sourceBucket: assets, target: dst, targetBucket: assets-aws, mode: final, partitions: 3, concurrency: 4 }
+                """.formatted(name, description, dirs, dirs);
     }
 }

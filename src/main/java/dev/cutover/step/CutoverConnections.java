@@ -1,6 +1,7 @@
 package dev.cutover.step;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The connections of a cutover's environment as its pinned runbook declares them, for work that
@@ -15,4 +16,10 @@ public interface CutoverConnections {
 
     /** Whether a cutover with this id exists (to answer 404 rather than an empty list). */
     boolean exists(String cutoverId);
+
+    /** The cutover's connections by name, for stores opened on its behalf; an unknown name is an error. */
+    default Function<String, ResolvedConnection> of(String cutoverId) {
+        return name -> connection(cutoverId, name).orElseThrow(() -> new IllegalStateException(
+                "cutover " + cutoverId + " has no connection '" + name + "'"));
+    }
 }

@@ -13,7 +13,6 @@ import dev.cutover.cutover.state.CutoverStepRepository;
 import dev.cutover.instance.InstanceLeases;
 import dev.cutover.runbook.OnFailure;
 import dev.cutover.runbook.Runbook;
-import dev.cutover.runbook.RunbookGroup;
 import dev.cutover.runbook.RunbookPhase;
 import dev.cutover.runbook.RunbookStep;
 import java.util.EnumSet;
@@ -361,8 +360,8 @@ public class PhaseLauncher {
      */
     private Step runStep(List<RunbookPhase.Element> run) {
         List<RunbookStep> steps = run.stream().map(element -> element.steps().get(0)).toList();
-        String name = "steps " + steps.get(0).id() + (steps.size() == 1 ? "" : ".." + steps.get(steps.size() - 1).id());
-        return batchStep(name.length() <= 100 ? name : name.substring(0, 90) + "." + Integer.toHexString(name.hashCode()),
+        String last = steps.get(steps.size() - 1).id();
+        return batchStep(batchName("steps " + steps.get(0).id() + (steps.size() == 1 ? "" : ".." + last)),
                 forwardTasklet(steps));
     }
 
@@ -393,7 +392,8 @@ public class PhaseLauncher {
             return new JobBuilder(name, jobRepository).listener(rollbackListener()).start(nothing).build();
         }
         return job(name, toUndo, stepId -> stepId,
-                stepId -> tasklet(cutoverId -> new Ended(stepId, stepExecutor.inverse(cutoverId, stepId))), rollbackListener());
+                stepId -> tasklet(cutoverId -> new Ended(stepId, stepExecutor.inverse(cutoverId, stepId))),
+                rollbackListener());
     }
 
     private <T> Job job(String name, List<T> items, Function<T, String> stepName, Function<T, Tasklet> tasklet,
@@ -551,9 +551,12 @@ public class PhaseLauncher {
         return execution.getJobParameters().getString(CUTOVER_ID);
     }
 
-    /** Batch job names hold 100 characters; long phase names are shortened with a hash. */
     private static String jobName(String kind, String cutoverId, String phase) {
-        String name = kind + "." + cutoverId + (phase.isEmpty() ? "" : "." + phase);
+        return batchName(kind + "." + cutoverId + (phase.isEmpty() ? "" : "." + phase));
+    }
+
+    /** Batch job and step names hold 100 characters; longer ones are shortened with a hash. */
+    private static String batchName(String name) {
         return name.length() <= 100 ? name : name.substring(0, 90) + "." + Integer.toHexString(name.hashCode());
     }
 

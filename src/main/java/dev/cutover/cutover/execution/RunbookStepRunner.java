@@ -125,7 +125,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
                 Map.of("type", step.type(), "attempt", attempt, "timeout", step.timeout().toString()));
         long started = System.nanoTime();
         if (group != null) {
-            groups.put(groupKey(cutoverId, stepId), group);
+            groups.put(stepKey(cutoverId, stepId), group);
         }
         StepAttempts.Result result;
         try {
@@ -135,7 +135,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
                     (failed, max, reason, evidence) -> events.append(cutoverId, phase, stepId, Actor.SYSTEM, "step",
                             "retrying", "attempt " + failed + " of " + max + " failed: " + reason, evidence));
         } finally {
-            groups.remove(groupKey(cutoverId, stepId));
+            groups.remove(stepKey(cutoverId, stepId));
         }
         if (group != null) {
             result = inGroup(cutoverId, group, stepId, result);
@@ -165,12 +165,8 @@ class RunbookStepRunner implements RunningStepContext.Host {
         return result;
     }
 
-    /** The key the step's notes are counted under, forward and inverse alike. */
-    private static String noteKey(String cutoverId, String stepId) {
-        return cutoverId + "/" + stepId;
-    }
-
-    private static String groupKey(String cutoverId, String stepId) {
+    /** One step of one cutover, forward and inverse alike: the key of its group and of its notes. */
+    private static String stepKey(String cutoverId, String stepId) {
         return cutoverId + "/" + stepId;
     }
 
@@ -257,7 +253,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
         }
         ExecutionFence.Direction direction = "rollback".equals(action) ? ExecutionFence.Direction.INVERSE
                 : ExecutionFence.Direction.FORWARD;
-        bookkeeping.awaitPosted(noteKey(cutoverId, stepId)); // the outcome is written after the step's last note
+        bookkeeping.awaitPosted(stepKey(cutoverId, stepId)); // the outcome is written after the step's last note
         fence.require(steps.ended(cutoverId, stepId, state, json.writeValueAsString(output),
                 fence.guard(cutoverId, direction)), cutoverId, stepId);
         String outcome = switch (result.ending()) {
@@ -279,7 +275,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
         if (step.inverse()) {
             return stops.takenOver(step.cutoverId());
         }
-        String group = groups.get(groupKey(step.cutoverId(), step.stepId()));
+        String group = groups.get(stepKey(step.cutoverId(), step.stepId()));
         return stops.raised(step.cutoverId())
                 || (group != null && stops.failedSibling(step.cutoverId(), group).isPresent());
     }
@@ -294,7 +290,7 @@ class RunbookStepRunner implements RunningStepContext.Host {
         // reports on its attempt's thread, outside Batch: its job execution is the one its context was made on.
         StepRowGuard guard = fence.guard(step.cutoverId(), step.jobExecutionId(), step.inverse()
                 ? ExecutionFence.Direction.INVERSE : ExecutionFence.Direction.FORWARD);
-        String notes = noteKey(step.cutoverId(), step.stepId());
+        String notes = stepKey(step.cutoverId(), step.stepId());
         bookkeeping.postNewest(notes, notes + (step.inverse() ? "/inverse" : ""),
                 "the progress of step " + step.stepId() + " of cutover " + step.cutoverId(),
                 () -> steps.output(step.cutoverId(), step.stepId(), json.writeValueAsString(output), guard));
@@ -303,7 +299,8 @@ class RunbookStepRunner implements RunningStepContext.Host {
     @Override
     public void samplesTaken(RunningStepContext step, Instant at, List<? extends ChartedSample> samples) {
         // A point missing from a chart must not fail the gate: the gate's own evidence still holds the samples.
-        bookkeeping.post(noteKey(step.cutoverId(), step.stepId()), "the gate samples of step " + step.stepId() + " of cutover " + step.cutoverId(),
+        bookkeeping.post(stepKey(step.cutoverId(), step.stepId()),
+                "the gate samples of step " + step.stepId() + " of cutover " + step.cutoverId(),
                 () -> gateSamples.record(step.cutoverId(), step.stepId(), at, samples));
     }
 
@@ -313,12 +310,13 @@ class RunbookStepRunner implements RunningStepContext.Host {
      */
     @Override
     public void snapshotTaken(RunningStepContext step, dev.cutover.step.Snapshot snapshot) {
-        bookkeeping.run(noteKey(step.cutoverId(), step.stepId()), () -> snapshots.insert(step.cutoverId(), step.stepId(), snapshot));
+        bookkeeping.run(stepKey(step.cutoverId(), step.stepId()),
+                () -> snapshots.insert(step.cutoverId(), step.stepId(), snapshot));
     }
 
     @Override
     public void awaitingApproval(RunningStepContext step, ApprovalRequest request) {
-        bookkeeping.run(noteKey(step.cutoverId(), step.stepId()), () -> recordAwaitingApproval(step, request));
+        bookkeeping.run(stepKey(step.cutoverId(), step.stepId()), () -> recordAwaitingApproval(step, request));
     }
 
     private void recordAwaitingApproval(RunningStepContext step, ApprovalRequest request) {
@@ -338,12 +336,12 @@ class RunbookStepRunner implements RunningStepContext.Host {
 
     @Override
     public Optional<Approval> approval(String cutoverId, String stepId) {
-        return bookkeeping.call(noteKey(cutoverId, stepId), () -> approvals.find(cutoverId, stepId));
+        return bookkeeping.call(stepKey(cutoverId, stepId), () -> approvals.find(cutoverId, stepId));
     }
 
     @Override
     public void approvalReceived(RunningStepContext step, Approval approval) {
-        bookkeeping.run(noteKey(step.cutoverId(), step.stepId()), () -> {
+        bookkeeping.run(stepKey(step.cutoverId(), step.stepId()), () -> {
             steps.state(step.cutoverId(), step.stepId(), StepState.RUNNING);
             moves.move(step.cutoverId(), EnumSet.of(CutoverState.AWAITING_APPROVAL), CutoverState.RUNNING,
                     UnaryOperator.identity());

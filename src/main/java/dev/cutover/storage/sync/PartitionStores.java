@@ -58,8 +58,7 @@ class PartitionStores {
         String cutoverId = runs.find(runId).map(SyncRun::cutoverId).orElse(null);
         CutoverConnections pinned = cutoverConnections.getIfAvailable();
         if (cutoverId != null && pinned != null && pinned.exists(cutoverId)) {
-            return name -> pinned.connection(cutoverId, name).orElseThrow(() -> new IllegalStateException(
-                    "cutover " + cutoverId + " of sync run " + runId + " has no connection '" + name + "'"));
+            return pinned.of(cutoverId);
         }
         var runbook = runbooks.findValid(spec.runbook()).orElseThrow(() -> new IllegalStateException(
                 "runbook " + spec.runbook() + " of sync run " + runId + " is not in this instance's catalog"));

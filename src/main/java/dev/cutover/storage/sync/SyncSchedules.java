@@ -169,9 +169,7 @@ class SyncSchedules {
                 throw new IllegalStateException("this service has no CutoverConnections (the cutover module's view of a "
                         + "cutover's pinned runbook), so scheduled delta syncs cannot open their stores");
             }
-            SyncStores open = SyncStores.open(stores, spec, name -> pinned.connection(schedule.cutoverId(), name)
-                    .orElseThrow(() -> new IllegalStateException("cutover " + schedule.cutoverId()
-                            + " has no connection '" + name + "'")));
+            SyncStores open = SyncStores.open(stores, spec, pinned.of(schedule.cutoverId()));
             runId = syncs.start(SyncRun.Kind.SYNC, spec, open, schedule.cutoverId(), schedule.stepId() + "@schedule",
                     SCHEDULER);
         } catch (SyncRunRepository.AlreadyRunning running) {

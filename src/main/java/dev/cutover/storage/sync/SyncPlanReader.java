@@ -10,6 +10,7 @@ import dev.cutover.storage.plan.KeySpan;
 import dev.cutover.storage.plan.PlannedObject;
 import dev.cutover.storage.plan.SyncPlanner;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -116,11 +117,16 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
 
     /**
      * After a crash, objects the cut-off chunk had already copied plan as UNCHANGED; the writer
-     * counts them as copied by this run (their target is newer than the run) so the figures add up.
+     * counts them as copied by this run (their target is not older than the run) so the figures add up.
+     * A target that tells whole seconds (S3's HEAD: Last-Modified is an HTTP date) is compared with the
+     * second the run started in: an object put in that second would otherwise read as older than the run.
      */
     private boolean copiedByThisRun(PlannedObject planned) {
-        return planned.difference() == Difference.UNCHANGED && planned.target().updated() != null
-                && !planned.target().updated().isBefore(runStarted);
+        if (planned.difference() != Difference.UNCHANGED || planned.target().updated() == null) {
+            return false;
+        }
+        Instant updated = planned.target().updated();
+        return !updated.isBefore(updated.getNano() == 0 ? runStarted.truncatedTo(ChronoUnit.SECONDS) : runStarted);
     }
 
     @Override

@@ -258,6 +258,20 @@ public class CutoverTransitions {
         }
     }
 
+    /**
+     * Continues a rollback another instance stopped between inverses as it shut down and handed to this
+     * one ({@link Handover}): that instance already wrote this one as the owner; the restart of the
+     * rollback's job undoes the steps left, the inverse that had finished is not run again.
+     */
+    void continueHandedOverRollback(String id) {
+        Cutover cutover = require(id);
+        String owner = cutovers.owner(id).orElse("nobody");
+        if (cutover.state() != CutoverState.ROLLING_BACK || !owner.equals(instances.self().id())) {
+            throw new IllegalStateException("the cutover is " + cutover.state() + ", run by " + owner);
+        }
+        launcher.rollback(cutover, runbookOf(cutover), null);
+    }
+
     /** Accepts a rollback from the state {@code cutover} was read in (409 if it changed since), then starts it. */
     private Cutover rollback(Cutover cutover, Actor actor, String message, Map<String, Object> evidence) {
         Runbook runbook = runbookOf(cutover);

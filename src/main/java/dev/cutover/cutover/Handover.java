@@ -15,12 +15,15 @@ import org.springframework.stereotype.Component;
  * instance paused the phase at its running step (the step gives way and is run again), then offered it
  * to this one in the event log ({@link #OFFERED}); this instance resumes it through the same path as a
  * person's resume, so the state machine's compare-and-set applies and a person who acted first wins.
+ * A rollback offered so ({@link #ROLLBACK}) was stopped between inverses; this instance restarts it.
  */
 @Component
 class Handover {
 
     static final String ACTION = "handover";
     static final String OFFERED = "offered";
+    /** The evidence's {@code kind} of a rollback handed over (a phase's offer has none). */
+    static final String ROLLBACK = "rollback";
 
     private static final Logger log = LoggerFactory.getLogger(Handover.class);
 
@@ -43,17 +46,24 @@ class Handover {
         }
         String from = String.valueOf(event.evidence().get("from"));
         String phase = event.phase();
+        boolean rollback = ROLLBACK.equals(event.evidence().get("kind"));
+        String what = rollback ? "the rollback" : "phase " + phase;
         try {
-            transitions.resume(event.cutoverId(), Actor.SYSTEM);
-            events.append(event.cutoverId(), phase, null, Actor.SYSTEM, ACTION, "taken", "phase " + phase
+            if (rollback) {
+                transitions.continueHandedOverRollback(event.cutoverId());
+            } else {
+                transitions.resume(event.cutoverId(), Actor.SYSTEM);
+            }
+            events.append(event.cutoverId(), phase, null, Actor.SYSTEM, ACTION, "taken", what
                     + " handed over from service instance " + instances.describe(from) + " to "
                     + instances.self().describe(), Map.of("from", from, "to", instances.self().id()));
         } catch (RuntimeException e) {
-            log.warn("Could not take over phase {} of cutover {} from {}: {}", phase, event.cutoverId(), from,
+            log.warn("Could not take over {} of cutover {} from {}: {}", what, event.cutoverId(), from,
                     e.getMessage());
             events.append(event.cutoverId(), phase, null, Actor.SYSTEM, ACTION, "not-done", "service instance "
-                    + instances.self().id() + " could not take phase " + phase + " over (" + e.getMessage()
-                    + "); resume it by hand", Map.of("from", from, "to", instances.self().id()));
+                    + instances.self().id() + " could not take " + what + " over (" + e.getMessage()
+                    + "); " + (rollback ? "roll back again by hand" : "resume it by hand"),
+                    Map.of("from", from, "to", instances.self().id()));
         }
     }
 }

@@ -239,6 +239,52 @@ class SeveralInstancesIT {
                 + "running on the other instance " + handedOver / 1_000_000 + " and " + handedBack / 1_000_000 + " ms");
     }
 
+    /**
+     * A rolling restart in the middle of a rollback: SIGTERM of the instance running it lets the running
+     * inverse finish (never cut in the middle), stops the rollback before the next one and hands it to
+     * the other instance, which undoes the rest. Each inverse runs once, whole, last step first; the
+     * cutover ends ROLLED_BACK, never ROLLBACK_FAILED.
+     */
+    @Test
+    @Order(5)
+    void aRollingRestartInTheMiddleOfARollbackHandsItOverBetweenInverses() throws Exception {
+        b.start("service-4.log", arguments("instance-b")); // B was stopped in the case before; A runs
+        String undone = create(apiA, "undo");
+        assertThat(apiA.post("operator", "/api/cutovers/" + undone + "/phases/" + PHASE + "/start", null).status())
+                .isEqualTo(202);
+        apiA.awaitCutover(undone, c -> "COMPLETED".equals(c.path("state").asString()), 30);
+        assertThat(apiA.post("approver", "/api/cutovers/" + undone + "/rollback", null).status()).isEqualTo(202);
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!Files.exists(undoLog()) || !Files.readString(undoLog()).contains("start third")) {
+            assertThat(System.currentTimeMillis()).as("the first inverse starts on A").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+
+        long stopping = System.nanoTime();
+        a.stop(); // SIGTERM while the first inverse runs
+        long stopped = System.nanoTime() - stopping;
+        assertThat(a.process().exitValue()).as("A stopped gracefully" + a.logTail()).isNotEqualTo(137);
+        JsonNode ended = apiB.awaitCutover(undone, c -> !"ROLLING_BACK".equals(c.path("state").asString()), 30);
+        System.out.println("SeveralInstancesIT: SIGTERM to A's exit " + stopped / 1_000_000 + " ms, to ROLLED_BACK on B "
+                + (System.nanoTime() - stopping) / 1_000_000 + " ms; " + events(apiB, undone).stream()
+                .filter(event -> List.of("rollback", "handover").contains(event.path("action").asString()))
+                .map(event -> event.path("outcome").asString() + ": " + event.path("message").asString()).toList());
+        assertThat(ended.path("state").asString()).as(ended + b.logTail()).isEqualTo("ROLLED_BACK");
+        assertThat(Files.readAllLines(undoLog())).as("each inverse once and whole, last step first")
+                .containsExactly("start third", "end third", "start second", "end second", "start first", "end first");
+        List<String> actions = actions(apiB, undone);
+        assertThat(actions).as("event log").noneMatch(action -> action.endsWith(" interrupted")
+                || action.equals("system rollback failed") || action.endsWith(" fenced"));
+        assertThat(actions).as("event log").containsSubsequence("system rollback pausing", "system handover offered",
+                "system handover taken", "system rollback completed");
+        assertThat(messages(apiB, undone, "handover", "taken")).singleElement().asString()
+                .contains("rollback").contains("from service instance instance-a").contains("to instance-b");
+    }
+
+    private Path undoLog() {
+        return root.resolve("undo.log");
+    }
+
     private static List<String> messages(Api api, String id, String action, String outcome) {
         return events(api, id).stream().filter(event -> action.equals(event.path("action").asString())
                 && outcome.equals(event.path("outcome").asString())).map(event -> event.path("message").asString())
@@ -280,11 +326,12 @@ class SeveralInstancesIT {
 
     private void writeRunbooks() throws IOException {
         Path runbooks = Files.createDirectories(root.resolve("runbooks"));
-        for (String name : List.of("gated", "quick")) {
+        for (String name : List.of("gated", "quick", "undo")) {
             try (InputStream in = SeveralInstancesIT.class.getResourceAsStream("/instances-runbooks/" + name + ".yaml")) {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 Files.writeString(runbooks.resolve(name + ".yaml"),
-                        text.replace("@PROBE@", "http://127.0.0.1:" + probe.getAddress().getPort() + "/ready"));
+                        text.replace("@PROBE@", "http://127.0.0.1:" + probe.getAddress().getPort() + "/ready")
+                                .replace("@UNDO_LOG@", undoLog().toString()));
             }
         }
     }

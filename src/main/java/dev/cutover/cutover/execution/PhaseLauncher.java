@@ -160,6 +160,13 @@ public class PhaseLauncher {
         }));
     }
 
+    /** True while the cutover's rollback job execution runs (or has yet to end) on this instance's record. */
+    public boolean rollbackRunning(String cutoverId) {
+        Long execution = cutovers.find(cutoverId).map(Cutover::rollbackJobExecutionId).orElse(null);
+        JobExecution rollback = execution == null ? null : jobRepository.getJobExecution(execution);
+        return rollback != null && rollback.isRunning();
+    }
+
     /** After an abort, marks the phase execution abandoned so that nobody restarts it by mistake. */
     public void abandonWhenStopped(Cutover cutover) {
         if (cutover.jobExecutionId() == null) {
@@ -392,7 +399,8 @@ public class PhaseLauncher {
             return new JobBuilder(name, jobRepository).listener(rollbackListener()).start(nothing).build();
         }
         return job(name, toUndo, stepId -> stepId,
-                stepId -> tasklet(cutoverId -> new Ended(stepId, stepExecutor.inverse(cutoverId, stepId))),
+                stepId -> tasklet(cutoverId -> new Ended(stepId, stops.rollbackStopping(cutoverId)
+                        ? StepAttempts.Ending.STOPPED : stepExecutor.inverse(cutoverId, stepId))),
                 rollbackListener());
     }
 
@@ -521,6 +529,15 @@ public class PhaseLauncher {
                 String id = cutoverId(execution);
                 if (fenced(execution)) {
                     return; // taken over while it ran: the instance that took it over decides
+                }
+                if (execution.getStatus() == BatchStatus.STOPPED && stops.rollbackStopping(id)) {
+                    List<String> left = stepsToUndo(id).stream().filter(step -> step.state() != StepState.ROLLED_BACK)
+                            .map(CutoverStep::stepId).toList();
+                    events.append(id, null, null, Actor.SYSTEM, "rollback", "stopped", "the rollback stopped "
+                            + "between inverses because service instance " + instances.self().id() + " is stopping; "
+                            + left.size() + " step(s) left to undo", Map.of("jobExecutionId", execution.getId(),
+                                    "stepsLeft", left));
+                    return; // still ROLLING_BACK: the stopping instance hands it over or says it did not finish
                 }
                 boolean completed = execution.getStatus() == BatchStatus.COMPLETED;
                 moves.move(id, EnumSet.of(CutoverState.ROLLING_BACK),

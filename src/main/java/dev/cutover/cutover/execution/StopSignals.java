@@ -46,6 +46,8 @@ public class StopSignals {
      * not run on beside the same undo on the instance that rolls back now.
      */
     private final Set<String> takenOverFrom = ConcurrentHashMap.newKeySet();
+    /** Cutovers whose rollback starts no further inverse: this instance is stopping. */
+    private final Set<String> rollbacksStopping = ConcurrentHashMap.newKeySet();
     /** Per cutover: parallel group name to the step of it that failed first. */
     private final Map<String, Map<String, String>> failedInGroup = new ConcurrentHashMap<>();
 
@@ -67,6 +69,20 @@ public class StopSignals {
     /** A rollback launches on this instance: the cutover is this instance's again. */
     void rollbackStarting(String cutoverId) {
         takenOverFrom.remove(cutoverId);
+        rollbacksStopping.remove(cutoverId);
+    }
+
+    /**
+     * This instance stops gracefully: the cutover's rollback finishes the inverse it runs (an undo is
+     * never cut in the middle) and starts no other; its job ends STOPPED, so that a restart of it, here or
+     * on the instance it is handed to, undoes the steps left.
+     */
+    public void stopRollbackBeforeNextInverse(String cutoverId) {
+        rollbacksStopping.add(cutoverId);
+    }
+
+    boolean rollbackStopping(String cutoverId) {
+        return rollbacksStopping.contains(cutoverId);
     }
 
     /** True when another instance took the cutover over since this one last launched its phase or rollback. */

@@ -2,8 +2,11 @@ package dev.cutover.storage.sync;
 
 import dev.cutover.DaemonThreads;
 import dev.cutover.instance.InstanceLeases;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +19,7 @@ import org.springframework.batch.integration.partition.StepExecutionRequest;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.integration.channel.QueueChannel;
+import org.springframework.integration.support.MessageBuilder;
 import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -44,6 +48,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class PartitionWorkers implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionWorkers.class);
+    /** How long a graceful stop waits for the partitions under way to stop between objects. */
+    static final Duration HAND_BACK_WAIT = Duration.ofSeconds(10);
 
     private final QueueChannel requests;
     private final JobRepository jobRepository;
@@ -54,13 +60,17 @@ class PartitionWorkers implements SmartLifecycle {
     private final SyncRunStores runStores;
     private final SyncStopRequests stops;
     private final TransactionTemplate taking;
+    private final PartitionsHandedBack handedBack;
     private final List<Thread> threads = new ArrayList<>();
+    /** The partition each worker thread runs now. */
+    private final Map<Thread, StepExecution> underWay = new ConcurrentHashMap<>();
     private volatile boolean running;
 
     PartitionWorkers(@Qualifier("partitionRequests") QueueChannel requests, JobRepository jobRepository,
                      @Qualifier(PartitionedSync.WORKER_STEP) Step partitionStep, SyncPartitions partitions,
                      InstanceLeases instances, PartitionSettings settings, SyncRunStores runStores,
-                     SyncStopRequests stops, PlatformTransactionManager transactions) {
+                     SyncStopRequests stops, PlatformTransactionManager transactions, PartitionsHandedBack handedBack) {
+        this.handedBack = handedBack;
         this.taking = new TransactionTemplate(transactions);
         this.runStores = runStores;
         this.stops = stops;
@@ -90,7 +100,7 @@ class PartitionWorkers implements SmartLifecycle {
                 if (!taken.any()) {
                     Thread.sleep(settings.poll().toMillis());
                 } else if (taken.partition() != null) {
-                    run(taken.partition());
+                    run(taken.partition(), taken.request());
                 }
             } catch (InterruptedException stopping) {
                 return;
@@ -106,9 +116,9 @@ class PartitionWorkers implements SmartLifecycle {
      *
      * @param any whether a request was waiting (if not, the worker sleeps before the next poll)
      */
-    private record Taken(boolean any, StepExecution partition) {
-        static final Taken NOTHING = new Taken(false, null);
-        static final Taken DROPPED = new Taken(true, null);
+    private record Taken(boolean any, StepExecution partition, StepExecutionRequest request) {
+        static final Taken NOTHING = new Taken(false, null, null);
+        static final Taken DROPPED = new Taken(true, null, null);
     }
 
     /** In the taking transaction: the request's row is deleted only if its partition is recorded as running. */
@@ -119,7 +129,7 @@ class PartitionWorkers implements SmartLifecycle {
         }
         if (message.getPayload() instanceof StepExecutionRequest request) {
             StepExecution partition = claim(request);
-            return partition == null ? Taken.DROPPED : new Taken(true, partition);
+            return partition == null ? Taken.DROPPED : new Taken(true, partition, request);
         }
         log.warn("Dropped a message on the partition requests that is not a partition request: {}",
                 message.getPayload().getClass().getName());
@@ -156,8 +166,13 @@ class PartitionWorkers implements SmartLifecycle {
     }
 
     /** Runs a claimed partition to its end, outside the taking transaction (each chunk commits its own). */
-    private void run(StepExecution partition) {
+    private void run(StepExecution partition, StepExecutionRequest request) {
+        if (!running) {
+            handBack(partition, request); // taken just as this instance began to stop
+            return;
+        }
         String message = null;
+        underWay.put(Thread.currentThread(), partition);
         try {
             partitionStep.execute(partition);
         } catch (Throwable failure) {
@@ -170,6 +185,12 @@ class PartitionWorkers implements SmartLifecycle {
             } catch (RuntimeException alsoFailed) {
                 log.warn("Could not record the failure of partition {}", partition.getId(), alsoFailed);
             }
+        } finally {
+            underWay.remove(Thread.currentThread());
+        }
+        if (partition.getStatus() == BatchStatus.STARTING && handedBack.asked(partition.getId())) {
+            handBack(partition, request);
+            return;
         }
         if (message == null && !partition.getFailureExceptions().isEmpty()) {
             message = StoreProblem.reasonOf(partition.getFailureExceptions().get(0));
@@ -181,6 +202,29 @@ class PartitionWorkers implements SmartLifecycle {
         }, message);
     }
 
+    /**
+     * Puts the partition's request back, in one transaction with its row going WAITING: another worker (of
+     * an instance that runs on) takes it and continues from the partition's last checkpoint. If this fails,
+     * the partition stays RUNNING under this instance's name and is failed once its lease ends, as if the
+     * instance had died: the run then fails resumable.
+     */
+    private void handBack(StepExecution partition, StepExecutionRequest request) {
+        try {
+            taking.executeWithoutResult(status -> {
+                partitions.waiting(partition.getId(), instances.self().id(), "handed back by service instance "
+                        + instances.self().id() + " as it stopped; the next worker continues it from its last checkpoint");
+                requests.send(MessageBuilder.withPayload(request).build());
+            });
+            log.info("Handed partition {} ({}) back for another worker: this instance is stopping",
+                    partition.getStepName(), partition.getId());
+        } catch (RuntimeException e) {
+            log.warn("Could not hand partition {} back; it is failed when this instance's lease ends",
+                    partition.getId(), e);
+        } finally {
+            handedBack.forget(partition.getId());
+        }
+    }
+
     private void sleepQuietly() {
         try {
             Thread.sleep(settings.poll().toMillis());
@@ -189,9 +233,26 @@ class PartitionWorkers implements SmartLifecycle {
         }
     }
 
+    /**
+     * A graceful stop hands the partitions under way back (each stops between objects, its chunk rolled
+     * back, and goes back to the requests) rather than failing them and with them their run; a partition
+     * that does not stop within {@link #HAND_BACK_WAIT} is cut off, and fails as before.
+     */
     @Override
     public synchronized void stop() {
         running = false;
+        underWay.forEach((thread, partition) -> {
+            handedBack.ask(partition.getId());
+            partition.setTerminateOnly();
+        });
+        long deadline = System.nanoTime() + HAND_BACK_WAIT.toNanos();
+        try {
+            for (Thread thread : threads) {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         threads.forEach(Thread::interrupt);
         threads.clear();
     }

@@ -3,6 +3,7 @@ package dev.cutover.storage.sync;
 import dev.cutover.storage.plan.PlannedObject;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -102,7 +103,7 @@ class PartitionedSync {
     Step syncCopyPartition(JobRepository jobs, PlatformTransactionManager transactions,
                            @Qualifier("partitionPlanReader") SyncPlanReader reader,
                            @Qualifier("partitionCopyWriter") SyncCopyWriter writer, PartitionStores stores,
-                           SyncRunRepository runs) {
+                           SyncRunRepository runs, PartitionsHandedBack handedBack) {
         return new StepBuilder(WORKER_STEP, jobs).<PlannedObject, PlannedObject>chunk(StorageSyncJobConfiguration.CHUNK)
                 .transactionManager(transactions)
                 .reader(reader)
@@ -118,6 +119,10 @@ class PartitionedSync {
                     @Override
                     public ExitStatus afterStep(StepExecution execution) {
                         stores.giveBack(execution.getJobParameters().getLong(StorageSyncJobConfiguration.RUN_ID));
+                        if (execution.getStatus() == BatchStatus.STOPPED && handedBack.asked(execution.getId())) {
+                            // Written as the step's end: the manager polling for ended partitions waits on.
+                            execution.setStatus(BatchStatus.STARTING);
+                        }
                         return null;
                     }
                 })
@@ -139,9 +144,10 @@ class PartitionedSync {
     SyncCopyWriter partitionCopyWriter(@Value("#{jobParameters['runId']}") Long runId,
                                        @Value("#{stepExecution}") StepExecution step, PartitionStores stores,
                                        SyncRunRepository runs, SyncProgress progress, SyncStopRequests stops,
-                                       SyncPartitions partitions) {
+                                       SyncPartitions partitions, PartitionsHandedBack handedBack) {
         long stepExecutionId = step.getId();
-        return SyncCopyWriter.ofRun(runId, stores.lent(runId), runs, progress, stops)
+        return SyncCopyWriter.ofRun(runId, stores.lent(runId), runs, progress, stops,
+                        () -> handedBack.asked(stepExecutionId))
                 .reportingTo((objects, bytes) -> partitions.add(stepExecutionId, objects, bytes));
     }
 }

@@ -53,13 +53,20 @@ class SyncCopyWriter implements ItemWriter<PlannedObject>, ItemStream {
     /** Copies started ahead of their chunk, by the planned object the reader will hand over. */
     private final Map<PlannedObject, CompletableFuture<ObjectCopier.Outcome>> begun = new IdentityHashMap<>();
 
-    /** The writer of a sync job's (or a partition's) copy step for run {@code runId} between {@code open}. */
+    /** The writer of a sync job's copy step for run {@code runId} between {@code open}. */
     static SyncCopyWriter ofRun(long runId, SyncStores open, SyncRunRepository runs, SyncProgress progress,
                                 SyncStopRequests stops) {
+        return ofRun(runId, open, runs, progress, stops, () -> false);
+    }
+
+    /** A partition's writer: it also stops between objects when its worker hands it back ({@code handedBack}). */
+    static SyncCopyWriter ofRun(long runId, SyncStores open, SyncRunRepository runs, SyncProgress progress,
+                                SyncStopRequests stops, BooleanSupplier handedBack) {
         SyncSpec spec = runs.spec(runId);
         return new SyncCopyWriter(runId, spec, open.source(), open.target(), runs, progress,
                 Executors.newFixedThreadPool(spec.concurrency(), DaemonThreads.numbered("sync-copy-")),
-                runs.find(runId).orElseThrow().deletedObjects(), () -> stops.requested(runId));
+                runs.find(runId).orElseThrow().deletedObjects(),
+                () -> stops.requested(runId) || handedBack.getAsBoolean());
     }
 
     SyncCopyWriter(long runId, SyncSpec spec, ObjectStore source, ObjectStore target, SyncRunRepository runs,

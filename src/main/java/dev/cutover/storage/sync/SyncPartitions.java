@@ -42,8 +42,17 @@ class SyncPartitions {
         this.jdbc = jdbc;
     }
 
-    /** A worker took the partition's request: from now on its lease answers for it. */
+    /**
+     * A worker took the partition's request: from now on its lease answers for it. A partition handed back
+     * (WAITING) keeps its row, its figures and when it first started.
+     */
     void running(long stepExecutionId, long runId, String name, KeySpan span, String instance) {
+        int resumed = jdbc.sql("""
+                UPDATE sync_partition SET instance_id = ?, state = 'RUNNING', ended_at = NULL, message = NULL
+                WHERE step_execution_id = ? AND state = 'WAITING'""").params(instance, stepExecutionId).update();
+        if (resumed == 1) {
+            return;
+        }
         jdbc.sql("""
                 INSERT INTO sync_partition (step_execution_id, run_id, name, after_key, up_to_key, instance_id, state,
                   started_at)
@@ -67,6 +76,14 @@ class SyncPartitions {
     void ended(long stepExecutionId, State state, String message) {
         jdbc.sql("UPDATE sync_partition SET state = ?, ended_at = ?, message = ? WHERE step_execution_id = ?")
                 .params(state.name(), Timestamp.from(Instant.now()), clip(message), stepExecutionId).update();
+    }
+
+    /** The partition went back to the requests (its worker's instance stops gracefully): another worker takes it. */
+    void waiting(long stepExecutionId, String instance, String message) {
+        jdbc.sql("""
+                UPDATE sync_partition SET state = 'WAITING', message = ?
+                WHERE step_execution_id = ? AND state = 'RUNNING' AND instance_id = ?""")
+                .params(clip(message), stepExecutionId, instance).update();
     }
 
     /** Compare-and-set: whether this caller is the one that failed the running partition of that instance. */

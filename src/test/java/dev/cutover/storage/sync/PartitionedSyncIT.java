@@ -41,7 +41,9 @@ import tools.jackson.databind.JsonNode;
  * across both workers, verifies clean, each object put once; kill -9 of a worker in the middle of its
  * partitions fails them once its lease ran out, and the phase's restart runs only those again, on the
  * other worker, from their checkpoints: verify clean, and no object put twice but those of the chunks
- * that were in flight. The three JVMs start once, in parallel, for both cases.
+ * that were in flight; SIGTERM of a worker (a rolling restart) hands its partitions to the other between
+ * objects and the phase completes without a restart. The three JVMs start once, in parallel (the killed
+ * worker once more for the last case).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,7 +52,7 @@ class PartitionedSyncIT {
     private static final Map<String, String> PASSWORDS = Map.of("viewer", "viewer-pt-secret", "operator",
             "operator-pt-secret", "approver", "approver-pt-secret");
     /** Objects per mapping: the killed one has partitions long enough (several chunks) to be cut in the middle. */
-    private static final Map<String, Integer> OBJECTS = Map.of("together", 400, "killed", 1200);
+    private static final Map<String, Integer> OBJECTS = Map.of("together", 400, "killed", 1200, "handed", 1200);
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path root;
@@ -75,7 +77,7 @@ class PartitionedSyncIT {
         proxy = DelayingProxy.in(s3Mock, 20);
         s3 = S3Client.builder().endpointOverride(s3Mock).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
-        for (String mapping : List.of("together", "killed")) {
+        for (String mapping : List.of("together", "killed", "handed")) {
             s3.createBucket(b -> b.bucket(bucketPrefix + mapping));
             Path source = Files.createDirectories(root.resolve("src/" + mapping));
             for (int i = 0; i < OBJECTS.get(mapping); i++) {
@@ -84,7 +86,7 @@ class PartitionedSyncIT {
                 Files.writeString(file, mapping + " object " + i + " " + "x".repeat(i % 50));
             }
         }
-        for (String mapping : List.of("together", "killed")) {
+        for (String mapping : List.of("together", "killed", "handed")) {
             writeRunbook(mapping, proxy.endpoint());
         }
         manager = ServiceProcess.quickStarting(Files.createDirectories(root.resolve("manager")));
@@ -133,7 +135,7 @@ class PartitionedSyncIT {
         String cutover = startPhase("killed");
         long run = runOf(cutover);
         long deadline = System.currentTimeMillis() + 30_000;
-        while (!workerTwoIsCopying(run)) {
+        while (!isCopying("worker-2", run)) {
             assertThat(System.currentTimeMillis()).as("worker-2 copies a partition").isLessThan(deadline);
             Thread.sleep(20);
         }
@@ -174,10 +176,48 @@ class PartitionedSyncIT {
         assertThat(duplicates).as("puts beyond one per object").isLessThanOrEqualTo(2 * 2 * 100);
     }
 
-    private boolean workerTwoIsCopying(long run) {
+    /**
+     * A rolling restart of a worker: SIGTERM of worker-1 while it copies hands its partitions back between
+     * objects, and worker-2 (started again after the case before) continues them from their checkpoints. The
+     * phase completes without a restart; no partition fails.
+     */
+    @Test
+    @Order(3)
+    void aWorkerStoppedGracefullyMidPartitionHandsItsPartitionsToTheOtherAndTheSyncGoesOn() throws Exception {
+        worker2.start("service-2.log", arguments("worker-2", 2)); // killed in the case before
+        String cutover = startPhase("handed");
+        long run = runOf(cutover);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!isCopying("worker-1", run)) {
+            assertThat(System.currentTimeMillis()).as("worker-1 copies a partition").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        long stopping = System.nanoTime();
+        worker1.stop(); // SIGTERM
+        long stopped = (System.nanoTime() - stopping) / 1_000_000;
+        assertThat(worker1.process().exitValue()).as("worker-1 stopped gracefully" + worker1.logTail()).isNotEqualTo(137);
+
+        JsonNode done = api.awaitCutover(cutover, c -> !"RUNNING".equals(c.path("state").asString()), 60);
+        assertThat(done.path("state").asString()).as(done + manager.logTail()).isEqualTo("COMPLETED");
+        JsonNode synced = api.get("viewer", "/api/syncs/" + run).body().path("run");
+        assertThat(synced.path("copiedObjects").asLong()).isEqualTo((long) OBJECTS.get("handed"));
+        assertThat(synced.path("mismatches").asLong()).isZero();
+        JsonNode partitions = api.get("viewer", "/api/syncs/" + run + "/partitions").body().path("partitions");
+        partitions.forEach(p -> assertThat(p.path("state").asString()).as(p.toString()).isEqualTo("COMPLETED"));
+        assertThat(partitions.findValuesAsString("instance")).as("every partition ended on worker-2: " + partitions)
+                .containsOnly("worker-2");
+        Map<String, Long> puts = puts("handed");
+        assertThat(puts).hasSize(OBJECTS.get("handed"));
+        long duplicates = puts.values().stream().mapToLong(n -> n - 1).sum();
+        System.out.println("PartitionedSyncIT: SIGTERM of worker-1 took " + stopped + " ms; duplicate puts after the "
+                + "hand-back: " + duplicates);
+        assertThat(duplicates).as("puts beyond one per object").isLessThanOrEqualTo(2 * 2 * 100);
+    }
+
+    private boolean isCopying(String worker, long run) {
         JsonNode partitions = api.get("viewer", "/api/syncs/" + run + "/partitions").body().path("partitions");
         for (JsonNode p : partitions) {
-            if ("worker-2".equals(p.path("instance").asString()) && "RUNNING".equals(p.path("state").asString())
+            if (worker.equals(p.path("instance").asString()) && "RUNNING".equals(p.path("state").asString())
                     && p.path("objects").asLong() > 0) {
                 return true;
             }

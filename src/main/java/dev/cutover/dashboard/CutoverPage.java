@@ -62,11 +62,12 @@ public record CutoverPage(CutoverView cutover, StateTone tone, Instant startedAt
      * One step. {@code line} is its live progress while it runs, its summary once it ended;
      * {@code heldBy} says what holds a gate closed (or a sync back), when the step reports it or a
      * closed gate's last sample says it; {@code facts} and {@code eta} are read from its progress
-     * figures ({@link StepFigureLines}); {@code parallelGroup} names the parallel group it runs in, if any.
+     * figures ({@link StepFigureLines}); {@code parallelGroup} names the parallel group it runs in, if any;
+     * {@code partitions} are those of its sync run when that run is partitioned, else null.
      */
     public record StepRow(String id, String type, String state, StateTone tone, String owner, String escalation, int attempts,
                    Instant startedAt, Instant endedAt, String line, List<String> heldBy, List<String> facts, String eta,
-                   boolean etaHeld, String parallelGroup) {
+                   boolean etaHeld, String parallelGroup, PartitionTable partitions) {
 
         public String stateLabel() {
             return StateTone.label(state);

@@ -5,6 +5,7 @@ import dev.cutover.cutover.CutoverView;
 import dev.cutover.cutover.CutoverViews;
 import dev.cutover.cutover.RehearsalForecast;
 import dev.cutover.runbook.Durations;
+import dev.cutover.storage.PartitionedRuns;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,13 +21,17 @@ import org.springframework.stereotype.Component;
 class CutoverPages {
 
     private static final Set<String> FINAL_STATES = Set.of("COMPLETED", "ROLLED_BACK", "ABORTED");
+    /** The step type whose run may be partitioned across workers. */
+    private static final String SYNC_STEP = "storage-sync";
 
     private final CutoverViews views;
     private final CutoverTransitions transitions;
     private final RehearsalForecast forecasts;
+    private final PartitionedRuns partitions;
 
     CutoverPages(CutoverViews views, CutoverTransitions transitions,
-                 RehearsalForecast forecasts) {
+                 RehearsalForecast forecasts, PartitionedRuns partitions) {
+        this.partitions = partitions;
         this.views = views;
         this.transitions = transitions;
         this.forecasts = forecasts;
@@ -34,7 +39,7 @@ class CutoverPages {
 
     CutoverPage page(String id, Roles roles) {
         CutoverView cutover = views.view(id);
-        List<CutoverPage.PhaseRow> phases = cutover.phases().stream().map(CutoverPages::phaseRow).toList();
+        List<CutoverPage.PhaseRow> phases = cutover.phases().stream().map(phase -> phaseRow(id, phase)).toList();
         CutoverPage.Waiting waiting = waiting(cutover);
         String nextPhase = nextPhase(cutover);
         Set<String> allowed = Set.copyOf(cutover.allowedActions());
@@ -108,15 +113,23 @@ class CutoverPages {
                 .map(CutoverView.PhaseView::name).findFirst().orElse(null);
     }
 
-    private static CutoverPage.PhaseRow phaseRow(CutoverView.PhaseView phase) {
+    private CutoverPage.PhaseRow phaseRow(String cutoverId, CutoverView.PhaseView phase) {
         List<CutoverPage.StepRow> steps = phase.steps().stream().map(step -> {
             StepFigureLines figures = StepFigureLines.of(step, heldBy(step));
             return new CutoverPage.StepRow(step.id(), step.type(), step.state(), StateTone.of(step.state()), step.owner(),
                     step.escalation(), step.attempts(), step.startedAt(), step.endedAt(), line(step), figures.heldBy(),
-                    figures.facts(), figures.eta(), figures.etaHeld(), step.parallelGroup());
+                    figures.facts(), figures.eta(), figures.etaHeld(), step.parallelGroup(), partitions(cutoverId, step));
         }).toList();
         return new CutoverPage.PhaseRow(phase.name(), phase.state(), StateTone.of(phase.state()),
                 phase.pointOfNoReturn(), steps);
+    }
+
+    /** The partitions of a storage sync step's run, when it started one that is partitioned. */
+    private PartitionTable partitions(String cutoverId, CutoverView.StepView step) {
+        if (!SYNC_STEP.equals(step.type()) || step.startedAt() == null) {
+            return null;
+        }
+        return partitions.ofStep(cutoverId, step.id()).map(PartitionTable::of).orElse(null);
     }
 
     /** Progress while the step runs, its summary once it ended, its instructions while it waits. */

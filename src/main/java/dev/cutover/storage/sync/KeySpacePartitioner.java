@@ -15,8 +15,9 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
  * Cuts a sync's key space into {@code partitions} spans of about as many source keys each, from
- * the split keys the last partitioned run of the same mapping kept, or, on a first run, from one
- * listing of the source's keys (which then keeps them for the next runs). Stale split keys only
+ * the split keys kept for the same mapping, or, on a first run, from one listing of the source's keys
+ * (which then keeps them for the next runs). A full run's plan and a final run's verification list the
+ * whole source anyway and keep fresh split keys from it, so spans follow a growing source. Stale split keys only
  * make partitions uneven: spans always cover the whole key space, the first from the start and the
  * last to the end (where the target's extra keys are).
  */
@@ -28,7 +29,6 @@ final class KeySpacePartitioner implements Partitioner {
     static final int SPLIT_EVERY = 10_000;
     /** Split keys kept for a small source: enough to cut it into as many partitions as anyone asks. */
     static final int SPLITS_OF_A_SMALL_SOURCE = 64;
-    private static final int SAMPLE_LIMIT = 8192;
 
     private final SyncSpec spec;
     private final ObjectStore source;
@@ -90,40 +90,13 @@ final class KeySpacePartitioner implements Partitioner {
         return spans;
     }
 
-    /**
-     * One listing of the source (keys only, in key order), sampled so that memory stays bounded
-     * whatever the count: every {@code stride}-th key, the stride doubling whenever the sample fills.
-     */
+    /** One listing of the source (keys only, in key order), sampled ({@link SplitKeySampler}). */
     private List<String> listSplitKeys() {
         KeyFilter filter = KeyFilter.of(spec);
-        List<String> sample = new ArrayList<>();
-        long stride = 1;
-        long count = 0;
+        SplitKeySampler sampler = new SplitKeySampler();
         try (Stream<StoredObject> listing = source.list("", null)) {
-            for (var objects = listing.iterator(); objects.hasNext(); ) {
-                String key = objects.next().key();
-                if (!filter.test(key)) {
-                    continue;
-                }
-                if (count++ % stride == 0) {
-                    sample.add(key);
-                    if (sample.size() == SAMPLE_LIMIT) {
-                        List<String> thinned = new ArrayList<>();
-                        for (int i = 0; i < sample.size(); i += 2) {
-                            thinned.add(sample.get(i));
-                        }
-                        sample = thinned;
-                        stride *= 2;
-                    }
-                }
-            }
+            listing.map(StoredObject::key).filter(filter::test).forEach(sampler::accept);
         }
-        long spacing = Math.max(1, Math.min(SPLIT_EVERY, count / SPLITS_OF_A_SMALL_SOURCE));
-        int step = (int) Math.max(1, spacing / stride);
-        List<String> splits = new ArrayList<>();
-        for (int i = step; i < sample.size(); i += step) {
-            splits.add(sample.get(i));
-        }
-        return splits;
+        return sampler.splits();
     }
 }

@@ -12,8 +12,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Split keys of a mapping's source ({@code sync_split_key}, V18): keys spaced evenly through the
- * source's key order (every ~10,000th), kept from the last partitioned run of the same mapping so
- * that the next run cuts its partitions without listing first.
+ * source's key order (every ~10,000th), kept from the last whole listing of the mapping's source by a
+ * partitioned run (a first run's, a full run's plan, a final run's verification) so that the next run
+ * cuts its partitions without listing first.
  */
 @Repository
 class SplitKeyStore {

@@ -56,7 +56,8 @@ class StorageSyncJobConfiguration {
     }
 
     @Bean
-    Step syncPlanStep(JobRepository jobs, SyncRunStores stores, SyncRunRepository runs, SyncStopRequests stops) {
+    Step syncPlanStep(JobRepository jobs, SyncRunStores stores, SyncRunRepository runs, SyncStopRequests stops,
+                      SplitKeyStore splitKeys) {
         return new StepBuilder("syncPlanStep", jobs).tasklet((contribution, chunk) -> {
             long runId = runId(contribution);
             SyncSpec spec = runs.spec(runId);
@@ -70,10 +71,19 @@ class StorageSyncJobConfiguration {
                     target::stat, lookups)) {
                 long[] figures = new long[4];
                 long keys = 0;
+                SplitKeySampler sampler = new SplitKeySampler();
                 for (var planned = plan.iterator(); planned.hasNext(); keys++) {
                     // Batch hears a stop only between tasklet calls: a plan of millions of keys would run on.
                     stops.checkpoint(runId, "plan", keys);
-                    count(planned.next(), figures);
+                    PlannedObject next = planned.next();
+                    count(next, figures);
+                    if (next.source() != null) {
+                        sampler.accept(next.key());
+                    }
+                }
+                if (spec.partitioned()) {
+                    // This listing is the source as it is now: the partitions about to be cut follow it.
+                    splitKeys.replace(SplitKeyStore.mapping(spec), sampler.splits());
                 }
                 runs.planned(runId, figures[0], figures[1], figures[2], figures[3]);
                 runs.add(runId, new SyncRunRepository.Counts(0, 0, figures[0] - figures[2], figures[1] - figures[3],
@@ -129,7 +139,8 @@ class StorageSyncJobConfiguration {
 
     /** The report is written as it is found and must survive the step's failure: no rollback. */
     @Bean
-    Step syncVerifyStep(JobRepository jobs, SyncRunStores stores, SyncRunRepository runs, SyncStopRequests stops) {
+    Step syncVerifyStep(JobRepository jobs, SyncRunStores stores, SyncRunRepository runs, SyncStopRequests stops,
+                        SplitKeyStore splitKeys) {
         return new StepBuilder("syncVerifyStep", jobs).tasklet((contribution, chunk) -> {
             long runId = runId(contribution);
             SyncRun run = runs.find(runId).orElseThrow();
@@ -141,10 +152,15 @@ class StorageSyncJobConfiguration {
                     DaemonThreads.numbered("sync-verify-"));
             runs.verificationStarts(runId); // a resumed or repeated verification reports afresh, not twice
             try {
+                SplitKeySampler sampler = new SplitKeySampler();
                 SyncVerifier.Result result = SyncVerifier.verify(stores.of(runId).source(), stores.of(runId).target(),
                         KeyFilter.of(spec), lookups, mismatch -> runs.mismatch(runId, mismatch),
-                        keys -> stops.checkpoint(runId, "verification", keys));
+                        keys -> stops.checkpoint(runId, "verification", keys), sampler::accept);
                 runs.prefixCounts(runId, result.prefixes());
+                if (spec.partitioned()) {
+                    // A final run's whole listing keeps the next run's partitions even as the source grows.
+                    splitKeys.replace(SplitKeyStore.mapping(spec), sampler.splits());
+                }
                 if (run.kind() == SyncRun.Kind.VERIFY) {
                     runs.planned(runId, result.sourceObjects(), result.sourceBytes(), 0, 0);
                 }

@@ -51,12 +51,16 @@ final class SyncVerifier {
 
     static Result verify(ObjectStore source, ObjectStore target, KeyFilter filter, Executor lookups,
                          Consumer<SyncRunRepository.Mismatch> report) {
-        return verify(source, target, filter, lookups, report, keys -> { });
+        return verify(source, target, filter, lookups, report, keys -> { }, key -> { });
     }
 
-    /** As {@link #verify(ObjectStore, ObjectStore, KeyFilter, Executor, Consumer)}, asking {@code checkpoint} between keys. */
+    /**
+     * As {@link #verify(ObjectStore, ObjectStore, KeyFilter, Executor, Consumer)}, asking {@code checkpoint} between
+     * keys and telling {@code sourceKeys} each source key in key order.
+     */
     static <E extends Exception> Result verify(ObjectStore source, ObjectStore target, KeyFilter filter, Executor lookups,
-                                               Consumer<SyncRunRepository.Mismatch> report, Checkpoint<E> checkpoint)
+                                               Consumer<SyncRunRepository.Mismatch> report, Checkpoint<E> checkpoint,
+                                               Consumer<String> sourceKeys)
             throws E {
         Map<String, long[]> prefixes = new TreeMap<>(KeyOrder.UTF8_BINARY);
         long[] totals = new long[6];
@@ -67,6 +71,9 @@ final class SyncVerifier {
                 checkpoint.reached(keys);
                 SyncPlanner.Pair next = joined.next();
                 StoredObject[] pair = { next.source(), next.target() };
+                if (pair[0] != null) {
+                    sourceKeys.accept(pair[0].key());
+                }
                 count(prefixes, totals, pair);
                 window.add(pair);
                 if (window.size() == WINDOW) {

@@ -7,7 +7,9 @@ import dev.cutover.testsupport.ServiceTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -100,6 +102,46 @@ class PartitionedSyncTests extends ServiceTest {
         }
         // The next run of the mapping cuts its partitions from the split keys this one kept.
         assertThat(jdbc.sql("SELECT COUNT(*) FROM sync_split_key").query(Long.class).single()).isPositive();
+    }
+
+    /**
+     * Split keys follow the source as it grows: a full run's plan lists the whole source anyway, and the
+     * partitions it cuts next come from that listing, not from the keys a first run kept when the bucket
+     * held a tenth of what it holds now (before, every new key fell into the last span: one partition
+     * copied nearly everything while the others idled).
+     */
+    @Test
+    void aFullRunCutsItsPartitionsFromTheSourceAsItIsNowNotAsAFirstRunSawIt() throws Exception {
+        addRunbook("partitions-follow-growth.yaml", partitionedRunbook("partitions-follow-growth",
+                "A partitioned full sync of a growing source", "growth").replace("mode: final", "mode: full"));
+        Path source = RUNBOOKS.work().resolve("growth-src/assets");
+        for (int i = 0; i < 60; i++) {
+            write(source.resolve(String.format("a/%03d.bin", i)), "object " + i);
+        }
+        assertThat(completedRun("partitions-follow-growth").path("copiedObjects").asLong()).isEqualTo(60);
+        for (int i = 0; i < 540; i++) { // the bucket grows tenfold, all of it after the keys the first run saw
+            write(source.resolve(String.format("z/%03d.bin", i)), "object " + i);
+        }
+
+        JsonNode second = completedRun("partitions-follow-growth");
+
+        assertThat(second.path("copiedObjects").asLong()).isEqualTo(540);
+        JsonNode partitions = api.get("viewer", "/api/syncs/" + second.path("id").asLong() + "/partitions").body()
+                .path("partitions");
+        assertThat(partitions).hasSize(3);
+        List<Long> copied = new ArrayList<>();
+        partitions.forEach(partition -> copied.add(partition.path("objects").asLong()));
+        assertThat(copied).as("objects copied per partition of the grown source: " + partitions)
+                .allSatisfy(objects -> assertThat(objects).isBetween(120L, 240L));
+    }
+
+    private JsonNode completedRun(String runbook) {
+        Api.Answer started = api.post("operator", "/api/syncs",
+                "{\"runbook\":\"" + runbook + "\",\"environment\":\"local\",\"step\":\"final-sync\"}");
+        assertThat(started.status()).as(started.text()).isEqualTo(202);
+        JsonNode run = awaitRun(started.body().path("run").path("id").asLong()).path("run");
+        assertThat(run.path("state").asString()).as(run.toString()).isEqualTo("COMPLETED");
+        return run;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.DaemonThreads;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncRun;
@@ -9,7 +8,6 @@ import dev.cutover.storage.plan.KeyFilter;
 import dev.cutover.storage.plan.PlannedObject;
 import dev.cutover.storage.plan.SyncPlanner;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -64,8 +62,7 @@ class StorageSyncJobConfiguration {
             if (spec.mode() != SyncMode.FULL) {
                 return RepeatStatus.FINISHED; // deltas count as they copy: a second listing would cost more than it tells
             }
-            ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()),
-                    DaemonThreads.numbered("sync-plan-"));
+            ExecutorService lookups = TargetLookups.of(spec, "sync-plan-");
             ObjectStore target = stores.of(runId).target();
             try (var plan = SyncPlanner.plan(stores.of(runId).source(), target, null, KeyFilter.of(spec),
                     target::stat, lookups)) {
@@ -148,8 +145,7 @@ class StorageSyncJobConfiguration {
             if (run.kind() == SyncRun.Kind.SYNC && spec.mode() != SyncMode.FINAL) {
                 return RepeatStatus.FINISHED;
             }
-            ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()),
-                    DaemonThreads.numbered("sync-verify-"));
+            ExecutorService lookups = TargetLookups.of(spec, "sync-verify-");
             runs.verificationStarts(runId); // a resumed or repeated verification reports afresh, not twice
             try {
                 SplitKeySampler sampler = new SplitKeySampler();

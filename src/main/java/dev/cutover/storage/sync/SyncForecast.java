@@ -1,6 +1,5 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.DaemonThreads;
 import dev.cutover.storage.LifecycleRules;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.SyncSpec;
@@ -14,7 +13,6 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -53,8 +51,7 @@ class SyncForecast {
     /** Plans on the given stores, which the caller closes. */
     Plan plan(SyncSpec spec, SyncStores stores) {
         Map<Difference, long[]> counts = new EnumMap<>(Difference.class);
-        ExecutorService lookups = Executors.newFixedThreadPool(Math.max(4, spec.concurrency()),
-                DaemonThreads.numbered("sync-forecast-"));
+        ExecutorService lookups = TargetLookups.of(spec, "sync-forecast-");
         ObjectStore source = stores.source();
         ObjectStore target = stores.target();
         try (Stream<PlannedObject> plan = SyncPlanner.plan(source, target, null, KeyFilter.of(spec),

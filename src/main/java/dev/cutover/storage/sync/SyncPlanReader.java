@@ -1,6 +1,5 @@
 package dev.cutover.storage.sync;
 
-import dev.cutover.DaemonThreads;
 import dev.cutover.storage.ObjectStore;
 import dev.cutover.storage.SyncMode;
 import dev.cutover.storage.SyncSpec;
@@ -15,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -72,7 +70,7 @@ class SyncPlanReader implements ItemStreamReader<PlannedObject> {
     static SyncPlanReader ofRun(long runId, SyncStores open, SyncRunRepository runs, Consumer<PlannedObject> copyAhead) {
         SyncSpec spec = runs.spec(runId);
         return new SyncPlanReader(spec, open.source(), open.target(),
-                Executors.newFixedThreadPool(Math.max(4, spec.concurrency()), DaemonThreads.numbered("sync-plan-")),
+                TargetLookups.of(spec, "sync-plan-"),
                 runs.find(runId).orElseThrow().startedAt(), runId, runs, copyAhead, LOOKAHEAD_ITEMS);
     }
 

@@ -20,9 +20,6 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -44,8 +41,7 @@ class PartitionsBrowserTests extends ServiceTest {
     void aPartitionedSyncsStepShowsWhichWorkerCopiesWhichKeysAndHowFast() throws Exception {
         String bucket = "partitions-page-" + UUID.randomUUID().toString().substring(0, 8);
         URI s3Endpoint = TestPeers.s3Endpoint();
-        try (S3Client s3 = S3Client.builder().endpointOverride(s3Endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+        try (S3Client s3 = TestPeers.s3Client(s3Endpoint);
              ThrottledRelay slowLink = new ThrottledRelay(new InetSocketAddress(s3Endpoint.getHost(), s3Endpoint.getPort()),
                      60 * 1024)) {
             s3.createBucket(b -> b.bucket(bucket));

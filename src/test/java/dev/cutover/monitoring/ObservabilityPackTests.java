@@ -32,9 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,7 +59,7 @@ class ObservabilityPackTests extends ServiceTest {
         assertThat(needed).contains("cutover_sync_eta_seconds", "cutover_gate_lag_seconds", "cutover_connection_up", "up");
 
         String bucket = "obs-" + UUID.randomUUID().toString().substring(0, 8);
-        try (S3Client s3 = s3()) {
+        try (S3Client s3 = TestPeers.s3Client()) {
             s3.createBucket(b -> b.bucket(bucket));
         }
         // 3 chunks of 100 objects: copies count when a chunk is done, so the ETA shows from the first one on.
@@ -282,12 +279,6 @@ class ObservabilityPackTests extends ServiceTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static S3Client s3() {
-        return S3Client.builder().endpointOverride(TestPeers.s3Endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
     }
 
     /**

@@ -26,9 +26,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -53,7 +50,7 @@ class CanarySecretTests extends ServiceTest {
     void noSecretAppearsAnywhereAfterAWholeNight(CapturedOutput output) throws Exception {
         Map<String, String> canaries = canaries("s3", "http", "url", "command", "fail", "rollback", "hook", "rejected");
         String bucket = "canary-" + UUID.randomUUID().toString().substring(0, 8);
-        try (S3Client s3 = s3()) {
+        try (S3Client s3 = TestPeers.s3Client()) {
             s3.createBucket(request -> request.bucket(bucket));
         }
         Path source = Files.createDirectories(RUNBOOKS.work().resolve("canary-src/assets"));
@@ -227,13 +224,6 @@ class CanarySecretTests extends ServiceTest {
         });
         server.start();
         return server;
-    }
-
-    private static S3Client s3() {
-        return S3Client.builder().endpointOverride(TestPeers.s3Endpoint()).forcePathStyle(true)
-                .region(Region.of("us-east-1"))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
     }
 
     private CompletableFuture<?> follow(String id, StringBuilder into) {

@@ -16,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -133,6 +137,18 @@ public final class TestPeers {
             s3Endpoint = findS3Endpoint();
         }
         return s3Endpoint;
+    }
+
+    /** A client of the test S3 endpoint ({@link #s3Endpoint}) for a test's own setup and checks. */
+    public static S3Client s3Client() {
+        return s3Client(s3Endpoint());
+    }
+
+    /** A client of an S3Mock at {@code endpoint} (a private one, or a relay in front of one): path style, test keys. */
+    public static S3Client s3Client(URI endpoint) {
+        return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
     }
 
     /** BIND on loopback from {@code scripts/test-stack.sh}, or the server the CUTOVER_TEST_DNS_* variables name. */

@@ -2,14 +2,12 @@ package dev.cutover.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cutover.testpeers.TestPeers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -45,7 +43,6 @@ class PrivateS3MockTest {
     }
 
     private static S3Client client(PrivateS3Mock s3mock) {
-        return S3Client.builder().endpointOverride(s3mock.endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+        return TestPeers.s3Client(s3mock.endpoint());
     }
 }

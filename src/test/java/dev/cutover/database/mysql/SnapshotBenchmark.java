@@ -16,9 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -58,10 +55,7 @@ public final class SnapshotBenchmark {
         }
 
         String bucket = "snapshot-bench-" + UUID.randomUUID().toString().substring(0, 8);
-        try (S3Client s3 = S3Client.builder().endpointOverride(TestPeers.s3Endpoint()).forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build()) {
+        try (S3Client s3 = TestPeers.s3Client()) {
             s3.createBucket(r -> r.bucket(bucket));
         }
         try (AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext()) {

@@ -22,10 +22,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -60,7 +57,7 @@ class AbortedPlanAndVerifyTests extends ServiceTest {
         String bucket = "abort-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
         URI s3Endpoint = TestPeers.s3Endpoint();
         Path source = RUNBOOKS.work().resolve("abort-" + name + "-src/assets");
-        try (S3Client s3 = s3(); ThrottledRelay slowLink = new ThrottledRelay(
+        try (S3Client s3 = TestPeers.s3Client(); ThrottledRelay slowLink = new ThrottledRelay(
                 new InetSocketAddress(s3Endpoint.getHost(), s3Endpoint.getPort()), 12 * 1024)) {
             s3.createBucket(b -> b.bucket(bucket));
             sameObjectsOnBothSides(s3, bucket, source);
@@ -146,11 +143,5 @@ class AbortedPlanAndVerifyTests extends ServiceTest {
         } finally {
             puts.shutdownNow();
         }
-    }
-
-    private static S3Client s3() {
-        return S3Client.builder().endpointOverride(TestPeers.s3Endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
     }
 }

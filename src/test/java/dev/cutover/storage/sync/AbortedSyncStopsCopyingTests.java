@@ -21,9 +21,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -48,7 +45,7 @@ class AbortedSyncStopsCopyingTests extends ServiceTest {
     void anAbortStopsTheCopyWithinSecondsAndLeavesNothingRunning(CapturedOutput output) throws Exception {
         String bucket = "abort-" + UUID.randomUUID().toString().substring(0, 8);
         URI s3Endpoint = TestPeers.s3Endpoint();
-        try (S3Client s3 = s3(); ThrottledRelay slowLink = new ThrottledRelay(
+        try (S3Client s3 = TestPeers.s3Client(); ThrottledRelay slowLink = new ThrottledRelay(
                 new InetSocketAddress(s3Endpoint.getHost(), s3Endpoint.getPort()), 40 * 1024)) {
             s3.createBucket(b -> b.bucket(bucket));
             writeSourceObjects(RUNBOOKS.work().resolve("abort-src/assets"), OBJECTS, 4 * 1024);
@@ -128,11 +125,5 @@ class AbortedSyncStopsCopyingTests extends ServiceTest {
             Files.createDirectories(file.getParent());
             Files.write(file, data);
         }
-    }
-
-    private static S3Client s3() {
-        return S3Client.builder().endpointOverride(TestPeers.s3Endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
     }
 }

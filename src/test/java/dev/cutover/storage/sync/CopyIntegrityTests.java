@@ -26,9 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -113,10 +110,7 @@ class CopyIntegrityTests {
 
     private static ObjectStore s3Bucket() {
         String bucket = "copy-" + UUID.randomUUID().toString().substring(0, 8);
-        try (S3Client client = S3Client.builder().endpointOverride(TestPeers.s3Endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build()) {
+        try (S3Client client = TestPeers.s3Client()) {
             client.createBucket(b -> b.bucket(bucket));
         }
         return S3ObjectStores.open(new S3Settings(bucket, "", "us-east-1", TestPeers.s3Endpoint(), true, "test", "test",
@@ -161,5 +155,4 @@ class CopyIntegrityTests {
             return n;
         }
     }
-
 }

@@ -10,9 +10,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
@@ -83,7 +80,7 @@ class GcsToS3SyncTests extends ServiceTest {
         assertThat(verify.path("run").path("state").asString()).isEqualTo("COMPLETED");
         assertThat(verify.path("run").path("mismatches").asLong()).isZero();
         assertThat(verify.path("run").path("listedObjects").asLong()).isEqualTo(303);
-        try (S3Client s3 = s3()) {
+        try (S3Client s3 = TestPeers.s3Client()) {
             assertThat(s3.headObject(h -> h.bucket(S3_BUCKET).key(NON_ASCII_KEY)).contentLength())
                     .isEqualTo(2 * 1024 * 1024);
         }
@@ -106,17 +103,11 @@ class GcsToS3SyncTests extends ServiceTest {
         return data;
     }
 
-    private static S3Client s3() {
-        return S3Client.builder().endpointOverride(TestPeers.s3Endpoint()).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
-    }
-
     private static String runbook() {
         GCS.createBucket("acme-assets");
         GCS.createBucket("acme-logs");
         GCS.setLifecycleDeleteAfterDays("acme-logs", 30);
-        try (S3Client s3 = s3()) {
+        try (S3Client s3 = TestPeers.s3Client()) {
             s3.createBucket(b -> b.bucket(S3_BUCKET));
             s3.createBucket(b -> b.bucket(S3_BUCKET + "-logs"));
         }

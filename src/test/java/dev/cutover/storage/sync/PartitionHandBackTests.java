@@ -19,9 +19,6 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.annotation.Autowired;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
@@ -54,7 +51,7 @@ class PartitionHandBackTests extends ServiceTest {
     void aGracefulStopHandsThePartitionsUnderWayBackAndTheRunCompletesWithEveryObjectOnce() throws Exception {
         String bucket = "hand-back-" + UUID.randomUUID().toString().substring(0, 8);
         URI s3Endpoint = TestPeers.s3Endpoint();
-        try (S3Client s3 = s3(s3Endpoint); ThrottledRelay slowLink = new ThrottledRelay(
+        try (S3Client s3 = TestPeers.s3Client(s3Endpoint); ThrottledRelay slowLink = new ThrottledRelay(
                 new InetSocketAddress(s3Endpoint.getHost(), s3Endpoint.getPort()), 40 * 1024)) {
             s3.createBucket(b -> b.bucket(bucket));
             writeSourceObjects(RUNBOOKS.work().resolve("hand-back-src/assets"));
@@ -137,11 +134,5 @@ class PartitionHandBackTests extends ServiceTest {
             Files.createDirectories(file.getParent());
             Files.write(file, data);
         }
-    }
-
-    private static S3Client s3(URI endpoint) {
-        return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
     }
 }

@@ -28,9 +28,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
@@ -75,8 +72,7 @@ class PartitionedSyncIT {
         }
         URI s3Mock = TestPeers.s3Endpoint();
         proxy = DelayingProxy.in(s3Mock, 20);
-        s3 = S3Client.builder().endpointOverride(s3Mock).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+        s3 = TestPeers.s3Client(s3Mock);
         for (String mapping : List.of("together", "killed", "handed")) {
             s3.createBucket(b -> b.bucket(bucketPrefix + mapping));
             Path source = Files.createDirectories(root.resolve("src/" + mapping));

@@ -3,10 +3,10 @@ package dev.cutover.storage.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cutover.storage.SyncRun;
+import dev.cutover.testpeers.TestPeers;
 import dev.cutover.testsupport.Api;
 import dev.cutover.testsupport.PrivateS3Mock;
 import dev.cutover.testsupport.ServiceTest;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,9 +20,6 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.beans.factory.annotation.Autowired;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -48,7 +45,7 @@ class S3PeerKilledMidSyncTests extends ServiceTest {
 
     @Test
     void aSyncWhoseTargetIsKilledFailsNamingItClaimsNothingUnwrittenAndResumesFromItsCheckpoint() throws Exception {
-        try (PrivateS3Mock s3mock = PrivateS3Mock.start(); S3Client s3 = s3(s3mock.endpoint())) {
+        try (PrivateS3Mock s3mock = PrivateS3Mock.start(); S3Client s3 = TestPeers.s3Client(s3mock.endpoint())) {
             s3.createBucket(b -> b.bucket(BUCKET));
             writeSourceObjects(RUNBOOKS.work().resolve("killed-src/assets"));
             addRunbook("s3-killed.yaml", """
@@ -152,11 +149,5 @@ class S3PeerKilledMidSyncTests extends ServiceTest {
             Files.createDirectories(file.getParent());
             Files.write(file, data);
         }
-    }
-
-    private static S3Client s3(URI endpoint) {
-        return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
     }
 }

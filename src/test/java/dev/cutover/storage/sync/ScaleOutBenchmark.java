@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
@@ -58,9 +55,7 @@ public final class ScaleOutBenchmark {
         URI s3Mock = TestPeers.s3Endpoint();
         List<ServiceProcess> processes = new ArrayList<>();
         try (DelayingProxy proxy = DelayingProxy.in(s3Mock, delay);
-             S3Client s3 = S3Client.builder().endpointOverride(s3Mock).region(Region.US_EAST_1).forcePathStyle(true)
-                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                     .build()) {
+             S3Client s3 = TestPeers.s3Client(s3Mock)) {
             try (Connection connection = mariaDb.openSource(); Statement sql = connection.createStatement()) {
                 sql.execute("CREATE DATABASE " + database);
             }

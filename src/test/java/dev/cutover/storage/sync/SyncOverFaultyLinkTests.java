@@ -19,9 +19,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
@@ -199,10 +196,7 @@ class SyncOverFaultyLinkTests extends ServiceTest {
 
     private static String newBucket(String label) {
         String bucket = "nf-" + label + "-" + UUID.randomUUID().toString().substring(0, 8);
-        try (S3Client s3 = S3Client.builder().endpointOverride(TestPeers.s3Endpoint()).region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build()) {
+        try (S3Client s3 = TestPeers.s3Client()) {
             s3.createBucket(b -> b.bucket(bucket));
         }
         return bucket;

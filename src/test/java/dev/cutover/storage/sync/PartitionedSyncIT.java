@@ -130,11 +130,7 @@ class PartitionedSyncIT {
     void aWorkerKilledMidPartitionIsFoundByItsLeaseAndItsPartitionsResumeOnTheOther() throws Exception {
         String cutover = startPhase("killed");
         long run = runOf(cutover);
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!isCopying("worker-2", run)) {
-            assertThat(System.currentTimeMillis()).as("worker-2 copies a partition").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        awaitCopying("worker-2", run);
         worker2.killNine();
 
         JsonNode failed = api.awaitCutover(cutover, c -> !"RUNNING".equals(c.path("state").asString()), 30);
@@ -183,11 +179,7 @@ class PartitionedSyncIT {
         worker2.start("service-2.log", arguments("worker-2", 2)); // killed in the case before
         String cutover = startPhase("handed");
         long run = runOf(cutover);
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!isCopying("worker-1", run)) {
-            assertThat(System.currentTimeMillis()).as("worker-1 copies a partition").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        awaitCopying("worker-1", run);
         long stopping = System.nanoTime();
         worker1.stop(); // SIGTERM
         long stopped = (System.nanoTime() - stopping) / 1_000_000;
@@ -208,6 +200,15 @@ class PartitionedSyncIT {
         System.out.println("PartitionedSyncIT: SIGTERM of worker-1 took " + stopped + " ms; duplicate puts after the "
                 + "hand-back: " + duplicates);
         assertThat(duplicates).as("puts beyond one per object").isLessThanOrEqualTo(2 * 2 * 100);
+    }
+
+    /** Waits until {@code worker} has committed a chunk of a partition of {@code run} and still copies. */
+    private void awaitCopying(String worker, long run) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!isCopying(worker, run)) {
+            assertThat(System.currentTimeMillis()).as(worker + " copies a partition").isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private boolean isCopying(String worker, long run) {

@@ -160,7 +160,7 @@ public class PhaseLauncher {
         }));
     }
 
-    /** True while the cutover's rollback job execution runs (or has yet to end) on this instance's record. */
+    /** True while the latest rollback job execution of the cutover has not ended. */
     public boolean rollbackRunning(String cutoverId) {
         Long execution = cutovers.find(cutoverId).map(Cutover::rollbackJobExecutionId).orElse(null);
         JobExecution rollback = execution == null ? null : jobRepository.getJobExecution(execution);

@@ -173,6 +173,10 @@ class PartitionWorkers implements SmartLifecycle {
         }
         String message = null;
         underWay.put(Thread.currentThread(), partition);
+        if (!running) { // the stop began between the check above and this partition being listed
+            handedBack.ask(partition.getId());
+            partition.setTerminateOnly();
+        }
         try {
             partitionStep.execute(partition);
         } catch (Throwable failure) {

@@ -25,10 +25,14 @@ class SplitKeyStore {
         this.jdbc = jdbc;
     }
 
-    /** What the keys depend on: the source and the filter, not the target. */
+    /**
+     * What the keys depend on: the source and the filter, not the target. A connection's name means a store
+     * only within one runbook and environment (two runbooks may each call theirs {@code src}), so both are
+     * part of it: a foreign mapping's keys would cut spans that hold none of this source's keys.
+     */
     static String mapping(SyncSpec spec) {
-        String identity = spec.sourceConnection() + "\n" + spec.sourceBucket() + "\n" + spec.sourcePrefix() + "\n"
-                + spec.include() + "\n" + spec.exclude();
+        String identity = spec.runbook() + "\n" + spec.environment() + "\n" + spec.sourceConnection() + "\n"
+                + spec.sourceBucket() + "\n" + spec.sourcePrefix() + "\n" + spec.include() + "\n" + spec.exclude();
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(identity.getBytes(StandardCharsets.UTF_8)));

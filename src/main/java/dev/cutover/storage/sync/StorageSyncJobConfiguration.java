@@ -74,7 +74,7 @@ class StorageSyncJobConfiguration {
                     stops.checkpoint(runId, "plan", keys);
                     PlannedObject next = planned.next();
                     count(next, figures);
-                    if (next.source() != null) {
+                    if (next.source() != null && spec.partitioned()) {
                         sampler.accept(next.key());
                     }
                 }
@@ -151,7 +151,8 @@ class StorageSyncJobConfiguration {
                 SplitKeySampler sampler = new SplitKeySampler();
                 SyncVerifier.Result result = SyncVerifier.verify(stores.of(runId).source(), stores.of(runId).target(),
                         KeyFilter.of(spec), lookups, mismatch -> runs.mismatch(runId, mismatch),
-                        keys -> stops.checkpoint(runId, "verification", keys), sampler::accept);
+                        keys -> stops.checkpoint(runId, "verification", keys),
+                        spec.partitioned() ? sampler::accept : key -> { });
                 runs.prefixCounts(runId, result.prefixes());
                 if (spec.partitioned()) {
                     // A final run's whole listing keeps the next run's partitions even as the source grows.

@@ -35,10 +35,15 @@ class SyncPartitionViews implements PartitionedRuns {
 
     @Override
     public Optional<Partitions> ofStep(String cutoverId, String stepId) {
-        return runs.latestForStep(cutoverId, stepId).filter(run -> runs.spec(run.id()).partitioned()).map(this::of);
+        return runs.latestForStep(cutoverId, stepId)
+                .flatMap(run -> runs.spec(run.id()).partitioned() ? Optional.of(of(run, true)) : Optional.empty());
     }
 
     Partitions of(SyncRun run) {
+        return of(run, runs.spec(run.id()).partitioned());
+    }
+
+    private Partitions of(SyncRun run, boolean partitioned) {
         Instant now = Instant.now();
         List<PartitionView> views = new ArrayList<>(partitions.of(run.id()).stream()
                 .map(p -> new PartitionView(p.name(), p.after(), p.upTo(), p.instance(), p.state().name(), p.objects(),
@@ -57,6 +62,6 @@ class SyncPartitionViews implements PartitionedRuns {
                     });
         }
         views.sort(Comparator.comparing(PartitionView::name));
-        return new Partitions(run.id(), runs.spec(run.id()).partitioned(), views);
+        return new Partitions(run.id(), partitioned, views);
     }
 }
